@@ -1,0 +1,65 @@
+/* finding-catalog.c - every finding dlrig can report, in layer order.
+ *
+ * Ids are stable: never rename or reuse one (keep an old id as an alias
+ * entry instead). The order is the stack from the hardware up, which is
+ * also the order in which root causes are reported. docs/findings.md
+ * explains each id; tests/unit/test-catalog.c keeps the two in step. */
+#include "finding.h"
+
+const struct catalog_entry finding_catalog[] = {
+        /* hardware */
+        { "pci.no-gpu", SEV_FAIL, "hardware", "no NVIDIA GPU on the PCI bus" },
+        { "pci.gpus-present", SEV_OK, "hardware", "NVIDIA GPUs found on the PCI bus" },
+        { "pci.unreadable", SEV_WARN, "hardware", "the PCI devices could not be read" },
+        { "pci.link-degraded", SEV_WARN, "hardware", "a GPU's PCIe link is narrower or slower than it can be" },
+        { "pci.link-power-saving", SEV_INFO, "hardware", "a GPU's PCIe link runs at a lower speed at idle (power saving)" },
+        /* kernel */
+        { "os.secure-boot-unsigned", SEV_FAIL, "kernel", "Secure Boot is on and the nvidia module is not signed for it" },
+        { "kmod.nouveau-loaded", SEV_FAIL, "kernel", "the nouveau (or nova) driver is loaded and holds the GPUs" },
+        { "kmod.missing-for-kernel", SEV_FAIL, "kernel", "no nvidia kernel module is built for the running kernel" },
+        { "kmod.dkms-failed", SEV_WARN, "kernel", "DKMS has not built the nvidia module for a kernel" },
+        { "kmod.not-loaded", SEV_FAIL, "kernel", "the nvidia kernel module is not loaded" },
+        { "kmod.no-driver-bound", SEV_FAIL, "kernel", "GPUs on the bus have no driver bound" },
+        { "kmod.uvm-not-loaded", SEV_WARN, "kernel", "nvidia_uvm is not loaded (CUDA needs it)" },
+        { "kmod.loaded", SEV_OK, "kernel", "the nvidia kernel module is loaded" },
+        { "devnodes.missing", SEV_FAIL, "kernel", "NVIDIA device nodes in /dev are missing" },
+        /* driver */
+        { "driver.version-mismatch", SEV_FAIL, "driver", "the kernel module and the user-space driver libraries differ in version" },
+        { "driver.nvml-missing", SEV_FAIL, "driver", "the NVIDIA driver's user-space library (libnvidia-ml) is not installed" },
+        { "driver.nvml-failed", SEV_FAIL, "driver", "NVML could not talk to the driver" },
+        { "driver.hung", SEV_FAIL, "driver", "a driver call did not return in time (hung GPU or driver)" },
+        { "driver.gpu-lost", SEV_FAIL, "driver", "a GPU has fallen off the bus or needs a reset" },
+        { "driver.gpu-not-initialized", SEV_FAIL, "driver", "a GPU on the bus was not brought up by the driver" },
+        { "driver.ok", SEV_OK, "driver", "the NVIDIA driver answers" },
+        { "fabric.manager-missing", SEV_FAIL, "driver", "NVSwitch system without the fabric manager installed" },
+        { "fabric.manager-stopped", SEV_FAIL, "driver", "the fabric manager is not running on an NVSwitch system" },
+        { "fabric.manager-version", SEV_FAIL, "driver", "the fabric manager's version differs from the driver's" },
+        { "fabric.manager-ok", SEV_OK, "driver", "the fabric manager is running and matches the driver" },
+        /* cuda */
+        { "cuda.library-missing", SEV_FAIL, "cuda", "the CUDA driver library (libcuda.so.1) is not installed" },
+        { "cuda.stub-library", SEV_FAIL, "cuda", "the CUDA stub library is loaded instead of the driver's libcuda" },
+        { "cuda.init-failed", SEV_FAIL, "cuda", "cuInit failed" },
+        { "cuda.ok", SEV_OK, "cuda", "the CUDA driver API initialises and sees the GPUs" },
+        /* gpus */
+        { "gpu.count-pci-nvml", SEV_FAIL, "gpus", "fewer GPUs in the driver than on the PCI bus" },
+        { "gpu.cuda-visible-devices", SEV_WARN, "gpus", "CUDA_VISIBLE_DEVICES hides GPUs from CUDA programs" },
+        { "gpu.count-nvml-cuda", SEV_FAIL, "gpus", "CUDA sees fewer GPUs than the driver" },
+        { "gpu.mig-enabled", SEV_INFO, "gpus", "MIG mode is on: CUDA sees MIG instances, not whole GPUs" },
+        { "gpu.counts-agree", SEV_OK, "gpus", "PCI, driver and CUDA agree on the GPUs" },
+        { "gpu.persistence-off", SEV_WARN, "gpus", "persistence mode is off on a multi-GPU machine" },
+        /* health */
+        { "health.ecc-uncorrected", SEV_FAIL, "health", "a GPU reports uncorrected ECC memory errors" },
+        { "health.remap-failed", SEV_FAIL, "health", "a GPU's memory row remapping failed (RMA candidate)" },
+        { "health.remap-pending", SEV_WARN, "health", "a GPU has memory row remaps pending a reset" },
+        { "health.retired-pages-pending", SEV_WARN, "health", "a GPU has memory pages pending retirement" },
+        { "health.retired-pages", SEV_INFO, "health", "a GPU has retired memory pages" },
+        { "health.throttle-hw", SEV_FAIL, "health", "a GPU is throttled by hardware (thermal or power brake)" },
+        { "health.throttle-thermal", SEV_WARN, "health", "a GPU is throttled to stay under its temperature limit" },
+        { "health.throttle-power", SEV_INFO, "health", "a GPU is held at its power limit" },
+        { "health.xid-critical", SEV_FAIL, "health", "the kernel log has Xid errors that mean a hardware or driver fault" },
+        { "health.xid-warning", SEV_WARN, "health", "the kernel log has Xid errors worth watching" },
+        { "health.xid-app", SEV_INFO, "health", "the kernel log has Xid errors usually caused by applications" },
+        { "health.ok", SEV_OK, "health", "no memory errors, throttling or Xid errors" },
+};
+
+const size_t finding_catalog_size = sizeof(finding_catalog) / sizeof(finding_catalog[0]);

@@ -1,0 +1,41 @@
+/* cmd.h - the command table and what main() sets up for every command. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "sys/sys.h"
+
+/* Exit codes: the monitoring-plugin convention health checks speak. */
+enum exit_code {
+        EXIT_OK = 0,      /* nothing worse than info */
+        EXIT_WARN = 1,    /* warnings */
+        EXIT_FAIL = 2,    /* failures found */
+        EXIT_UNKNOWN = 3, /* could not judge: usage, internal error, output not written */
+};
+
+struct ctx {
+        struct sysroot *root;
+        const char *root_path;
+        const char *self_exe;
+        bool json;
+        bool color;
+};
+
+struct cmd {
+        const char *name;
+        int (*run)(int argc, char **argv, struct ctx *ctx);
+        const char *usage;   /* the arguments, for "usage: dlrig NAME ..." */
+        const char *summary; /* one line, for dlrig --help */
+        bool hidden;
+};
+
+extern const struct cmd cmd_table[];
+
+int cmd_doctor(int argc, char **argv, struct ctx *ctx);
+int cmd_driver_worker(int argc, char **argv, struct ctx *ctx);
+
+/* Prints "dlrig: <msg>" and the command's usage line to stderr; returns
+ * EXIT_UNKNOWN so callers can "return cmd_usage_error(...)". */
+int cmd_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints "dlrig: <msg>" to stderr. */
+void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

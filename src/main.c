@@ -1,0 +1,158 @@
+/* main.c - global options, the command table, exit-code mapping and the
+ * final check that the report really reached stdout. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "version.h"
+
+const struct cmd cmd_table[] = {
+        { "doctor", cmd_doctor, "[--json] [--save FILE] [--from FILE]",
+          "diagnose the GPUs, driver and CUDA stack of this machine", false },
+        { "__driver-worker", cmd_driver_worker, "LIB", "internal: load LIB in this process", true },
+        { NULL, NULL, NULL, NULL, false },
+};
+
+static const char usage_head[] =
+        "usage: dlrig [--root DIR] [--json] [--color=auto|always|never] COMMAND [ARGS]\n";
+
+static void print_help(FILE *out)
+{
+        fputs(usage_head, out);
+        fputs("\nFrom \"the cards are plugged in\" to \"multi-GPU deep learning verified\".\n\n"
+              "Commands:\n", out);
+        for (const struct cmd *c = cmd_table; c->name; c++)
+                if (!c->hidden)
+                        fprintf(out, "  %-10s %s\n", c->name, c->summary);
+        fputs("\nOptions:\n"
+              "  --root DIR       inspect the machine described by DIR instead of this one\n"
+              "  --json           print a JSON report\n"
+              "  --color=WHEN     colour the report: auto (a terminal, no NO_COLOR), always, never\n"
+              "  -h, --help       this help; 'dlrig COMMAND --help' for a command\n"
+              "  --version        print the version\n"
+              "\nExit status: 0 no problem, 1 warnings, 2 failures, 3 could not judge\n"
+              "(usage error, internal error, report not written).\n", out);
+}
+
+void cmd_error(const char *fmt, ...)
+{
+        va_list ap;
+
+        fputs("dlrig: ", stderr);
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fputc('\n', stderr);
+}
+
+int cmd_usage_error(const char *cmd, const char *fmt, ...)
+{
+        va_list ap;
+
+        fputs("dlrig: ", stderr);
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fputc('\n', stderr);
+        for (const struct cmd *c = cmd_table; cmd && c->name; c++)
+                if (!strcmp(c->name, cmd)) {
+                        fprintf(stderr, "usage: dlrig %s %s\n", c->name, c->usage);
+                        return EXIT_UNKNOWN;
+                }
+        fputs(usage_head, stderr);
+        return EXIT_UNKNOWN;
+}
+
+static bool want_color(const char *when)
+{
+        const char *term = getenv("TERM");
+
+        if (!strcmp(when, "always"))
+                return true;
+        if (!strcmp(when, "never"))
+                return false;
+        return isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && !(term && !strcmp(term, "dumb"));
+}
+
+/* Parses the options before COMMAND. Returns -1 to go on, else an exit code. */
+static int parse_global(int argc, char **argv, struct ctx *ctx)
+{
+        static const struct option opts[] = {
+                { "root", required_argument, NULL, 'r' }, { "json", no_argument, NULL, 'j' },
+                { "color", required_argument, NULL, 'c' }, { "help", no_argument, NULL, 'h' },
+                { "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
+        };
+        const char *color = "auto";
+        int c;
+
+        opterr = 0;
+        while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+                switch (c) {
+                case 'r': ctx->root_path = optarg; break;
+                case 'j': ctx->json = true; break;
+                case 'c':
+                        if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
+                                return cmd_usage_error(NULL, "--color must be auto, always or never, not '%s'", optarg);
+                        color = optarg;
+                        break;
+                case 'h': print_help(stdout); return EXIT_OK;
+                case 'V': printf("dlrig %s\n", DLRIG_VERSION); return EXIT_OK;
+                default:
+                        return cmd_usage_error(NULL, "unknown option '%s'", argv[optind - 1]);
+                }
+        }
+        ctx->color = want_color(color);
+        return -1;
+}
+
+/* A report that did not reach its reader is a failure to judge; a reader
+ * that closed the pipe on purpose (| head) is not. */
+static int finish_stdout(int code)
+{
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+                if (errno == EPIPE)
+                        return code;
+                cmd_error("could not write the report: %s", strerror(errno));
+                return EXIT_UNKNOWN;
+        }
+        return code;
+}
+
+static int run_command(int argc, char **argv, struct ctx *ctx)
+{
+        const struct cmd *c;
+        int r;
+
+        for (c = cmd_table; c->name; c++)
+                if (!strcmp(c->name, argv[0]))
+                        break;
+        if (!c->name)
+                return cmd_usage_error(NULL, "unknown command '%s'", argv[0]);
+        r = sysroot_open(ctx->root_path, &ctx->root);
+        if (r < 0) {
+                cmd_error("cannot open root '%s': %s", ctx->root_path, strerror(-r));
+                return EXIT_UNKNOWN;
+        }
+        optind = 0; /* commands parse their own options with getopt */
+        r = c->run(argc, argv, ctx);
+        ctx->root = sysroot_free(ctx->root);
+        return r;
+}
+
+int main(int argc, char **argv)
+{
+        struct ctx ctx = { .root_path = "/", .self_exe = "/proc/self/exe" };
+        int r = parse_global(argc, argv, &ctx);
+
+        if (r >= 0)
+                return finish_stdout(r);
+        if (optind >= argc)
+                return cmd_usage_error(NULL, "no command given");
+        r = run_command(argc - optind, argv + optind, &ctx);
+        return finish_stdout(r);
+}

@@ -1,0 +1,36 @@
+/* probe.h - probes gather facts into the snapshot; they never judge.
+ *
+ * Each probe reads the machine only through src/sys (and the driver worker)
+ * and records what it could not see as a fact with a status, never failing
+ * the run. Diagnostics meant for a person (a library's own complaints) go
+ * into ctx->diag for the command layer to print. */
+#pragma once
+
+#include "drv/drv-worker.h"
+#include "snap/snap.h"
+#include "sys/sys.h"
+#include "util/strv.h"
+
+struct probe_ctx {
+        const struct sysroot *root;
+        const char *self_exe;       /* dlrig's own binary, for the driver worker */
+        struct drv_limits limits;
+        struct strv *diag;
+};
+
+void probe_all(const struct probe_ctx *ctx, struct snapshot *s);
+
+void probe_os(const struct probe_ctx *ctx, struct snap_os *os);
+void probe_pci(const struct probe_ctx *ctx, struct snap_pci *pci);
+/* Needs s->os.kernel to find the module built for the running kernel. */
+void probe_kmod(const struct probe_ctx *ctx, struct snapshot *s);
+void probe_devnodes(const struct probe_ctx *ctx, struct snap_devnodes *dn);
+void probe_klog(const struct probe_ctx *ctx, struct snap_klog *klog);
+void probe_fabric(const struct probe_ctx *ctx, struct snap_fabric *fm);
+
+/* Driver probes: the parent side of the worker, split in two so that the
+ * NVML and CUDA workers run at the same time. */
+void probe_nvml_take(const struct probe_ctx *ctx, struct worker_result *res,
+                     int run_error, struct snapshot *s);
+void probe_cuda_take(const struct probe_ctx *ctx, struct worker_result *res,
+                     int run_error, struct snap_cuda *cuda);

@@ -1,0 +1,30 @@
+/* render.h - turning findings and snapshots into reports. Only render/ and
+ * cmd/ write to the user. */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "check/finding.h"
+#include "snap/snap.h"
+
+#define REPORT_SCHEMA_VERSION 1
+
+struct render_opts {
+        bool color;
+};
+
+/* The human report: machine summary, GPU table, findings worst first. */
+void render_doctor_text(FILE *out, const struct snapshot *s, const struct findings *fs,
+                        const struct render_opts *o);
+/* The JSON report (new reference): schema_version, status, findings, snapshot. */
+json_t *render_doctor_json(const struct snapshot *s, const struct findings *fs);
+json_t *render_findings_json(const struct findings *fs);
+/* Writes j to out, pretty and key-ordered, with a final newline. */
+int render_json_dump(FILE *out, json_t *j);
+
+/* Formatting helpers shared by renderers. */
+const char *render_fact_str(const struct fact_str *f, const char *unknown);
+/* "23.0 GiB" style sizes; buf must hold 32 bytes. */
+const char *render_bytes(int64_t bytes, char *buf);

@@ -1,0 +1,27 @@
+/* snap-json.h - the snapshot's versioned JSON form (doctor --save/--from).
+ *
+ * A fact that is FACT_OK is written as its value; any other fact is written
+ * as null and listed in the enclosing object's "unavailable" map as
+ * "status: reason", so consumers see stable types. docs/json-schema.md
+ * describes the format. */
+#pragma once
+
+#include <jansson.h>
+
+#include "snap.h"
+
+/* Returns a new reference to the snapshot as a JSON object. */
+json_t *snap_to_json(const struct snapshot *s);
+/* Fills s (initialised by the caller) from JSON. On malformed input returns
+ * -EBADMSG with an owned message naming the bad field in *reterr. */
+int snap_from_json(json_t *j, struct snapshot *s, char **reterr);
+
+/* Per-GPU object, used by the driver worker to stream GPUs one by one. */
+json_t *snap_gpu_to_json(const struct snap_gpu *g);
+int snap_gpu_from_json(json_t *j, struct snap_gpu *g, char **reterr);
+json_t *snap_nvml_to_json(const struct snap_nvml *n);
+int snap_nvml_from_json(json_t *j, struct snap_nvml *n, char **reterr);
+json_t *snap_cuda_to_json(const struct snap_cuda *c);
+int snap_cuda_from_json(json_t *j, struct snap_cuda *c, char **reterr);
+json_t *snap_cuda_dev_to_json(const struct snap_cuda_dev *d);
+int snap_cuda_dev_from_json(json_t *j, struct snap_cuda_dev *d, char **reterr);

@@ -1,0 +1,265 @@
+/* snap.c - snapshot lifetime, fact setters and lookups (see snap.h). */
+#include "snap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xalloc.h"
+
+static const char *const fact_st_names[FACT_ST_MAX] = {
+        [FACT_UNSET] = "unset",           [FACT_OK] = "ok",
+        [FACT_ABSENT] = "absent",         [FACT_UNSUPPORTED] = "unsupported",
+        [FACT_DENIED] = "denied",         [FACT_TIMEOUT] = "timeout",
+        [FACT_ERROR] = "error",
+};
+
+const char *fact_st_name(enum fact_st st)
+{
+        return st >= 0 && st < FACT_ST_MAX ? fact_st_names[st] : "invalid";
+}
+
+enum fact_st fact_st_from_name(const char *name)
+{
+        for (int i = 0; i < FACT_ST_MAX; i++)
+                if (name && !strcmp(name, fact_st_names[i]))
+                        return (enum fact_st)i;
+        return FACT_ST_INVALID;
+}
+
+void snap_init(struct snapshot *s)
+{
+        memset(s, 0, sizeof(*s));
+}
+
+void fact_num_release(struct fact_num *f)
+{
+        free(f->why);
+        memset(f, 0, sizeof(*f));
+}
+
+void fact_str_release(struct fact_str *f)
+{
+        free(f->v);
+        free(f->why);
+        memset(f, 0, sizeof(*f));
+}
+
+void fact_set_num(struct fact_num *f, int64_t v)
+{
+        fact_num_release(f);
+        f->st = FACT_OK;
+        f->v = v;
+}
+
+void fact_take_str(struct fact_str *f, char *v)
+{
+        fact_str_release(f);
+        f->st = FACT_OK;
+        f->v = v;
+}
+
+void fact_set_str(struct fact_str *f, const char *v)
+{
+        fact_take_str(f, xstrdup(v));
+}
+
+void fact_fail_num(struct fact_num *f, enum fact_st st, const char *why)
+{
+        fact_num_release(f);
+        f->st = st;
+        f->why = xstrdup_or_null(why);
+}
+
+void fact_fail_str(struct fact_str *f, enum fact_st st, const char *why)
+{
+        fact_str_release(f);
+        f->st = st;
+        f->why = xstrdup_or_null(why);
+}
+
+void probe_set(struct probe_st *p, enum fact_st st, const char *why)
+{
+        free(p->why);
+        p->st = st;
+        p->why = xstrdup_or_null(why);
+}
+
+#define RELEASE_NUM(name) fact_num_release(&g->name);
+#define RELEASE_STR(name) fact_str_release(&g->name);
+#define RELEASE_FIELD(kind, name) RELEASE_##kind(name)
+
+void snap_gpu_release(struct snap_gpu *g)
+{
+        SNAP_GPU_FIELDS(RELEASE_FIELD)
+}
+
+static void pci_dev_release(struct snap_pci_dev *d)
+{
+        free(d->bus_id);
+        free(d->kind);
+        fact_str_release(&d->name);
+        fact_num_release(&d->numa_node);
+        fact_str_release(&d->driver);
+        fact_str_release(&d->link_speed_cur);
+        fact_str_release(&d->link_speed_max);
+        fact_num_release(&d->link_gen_cur);
+        fact_num_release(&d->link_gen_max);
+        fact_num_release(&d->link_width_cur);
+        fact_num_release(&d->link_width_max);
+        fact_num_release(&d->bar0_bytes);
+}
+
+static void kmod_release(struct snap_kmod *k)
+{
+        free(k->probe.why);
+        fact_str_release(&k->loaded_version);
+        fact_str_release(&k->proc_version);
+        fact_str_release(&k->flavour);
+        fact_str_release(&k->module_path);
+        fact_str_release(&k->module_version);
+        fact_str_release(&k->module_signer);
+        fact_str_release(&k->nouveau_blacklisted);
+        strv_release(&k->kernels_with_module);
+        for (size_t i = 0; i < k->ndkms; i++) {
+                struct snap_dkms *d = &k->dkms[i];
+                free(d->module), free(d->version), free(d->kernel);
+                free(d->arch), free(d->state);
+        }
+        free(k->dkms);
+}
+
+static void cuda_release(struct snap_cuda *c)
+{
+        free(c->probe.why);
+        free(c->library);
+        fact_num_release(&c->init_result);
+        fact_num_release(&c->driver_version);
+        fact_num_release(&c->device_count);
+        fact_str_release(&c->visible_devices);
+        fact_str_release(&c->device_order);
+        for (size_t i = 0; i < c->n; i++) {
+                struct snap_cuda_dev *d = &c->devs[i];
+                fact_str_release(&d->name), fact_str_release(&d->pci_bus_id);
+                fact_str_release(&d->uuid), fact_str_release(&d->compute_capability);
+                fact_num_release(&d->memory_total_bytes);
+        }
+        free(c->devs);
+}
+
+static void os_release(struct snap_os *o)
+{
+        free(o->probe.why);
+        fact_str_release(&o->distro_id), fact_str_release(&o->version_id);
+        fact_str_release(&o->pretty_name), fact_str_release(&o->kernel);
+        fact_str_release(&o->arch), fact_num_release(&o->secure_boot);
+}
+
+static void nvml_release(struct snap_nvml *n)
+{
+        free(n->probe.why);
+        free(n->library);
+        fact_num_release(&n->init_result);
+        fact_str_release(&n->driver_version);
+        fact_num_release(&n->cuda_driver_version);
+        fact_num_release(&n->device_count);
+}
+
+static void klog_release(struct snap_klog *k)
+{
+        free(k->probe.why);
+        free(k->source);
+        for (size_t i = 0; i < k->nxid; i++)
+                free(k->xids[i].pci_bus_id), free(k->xids[i].detail);
+        free(k->xids);
+        strv_release(&k->nvrm);
+}
+
+void snap_release(struct snapshot *s)
+{
+        free(s->dlrig_version);
+        os_release(&s->os);
+        free(s->pci.probe.why);
+        for (size_t i = 0; i < s->pci.n; i++)
+                pci_dev_release(&s->pci.devs[i]);
+        free(s->pci.devs);
+        kmod_release(&s->kmod);
+        nvml_release(&s->nvml);
+        for (size_t i = 0; i < s->ngpus; i++)
+                snap_gpu_release(&s->gpus[i]);
+        free(s->gpus);
+        cuda_release(&s->cuda);
+        klog_release(&s->klog);
+        free(s->fabric.probe.why);
+        fact_str_release(&s->fabric.version);
+        fact_num_release(&s->fabric.running);
+        fact_num_release(&s->fabric.enabled);
+        free(s->devnodes.probe.why);
+        strv_release(&s->devnodes.gpus);
+        snap_init(s);
+}
+
+/* Appends one zeroed element to a snapshot array (n counts used slots). */
+static void *add_elem(void *arr, size_t *n, size_t size)
+{
+        void **a = arr;
+
+        *a = xrealloc(*a, (*n + 1) * size);
+        memset((char *)*a + *n * size, 0, size);
+        return (char *)*a + (*n)++ * size;
+}
+
+struct snap_pci_dev *snap_add_pci_dev(struct snap_pci *pci)
+{
+        return add_elem(&pci->devs, &pci->n, sizeof(*pci->devs));
+}
+
+struct snap_gpu *snap_add_gpu(struct snapshot *s)
+{
+        struct snap_gpu *g = add_elem(&s->gpus, &s->ngpus, sizeof(*s->gpus));
+
+        g->index = (int64_t)s->ngpus - 1;
+        return g;
+}
+
+struct snap_cuda_dev *snap_add_cuda_dev(struct snap_cuda *c)
+{
+        struct snap_cuda_dev *d = add_elem(&c->devs, &c->n, sizeof(*c->devs));
+
+        d->ordinal = (int64_t)c->n - 1;
+        return d;
+}
+
+struct snap_xid *snap_add_xid(struct snap_klog *k)
+{
+        return add_elem(&k->xids, &k->nxid, sizeof(*k->xids));
+}
+
+struct snap_dkms *snap_add_dkms(struct snap_kmod *k)
+{
+        return add_elem(&k->dkms, &k->ndkms, sizeof(*k->dkms));
+}
+
+const struct snap_gpu *snap_gpu_by_bus(const struct snapshot *s, const char *bus_id)
+{
+        for (size_t i = 0; i < s->ngpus; i++)
+                if (s->gpus[i].pci_bus_id.v && !strcmp(s->gpus[i].pci_bus_id.v, bus_id))
+                        return &s->gpus[i];
+        return NULL;
+}
+
+const struct snap_pci_dev *snap_pci_by_bus(const struct snapshot *s, const char *bus_id)
+{
+        for (size_t i = 0; i < s->pci.n; i++)
+                if (!strcmp(s->pci.devs[i].bus_id, bus_id))
+                        return &s->pci.devs[i];
+        return NULL;
+}
+
+size_t snap_pci_count(const struct snapshot *s, const char *kind)
+{
+        size_t n = 0;
+
+        for (size_t i = 0; i < s->pci.n; i++)
+                n += s->pci.devs[i].kind && !strcmp(s->pci.devs[i].kind, kind);
+        return n;
+}

@@ -1,0 +1,240 @@
+/* snap.h - the snapshot: every fact the probes gathered, as plain data.
+ *
+ * Probes fill it, checks and renderers only read it, and snap-json.c saves
+ * and loads it (doctor --save / --from). The snapshot owns every string
+ * reachable from it; snap_release() frees them all.
+ *
+ * A fact that could not be observed is still a fact: each fact_* carries a
+ * status and, when not FACT_OK, a short reason ("NVML_ERROR_NOT_SUPPORTED",
+ * "permission denied"). Each section carries the status of its probe. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/strv.h"
+
+#define SNAP_SCHEMA_VERSION 1
+
+enum fact_st {
+        FACT_UNSET = 0,   /* never asked (probe did not get this far) */
+        FACT_OK,
+        FACT_ABSENT,      /* the thing does not exist (file, module, GPU) */
+        FACT_UNSUPPORTED, /* the driver or hardware cannot tell */
+        FACT_DENIED,      /* no permission */
+        FACT_TIMEOUT,     /* the call did not return in time */
+        FACT_ERROR,       /* any other failure; see why */
+        FACT_ST_MAX,
+        FACT_ST_INVALID = -1,
+};
+
+struct fact_num {
+        enum fact_st st;
+        int64_t v;
+        char *why;
+};
+
+struct fact_str {
+        enum fact_st st;
+        char *v;
+        char *why;
+};
+
+struct probe_st {
+        enum fact_st st;
+        char *why;
+};
+
+struct snap_os {
+        struct probe_st probe;
+        struct fact_str distro_id;    /* os-release ID: "ubuntu" */
+        struct fact_str version_id;   /* "22.04" */
+        struct fact_str pretty_name;
+        struct fact_str kernel;       /* running kernel release */
+        struct fact_str arch;         /* "x86_64" */
+        struct fact_num secure_boot;  /* 1 enabled, 0 disabled */
+};
+
+struct snap_pci_dev {
+        char *bus_id;                 /* "0000:3b:00.0" */
+        char *kind;                   /* "gpu", "nvswitch" */
+        int64_t vendor_id, device_id, subsys_vendor_id, subsys_device_id;
+        int64_t class_code;           /* 0x030200 */
+        struct fact_str name;         /* from pci.ids */
+        struct fact_num numa_node;
+        struct fact_str driver;       /* bound kernel driver; absent: none */
+        struct fact_str link_speed_cur, link_speed_max; /* "16.0 GT/s PCIe" */
+        struct fact_num link_gen_cur, link_gen_max;     /* derived: 1..6 */
+        struct fact_num link_width_cur, link_width_max;
+        struct fact_num bar0_bytes;   /* size of BAR0; 0 when unassigned */
+};
+
+struct snap_pci {
+        struct probe_st probe;
+        size_t n;
+        struct snap_pci_dev *devs;
+};
+
+struct snap_dkms {
+        char *module, *version, *kernel, *arch, *state;
+};
+
+struct snap_kmod {
+        struct probe_st probe;
+        bool nvidia, nvidia_uvm, nvidia_drm, nvidia_modeset, nouveau, nova_core;
+        struct fact_str loaded_version;  /* /sys/module/nvidia/version */
+        struct fact_str proc_version;    /* NVRM line of /proc/driver/nvidia/version */
+        struct fact_str flavour;         /* "open" or "proprietary" */
+        struct fact_str module_path;     /* nvidia.ko for the running kernel */
+        struct fact_str module_version;  /* version of that file */
+        struct fact_str module_signer;   /* absent: unsigned */
+        struct fact_str nouveau_blacklisted; /* file that blacklists it */
+        struct strv kernels_with_module; /* kernels under /lib/modules with nvidia.ko */
+        size_t ndkms;
+        struct snap_dkms *dkms;
+};
+
+/* One GPU as NVML sees it. Field order is the JSON order. */
+#define SNAP_GPU_FIELDS(X)                                                     \
+        X(STR, name)                                                           \
+        X(STR, pci_bus_id)                                                     \
+        X(STR, uuid)                                                           \
+        X(NUM, memory_total_bytes)                                             \
+        X(STR, compute_capability)                                             \
+        X(NUM, pci_device_id)                                                  \
+        X(NUM, minor_number)                                                   \
+        X(NUM, persistence_mode)                                               \
+        X(NUM, mig_mode_current)                                               \
+        X(NUM, mig_mode_pending)                                               \
+        X(NUM, ecc_mode_current)                                               \
+        X(NUM, ecc_mode_pending)                                               \
+        X(NUM, ecc_uncorrected_volatile)                                       \
+        X(NUM, ecc_uncorrected_aggregate)                                      \
+        X(NUM, ecc_corrected_volatile)                                         \
+        X(NUM, retired_pages_sbe)                                              \
+        X(NUM, retired_pages_dbe)                                              \
+        X(NUM, retired_pages_pending)                                          \
+        X(NUM, remap_correctable)                                              \
+        X(NUM, remap_uncorrectable)                                            \
+        X(NUM, remap_pending)                                                  \
+        X(NUM, remap_failed)                                                   \
+        X(NUM, pcie_gen_cur)                                                   \
+        X(NUM, pcie_gen_max)                                                   \
+        X(NUM, pcie_width_cur)                                                 \
+        X(NUM, pcie_width_max)                                                 \
+        X(NUM, temperature_c)                                                  \
+        X(NUM, power_draw_mw)                                                  \
+        X(NUM, power_limit_mw)                                                 \
+        X(NUM, clock_event_reasons)
+
+#define SNAP_FIELD_NUM(name) struct fact_num name;
+#define SNAP_FIELD_STR(name) struct fact_str name;
+#define SNAP_FIELD(kind, name) SNAP_FIELD_##kind(name)
+
+struct snap_gpu {
+        int64_t index;
+        SNAP_GPU_FIELDS(SNAP_FIELD)
+};
+
+struct snap_nvml {
+        struct probe_st probe;
+        char *library;                   /* file that was loaded */
+        struct fact_num init_result;     /* nvmlInit_v2 return code */
+        struct fact_str driver_version;
+        struct fact_num cuda_driver_version; /* 12020 */
+        struct fact_num device_count;
+};
+
+struct snap_cuda_dev {
+        int64_t ordinal;
+        struct fact_str name, pci_bus_id, uuid, compute_capability;
+        struct fact_num memory_total_bytes;
+};
+
+struct snap_cuda {
+        struct probe_st probe;
+        char *library;
+        struct fact_num init_result;     /* cuInit return code */
+        struct fact_num driver_version;
+        struct fact_num device_count;
+        struct fact_str visible_devices; /* CUDA_VISIBLE_DEVICES; absent: unset */
+        struct fact_str device_order;    /* CUDA_DEVICE_ORDER */
+        size_t n;
+        struct snap_cuda_dev *devs;
+};
+
+struct snap_xid {
+        char *pci_bus_id;                /* as the kernel printed it, normalised */
+        int64_t code;
+        char *detail;                    /* the rest of the log line */
+};
+
+struct snap_klog {
+        struct probe_st probe;
+        char *source;                    /* "/dev/kmsg", "/var/log/kern.log" */
+        size_t nxid;
+        struct snap_xid *xids;
+        struct strv nvrm;                /* other NVRM: lines worth showing */
+};
+
+struct snap_fabric {
+        struct probe_st probe;
+        struct fact_str version;         /* installed package version; absent: not installed */
+        struct fact_num running;         /* 1 a nv-fabricmanager process exists */
+        struct fact_num enabled;         /* 1 unit enabled to start at boot */
+};
+
+struct snap_devnodes {
+        struct probe_st probe;
+        bool nvidiactl, nvidia_uvm;
+        struct strv gpus;                /* "nvidia0", "nvidia1", ... */
+};
+
+struct snapshot {
+        char *dlrig_version;
+        struct snap_os os;
+        struct snap_pci pci;
+        struct snap_kmod kmod;
+        struct snap_nvml nvml;
+        size_t ngpus;
+        struct snap_gpu *gpus;           /* NVML's GPUs, by NVML index */
+        struct snap_cuda cuda;
+        struct snap_klog klog;
+        struct snap_fabric fabric;
+        struct snap_devnodes devnodes;
+};
+
+void snap_init(struct snapshot *s);
+void snap_release(struct snapshot *s);
+
+/* Setters: they replace (and free) what the fact held. why may be NULL. */
+void fact_set_num(struct fact_num *f, int64_t v);
+void fact_set_str(struct fact_str *f, const char *v);
+void fact_take_str(struct fact_str *f, char *v);
+void fact_fail_num(struct fact_num *f, enum fact_st st, const char *why);
+void fact_fail_str(struct fact_str *f, enum fact_st st, const char *why);
+void probe_set(struct probe_st *p, enum fact_st st, const char *why);
+void fact_num_release(struct fact_num *f);
+void fact_str_release(struct fact_str *f);
+
+static inline bool fact_ok(const void *fact)
+{
+        return *(const enum fact_st *)fact == FACT_OK;
+}
+
+const char *fact_st_name(enum fact_st st);
+enum fact_st fact_st_from_name(const char *name);
+
+/* Grow helpers for the snapshot's arrays; return the new zeroed element. */
+struct snap_pci_dev *snap_add_pci_dev(struct snap_pci *pci);
+struct snap_gpu *snap_add_gpu(struct snapshot *s);
+struct snap_cuda_dev *snap_add_cuda_dev(struct snap_cuda *c);
+struct snap_xid *snap_add_xid(struct snap_klog *k);
+struct snap_dkms *snap_add_dkms(struct snap_kmod *k);
+void snap_gpu_release(struct snap_gpu *g);
+
+/* Lookups (borrowed results, NULL when not found). */
+const struct snap_gpu *snap_gpu_by_bus(const struct snapshot *s, const char *bus_id);
+const struct snap_pci_dev *snap_pci_by_bus(const struct snapshot *s, const char *bus_id);
+size_t snap_pci_count(const struct snapshot *s, const char *kind);

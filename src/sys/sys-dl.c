@@ -1,0 +1,110 @@
+/* sys-dl.c - dlopen/dlsym behind the root layer (see sys-dl.h). */
+#include "sys-dl.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <link.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xalloc.h"
+
+static const char *const lib_dirs[] = {
+        "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
+        "/usr/lib64", "/usr/lib", "/lib/x86_64-linux-gnu", "/lib64",
+        "/usr/local/nvidia/lib64", NULL,
+};
+
+char *sys_dl_find_in_root(const struct sysroot *root, const char *soname)
+{
+        for (const char *const *d = lib_dirs; *d; d++) {
+                char *p = xasprintf("%s/%s", *d, soname);
+                if (sys_exists(root, p))
+                        return p;
+                free(p);
+        }
+        return NULL;
+}
+
+static char *mapped_path(void *handle, const char *fallback)
+{
+        struct link_map *lm = NULL;
+
+        if (dlinfo(handle, RTLD_DI_LINKMAP, &lm) == 0 && lm && lm->l_name && *lm->l_name)
+                return xstrdup(lm->l_name);
+        return xstrdup(fallback);
+}
+
+static int open_foreign(const struct sysroot *root, const char *const *sonames,
+                        char **reterr)
+{
+        for (const char *const *s = sonames; *s; s++) {
+                char *p = sys_dl_find_in_root(root, *s);
+                if (p) {
+                        *reterr = xasprintf("'%s' is installed in the root but "
+                                            "is not loaded for a foreign root", p);
+                        free(p);
+                        return -EOPNOTSUPP;
+                }
+        }
+        *reterr = xasprintf("'%s' not found in the root's library folders", sonames[0]);
+        return -ENOENT;
+}
+
+int sys_dl_open(const struct sysroot *root, const char *env_override,
+                const char *const *sonames, struct dl_lib *ret, char **reterr)
+{
+        const char *override = env_override ? getenv(env_override) : NULL;
+        const char *err = NULL;
+
+        if (override && *override) {
+                void *h = dlopen(override, RTLD_NOW | RTLD_LOCAL);
+                if (!h) {
+                        *reterr = xasprintf("'%s' (from %s) failed to load: %s",
+                                            override, env_override, dlerror());
+                        return -ENOENT;
+                }
+                *ret = (struct dl_lib){ h, mapped_path(h, override) };
+                return 0;
+        }
+        if (!sysroot_is_host(root))
+                return open_foreign(root, sonames, reterr);
+        for (const char *const *s = sonames; *s; s++) {
+                void *h = dlopen(*s, RTLD_NOW | RTLD_LOCAL);
+                if (h) {
+                        *ret = (struct dl_lib){ h, mapped_path(h, *s) };
+                        return 0;
+                }
+                if (!err)
+                        err = dlerror();
+        }
+        *reterr = xasprintf("'%s' could not be loaded: %s", sonames[0],
+                            err ? err : "not found");
+        return -ENOENT;
+}
+
+int sys_dl_resolve(const struct dl_lib *lib, const struct dl_sym_spec *specs,
+                   size_t n, void *api, char **reterr)
+{
+        for (size_t i = 0; i < n; i++) {
+                void *fn = NULL;
+
+                for (size_t k = 0; k < 3 && specs[i].names[k] && !fn; k++)
+                        fn = dlsym(lib->handle, specs[i].names[k]);
+                if (!fn && specs[i].required) {
+                        *reterr = xasprintf("'%s' has no symbol %s (driver too old?)",
+                                            lib->path, specs[i].names[0]);
+                        return -ELIBBAD;
+                }
+                memcpy((char *)api + specs[i].offset, &fn, sizeof(fn));
+        }
+        return 0;
+}
+
+void sys_dl_close(struct dl_lib *lib)
+{
+        /* NVIDIA libraries are not unload-safe; the worker exits instead. */
+        free(lib->path);
+        lib->path = NULL;
+        lib->handle = NULL;
+}

@@ -1,0 +1,34 @@
+/* sys-dl.h - loading NVIDIA's shared libraries, the only place dlopen is used.
+ *
+ * On this machine a library is found the way any program finds it (the
+ * dynamic loader's search by soname) unless the environment variable named
+ * by env_override holds an explicit path, which is how the tests point dlrig
+ * at the fake libraries. Under another --root nothing is loaded into dlrig
+ * unless overridden: the soname is only looked for in the root's library
+ * folders, so the report can say the library is installed there. */
+#pragma once
+
+#include "sys.h"
+
+struct dl_lib {
+        void *handle;
+        char *path; /* the file actually mapped (owned) */
+};
+
+struct dl_sym_spec {
+        const char *names[3]; /* versions to try, newest first */
+        bool required;
+        size_t offset;        /* where the pointer goes in the api struct */
+};
+
+/* Opens the first of sonames (NULL-terminated) that loads. On failure,
+ * *reterr gets an owned message ("'libcuda.so.1' not found: ..."). */
+int sys_dl_open(const struct sysroot *root, const char *env_override,
+                const char *const *sonames, struct dl_lib *ret, char **reterr);
+/* Resolves each spec into api + offset. A missing required symbol fails
+ * with -ELIBBAD and names it in *reterr; a missing optional one is NULL. */
+int sys_dl_resolve(const struct dl_lib *lib, const struct dl_sym_spec *specs,
+                   size_t n, void *api, char **reterr);
+/* Looks for a soname in the root's library folders; returns an owned path. */
+char *sys_dl_find_in_root(const struct sysroot *root, const char *soname);
+void sys_dl_close(struct dl_lib *lib);

@@ -1,0 +1,43 @@
+/* sys-exec.h - run a program with a hard deadline and bounded output.
+ *
+ * The child gets stdin from /dev/null, the parent's environment plus
+ * env_delta ("NAME=value" sets, "NAME" unsets), no inherited fds above 2,
+ * and SIGKILL if dlrig dies. stdout and stderr are drained by one poll()
+ * loop into buffers capped at max_out (the excess is counted, not stored).
+ * When timeout_ms passes, or idle_timeout_ms passes with no output, the
+ * child gets SIGTERM, then SIGKILL after a short grace, and is reaped when
+ * it can be: a child stuck in uninterruptible sleep is left behind and
+ * reported as unreaped rather than waited on. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sys.h"
+
+struct exec_req {
+        const char *const *argv;
+        const char *const *env_delta;
+        unsigned timeout_ms;
+        unsigned idle_timeout_ms; /* 0: no idle limit */
+        size_t max_out;           /* 0: 1 MiB */
+        bool self;                /* argv[0] is dlrig itself: allowed for any root */
+};
+
+struct exec_res {
+        int exit_code;      /* 128+N after death by signal N, like a shell */
+        bool timed_out;     /* overall deadline */
+        bool idle_timed_out;
+        bool unreaped;      /* child did not die after SIGKILL (D state) */
+        size_t dropped;     /* output bytes beyond max_out */
+        struct strbuf out;
+        struct strbuf err;
+        uint64_t usec;
+};
+
+/* Runs the program. The inspected machine's programs only run when it is
+ * this machine: for another root returns -EOPNOTSUPP (unless req->self,
+ * dlrig's own driver worker). A child that cannot be started is exit code 127. */
+int sys_exec(const struct sysroot *root, const struct exec_req *req,
+             struct exec_res *ret);
+void exec_res_release(struct exec_res *res);

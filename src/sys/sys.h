@@ -1,0 +1,45 @@
+/* sys.h - the only layer that touches the machine.
+ *
+ * Every path is absolute in the inspected machine's namespace ("/proc/...")
+ * and is resolved below the root given by --root: symlinks (absolute ones
+ * included) resolve inside the root and ".." cannot climb out of it, so a
+ * fixture folder or a mounted image behaves like a live machine.
+ *
+ * Functions return 0 (or a count) on success and a negative errno on failure:
+ * -ENOENT absent, -EACCES denied, -E2BIG over the size cap. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/stat.h>
+
+#include "util/strbuf.h"
+#include "util/strv.h"
+
+struct sysroot;
+
+/* Opens the root folder; "/" or NULL means this machine. */
+int sysroot_open(const char *path, struct sysroot **ret);
+struct sysroot *sysroot_free(struct sysroot *root);
+/* True when the root is this running machine, so that live-only facts
+ * (uname, the process environment, driver libraries) belong to it. */
+bool sysroot_is_host(const struct sysroot *root);
+const char *sysroot_path(const struct sysroot *root);
+
+/* Opens path read-only (O_CLOEXEC|O_NONBLOCK|O_NOCTTY); returns an fd. */
+int sys_open(const struct sysroot *root, const char *path, int flags);
+/* Reads a whole file of at most max bytes into out (appending). */
+int sys_read_file(const struct sysroot *root, const char *path, size_t max,
+                  struct strbuf *out);
+/* Like sys_read_file but strips trailing whitespace; for one-value files. */
+int sys_read_value(const struct sysroot *root, const char *path,
+                   struct strbuf *out);
+int sys_readlink(const struct sysroot *root, const char *path,
+                 struct strbuf *out);
+int sys_stat(const struct sysroot *root, const char *path, struct stat *ret);
+bool sys_exists(const struct sysroot *root, const char *path);
+/* Sorted entry names of a directory, without "." and "..". */
+int sys_list_dir(const struct sysroot *root, const char *path,
+                 struct strv *ret);
+/* Writes data to a host path atomically (temp file + rename). */
+int sys_write_file_atomic(const char *host_path, const char *data, size_t len);
