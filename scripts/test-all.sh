@@ -1,0 +1,32 @@
+#!/bin/sh
+# test-all.sh [BUILD_DIR] - the whole test suite, as `make test` and CI run it:
+# an ASan+UBSan build, every meson test (unit, fakes, golden machines, fuzz
+# corpus replay, source rules), then a brief real libFuzzer run when clang's
+# fuzzer runtime is present. Ends with the line "N passed, N failed".
+set -u
+build=${1:-build-test}
+fuzz_seconds=${DLRIG_FUZZ_SECONDS:-5}
+cd "$(dirname "$0")/.." || exit 3
+
+if [ ! -f "$build/build.ninja" ]; then
+        meson setup "$build" -Db_sanitize=address,undefined -Db_lundef=false \
+                -Dbuildtype=debug >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
+fi
+if ! ninja -C "$build"; then
+        echo "build failed"
+        echo "0 passed, 1 failed"
+        exit 1
+fi
+meson test -C "$build" --print-errorlogs --num-processes "$(nproc)"
+fuzz_passed=0
+fuzz_failed=0
+if [ -x scripts/fuzz-run.sh ] && [ "$fuzz_seconds" != 0 ]; then
+        if scripts/fuzz-run.sh "$fuzz_seconds"; then
+                fuzz_passed=1
+        else
+                rc=$?
+                # 77: no libFuzzer runtime here; the corpus replay still ran above.
+                [ "$rc" = 77 ] || fuzz_failed=1
+        fi
+fi
+python3 scripts/test-summary.py "$build/meson-logs/testlog.json" "$fuzz_passed" "$fuzz_failed"
