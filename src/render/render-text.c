@@ -64,10 +64,31 @@ static void render_driver(FILE *out, const struct snapshot *s)
         fputc('\n', out);
 }
 
-static void render_gpus(FILE *out, const struct snapshot *s)
+static void render_nvml_gpu(FILE *out, const struct snap_gpu *g)
 {
         char mem[32];
 
+        fprintf(out, "    %-2" PRId64 " %-28s %-13s %9s  sm %-4s", g->index,
+                render_fact_str(&g->name, "?"), render_fact_str(&g->pci_bus_id, "?"),
+                g->memory_total_bytes.st == FACT_OK ? render_bytes(g->memory_total_bytes.v, mem) : "?",
+                render_fact_str(&g->compute_capability, "?"));
+        if (g->pcie_gen_cur.st == FACT_OK && g->pcie_width_cur.st == FACT_OK)
+                fprintf(out, "  Gen%" PRId64 " x%" PRId64, g->pcie_gen_cur.v, g->pcie_width_cur.v);
+        if (g->temperature_c.st == FACT_OK)
+                fprintf(out, "  %" PRId64 " C", g->temperature_c.v);
+        fputc('\n', out);
+}
+
+/* Without NVML the bus is all we know: show what sits there and who owns it. */
+static void render_pci_dev(FILE *out, const struct snap_pci_dev *d)
+{
+        fprintf(out, "    -- %-28s %-13s  %04" PRIx64 ":%04" PRIx64 "  driver %s\n",
+                render_fact_str(&d->name, d->kind ? d->kind : "?"), d->bus_id,
+                d->vendor_id, d->device_id, render_fact_str(&d->driver, "none"));
+}
+
+static void render_gpus(FILE *out, const struct snapshot *s)
+{
         fprintf(out, "  GPUs     %zu on PCI, ", snap_pci_count(s, "gpu"));
         if (s->nvml.probe.st == FACT_OK)
                 fprintf(out, "%zu in NVML, ", s->ngpus);
@@ -77,18 +98,10 @@ static void render_gpus(FILE *out, const struct snapshot *s)
                 fprintf(out, "%" PRId64 " in CUDA\n", s->cuda.device_count.v);
         else
                 fprintf(out, "CUDA n/a\n");
-        for (size_t i = 0; i < s->ngpus; i++) {
-                const struct snap_gpu *g = &s->gpus[i];
-                fprintf(out, "    %-2" PRId64 " %-28s %-13s %9s  sm %-4s", g->index,
-                        render_fact_str(&g->name, "?"), render_fact_str(&g->pci_bus_id, "?"),
-                        g->memory_total_bytes.st == FACT_OK ? render_bytes(g->memory_total_bytes.v, mem) : "?",
-                        render_fact_str(&g->compute_capability, "?"));
-                if (g->pcie_gen_cur.st == FACT_OK && g->pcie_width_cur.st == FACT_OK)
-                        fprintf(out, "  Gen%" PRId64 " x%" PRId64, g->pcie_gen_cur.v, g->pcie_width_cur.v);
-                if (g->temperature_c.st == FACT_OK)
-                        fprintf(out, "  %" PRId64 " C", g->temperature_c.v);
-                fputc('\n', out);
-        }
+        for (size_t i = 0; i < s->ngpus; i++)
+                render_nvml_gpu(out, &s->gpus[i]);
+        for (size_t i = 0; !s->ngpus && i < s->pci.n; i++)
+                render_pci_dev(out, &s->pci.devs[i]);
 }
 
 static const char *sev_label(const struct render_opts *o, enum severity sev, const char **color)
