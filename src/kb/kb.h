@@ -1,5 +1,5 @@
 /* kb.h - the knowledge base: facts about the world, compiled from the
- * readable data files in src/kb/*.tsv (one fact a row, each with its
+ * readable data files src/kb/<name>.tsv (one fact a row, each with its
  * source). Lookups return borrowed pointers into static tables, or NULL. */
 #pragma once
 

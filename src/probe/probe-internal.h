@@ -1,0 +1,34 @@
+/* probe-internal.h - helpers shared by the probes of src/probe (not a
+ * public interface: nothing outside this folder includes it). */
+#pragma once
+
+#include <errno.h>
+#include <string.h>
+
+#include "probe.h"
+
+/* The status that a failed read's -errno means: a missing file is absent,
+ * a refused one denied, anything else an error. */
+static inline enum fact_st probe_st_from_errno(int r)
+{
+        return r == -ENOENT || r == -ENOTDIR ? FACT_ABSENT
+             : r == -EACCES || r == -EPERM   ? FACT_DENIED
+                                             : FACT_ERROR;
+}
+
+/* Records a failed read on a string fact, with strerror as the reason. */
+static inline void probe_fail_str(struct fact_str *f, int r)
+{
+        fact_fail_str(f, probe_st_from_errno(r), strerror(-r));
+}
+
+static inline void probe_fail_num(struct fact_num *f, int r)
+{
+        fact_fail_num(f, probe_st_from_errno(r), strerror(-r));
+}
+
+/* probe-kmod.c is split in three: the loaded module and its versions
+ * (probe-kmod.c), the module file for the running kernel read with libkmod
+ * (probe-modfile.c) and the DKMS trees (probe-dkms.c). */
+void probe_modfile(const struct probe_ctx *ctx, struct snapshot *s);
+void probe_dkms(const struct probe_ctx *ctx, struct snapshot *s);
