@@ -1,8 +1,369 @@
-/* check-driver.c - placeholder until the driver checks land. */
+/* check-driver.c - the driver layer: does NVML answer, at the module's
+ * version, for every GPU on the bus?
+ *
+ * Runs only when the kernel layer is fine (a module that is not loaded
+ * explains every NVML failure), and reports the first of: a hung call, a
+ * missing library, a version mismatch, a failed init; then GPUs that fell
+ * off the bus or that the driver could not bring up. */
 #include "check.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check-util.h"
+#include "util/parse.h"
+
+static void check_driver_xid_evidence(struct finding *f, const struct snapshot *s, const char *bus,
+                                      int64_t code)
+{
+        for (size_t i = 0; i < s->klog.nxid; i++) {
+                const struct snap_xid *x = &s->klog.xids[i];
+                if ((code < 0 || x->code == code) && (!bus || check_util_bus_eq(x->pci_bus_id, bus)))
+                        finding_evidence(f, "kernel log (%s): Xid %" PRId64 " on %s: %s",
+                                         s->klog.source ? s->klog.source : "dmesg", x->code,
+                                         x->pci_bus_id ? x->pci_bus_id : "?", x->detail ? x->detail : "");
+        }
+}
+
+/* ---- a call that never returned ---- */
+
+/* The GPU index a breadcrumb such as "nvmlDeviceGetHandleByIndex_v2(3)"
+ * names, or -1. */
+static int64_t check_driver_crumb_index(const char *why)
+{
+        const char *p = why ? strchr(why, '(') : NULL;
+        int64_t idx;
+        char *end;
+
+        if (!p)
+                return -1;
+        idx = strtoll(p + 1, &end, 10);
+        return end != p + 1 && *end == ')' ? idx : -1;
+}
+
+static bool check_driver_hung(const struct snapshot *s, struct findings *fs)
+{
+        const char *why = NULL, *field = NULL, *call, *stop;
+        const struct snap_gpu *g = NULL;
+        char name[CHECK_NAME_MAX] = "", gname[CHECK_NAME_MAX];
+        struct finding *f;
+        int64_t idx;
+        int len;
+
+        if (s->nvml.probe.st == FACT_TIMEOUT)
+                why = s->nvml.probe.why ? s->nvml.probe.why : "an NVML call did not return";
+        for (size_t i = 0; !why && i < s->ngpus; i++)
+                if ((why = check_util_gpu_fault(&s->gpus[i], FACT_TIMEOUT, NULL, &field)))
+                        g = &s->gpus[i];
+        if (!why)
+                return false;
+        stop = strstr(why, " did not return");
+        call = field ? field : why;
+        len = field ? (int)strlen(field) : stop ? (int)(stop - why) : (int)strlen(why);
+        idx = g ? g->index : check_driver_crumb_index(why);
+        if (idx >= 0 && (size_t)idx < s->ngpus)
+                snprintf(name, sizeof(name), ", %s", check_util_gpu_name(&s->gpus[idx], gname));
+        else if (idx >= 0)
+                snprintf(name, sizeof(name), ", GPU %" PRId64, idx);
+        f = finding_add(fs, "driver.hung", "the driver hung in %.*s%s: a GPU or the driver does not respond",
+                        len, call, name);
+        finding_evidence(f, "NVML worker: %s", why);
+        check_driver_xid_evidence(f, s, NULL, -1);
+        finding_fix(f, "sudo lsof /dev/nvidia*");
+        if (idx >= 0)
+                finding_fix(f, "sudo nvidia-smi -r -i %" PRId64 "   # reset it once no process uses it", idx);
+        finding_fix(f, "sudo reboot   # when the reset hangs too, or the call is stuck in the kernel (D state)");
+        return true;
+}
+
+/* ---- the library ---- */
+
+static bool check_driver_missing(const struct snapshot *s, struct findings *fs)
+{
+        char mbuf[CHECK_NAME_MAX], br[CHECK_NAME_MAX], pkg[2 * CHECK_NAME_MAX];
+        const char *mod = check_util_module_version(s, mbuf);
+        struct finding *f;
+
+        if (!check_util_nvml_missing(s))
+                return false;
+        f = finding_add(fs, "driver.nvml-missing", "the nvidia module %s is loaded but libnvidia-ml is not installed",
+                        mod ? mod : "");
+        finding_evidence(f, "libnvidia-ml: %s", s->nvml.probe.why ? s->nvml.probe.why : "not found");
+        if (mod)
+                finding_evidence(f, "/sys/module/nvidia/version: %s", mod);
+        snprintf(pkg, sizeof(pkg), "%s%s", check_util_is_ubuntu(s) ? "libnvidia-compute-" : "libnvidia-ml1",
+                 check_util_is_ubuntu(s) ? (mod ? check_util_branch(mod, br) : "<branch>") : "");
+        check_util_fix_install(f, s, pkg, "nvidia-driver-NVML", "the NVML library of the same driver version");
+        finding_fix(f, "# it must be the module's version exactly (%s)", mod ? mod : "see /sys/module/nvidia/version");
+        return true;
+}
+
+static void check_driver_fix_mismatch(struct finding *f, const struct snapshot *s, const char *lib)
+{
+        const struct snap_kmod *k = &s->kmod;
+        bool disk_new = k->module_version.st == FACT_OK && lib &&
+                        check_util_same_version(k->module_version.v, lib);
+
+        if (!disk_new && lib && k->module_version.st == FACT_OK && version_cmp(k->module_version.v, lib) < 0) {
+                finding_fix(f, "# the module built for this kernel is older (%s): rebuild it first", k->module_version.v);
+                check_util_fix_headers(f, s);
+                finding_fix(f, "sudo dkms autoinstall -k $(uname -r)");
+        }
+        finding_fix(f, "sudo reboot");
+        finding_fix(f, "# or, when no process uses the GPUs (sudo lsof /dev/nvidia* prints nothing):");
+        finding_fix(f, "sudo rmmod nvidia_uvm nvidia_drm nvidia_modeset nvidia && sudo modprobe nvidia && sudo modprobe nvidia_uvm");
+        if (check_util_distro(s) == CHECK_DISTRO_DEBIAN)
+                finding_fix(f, "# keep unattended upgrades from doing it again: sudo apt-mark hold $(dpkg-query -W -f='${Package} ' 'nvidia-*' 'libnvidia-*')");
+}
+
+static void check_driver_mismatch_evidence(struct finding *f, const struct snapshot *s, const char *lib)
+{
+        const struct snap_kmod *k = &s->kmod;
+        char cbuf[CHECK_NAME_MAX];
+
+        if (k->loaded_version.st == FACT_OK)
+                finding_evidence(f, "/sys/module/nvidia/version: %s", k->loaded_version.v);
+        if (k->proc_version.st == FACT_OK)
+                finding_evidence(f, "/proc/driver/nvidia/version: %s", k->proc_version.v);
+        if (lib)
+                finding_evidence(f, "libnvidia-ml: %s (%s)", lib, s->nvml.library ? s->nvml.library : "NVML");
+        if (s->nvml.init_result.st == FACT_OK)
+                finding_evidence(f, "nvmlInit_v2: %s", check_util_nvml_error(s->nvml.init_result.v, cbuf));
+        if (k->module_version.st == FACT_OK)
+                finding_evidence(f, "nvidia.ko for %s: %s", s->os.kernel.st == FACT_OK ? s->os.kernel.v : "this kernel",
+                                 k->module_version.v);
+}
+
+static bool check_driver_mismatch(const struct snapshot *s, struct findings *fs)
+{
+        char lbuf[CHECK_NAME_MAX], mbuf[CHECK_NAME_MAX];
+        const char *lib = check_util_lib_version(s, lbuf), *mod = check_util_module_version(s, mbuf);
+        const char *disk = s->kmod.module_version.st == FACT_OK ? s->kmod.module_version.v : NULL;
+        bool code = s->nvml.init_result.st == FACT_OK && s->nvml.init_result.v == CHECK_NVML_LIB_RM_VERSION_MISMATCH;
+        struct finding *f;
+
+        if (!code && (!lib || !mod || check_util_same_version(lib, mod)))
+                return false;
+        if (!mod)
+                mod = "(unknown version)";
+        if (lib || !disk)
+                f = finding_add(fs, "driver.version-mismatch", "kernel module %s is loaded but the driver libraries are %s",
+                                mod, lib ? lib : "of another version");
+        else
+                f = finding_add(fs, "driver.version-mismatch",
+                                "kernel module %s is loaded but the driver libraries are of another version (the installed module is %s)",
+                                mod, disk);
+        check_driver_mismatch_evidence(f, s, lib);
+        check_driver_fix_mismatch(f, s, lib);
+        return true;
+}
+
+/* ---- nvmlInit ---- */
+
+static void check_driver_fix_init(struct finding *f, int64_t code)
+{
+        switch (code) {
+        case CHECK_NVML_DRIVER_NOT_LOADED:
+                finding_fix(f, "sudo modprobe nvidia && sudo modprobe nvidia_uvm");
+                break;
+        case 4: /* NO_PERMISSION */
+        case 17: /* OPERATING_SYSTEM: blocked by cgroups */
+                finding_fix(f, "ls -l /dev/nvidiactl /dev/nvidia[0-9]*");
+                finding_fix(f, "# the nodes must be readable and writable by you (mode 0666 by default); in a container, pass the GPUs with --gpus all");
+                break;
+        case 16: /* RESET_REQUIRED */
+                finding_fix(f, "sudo nvidia-smi -r   # once no process uses the GPUs; or reboot");
+                break;
+        default:
+                finding_fix(f, "sudo dmesg | grep -i NVRM | tail -n 20");
+                finding_fix(f, "sudo reboot");
+                break;
+        }
+}
+
+static bool check_driver_init(const struct snapshot *s, struct findings *fs)
+{
+        const struct snap_nvml *n = &s->nvml;
+        char cbuf[CHECK_NAME_MAX];
+        struct finding *f;
+        int64_t code = n->init_result.st == FACT_OK ? n->init_result.v : -1;
+
+        if (n->probe.st == FACT_OK || code == CHECK_NVML_GPU_IS_LOST)
+                return false;
+        /* Installed in a foreign --root, so not loaded: nothing to judge. */
+        if (n->probe.st == FACT_UNSUPPORTED && code < 0)
+                return true;
+        if (code > 0)
+                f = finding_add(fs, "driver.nvml-failed", "NVML could not initialise: %s",
+                                check_util_nvml_error(code, cbuf));
+        else
+                f = finding_add(fs, "driver.nvml-failed", "NVML could not be used: %s",
+                                n->probe.why ? n->probe.why : fact_st_name(n->probe.st));
+        if (code > 0)
+                finding_evidence(f, "nvmlInit_v2: %s", check_util_nvml_error(code, cbuf));
+        finding_evidence(f, "libnvidia-ml: %s (%s)", n->library ? n->library : "?",
+                         n->probe.why ? n->probe.why : fact_st_name(n->probe.st));
+        check_driver_fix_init(f, code);
+        return true;
+}
+
+/* ---- GPUs that fell off the bus ---- */
+
+static void check_driver_fix_lost(struct finding *f)
+{
+        finding_fix(f, "# stop the jobs that use it; a reboot is the reliable way back");
+        finding_fix(f, "sudo reboot");
+        finding_fix(f, "# if it happens again: reseat the card and its power cables, check PSU headroom and cooling, update the BIOS");
+        finding_fix(f, "# if it follows the card to another slot, have it replaced (RMA)");
+}
+
+/* The one bus with an Xid 79 that no NVML GPU claims: where a lost GPU
+ * that NVML cannot name sits. NULL when none or several. */
+static const char *check_driver_xid79_bus(const struct snapshot *s)
+{
+        const char *bus = NULL;
+
+        for (size_t i = 0; i < s->klog.nxid; i++) {
+                const struct snap_xid *x = &s->klog.xids[i];
+                if (x->code != 79 || !x->pci_bus_id || check_util_gpu_at(s, x->pci_bus_id))
+                        continue;
+                if (bus && !check_util_bus_eq(bus, x->pci_bus_id))
+                        return NULL;
+                bus = x->pci_bus_id;
+        }
+        return bus;
+}
+
+static void check_driver_lost_nvml(const struct snapshot *s, const struct snap_gpu *g,
+                                   struct findings *fs)
+{
+        char name[CHECK_NAME_MAX];
+        const char *field = NULL, *why = check_util_gpu_fault(g, FACT_ST_INVALID, "GPU_IS_LOST", &field);
+        const char *bus = g->pci_bus_id.st == FACT_OK ? NULL : check_driver_xid79_bus(s);
+        struct finding *f;
+
+        if (!why)
+                why = check_util_gpu_fault(g, FACT_ST_INVALID, "GPU is lost", &field);
+        f = finding_add(fs, "driver.gpu-lost", "%s%s%s%s has fallen off the bus: the driver cannot reach it",
+                        check_util_gpu_name(g, name), bus ? " (" : "", bus ? bus : "", bus ? ")" : "");
+        finding_evidence(f, "NVML, asked for its %s: %s", field, why);
+        check_driver_xid_evidence(f, s, g->pci_bus_id.st == FACT_OK ? g->pci_bus_id.v : NULL, 79);
+        check_driver_fix_lost(f);
+}
+
+/* A GPU on the bus that NVML does not list and the kernel says is lost. */
+static bool check_driver_lost_pci(const struct snapshot *s, const struct snap_pci_dev *d,
+                                  struct findings *fs)
+{
+        const char *line = check_util_klog_find(s, "fallen off the bus", d->bus_id);
+        struct finding *f;
+
+        if (check_util_gpu_at(s, d->bus_id) || check_util_bar_broken(s, d) ||
+            (!line && !check_util_xid_on(s, d->bus_id, 79)))
+                return false;
+        f = finding_add(fs, "driver.gpu-lost", "GPU at %s has fallen off the bus: the driver no longer lists it",
+                        d->bus_id);
+        check_driver_xid_evidence(f, s, d->bus_id, 79);
+        if (line)
+                finding_evidence(f, "kernel log: %s", line);
+        check_driver_fix_lost(f);
+        return true;
+}
+
+static bool check_driver_lost(const struct snapshot *s, struct findings *fs)
+{
+        const struct snap_nvml *n = &s->nvml;
+        bool any = false, unnamed = false;
+        struct finding *f;
+
+        if (n->init_result.st == FACT_OK && n->init_result.v == CHECK_NVML_GPU_IS_LOST) {
+                f = finding_add(fs, "driver.gpu-lost", "a GPU has fallen off the bus: NVML cannot start");
+                finding_evidence(f, "nvmlInit_v2: NVML_ERROR_GPU_IS_LOST");
+                check_driver_xid_evidence(f, s, NULL, 79);
+                check_driver_fix_lost(f);
+                return true;
+        }
+        for (size_t i = 0; i < s->ngpus; i++) {
+                if (!check_util_gpu_lost(&s->gpus[i]))
+                        continue;
+                check_driver_lost_nvml(s, &s->gpus[i], fs);
+                unnamed |= s->gpus[i].pci_bus_id.st != FACT_OK;
+                any = true;
+        }
+        /* A lost GPU that NVML could not name is the one the log names. */
+        for (size_t i = 0; !unnamed && i < s->pci.n; i++)
+                if (s->pci.devs[i].kind && !strcmp(s->pci.devs[i].kind, "gpu"))
+                        any |= check_driver_lost_pci(s, &s->pci.devs[i], fs);
+        return any;
+}
+
+/* ---- GPUs the driver could not bring up ---- */
+
+static void check_driver_uninit_one(const struct snapshot *s, const struct snap_pci_dev *d,
+                                    struct findings *fs)
+{
+        static const char *const signs[] = { "RmInitAdapter failed", "I/O region", "BAR" };
+        struct finding *f;
+
+        f = finding_add(fs, "driver.gpu-not-initialized",
+                        "GPU at %s is on the bus but the driver could not bring it up%s", d->bus_id,
+                        d->bar0_bytes.st == FACT_OK && d->bar0_bytes.v == 0 ? ": its BAR0 memory window is unassigned" : "");
+        if (d->bar0_bytes.st == FACT_OK)
+                finding_evidence(f, "/sys/bus/pci/devices/%s/resource: BAR0 %" PRId64 " bytes", d->bus_id,
+                                 d->bar0_bytes.v);
+        finding_evidence(f, "/sys/bus/pci/devices/%s/driver: %s", d->bus_id,
+                         d->driver.st == FACT_OK ? d->driver.v : "none");
+        for (size_t i = 0; i < sizeof(signs) / sizeof(signs[0]); i++) {
+                const char *line = check_util_klog_find(s, signs[i], d->bus_id);
+                if (line)
+                        finding_evidence(f, "kernel log: %s", line);
+        }
+        finding_fix(f, "# the firmware did not give the GPU its memory window (64-bit MMIO)");
+        finding_fix(f, "# in the BIOS/UEFI setup: enable Above 4G Decoding (and Resizable BAR if offered), disable CSM, then reboot");
+        finding_fix(f, "# if they are already on, update the system BIOS; in a VM, give it a larger 64-bit MMIO window");
+        finding_fix(f, "sudo dmesg | grep -i -e NVRM -e 'BAR' | tail -n 20");
+}
+
+static bool check_driver_uninit(const struct snapshot *s, struct findings *fs)
+{
+        bool any = false;
+
+        for (size_t i = 0; i < s->pci.n; i++) {
+                const struct snap_pci_dev *d = &s->pci.devs[i];
+                if (!d->kind || strcmp(d->kind, "gpu") || check_util_gpu_at(s, d->bus_id) ||
+                    !check_util_bar_broken(s, d))
+                        continue;
+                check_driver_uninit_one(s, d, fs);
+                any = true;
+        }
+        return any;
+}
+
+static void check_driver_ok(const struct snapshot *s, struct findings *fs)
+{
+        const struct snap_nvml *n = &s->nvml;
+        char cbuf[CHECK_NAME_MAX];
+
+        finding_add(fs, "driver.ok", "driver %s%s%s%s answers for %zu GPU%s",
+                    n->driver_version.st == FACT_OK ? n->driver_version.v : "",
+                    n->cuda_driver_version.st == FACT_OK ? " (CUDA " : "",
+                    n->cuda_driver_version.st == FACT_OK ? check_util_cuda_version(n->cuda_driver_version.v, cbuf) : "",
+                    n->cuda_driver_version.st == FACT_OK ? ")" : "", s->ngpus, s->ngpus == 1 ? "" : "s");
+}
 
 void check_driver(const struct snapshot *s, struct findings *fs)
 {
-        (void)s;
-        (void)fs;
+        bool bad;
+
+        if (!check_util_gpus_expected(s) || !check_util_kernel_ok(s))
+                return;
+        if (check_driver_hung(s, fs) || check_driver_missing(s, fs) || check_driver_mismatch(s, fs) ||
+            check_driver_init(s, fs))
+                return;
+        bad = check_driver_lost(s, fs);
+        bad |= check_driver_uninit(s, fs);
+        if (!bad && check_util_nvml_ok(s))
+                check_driver_ok(s, fs);
 }

@@ -32,6 +32,7 @@ const struct catalog_entry *catalog_find(const char *id)
         return NULL;
 }
 
+__attribute__((format(printf, 1, 0)))
 static char *vfmt(const char *fmt, va_list ap)
 {
         char *p;

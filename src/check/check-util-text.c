@@ -1,0 +1,124 @@
+/* check-util-text.c - the text the checks share: return-code names, GPU
+ * tallies and distribution-specific fix commands (see check-util.h). */
+#include "check-util.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/cleanup.h"
+#include "util/xalloc.h"
+
+/* ---- error names ---- */
+
+struct check_code {
+        int64_t code;
+        const char *name;
+};
+
+static const struct check_code check_util_nvml_codes[] = {
+        { 0, "NVML_SUCCESS" },                   { 1, "NVML_ERROR_UNINITIALIZED" },
+        { 2, "NVML_ERROR_INVALID_ARGUMENT" },    { 3, "NVML_ERROR_NOT_SUPPORTED" },
+        { 4, "NVML_ERROR_NO_PERMISSION" },       { 6, "NVML_ERROR_NOT_FOUND" },
+        { 9, "NVML_ERROR_DRIVER_NOT_LOADED" },   { 10, "NVML_ERROR_TIMEOUT" },
+        { 11, "NVML_ERROR_IRQ_ISSUE" },          { 12, "NVML_ERROR_LIBRARY_NOT_FOUND" },
+        { 13, "NVML_ERROR_FUNCTION_NOT_FOUND" }, { 14, "NVML_ERROR_CORRUPTED_INFOROM" },
+        { 15, "NVML_ERROR_GPU_IS_LOST" },        { 16, "NVML_ERROR_RESET_REQUIRED" },
+        { 17, "NVML_ERROR_OPERATING_SYSTEM" },   { 18, "NVML_ERROR_LIB_RM_VERSION_MISMATCH" },
+        { 19, "NVML_ERROR_IN_USE" },             { 20, "NVML_ERROR_MEMORY" },
+        { 27, "NVML_ERROR_NOT_READY" },          { 28, "NVML_ERROR_GPU_NOT_FOUND" },
+        { 999, "NVML_ERROR_UNKNOWN" },
+};
+
+/* 35 is the runtime's cudaErrorInsufficientDriver, which wrappers report
+ * for the driver API too. */
+static const struct check_code check_util_cuda_codes[] = {
+        { 0, "CUDA_SUCCESS" },                   { 3, "CUDA_ERROR_NOT_INITIALIZED" },
+        { 4, "CUDA_ERROR_DEINITIALIZED" },       { 34, "CUDA_ERROR_STUB_LIBRARY" },
+        { 35, "CUDA_ERROR_INSUFFICIENT_DRIVER" },
+        { 36, "CUDA_ERROR_CALL_REQUIRES_NEWER_DRIVER" },
+        { 46, "CUDA_ERROR_DEVICE_UNAVAILABLE" }, { 100, "CUDA_ERROR_NO_DEVICE" },
+        { 101, "CUDA_ERROR_INVALID_DEVICE" },    { 802, "CUDA_ERROR_SYSTEM_NOT_READY" },
+        { 803, "CUDA_ERROR_SYSTEM_DRIVER_MISMATCH" },
+        { 804, "CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE" },
+        { 999, "CUDA_ERROR_UNKNOWN" },
+};
+
+static const char *check_util_code_name(const struct check_code *t, size_t n, int64_t code,
+                                        char buf[CHECK_NAME_MAX])
+{
+        for (size_t i = 0; i < n; i++)
+                if (t[i].code == code)
+                        return t[i].name;
+        snprintf(buf, CHECK_NAME_MAX, "error %" PRId64, code);
+        return buf;
+}
+
+const char *check_util_nvml_error(int64_t code, char buf[CHECK_NAME_MAX])
+{
+        return check_util_code_name(check_util_nvml_codes, ARRAY_SIZE(check_util_nvml_codes),
+                                    code, buf);
+}
+
+const char *check_util_cuda_error(int64_t code, char buf[CHECK_NAME_MAX])
+{
+        return check_util_code_name(check_util_cuda_codes, ARRAY_SIZE(check_util_cuda_codes),
+                                    code, buf);
+}
+
+/* ---- fix commands ---- */
+
+void check_util_fix_install(struct finding *f, const struct snapshot *s, const char *deb,
+                            const char *rhel, const char *what)
+{
+        switch (check_util_distro(s)) {
+        case CHECK_DISTRO_DEBIAN:
+                finding_fix(f, "sudo apt-get install -y %s", deb);
+                break;
+        case CHECK_DISTRO_RHEL:
+                finding_fix(f, "sudo dnf install -y %s", rhel);
+                break;
+        default:
+                finding_fix(f, "# install %s with the distribution's package manager", what);
+                break;
+        }
+}
+
+void check_util_fix_initramfs(struct finding *f, const struct snapshot *s)
+{
+        switch (check_util_distro(s)) {
+        case CHECK_DISTRO_DEBIAN:
+                finding_fix(f, "sudo update-initramfs -u");
+                break;
+        case CHECK_DISTRO_RHEL:
+                finding_fix(f, "sudo dracut --force");
+                break;
+        default:
+                finding_fix(f, "# rebuild the initramfs (update-initramfs -u, dracut --force or mkinitcpio -P)");
+                break;
+        }
+}
+
+void check_util_fix_headers(struct finding *f, const struct snapshot *s)
+{
+        check_util_fix_install(f, s, "linux-headers-$(uname -r)",
+                               "kernel-devel-$(uname -r) kernel-headers",
+                               "the headers of the running kernel ($(uname -r))");
+}
+
+void check_util_tally(struct strbuf *sb, const char *const *names, size_t n)
+{
+        bool *done = xcalloc(n ? n : 1, sizeof(*done));
+
+        for (size_t i = 0; i < n; i++) {
+                size_t count = 0;
+                if (done[i])
+                        continue;
+                for (size_t j = i; j < n; j++)
+                        if (!done[j] && !strcmp(names[i], names[j]))
+                                done[j] = true, count++;
+                strbuf_addf(sb, "%s%zu × %s", sb->len ? ", " : "", count, names[i]);
+        }
+        free(done);
+}
