@@ -83,7 +83,7 @@ static bool check_gpus_mig(const struct snapshot *s, struct findings *fs)
                 if (g->mig_mode_current.st != FACT_OK || g->mig_mode_current.v != 1)
                         continue;
                 if (!f)
-                        f = finding_add(fs, "gpu.mig-enabled", "MIG is on: CUDA sees %" PRId64 " MIG instances and whole GPUs, not %zu GPUs",
+                        f = finding_add(fs, "gpu.mig-enabled", "MIG is on: CUDA programs see MIG instances, not whole GPUs (%" PRId64 " CUDA devices, %zu GPUs)",
                                         s->cuda.device_count.st == FACT_OK ? s->cuda.device_count.v : 0, s->ngpus);
                 finding_evidence(f, "%s: MIG mode on", check_util_gpu_name(g, name));
                 finding_fix(f, "# if not meant: sudo nvidia-smi -i %" PRId64 " -mig 0   # then reset the GPU or reboot", g->index);

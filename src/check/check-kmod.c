@@ -355,11 +355,11 @@ static void check_kmod_dkms(const struct snapshot *s, struct findings *fs)
                         f = finding_add(fs, "kmod.dkms-failed", "DKMS has not installed nvidia %s for kernel %s (%s)",
                                         d->version ? d->version : "", d->kernel, d->state);
                 finding_evidence(f, "dkms: nvidia/%s for %s: %s", d->version ? d->version : "?", d->kernel, d->state);
+                check_util_fix_headers_for(f, s, d->kernel); /* DKMS builds against them */
                 finding_fix(f, "sudo dkms autoinstall -k %s", d->kernel);
         }
         if (!f)
                 return;
-        check_util_fix_headers(f, s);
         finding_fix(f, "# if the build fails, its log says why: /var/lib/dkms/nvidia/%s/build/make.log",
                     check_kmod_dkms_version(s));
 }

@@ -102,9 +102,18 @@ void check_util_fix_initramfs(struct finding *f, const struct snapshot *s)
 
 void check_util_fix_headers(struct finding *f, const struct snapshot *s)
 {
-        check_util_fix_install(f, s, "linux-headers-$(uname -r)",
-                               "kernel-devel-$(uname -r) kernel-headers",
-                               "the headers of the running kernel ($(uname -r))");
+        check_util_fix_headers_for(f, s, NULL);
+}
+
+void check_util_fix_headers_for(struct finding *f, const struct snapshot *s, const char *kernel)
+{
+        const char *k = kernel ? kernel : "$(uname -r)";
+        char *deb = xasprintf("linux-headers-%s", k);
+        char *rpm = xasprintf("kernel-devel-%s kernel-headers", k);
+        char *what = xasprintf("the headers of kernel %s", k);
+
+        check_util_fix_install(f, s, deb, rpm, what);
+        free(deb), free(rpm), free(what);
 }
 
 void check_util_tally(struct strbuf *sb, const char *const *names, size_t n)

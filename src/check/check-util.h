@@ -122,3 +122,5 @@ void check_util_fix_install(struct finding *f, const struct snapshot *s, const c
 void check_util_fix_initramfs(struct finding *f, const struct snapshot *s);
 /* Headers for the running kernel, which DKMS needs to build a module. */
 void check_util_fix_headers(struct finding *f, const struct snapshot *s);
+/* The same for another kernel than the running one (NULL: the running one). */
+void check_util_fix_headers_for(struct finding *f, const struct snapshot *s, const char *kernel);

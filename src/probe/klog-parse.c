@@ -20,6 +20,8 @@ static const struct {
         { "NVRM:", "GPU has fallen off the bus" },
         { "NVRM:", "loading NVIDIA UNIX" },
         { "NVRM:", "failed to allocate" },
+        { "NVRM:", "is not supported by" },
+        { "NVRM:", "has been disabled" },
         { "nvidia: module verification failed", NULL },
         { "Lockdown:", "unsigned module" },
         { "Key was rejected by service", NULL },

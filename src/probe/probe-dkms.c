@@ -62,12 +62,34 @@ static size_t dkms_kernel(const struct sysroot *root, struct snap_kmod *k,
         return arches.n;
 }
 
+/* A version whose source DKMS has but that it did not build for an
+ * installed kernel: the running one (no driver now), or one that will boot
+ * next without an nvidia module from anywhere else (no driver after the
+ * reboot: the guide's kernel-update trap, caught before it springs). */
+static void dkms_missing_builds(struct snapshot *s, const char *version,
+                                const struct strv *built)
+{
+        const char *running = fact_ok(&s->os.kernel) ? s->os.kernel.v : NULL;
+        const char *arch = fact_ok(&s->os.arch) ? s->os.arch.v : NULL;
+        const struct strv *installed = &s->kmod.kernels_installed;
+
+        if (running && strv_find(built, running) < 0)
+                dkms_add(&s->kmod, version, running, arch, "added");
+        for (size_t i = 0; i < installed->n; i++) {
+                const char *k = installed->v[i];
+                if ((running && !strcmp(k, running)) || strv_find(built, k) >= 0 ||
+                    strv_find(&s->kmod.kernels_with_module, k) >= 0)
+                        continue;
+                dkms_add(&s->kmod, version, k, arch, "added");
+        }
+}
+
 static void dkms_version(const struct probe_ctx *ctx, struct snapshot *s, const char *version)
 {
         _cleanup_(strv_release) struct strv entries = STRV_INIT;
+        _cleanup_(strv_release) struct strv built = STRV_INIT;
         _cleanup_free_ char *p = xasprintf(DKMS_TREE "/%s", version);
-        const char *running = fact_ok(&s->os.kernel) ? s->os.kernel.v : NULL;
-        bool source = false, built_running = false;
+        bool source = false;
 
         if (sys_list_dir(ctx->root, p, &entries) < 0)
                 return;
@@ -80,13 +102,11 @@ static void dkms_version(const struct probe_ctx *ctx, struct snapshot *s, const 
                 }
                 if (!strcmp(e, "build"))
                         continue; /* DKMS's work folder, not a kernel */
-                if (dkms_kernel(ctx->root, &s->kmod, version, e) && running &&
-                    !strcmp(e, running))
-                        built_running = true;
+                if (dkms_kernel(ctx->root, &s->kmod, version, e))
+                        strv_push(&built, xstrdup(e));
         }
-        if (source && running && !built_running)
-                dkms_add(&s->kmod, version, running,
-                         fact_ok(&s->os.arch) ? s->os.arch.v : NULL, "added");
+        if (source)
+                dkms_missing_builds(s, version, &built);
 }
 
 void probe_dkms(const struct probe_ctx *ctx, struct snapshot *s)

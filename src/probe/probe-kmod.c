@@ -108,7 +108,8 @@ static void probe_kmod_versions(const struct probe_ctx *ctx, struct snap_kmod *k
         probe_kmod_flavour_from_taint(ctx, k);
 }
 
-/* Every kernel under /lib/modules whose modules.dep lists an nvidia.ko. */
+/* Every installed kernel (a /lib/modules folder with a modules.dep, not a
+ * leftover of a removed one), and those whose modules.dep lists nvidia.ko. */
 static void probe_kmod_kernels(const struct probe_ctx *ctx, struct snap_kmod *k)
 {
         _cleanup_(strv_release) struct strv kernels = STRV_INIT;
@@ -122,6 +123,7 @@ static void probe_kmod_kernels(const struct probe_ctx *ctx, struct snap_kmod *k)
 
                 if (sys_read_file(ctx->root, p, PROBE_KMOD_DEP_MAX, &sb) < 0)
                         continue;
+                strv_push(&k->kernels_installed, xstrdup(kernels.v[i]));
                 rel = kmod_parse_moddep(sb.buf, sb.len, "nvidia");
                 if (rel)
                         strv_push(&k->kernels_with_module, xstrdup(kernels.v[i]));

@@ -18,9 +18,10 @@ const char *render_fact_str(const struct fact_str *f, const char *unknown)
         return f->st == FACT_OK && f->v ? f->v : unknown;
 }
 
+/* MiB, as nvidia-smi prints GPU memory, so the numbers can be compared. */
 const char *render_bytes(int64_t bytes, char *buf)
 {
-        snprintf(buf, 32, "%.1f GiB", (double)bytes / (1024.0 * 1024.0 * 1024.0));
+        snprintf(buf, 32, "%" PRId64 " MiB", bytes / (1024 * 1024));
         return buf;
 }
 
@@ -68,7 +69,7 @@ static void render_nvml_gpu(FILE *out, const struct snap_gpu *g)
 {
         char mem[32];
 
-        fprintf(out, "    %-2" PRId64 " %-28s %-13s %9s  sm %-4s", g->index,
+        fprintf(out, "    %-2" PRId64 " %-28s %-13s %10s  sm %-4s", g->index,
                 render_fact_str(&g->name, "?"), render_fact_str(&g->pci_bus_id, "?"),
                 g->memory_total_bytes.st == FACT_OK ? render_bytes(g->memory_total_bytes.v, mem) : "?",
                 render_fact_str(&g->compute_capability, "?"));
@@ -89,11 +90,17 @@ static void render_pci_dev(FILE *out, const struct snap_pci_dev *d)
 
 static void render_gpus(FILE *out, const struct snapshot *s)
 {
-        fprintf(out, "  GPUs     %zu on PCI, ", snap_pci_count(s, "gpu"));
+        size_t switches = snap_pci_count(s, "nvswitch");
+
+        fprintf(out, "  GPUs     %zu on PCI", snap_pci_count(s, "gpu"));
+        if (switches)
+                fprintf(out, " (and %zu NVSwitches)", switches);
         if (s->nvml.probe.st == FACT_OK)
-                fprintf(out, "%zu in NVML, ", s->ngpus);
+                fprintf(out, ", %zu in NVML, ", s->ngpus);
+        else if (s->ngpus)
+                fprintf(out, ", %zu in NVML before it stopped answering, ", s->ngpus);
         else
-                fprintf(out, "NVML n/a, ");
+                fprintf(out, ", NVML n/a, ");
         if (s->cuda.device_count.st == FACT_OK)
                 fprintf(out, "%" PRId64 " in CUDA\n", s->cuda.device_count.v);
         else

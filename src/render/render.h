@@ -26,5 +26,5 @@ int render_json_dump(FILE *out, json_t *j);
 
 /* Formatting helpers shared by renderers. */
 const char *render_fact_str(const struct fact_str *f, const char *unknown);
-/* "23.0 GiB" style sizes; buf must hold 32 bytes. */
+/* "23028 MiB"; buf must hold 32 bytes. */
 const char *render_bytes(int64_t bytes, char *buf);

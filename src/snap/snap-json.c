@@ -79,7 +79,8 @@ static const struct jfield kmod_fields[] = {
         F(JT_FSTR, KM, loaded_version), F(JT_FSTR, KM, proc_version),
         F(JT_FSTR, KM, flavour), F(JT_FSTR, KM, module_path),
         F(JT_FSTR, KM, module_version), F(JT_FSTR, KM, module_signer),
-        F(JT_FSTR, KM, nouveau_blacklisted), F(JT_STRV, KM, kernels_with_module),
+        F(JT_FSTR, KM, nouveau_blacklisted), F(JT_STRV, KM, kernels_installed),
+        F(JT_STRV, KM, kernels_with_module),
         { "dkms", JT_ARRAY, offsetof(KM, dkms), &dkms_table },
 };
 #undef KM

@@ -119,6 +119,7 @@ static void kmod_release(struct snap_kmod *k)
         fact_str_release(&k->module_version);
         fact_str_release(&k->module_signer);
         fact_str_release(&k->nouveau_blacklisted);
+        strv_release(&k->kernels_installed);
         strv_release(&k->kernels_with_module);
         for (size_t i = 0; i < k->ndkms; i++) {
                 struct snap_dkms *d = &k->dkms[i];

@@ -90,6 +90,7 @@ struct snap_kmod {
         struct fact_str module_version;  /* version of that file */
         struct fact_str module_signer;   /* absent: unsigned */
         struct fact_str nouveau_blacklisted; /* file that blacklists it */
+        struct strv kernels_installed;   /* kernels under /lib/modules with a modules.dep */
         struct strv kernels_with_module; /* kernels under /lib/modules with nvidia.ko */
         size_t ndkms;
         struct snap_dkms *dkms;

@@ -23,9 +23,12 @@ run_dlrig() {
                 DLRIG_DETERMINISTIC=1 DLRIG_DRIVER_TIMEOUT_MS=2000 \
                 ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
                 LSAN_OPTIONS="${LSAN_OPTIONS:-}" "$@"
-        if [ -f "$machine/gpus.json" ]; then
-                set -- "$@" DLRIG_NVML_LIB="$fake_nvml" DLRIG_CUDA_LIB="$fake_cuda" \
-                        DLRIG_FAKE_MACHINE="$machine/gpus.json"
+        # A library the description does not mention is not installed there.
+        if grep -q '"nvml":' "$machine/gpus.json" 2>/dev/null; then
+                set -- "$@" DLRIG_NVML_LIB="$fake_nvml" DLRIG_FAKE_MACHINE="$machine/gpus.json"
+        fi
+        if grep -q '"cuda":' "$machine/gpus.json" 2>/dev/null; then
+                set -- "$@" DLRIG_CUDA_LIB="$fake_cuda" DLRIG_FAKE_MACHINE="$machine/gpus.json"
         fi
         if [ -f "$machine/env" ]; then
                 while IFS= read -r line; do
@@ -51,7 +54,7 @@ tap() { # ok|not ok, description
 
 check_case() {
         case_args=$1
-        file="$machine/expect/$(printf '%s' "$case_args" | tr ' /' '__').txt"
+        file="$machine/expect/$(printf '%s' "$case_args" | tr ' /' '__' | sed 's/\(^\|_\)-*/\1/g').txt"
         run_dlrig >"$tmp/out" 2>"$tmp/err"
         rc=$?
         {

@@ -277,7 +277,8 @@ static void test_kmod(void **state)
         assert_string_equal(k->kernels_with_module.v[0], "6.8.0-40-generic");
         assert_string_equal(k->nouveau_blacklisted.v,
                             "/usr/lib/modprobe.d/nvidia-installer-disable-nouveau.conf");
-        assert_int_equal(k->ndkms, 3);
+        assert_int_equal(k->kernels_installed.n, 2);
+        assert_int_equal(k->ndkms, 4);
         assert_string_equal(k->dkms[0].kernel, "6.5.0-1-generic");
         assert_string_equal(k->dkms[0].state, "built");
         assert_string_equal(k->dkms[1].kernel, "6.8.0-40-generic");
@@ -285,6 +286,11 @@ static void test_kmod(void **state)
         assert_string_equal(k->dkms[2].version, "550.54.15");
         assert_string_equal(k->dkms[2].kernel, "6.8.0-40-generic");
         assert_string_equal(k->dkms[2].state, "added");
+        /* 6.5.0-1 is installed and has no nvidia module from anywhere: the
+         * next boot into it would come up without a driver. */
+        assert_string_equal(k->dkms[3].version, "550.54.15");
+        assert_string_equal(k->dkms[3].kernel, "6.5.0-1-generic");
+        assert_string_equal(k->dkms[3].state, "added");
         snap_release(&s);
         /* Another kernel: no module, nothing read from the host. */
         snap_init(&s);

@@ -1,0 +1,494 @@
+"""machines.py - the fixture machines of tests/machines/, described as data.
+
+Each machine is the guide's own (8 x NVIDIA A10G on Ubuntu 22.04 with the
+535 driver from DKMS, healthy) or another base, with the one thing wrong
+that its fixture exists to prove. scripts/make-machine.py writes them out.
+Values follow real machines: sysfs and NVML formats, kernel log lines and
+driver return codes as the real stack prints and returns them."""
+import copy
+import hashlib
+
+KERNEL = "5.15.0-105-generic"
+DRIVER = "535.161.08"
+LOG = "Mar 12 09:14:02 gpu-node kernel: [    5.104512]"
+
+A10G = {"name": "NVIDIA A10G", "device": "0x2237", "subsys": "0x152f", "class": "0x030200",
+        "mem": 24146608128, "cc": "8.6", "power_limit": 300000,
+        "link": ["2.5 GT/s PCIe", 16, "16.0 GT/s PCIe", 16], "nvml_link": [1, 16, 4, 16]}
+A100 = {"name": "NVIDIA A100-SXM4-80GB", "device": "0x20b2", "subsys": "0x1463",
+        "class": "0x030200", "mem": 85899345920, "cc": "8.0", "power_limit": 400000,
+        "link": ["16.0 GT/s PCIe", 16, "16.0 GT/s PCIe", 16], "nvml_link": [4, 16, 4, 16]}
+RTX4090 = {"name": "NVIDIA GeForce RTX 4090", "device": "0x2684", "subsys": "0x16f6",
+           "class": "0x030000", "mem": 25757220864, "cc": "8.9", "power_limit": 450000,
+           "link": ["2.5 GT/s PCIe", 16, "16.0 GT/s PCIe", 16], "nvml_link": [1, 16, 4, 16]}
+
+
+def uuid(bus):
+    h = hashlib.sha256(bus.encode()).hexdigest()
+    return f"GPU-{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+
+def gpus(model, buses, numa_split=4):
+    out = []
+    for i, bus in enumerate(buses):
+        g = copy.deepcopy(model)
+        g.update(bus=bus, uuid=uuid(bus), minor=i, numa=0 if i < numa_split else 1, driver="nvidia")
+        out.append(g)
+    return out
+
+
+def guide():
+    """The guide's machine: AWS g5.48xlarge-like, healthy."""
+    buses = [f"0000:00:{b:02x}.0" for b in range(0x16, 0x1e)]
+    return {
+        "os": {"id": "ubuntu", "name": "Ubuntu", "version_id": "22.04",
+               "pretty": "Ubuntu 22.04.4 LTS", "kernel": KERNEL, "secure_boot": 0},
+        "gpus": gpus(A10G, buses),
+        "kmod": {"loaded": ["nvidia_uvm", "nvidia_drm", "nvidia_modeset", "nvidia"],
+                 "version": DRIVER, "flavour": "proprietary",
+                 "ko": {KERNEL: {"version": DRIVER}}, "dkms": [(DRIVER, KERNEL, "installed")]},
+        "devnodes": ["nvidiactl", "nvidia-uvm", "nvidia-uvm-tools", "nvidia-modeset"]
+                    + [f"nvidia{i}" for i in range(8)],
+        "log_prefix": LOG,
+        "kern_log": ["nvidia: loading out-of-tree module taints kernel.",
+                     f"NVRM: loading NVIDIA UNIX x86_64 Kernel Module  {DRIVER}  Tue Mar  5 22:42:15 UTC 2024",
+                     "nvidia-uvm: Loaded the UVM driver, major device number 509."],
+        "packages": [("nvidia-driver-535", f"{DRIVER}-0ubuntu1"), ("nvidia-dkms-535", f"{DRIVER}-0ubuntu1"),
+                     ("libnvidia-compute-535", f"{DRIVER}-0ubuntu1")],
+        "processes": ["systemd", "sshd", "nvidia-persistenced"],
+        "enabled_units": ["nvidia-persistenced.service"],
+        "nvml": {"driver": DRIVER, "cuda": 12020},
+        "cuda": {"version": 12020},
+        "readme": "",
+        "findings": [],
+    }
+
+
+def _no_driver(m):
+    m["kmod"] = {"loaded": [], "version": DRIVER}
+    m["devnodes"] = []
+    m["kern_log"] = []
+    m["packages"] = []
+    m["processes"] = ["systemd", "sshd"]
+    m["enabled_units"] = []
+    m["nvml"] = None
+    m["cuda"] = None
+    for g in m["gpus"]:
+        g["driver"] = None
+
+
+def no_gpu_debian12(m):
+    """A developer box: Debian 12, CUDA toolkit, no NVIDIA GPU, no driver."""
+    _no_driver(m)
+    m["os"].update(id="debian", name="Debian GNU/Linux", version_id="12",
+                   pretty="Debian GNU/Linux 12 (bookworm)", kernel="6.1.0-27-amd64", secure_boot=None)
+    m["gpus"] = []
+    m["files"] = {"usr/local/cuda-13.0/version.json": '{"cuda": {"version": "13.0.48"}}\n'}
+    m["findings"] = ["pci.no-gpu", "!kmod.not-loaded", "!driver.nvml-missing"]
+    return "No NVIDIA GPU on the bus, no driver, a CUDA toolkit: doctor says so plainly (pci.no-gpu)."
+
+
+def no_driver(m):
+    _no_driver(m)
+    m["findings"] = ["kmod.not-loaded", "!cuda.library-missing", "!gpu.count-pci-nvml"]
+    return ("The guide's first step not done: 8 GPUs on the bus, no NVIDIA driver installed "
+            "(no module, no libnvidia-ml): kmod.not-loaded, nothing piled on top.")
+
+
+def nouveau(m):
+    _no_driver(m)
+    m["kmod"]["loaded"] = ["nouveau"]
+    for g in m["gpus"]:
+        g["driver"] = "nouveau"
+    m["devnodes"] = ["dri/card0"]
+    m["findings"] = ["kmod.nouveau-loaded", "!kmod.not-loaded"]
+    return "nouveau is loaded and bound to the GPUs, no NVIDIA driver: kmod.nouveau-loaded."
+
+
+def version_mismatch(m):
+    m["kmod"]["version"] = "535.104.05"
+    m["nvml"]["init"] = {"ret": "NVML_ERROR_LIB_RM_VERSION_MISMATCH"}
+    m["cuda"]["init"] = {"ret": "CUDA_ERROR_SYSTEM_DRIVER_MISMATCH"}
+    m["kern_log"].append("NVRM: API mismatch: the client has the version 535.161.08, but "
+                         "NVRM: this kernel module has the version 535.104.05.  Please")
+    m["findings"] = ["driver.version-mismatch", "!cuda.init-failed"]
+    return ("Driver packages upgraded to 535.161.08 without a reboot: the loaded module is "
+            "535.104.05 (NVML: Driver/library version mismatch): driver.version-mismatch.")
+
+
+def kernel_updated(m):
+    new = "5.15.0-107-generic"
+    m["os"]["kernel"] = new
+    m["kmod"]["loaded"] = []
+    m["kmod"]["kernels_without"] = [new]
+    m["kmod"]["dkms"] = [(DRIVER, KERNEL, "installed")]
+    m["devnodes"] = []
+    m["kern_log"] = []
+    m["nvml"]["init"] = {"ret": "NVML_ERROR_DRIVER_NOT_LOADED"}
+    m["cuda"]["init"] = {"ret": "CUDA_ERROR_NO_DEVICE"}
+    for g in m["gpus"]:
+        g["driver"] = None
+    m["findings"] = ["kmod.missing-for-kernel", "!kmod.not-loaded", "!cuda.init-failed"]
+    return ("An unattended upgrade installed kernel 5.15.0-107 and DKMS did not build nvidia "
+            "for it: after the reboot no module exists for the running kernel: kmod.missing-for-kernel.")
+
+
+def secure_boot(m):
+    m["os"]["secure_boot"] = 1
+    m["kmod"]["loaded"] = []
+    m["devnodes"] = []
+    m["kern_log"] = ["Lockdown: modprobe: unsigned module loading is restricted; see man kernel_lockdown.7",
+                     "Loading of unsigned module is rejected"]
+    m["nvml"]["init"] = {"ret": "NVML_ERROR_DRIVER_NOT_LOADED"}
+    m["cuda"]["init"] = {"ret": "CUDA_ERROR_NO_DEVICE"}
+    for g in m["gpus"]:
+        g["driver"] = None
+    m["findings"] = ["os.secure-boot-unsigned", "!kmod.not-loaded"]
+    return ("Secure Boot is on and the DKMS-built nvidia module is unsigned (no MOK enrolled): "
+            "the kernel refuses it: os.secure-boot-unsigned.")
+
+
+def cuda_visible_devices(m):
+    m["env"] = {"CUDA_VISIBLE_DEVICES": "0,1"}
+    for g in m["gpus"][2:]:
+        g["in_cuda"] = False
+    m["findings"] = ["gpu.cuda-visible-devices", "!gpu.count-nvml-cuda"]
+    return ("CUDA_VISIBLE_DEVICES=0,1 left in the environment: CUDA programs see 2 of 8 GPUs: "
+            "gpu.cuda-visible-devices.")
+
+
+def gpu_lost(m):
+    g = m["gpus"][5]
+    g["nvml_overrides"] = {"DeviceGetHandleByIndex": {"ret": "NVML_ERROR_GPU_IS_LOST"}}
+    g["in_cuda"] = False
+    m["kern_log"].append("NVRM: GPU at PCI:0000:00:1b: GPU-" + g["uuid"][4:])
+    m["kern_log"].append("NVRM: Xid (PCI:0000:00:1b): 79, pid=2817, name=python3, "
+                         "GPU has fallen off the bus.")
+    m["findings"] = ["driver.gpu-lost", "!gpu.count-nvml-cuda", "!gpu.count-pci-nvml"]
+    return "GPU 5 fell off the bus (Xid 79, NVML_ERROR_GPU_IS_LOST): driver.gpu-lost."
+
+
+def pcie_x8(m):
+    g = m["gpus"][2]
+    g["link"] = ["16.0 GT/s PCIe", 8, "16.0 GT/s PCIe", 16]
+    g["nvml_link"] = [4, 8, 4, 16]
+    m["findings"] = ["pci.link-degraded"]
+    return "GPU 2 trained at x8 of its x16 link (a riser or dirty slot): pci.link-degraded."
+
+
+def ecc_remap(m):
+    g = m["gpus"][3]
+    g["ecc_unc_vol"] = 2
+    g["ecc_unc_agg"] = 2
+    g["remap"] = [0, 1, 1, 0]
+    m["kern_log"].append("NVRM: Xid (PCI:0000:00:19): 63, pid=0, Row Remapper: New row marked for "
+                         "remapping, reset gpu to activate.")
+    m["findings"] = ["health.ecc-uncorrected", "health.remap-pending"]
+    return ("GPU 3 had an uncorrectable ECC error; the row is marked for remapping, pending a "
+            "reset: health.ecc-uncorrected, health.remap-pending.")
+
+
+def nvswitch_fm_stopped(m):
+    buses = ["0000:07:00.0", "0000:0f:00.0", "0000:47:00.0", "0000:4e:00.0",
+             "0000:87:00.0", "0000:90:00.0", "0000:b7:00.0", "0000:bd:00.0"]
+    m["gpus"] = gpus(A100, buses)
+    m["nvswitches"] = [{"bus": f"0000:{b:02x}:00.0", "device": "0x1af1", "class": "0x068000",
+                        "subsys": "0x1463", "numa": 0 if b < 0x80 else 1, "driver": "nvidia",
+                        "link": ["16.0 GT/s PCIe", 2, "16.0 GT/s PCIe", 2]}
+                       for b in (0xc4, 0xc5, 0xc6, 0xc7, 0xc8, 0xc9)]
+    m["devnodes"] = (["nvidiactl", "nvidia-uvm", "nvidia-nvswitchctl"]
+                     + [f"nvidia{i}" for i in range(8)])
+    m["packages"].append(("nvidia-fabricmanager-535", f"{DRIVER}-1"))
+    m["enabled_units"].append("nvidia-fabricmanager.service")
+    m["cuda"]["init"] = {"ret": "CUDA_ERROR_SYSTEM_NOT_READY"}
+    m["findings"] = ["fabric.manager-stopped", "!cuda.init-failed"]
+    return ("DGX A100-like node (8 x A100 SXM4, 6 NVSwitches): the fabric manager is installed "
+            "but not running, so cuInit says 'system not ready' (802): fabric.manager-stopped.")
+
+
+def nvml_hang(m):
+    m["gpus"][4]["nvml_overrides"] = {"DeviceGetHandleByIndex": {"hang": True}}
+    m["env"] = {"DLRIG_DRIVER_TIMEOUT_MS": "400"}
+    m["findings"] = ["driver.hung"]
+    return ("An NVML call on GPU 4 never returns (a GPU wedged in the kernel): dlrig gives up "
+            "after the deadline, keeps GPUs 0-3 and reports driver.hung.")
+
+
+def bar_unassigned(m):
+    g = m["gpus"][7]
+    g["bar0"] = 0
+    g["in_nvml"] = False
+    g["in_cuda"] = False
+    m["devnodes"].remove("nvidia7")
+    m["kern_log"] += ["NVRM: This PCI I/O region assigned to your NVIDIA device is invalid:",
+                      "NVRM: BAR0 is 0M @ 0x0 (PCI:0000:00:1d.0)",
+                      "NVRM: GPU 0000:00:1d.0: RmInitAdapter failed! (0x22:0x56:742)"]
+    m["findings"] = ["driver.gpu-not-initialized", "!gpu.count-pci-nvml"]
+    return ("GPU 7 got no BAR0 address window (MMIO space exhausted; above-4G decoding off): "
+            "the driver cannot bring it up: driver.gpu-not-initialized.")
+
+
+def devnodes_missing(m):
+    m["kmod"]["loaded"].remove("nvidia_uvm")
+    m["devnodes"] = [n for n in m["devnodes"] if not n.startswith("nvidia-uvm")]
+    m["cuda"]["init"] = {"ret": "CUDA_ERROR_UNKNOWN"}
+    m["findings"] = ["devnodes.missing", "kmod.uvm-not-loaded"]
+    return ("nvidia_uvm is not loaded and /dev/nvidia-uvm is missing (no nvidia-modprobe run as "
+            "root): NVML works, cuInit fails with 999: devnodes.missing.")
+
+
+def thermal(m):
+    g = m["gpus"][6]
+    g["temp"] = 93
+    g["reasons"] = "0x60"
+    g["power"] = 291000
+    m["findings"] = ["health.throttle-hw"]
+    return "GPU 6 at 93 C with hardware thermal slowdown (clock event reasons 0x60): health.throttle-hw."
+
+
+def persistence_off(m):
+    for g in m["gpus"]:
+        g["persistence"] = 0
+    m["processes"] = ["systemd", "sshd"]
+    m["enabled_units"] = []
+    m["findings"] = ["gpu.persistence-off"]
+    return "Persistence mode off and no nvidia-persistenced on an 8-GPU machine: gpu.persistence-off."
+
+
+def stub_libcuda(m):
+    m["gpus"] = gpus(RTX4090, ["0000:01:00.0"])
+    m["devnodes"] = ["nvidiactl", "nvidia-uvm", "nvidia-modeset", "nvidia0"]
+    m["os"]["pretty"] = "Ubuntu 22.04.4 LTS"
+    m["cuda"]["init"] = {"ret": "CUDA_ERROR_STUB_LIBRARY"}
+    m["findings"] = ["cuda.stub-library"]
+    return ("One RTX 4090 workstation whose LD_LIBRARY_PATH puts the toolkit's stubs/libcuda.so "
+            "first: cuInit returns CUDA_ERROR_STUB_LIBRARY (34): cuda.stub-library.")
+
+
+V100 = {"name": "Tesla V100-SXM2-32GB", "device": "0x1db5", "subsys": "0x1249", "class": "0x030200",
+        "mem": 34359738368, "cc": "7.0", "power_limit": 300000,
+        "link": ["8.0 GT/s PCIe", 16, "8.0 GT/s PCIe", 16], "nvml_link": [3, 16, 3, 16]}
+
+
+def xid_mixed(m):
+    m["kern_log"] += [
+        "NVRM: Xid (PCI:0000:00:16): 13, pid=4211, name=python3, Graphics Exception: ESR 0x504648=0x10000",
+        "NVRM: Xid (PCI:0000:00:16): 13, pid=4211, name=python3, Graphics Exception: ESR 0x504648=0x10000",
+        "NVRM: Xid (PCI:0000:00:16): 31, pid=4211, name=python3, Ch 00000008, intr 00000000. "
+        "MMU Fault: ENGINE GRAPHICS GPCCLIENT_T1_0 faulted @ 0x7f1a_3c000000.",
+        "NVRM: Xid (PCI:0000:00:18): 92, pid=0, name=, High single-bit ECC error rate",
+        "NVRM: Xid (PCI:0000:00:1a): 119, pid=5120, name=python3, Timeout after 6s of waiting for "
+        "RPC response from GPU4 GSP! Expected function 76 (GSP_RM_CONTROL).",
+    ]
+    m["findings"] = ["health.xid-critical", "health.xid-warning", "health.xid-app", "!health.ok"]
+    return ("Xid errors of every class in this boot's kernel log: 13 and 31 from an application "
+            "on GPU 0, 92 (high single-bit ECC rate) on GPU 2, 119 (GSP RPC timeout) on GPU 4.")
+
+
+def unbound(m):
+    g = m["gpus"][7]
+    g["driver"] = None
+    g["in_nvml"] = False
+    g["in_cuda"] = False
+    m["devnodes"].remove("nvidia7")
+    m["kern_log"].append("NVRM: The NVIDIA GPU 0000:00:1d.0 (PCI ID: 10de:2237) installed in this "
+                         "system is not supported by open nvidia.ko because it does not include")
+    m["findings"] = ["kmod.no-driver-bound", "!gpu.count-pci-nvml"]
+    return "The nvidia module is loaded but left GPU 7 without a driver: kmod.no-driver-bound."
+
+
+def vfio(m):
+    g = m["gpus"][7]
+    g["driver"] = "vfio-pci"
+    g["in_nvml"] = False
+    g["in_cuda"] = False
+    m["devnodes"].remove("nvidia7")
+    m["findings"] = ["gpu.count-pci-nvml"]
+    return ("GPU 7 is bound to vfio-pci (handed to a VM), so the driver sees 7 of the 8 GPUs on "
+            "the bus: gpu.count-pci-nvml.")
+
+
+def dkms_next_kernel(m):
+    new = "5.15.0-107-generic"
+    m["kmod"]["kernels_without"] = [new]
+    m["kmod"]["dkms"] = [(DRIVER, KERNEL, "installed"), (DRIVER, new, "added")]
+    m["findings"] = ["kmod.dkms-failed", "!kmod.missing-for-kernel"]
+    return ("Kernel 5.15.0-107 is installed and will boot next, but DKMS has not built nvidia for "
+            "it (its headers are missing): after the reboot there is no driver: kmod.dkms-failed.")
+
+
+def no_libcuda(m):
+    m["cuda"] = None
+    m["findings"] = ["cuda.library-missing"]
+    return ("NVML answers but libcuda.so.1 is not installed (nvidia-utils without "
+            "libnvidia-compute): cuda.library-missing.")
+
+
+def no_libnvml(m):
+    m["nvml"] = None
+    m["cuda"] = None
+    m["findings"] = ["driver.nvml-missing", "!cuda.library-missing"]
+    return ("The nvidia module is loaded but the driver's user-space libraries are not installed "
+            "(a half-removed driver): driver.nvml-missing.")
+
+
+def nvml_no_permission(m):
+    m["nvml"]["init"] = {"ret": "NVML_ERROR_NO_PERMISSION"}
+    m["cuda"]["init"] = {"ret": "CUDA_ERROR_NO_DEVICE"}
+    m["findings"] = ["driver.nvml-failed"]
+    return ("The user may not open /dev/nvidiactl (NVreg_DeviceFileMode=0660, user not in the "
+            "group): NVML says NO_PERMISSION: driver.nvml-failed.")
+
+
+def cuda_compat(m):
+    stub_libcuda(m)
+    m["cuda"]["init"] = {"ret": "CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE"}
+    m["findings"] = ["cuda.init-failed", "!cuda.stub-library"]
+    return ("A cuda-compat (forward compatibility) libcuda on LD_LIBRARY_PATH of a GeForce card, "
+            "which forward compatibility does not support: cuInit returns 804: cuda.init-failed.")
+
+
+def cuda_fewer(m):
+    m["gpus"][3]["in_cuda"] = False
+    m["findings"] = ["gpu.count-nvml-cuda", "!gpu.cuda-visible-devices"]
+    return ("CUDA enumerates 7 of the driver's 8 GPUs with CUDA_VISIBLE_DEVICES unset: "
+            "gpu.count-nvml-cuda.")
+
+
+def _dgx(m):
+    nvswitch_fm_stopped(m)
+    m["processes"].append("nv-fabricmanager")
+    m["cuda"]["init"] = {}
+
+
+def dgx_mig(m):
+    _dgx(m)
+    m["gpus"][0]["mig"] = [1, 1]
+    m["findings"] = ["fabric.manager-ok", "gpu.mig-enabled", "!fabric.manager-stopped"]
+    return ("Healthy DGX A100-like node, fabric manager running, MIG on for GPU 0: "
+            "fabric.manager-ok, gpu.mig-enabled.")
+
+
+def dgx_remap_failed(m):
+    _dgx(m)
+    m["gpus"][2]["remap"] = [3, 12, 0, 1]
+    m["findings"] = ["health.remap-failed"]
+    return "A100 GPU 2 ran out of spare rows: its row remapping failed: health.remap-failed."
+
+
+def dgx_fm_version(m):
+    _dgx(m)
+    m["packages"] = [p for p in m["packages"] if not p[0].startswith("nvidia-fabricmanager")]
+    m["packages"].append(("nvidia-fabricmanager-535", "535.129.03-1"))
+    m["processes"].remove("nv-fabricmanager")
+    m["cuda"]["init"] = {"ret": "CUDA_ERROR_SYSTEM_NOT_READY"}
+    m["findings"] = ["fabric.manager-version"]
+    return ("The driver was upgraded to 535.161.08 but the fabric manager stayed at 535.129.03; "
+            "it refuses to start: fabric.manager-version.")
+
+
+def dgx_fm_missing(m):
+    _dgx(m)
+    m["packages"] = [p for p in m["packages"] if not p[0].startswith("nvidia-fabricmanager")]
+    m["processes"].remove("nv-fabricmanager")
+    m["enabled_units"].remove("nvidia-fabricmanager.service")
+    m["cuda"]["init"] = {"ret": "CUDA_ERROR_SYSTEM_NOT_READY"}
+    m["findings"] = ["fabric.manager-missing"]
+    return ("NVSwitch node without the fabric manager installed: cuInit says system not ready: "
+            "fabric.manager-missing.")
+
+
+def v100_retired(m):
+    m["gpus"] = gpus(V100, ["0000:1a:00.0", "0000:1c:00.0", "0000:88:00.0", "0000:8a:00.0"], 2)
+    m["devnodes"] = ["nvidiactl", "nvidia-uvm"] + [f"nvidia{i}" for i in range(4)]
+    for g in m["gpus"]:
+        g["remap"] = {"ret": "NVML_ERROR_NOT_SUPPORTED"}
+    m["gpus"][1]["nvml_overrides"] = {"DeviceGetRetiredPages:sbe": 2, "DeviceGetRetiredPages:dbe": 0,
+                                      "DeviceGetRetiredPagesPendingStatus": 0}
+    m["gpus"][2]["nvml_overrides"] = {"DeviceGetRetiredPages:sbe": 0, "DeviceGetRetiredPages:dbe": 1,
+                                      "DeviceGetRetiredPagesPendingStatus": 1}
+    for g in (m["gpus"][0], m["gpus"][3]):
+        g["nvml_overrides"] = {"DeviceGetRetiredPages:sbe": 0, "DeviceGetRetiredPages:dbe": 0,
+                               "DeviceGetRetiredPagesPendingStatus": 0}
+    m["kern_log"].append("NVRM: Xid (PCI:0000:88:00): 63, pid=0, Dynamic Page Retirement: New page "
+                         "retired, reboot to activate (0x00000000003a4b12).")
+    m["findings"] = ["health.retired-pages-pending", "health.retired-pages"]
+    return ("Four V100s (Volta: page retirement, no row remapping): GPU 1 retired 2 pages, GPU 2 "
+            "has a page pending retirement until the next reboot.")
+
+
+def throttle_sw(m):
+    for g in m["gpus"][1:3]:  # busy GPUs run their links at full speed
+        g["link"] = ["16.0 GT/s PCIe", 16, "16.0 GT/s PCIe", 16]
+        g["nvml_link"] = [4, 16, 4, 16]
+    m["gpus"][1]["reasons"] = "0x4"
+    m["gpus"][1]["power"] = 299000
+    m["gpus"][2]["reasons"] = "0x20"
+    m["gpus"][2]["temp"] = 86
+    m["gpus"][2]["power"] = 214000
+    m["findings"] = ["health.throttle-power", "health.throttle-thermal", "!health.throttle-hw"]
+    return ("GPU 1 held at its power limit (a note), GPU 2 slowed by the driver to stay under its "
+            "temperature limit (a warning).")
+
+
+def no_sysfs(m):
+    m["remove"] = ["sys"]
+    m["findings"] = ["pci.unreadable", "driver.ok"]
+    return ("A root without /sys (an image or a container that does not mount it): the PCI layer "
+            "cannot be read; dlrig judges from the driver and says so.")
+
+
+def healthy(m):
+    m["findings"] = ["pci.gpus-present", "pci.link-power-saving", "kmod.loaded", "driver.ok", "cuda.ok",
+                     "gpu.counts-agree", "health.ok", "!pci.link-degraded", "!gpu.persistence-off"]
+    return ("The guide's machine: 8 x NVIDIA A10G (AWS g5.48xlarge-like), Ubuntu 22.04, driver "
+            "535.161.08 via DKMS, CUDA 12.2 driver API, healthy. Links idle at Gen1: power saving, "
+            "a note, not a warning.")
+
+
+VARIANTS = {
+    "a10g-x8-ubuntu2204": healthy,
+    "no-gpu-debian12": no_gpu_debian12,
+    "a10g-x8-no-driver": no_driver,
+    "a10g-x8-nouveau": nouveau,
+    "a10g-x8-version-mismatch": version_mismatch,
+    "a10g-x8-kernel-updated": kernel_updated,
+    "a10g-x8-secure-boot": secure_boot,
+    "a10g-x8-cuda-visible-devices": cuda_visible_devices,
+    "a10g-x8-gpu-lost": gpu_lost,
+    "a10g-x8-pcie-x8": pcie_x8,
+    "a10g-x8-ecc-remap": ecc_remap,
+    "a100-x8-nvswitch-fm-stopped": nvswitch_fm_stopped,
+    "a10g-x8-nvml-hang": nvml_hang,
+    "a10g-x8-bar-unassigned": bar_unassigned,
+    "a10g-x8-devnodes-missing": devnodes_missing,
+    "a10g-x8-thermal": thermal,
+    "a10g-x8-persistence-off": persistence_off,
+    "rtx4090-x1-stub-libcuda": stub_libcuda,
+    "a10g-x8-xid-mixed": xid_mixed,
+    "a10g-x8-unbound": unbound,
+    "a10g-x8-vfio": vfio,
+    "a10g-x8-dkms-next-kernel": dkms_next_kernel,
+    "a10g-x8-no-libcuda": no_libcuda,
+    "a10g-x8-no-libnvml": no_libnvml,
+    "a10g-x8-nvml-no-permission": nvml_no_permission,
+    "rtx4090-x1-cuda-compat": cuda_compat,
+    "a10g-x8-cuda-fewer": cuda_fewer,
+    "a100-x8-mig": dgx_mig,
+    "a100-x8-remap-failed": dgx_remap_failed,
+    "a100-x8-fm-version": dgx_fm_version,
+    "a100-x8-fm-missing": dgx_fm_missing,
+    "v100-x4-retired-pages": v100_retired,
+    "a10g-x8-throttle-sw": throttle_sw,
+    "image-no-sysfs": no_sysfs,
+}
+
+
+def names():
+    return list(VARIANTS)
+
+
+def get(name):
+    m = guide()
+    m["readme"] = VARIANTS[name](m)
+    return m

@@ -1,0 +1,284 @@
+#!/usr/bin/env python3
+"""make-machine.py NAME... | --all | --list
+
+Writes the fixture machines of tests/machines/ from their descriptions in
+scripts/machines.py: for each machine its root/ tree (the files dlrig reads:
+os-release, /proc, /sys/bus/pci, /lib/modules, /dev, logs, dpkg status),
+gpus.json (what the fake NVML and CUDA libraries answer), env, cases and
+README. expect/ is left alone: goldens are written by the golden runner and
+reviewed (tests/golden/run.sh, DLRIG_BLESS=1).
+
+The committed trees are the truth the tests read; this script keeps the
+seventeen of them consistent with each other, and a new broken machine is
+"the guide's machine with one thing wrong" in a few lines of machines.py."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+MACHINES = os.path.join(REPO, "tests", "machines")
+sys.path.insert(0, HERE)
+
+import machines  # noqa: E402  (the descriptions, next to this file)
+
+SECURE_BOOT_VAR = "sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"
+
+
+def write(root, path, content, mode=0o644):
+    full = os.path.join(root, path)
+    os.makedirs(os.path.dirname(full), exist_ok=True)
+    data = content if isinstance(content, bytes) else content.encode()
+    with open(full, "wb") as f:
+        f.write(data)
+    os.chmod(full, mode)
+
+
+def link(root, path, target):
+    full = os.path.join(root, path)
+    os.makedirs(os.path.dirname(full), exist_ok=True)
+    os.symlink(target, full)
+
+
+def os_files(m, root):
+    o = m["os"]
+    write(root, "etc/os-release",
+          f'PRETTY_NAME="{o["pretty"]}"\nNAME="{o["name"]}"\nVERSION_ID="{o["version_id"]}"\n'
+          f'ID={o["id"]}\nID_LIKE={o.get("id_like", "debian")}\n')
+    write(root, "proc/sys/kernel/osrelease", o["kernel"] + "\n")
+    write(root, "proc/sys/kernel/arch", o.get("arch", "x86_64") + "\n")
+    if o.get("secure_boot") is not None:
+        write(root, SECURE_BOOT_VAR, bytes([6, 0, 0, 0, 1 if o["secure_boot"] else 0]))
+
+
+def pci_device(root, dev):
+    bdf = dev["bus"]
+    d = f"sys/devices/pci{bdf[:7]}/{bdf}"
+    attrs = {
+        "vendor": dev.get("vendor", "0x10de"), "device": dev["device"], "class": dev["class"],
+        "subsystem_vendor": dev.get("subsys_vendor", "0x10de"),
+        "subsystem_device": dev.get("subsys", "0x0000"), "numa_node": str(dev.get("numa", -1)),
+    }
+    if "link" in dev:
+        cs, cw, ms, mw = dev["link"]
+        attrs.update(current_link_speed=cs, current_link_width=str(cw),
+                     max_link_speed=ms, max_link_width=str(mw))
+    for name, value in attrs.items():
+        write(root, f"{d}/{name}", value + "\n")
+    bar0 = dev.get("bar0", 16 << 20)
+    start = 0xf0000000 + (int(bdf[5:7], 16) << 24) if bar0 else 0
+    end = start + bar0 - 1 if bar0 else 0
+    write(root, f"{d}/resource",
+          f"0x{start:016x} 0x{end:016x} 0x{0x40200 if bar0 else 0:016x}\n"
+          + "0x0000000000000000 0x0000000000000000 0x0000000000000000\n")
+    link(root, f"sys/bus/pci/devices/{bdf}", f"../../../devices/pci{bdf[:7]}/{bdf}")
+    if dev.get("driver"):
+        os.makedirs(os.path.join(root, "sys/bus/pci/drivers", dev["driver"]), exist_ok=True)
+        link(root, f"{d}/driver", f"../../../bus/pci/drivers/{dev['driver']}")
+
+
+def pci_ids_subset(devices):
+    """The host's pci.ids cut down to the vendors and devices of this machine,
+    so that names in golden reports do not depend on the host's copy."""
+    wanted = {}
+    for d in devices:
+        wanted.setdefault(d.get("vendor", "0x10de")[2:], set()).add(d["device"][2:])
+    out, vendor, keep = ["# pci.ids subset for a dlrig fixture (from Debian's pci.ids)"], None, False
+    with open("/usr/share/misc/pci.ids", encoding="utf-8", errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith("C "):
+                break  # the class list follows the vendors
+            if not line.startswith("\t"):
+                vendor = line[:4]
+                keep = False
+                if vendor in wanted:
+                    out.append(line)
+            elif not line.startswith("\t\t"):
+                keep = vendor in wanted and line[1:5] in wanted[vendor]
+                if keep:
+                    out.append(line)
+            elif keep:
+                out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def pci_files(m, root):
+    pci_device(root, {"bus": "0000:00:00.0", "vendor": "0x8086", "device": "0x1237",
+                      "class": "0x060000", "subsys_vendor": "0x1af4", "subsys": "0x1100"})
+    for g in m["gpus"]:
+        pci_device(root, g)
+    for sw in m.get("nvswitches", []):
+        pci_device(root, sw)
+    host_bridge = {"vendor": "0x8086", "device": "0x1237"}
+    write(root, "usr/share/misc/pci.ids",
+          pci_ids_subset([host_bridge] + m["gpus"] + m.get("nvswitches", [])))
+
+
+def module_files(m, root):
+    k = m["kmod"]
+    lines = ["ext4 1007616 1 - Live 0x0000000000000000", "xfs 2080768 0 - Live 0x0000000000000000"]
+    sizes = {"nvidia": 56823808, "nvidia_uvm": 1437696, "nvidia_drm": 77824,
+             "nvidia_modeset": 1302528, "nouveau": 2433024, "nova_core": 90112}
+    for mod in k.get("loaded", []):
+        lines.append(f"{mod} {sizes.get(mod, 65536)} 0 - Live 0x0000000000000000 (POE)")
+    write(root, "proc/modules", "\n".join(lines) + "\n")
+    if "nvidia" in k.get("loaded", []):
+        ver = k["version"]
+        write(root, "sys/module/nvidia/version", ver + "\n")
+        if k.get("flavour") == "open":
+            line = (f"NVRM version: NVIDIA UNIX Open Kernel Module for x86_64  {ver}  "
+                    "Release Build  (dvs-builder@U16-I3-B03-4-3)  Tue Mar  5 22:15:33 UTC 2024")
+        else:
+            line = f"NVRM version: NVIDIA UNIX x86_64 Kernel Module  {ver}  Tue Mar  5 22:42:15 UTC 2024"
+        write(root, "proc/driver/nvidia/version",
+              line + "\nGCC version:  gcc version 12.3.0 (Ubuntu 12.3.0-1ubuntu1~22.04)\n")
+    for kernel, ko in k.get("ko", {}).items():
+        path = os.path.join(root, "lib/modules", kernel, ko.get("path", "updates/dkms/nvidia.ko"))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        args = [os.path.join(HERE, "make-fake-ko.sh"), ko["version"]]
+        if ko.get("signer"):
+            args.append(ko["signer"])
+        env = dict(os.environ, LICENSE="Dual MIT/GPL" if k.get("flavour") == "open" else "NVIDIA")
+        subprocess.run(args + [path], check=True, env=env, stdout=subprocess.DEVNULL)
+    for kernel in k.get("kernels_without", []):
+        write(root, f"lib/modules/{kernel}/modules.dep", "kernel/fs/xfs/xfs.ko:\n")
+    for ver, kernel, state in k.get("dkms", []):
+        write(root, f"var/lib/dkms/nvidia/{ver}/source/dkms.conf", f'PACKAGE_VERSION="{ver}"\n')
+        if state in ("built", "installed"):
+            write(root, f"var/lib/dkms/nvidia/{ver}/{kernel}/x86_64/module/nvidia.ko", "")
+    if k.get("blacklist_nouveau"):
+        write(root, "etc/modprobe.d/blacklist-nouveau.conf",
+              "blacklist nouveau\noptions nouveau modeset=0\n")
+
+
+def dev_files(m, root):
+    for node in m.get("devnodes", []):
+        write(root, f"dev/{node}", "")
+    os.makedirs(os.path.join(root, "dev"), exist_ok=True)
+
+
+def log_files(m, root):
+    lines = [f"{m['log_prefix']} Linux version {m['os']['kernel']} (buildd@lcy02-amd64) #115-Ubuntu SMP"]
+    lines += [f"{m['log_prefix']} {line}" for line in m.get("kern_log", [])]
+    write(root, "var/log/kern.log", "\n".join(lines) + "\n")
+
+
+def dpkg_files(m, root):
+    stanzas = []
+    for name, version in m.get("packages", []):
+        stanzas.append(f"Package: {name}\nStatus: install ok installed\nPriority: optional\n"
+                       f"Architecture: amd64\nVersion: {version}\nDescription: {name}\n")
+    write(root, "var/lib/dpkg/status", "\n".join(stanzas))
+    for pid, comm in enumerate(m.get("processes", []), start=1000):
+        write(root, f"proc/{pid}/comm", comm + "\n")
+    for unit in m.get("enabled_units", []):
+        link(root, f"etc/systemd/system/multi-user.target.wants/{unit}",
+             f"/lib/systemd/system/{unit}")
+
+
+def nvml_device(g):
+    bus = g["bus"].upper().replace("0000:", "00000000:", 1)
+    dev = {
+        "DeviceGetName": g["name"],
+        "DeviceGetPciInfo": {"busId": bus, "pciDeviceId": f"0x{g['device'][2:].upper()}10DE",
+                             "pciSubSystemId": f"0x{g.get('subsys', '0x0000')[2:].upper()}10DE"},
+        "DeviceGetUUID": g["uuid"],
+        "DeviceGetMemoryInfo": g["mem"],
+        "DeviceGetCudaComputeCapability": g["cc"],
+        "DeviceGetMinorNumber": g["minor"],
+        "DeviceGetPersistenceMode": g.get("persistence", 1),
+        "DeviceGetMigMode": g.get("mig", {"ret": "NVML_ERROR_NOT_SUPPORTED"}),
+        "DeviceGetEccMode": g.get("ecc_mode", {"current": 1, "pending": 1}),
+        "DeviceGetTotalEccErrors:uncorrected:volatile": g.get("ecc_unc_vol", 0),
+        "DeviceGetTotalEccErrors:uncorrected:aggregate": g.get("ecc_unc_agg", 0),
+        "DeviceGetTotalEccErrors:corrected:volatile": g.get("ecc_cor_vol", 0),
+        "DeviceGetRetiredPages:sbe": {"ret": "NVML_ERROR_NOT_SUPPORTED"},
+        "DeviceGetRetiredPages:dbe": {"ret": "NVML_ERROR_NOT_SUPPORTED"},
+        "DeviceGetRetiredPagesPendingStatus": {"ret": "NVML_ERROR_NOT_SUPPORTED"},
+        "DeviceGetRemappedRows": g.get("remap", [0, 0, 0, 0]),
+        "DeviceGetCurrPcieLinkGeneration": g["nvml_link"][0],
+        "DeviceGetCurrPcieLinkWidth": g["nvml_link"][1],
+        "DeviceGetMaxPcieLinkGeneration": g["nvml_link"][2],
+        "DeviceGetMaxPcieLinkWidth": g["nvml_link"][3],
+        "DeviceGetTemperature:gpu": g.get("temp", 31),
+        "DeviceGetPowerUsage": g.get("power", 24000),
+        "DeviceGetEnforcedPowerLimit": g["power_limit"],
+        "DeviceGetCurrentClocksEventReasons": g.get("reasons", "0x1"),
+    }
+    dev.update(g.get("nvml_overrides", {}))
+    return dev
+
+
+def cuda_device(g):
+    major, minor = g["cc"].split(".")
+    return {
+        "DeviceGetName": g["name"], "DeviceGetPCIBusId": g["bus"].upper(),
+        "DeviceGetUuid": g["uuid"],
+        "DeviceGetAttribute:COMPUTE_CAPABILITY_MAJOR": int(major),
+        "DeviceGetAttribute:COMPUTE_CAPABILITY_MINOR": int(minor),
+        "DeviceTotalMem": g["mem"] - 537133056,
+    }
+
+
+def fake_description(m):
+    desc = {}
+    nv = m.get("nvml")
+    if nv is not None:
+        desc["nvml"] = {"Init": nv.get("init", {}), "SystemGetDriverVersion": nv["driver"],
+                        "SystemGetCudaDriverVersion": nv["cuda"]}
+        desc["nvml"].update(nv.get("extra", {}))
+        desc["nvml"]["devices"] = [nvml_device(g) for g in m["gpus"] if g.get("in_nvml", True)]
+    cu = m.get("cuda")
+    if cu is not None:
+        desc["cuda"] = {"Init": cu.get("init", {}), "DriverGetVersion": cu["version"]}
+        desc["cuda"]["devices"] = [cuda_device(g) for g in m["gpus"] if g.get("in_cuda", True)]
+    return desc
+
+
+def build(name):
+    m = machines.get(name)
+    out = os.path.join(MACHINES, name)
+    root = os.path.join(out, "root")
+    shutil.rmtree(root, ignore_errors=True)
+    os.makedirs(root)
+    for step in (os_files, pci_files, module_files, dev_files, log_files, dpkg_files):
+        step(m, root)
+    for path, content in m.get("files", {}).items():
+        write(root, path, content)
+    for path in m.get("remove", []):
+        shutil.rmtree(os.path.join(root, path))
+    desc = fake_description(m)
+    gpus_json = os.path.join(out, "gpus.json")
+    if desc:
+        with open(gpus_json, "w", encoding="utf-8") as f:
+            json.dump(desc, f, indent=1)
+            f.write("\n")
+    elif os.path.exists(gpus_json):
+        os.remove(gpus_json)
+    write(out, "env", "".join(f"{k}={v}\n" for k, v in m.get("env", {}).items()))
+    write(out, "cases", "\n".join(m.get("cases", ["doctor", "--json doctor"])) + "\n")
+    write(out, "README", m["readme"].strip() + "\n")
+    findings = m.get("findings", [])
+    write(out, "expect/findings", "".join(f"{f}\n" for f in findings))
+
+
+def main(argv):
+    if not argv or argv[0] in ("-h", "--help"):
+        print(__doc__)
+        return 2
+    if argv[0] == "--list":
+        print("\n".join(machines.names()))
+        return 0
+    for name in machines.names() if argv[0] == "--all" else argv:
+        build(name)
+        print(f"wrote tests/machines/{name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
