@@ -93,7 +93,7 @@ const char *check_util_gpu_name(const struct snap_gpu *g, char buf[CHECK_NAME_MA
         char bus[CHECK_NAME_MAX];
 
         if (g->pci_bus_id.st == FACT_OK)
-                snprintf(buf, CHECK_NAME_MAX, "GPU %" PRId64 " (%s)", g->index,
+                snprintf(buf, CHECK_NAME_MAX, "GPU %" PRId64 " (%.64s)", g->index,
                          check_util_bus_text(g->pci_bus_id.v, bus));
         else
                 snprintf(buf, CHECK_NAME_MAX, "GPU %" PRId64, g->index);
@@ -108,7 +108,7 @@ const char *check_util_bus_name(const struct snapshot *s, const char *bus,
 
         if (g)
                 return check_util_gpu_name(g, buf);
-        snprintf(buf, CHECK_NAME_MAX, "GPU at %s", check_util_bus_text(bus, text));
+        snprintf(buf, CHECK_NAME_MAX, "GPU at %.80s", check_util_bus_text(bus, text));
         return buf;
 }
 
