@@ -75,7 +75,9 @@ def pci_device(root, dev):
           + "0x0000000000000000 0x0000000000000000 0x0000000000000000\n")
     link(root, f"sys/bus/pci/devices/{bdf}", f"../../../devices/pci{bdf[:7]}/{bdf}")
     if dev.get("driver"):
-        os.makedirs(os.path.join(root, "sys/bus/pci/drivers", dev["driver"]), exist_ok=True)
+        # A driver folder holds bind/unbind files (and keeps git from dropping it).
+        for f in ("bind", "unbind"):
+            write(root, f"sys/bus/pci/drivers/{dev['driver']}/{f}", "", 0o200)
         link(root, f"{d}/driver", f"../../../bus/pci/drivers/{dev['driver']}")
 
 
@@ -157,9 +159,10 @@ def module_files(m, root):
 
 
 def dev_files(m, root):
-    for node in m.get("devnodes", []):
+    # Stand-ins for device nodes; git keeps no empty folder, so /dev always
+    # has its null.
+    for node in ["null"] + m.get("devnodes", []):
         write(root, f"dev/{node}", "")
-    os.makedirs(os.path.join(root, "dev"), exist_ok=True)
 
 
 def log_files(m, root):
