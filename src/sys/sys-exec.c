@@ -86,18 +86,24 @@ static void drain(int *fd, struct strbuf *sb, size_t cap, size_t *dropped)
                 *dropped += (size_t)n;
 }
 
-/* Waits for pid up to ms; returns true when reaped. */
+/* Waits for pid up to ms; returns true when reaped. A child that closed
+ * its output is usually gone within microseconds, so the first naps are
+ * short and grow to 5 ms. */
 static bool reap_within(pid_t pid, unsigned ms, int *status)
 {
-        for (unsigned waited = 0;; waited += 5) {
+        uint64_t start = now_usec();
+        unsigned nap = 50;
+
+        for (;;) {
                 pid_t r = waitpid(pid, status, WNOHANG);
                 if (r == pid)
                         return true;
                 if (r < 0 && errno != EINTR)
                         return false;
-                if (waited >= ms)
+                if (now_usec() - start >= (uint64_t)ms * 1000u)
                         return false;
-                usleep(5000);
+                usleep(nap);
+                nap = nap < 5000 ? nap * 2 : 5000;
         }
 }
 
