@@ -39,26 +39,30 @@ static void print_help(FILE *out)
               "(usage error, internal error, report not written).\n", out);
 }
 
+__attribute__((format(printf, 1, 0)))
+static void cmd_verror(const char *fmt, va_list ap)
+{
+        fputs("dlrig: ", stderr);
+        vfprintf(stderr, fmt, ap);
+        fputc('\n', stderr);
+}
+
 void cmd_error(const char *fmt, ...)
 {
         va_list ap;
 
-        fputs("dlrig: ", stderr);
         va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
+        cmd_verror(fmt, ap);
         va_end(ap);
-        fputc('\n', stderr);
 }
 
 int cmd_usage_error(const char *cmd, const char *fmt, ...)
 {
         va_list ap;
 
-        fputs("dlrig: ", stderr);
         va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
+        cmd_verror(fmt, ap);
         va_end(ap);
-        fputc('\n', stderr);
         for (const struct cmd *c = cmd_table; cmd && c->name; c++)
                 if (!strcmp(c->name, cmd)) {
                         fprintf(stderr, "usage: dlrig %s %s\n", c->name, c->usage);

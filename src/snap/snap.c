@@ -129,6 +129,13 @@ static void kmod_release(struct snap_kmod *k)
         free(k->dkms);
 }
 
+void snap_cuda_dev_release(struct snap_cuda_dev *d)
+{
+        fact_str_release(&d->name), fact_str_release(&d->pci_bus_id);
+        fact_str_release(&d->uuid), fact_str_release(&d->compute_capability);
+        fact_num_release(&d->memory_total_bytes);
+}
+
 static void cuda_release(struct snap_cuda *c)
 {
         free(c->probe.why);
@@ -138,12 +145,8 @@ static void cuda_release(struct snap_cuda *c)
         fact_num_release(&c->device_count);
         fact_str_release(&c->visible_devices);
         fact_str_release(&c->device_order);
-        for (size_t i = 0; i < c->n; i++) {
-                struct snap_cuda_dev *d = &c->devs[i];
-                fact_str_release(&d->name), fact_str_release(&d->pci_bus_id);
-                fact_str_release(&d->uuid), fact_str_release(&d->compute_capability);
-                fact_num_release(&d->memory_total_bytes);
-        }
+        for (size_t i = 0; i < c->n; i++)
+                snap_cuda_dev_release(&c->devs[i]);
         free(c->devs);
 }
 

@@ -234,6 +234,7 @@ struct snap_cuda_dev *snap_add_cuda_dev(struct snap_cuda *c);
 struct snap_xid *snap_add_xid(struct snap_klog *k);
 struct snap_dkms *snap_add_dkms(struct snap_kmod *k);
 void snap_gpu_release(struct snap_gpu *g);
+void snap_cuda_dev_release(struct snap_cuda_dev *d);
 
 /* Lookups (borrowed results, NULL when not found). */
 const struct snap_gpu *snap_gpu_by_bus(const struct snapshot *s, const char *bus_id);

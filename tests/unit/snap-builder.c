@@ -125,12 +125,8 @@ static void snapb_nvml(struct snapshot *s, size_t n)
 
 static void snapb_drop_cuda_devs(struct snap_cuda *c)
 {
-        for (size_t i = 0; i < c->n; i++) {
-                struct snap_cuda_dev *d = &c->devs[i];
-                fact_str_release(&d->name), fact_str_release(&d->pci_bus_id);
-                fact_str_release(&d->uuid), fact_str_release(&d->compute_capability);
-                fact_num_release(&d->memory_total_bytes);
-        }
+        for (size_t i = 0; i < c->n; i++)
+                snap_cuda_dev_release(&c->devs[i]);
         free(c->devs);
         c->devs = NULL;
         c->n = 0;
