@@ -12,7 +12,7 @@
 #include "version.h"
 
 const struct cmd cmd_table[] = {
-        { "doctor", cmd_doctor, "[--json] [--save FILE] [--from FILE]",
+        { "doctor", cmd_doctor, "[--json] [--live] [--save FILE] [--from FILE]",
           "diagnose the GPUs, driver and CUDA stack of this machine", false },
         { "__driver-worker", cmd_driver_worker, "LIB", "internal: load LIB in this process", true },
         { NULL, NULL, NULL, NULL, false },

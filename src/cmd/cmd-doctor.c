@@ -18,12 +18,14 @@
 #define SNAPSHOT_MAX_BYTES (64u << 20)
 
 static const char doctor_help[] =
-        "usage: dlrig doctor [--json] [--save FILE] [--from FILE]\n"
+        "usage: dlrig doctor [--json] [--live] [--save FILE] [--from FILE]\n"
         "\n"
         "Inspects every layer from the PCI bus up (GPUs, kernel modules, driver,\n"
         "CUDA, health) and prints each finding with its evidence and the fix.\n"
         "\n"
         "  --json        print the report as JSON (docs/json-schema.md)\n"
+        "  --live        also start each Python environment's interpreter (with a\n"
+        "                timeout) and ask torch what it sees\n"
         "  --save FILE   also write the snapshot (all facts gathered) to FILE\n"
         "  --from FILE   judge a saved snapshot instead of this machine\n"
         "\n"
@@ -32,6 +34,7 @@ static const char doctor_help[] =
 struct doctor_opts {
         const char *save;
         const char *from;
+        bool live;
 };
 
 static int parse_doctor(int argc, char **argv, struct ctx *ctx, struct doctor_opts *o)
@@ -39,6 +42,7 @@ static int parse_doctor(int argc, char **argv, struct ctx *ctx, struct doctor_op
         static const struct option opts[] = {
                 { "json", no_argument, NULL, 'j' }, { "save", required_argument, NULL, 's' },
                 { "from", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' },
+                { "live", no_argument, NULL, 'l' },
                 { NULL, 0, NULL, 0 },
         };
         int c;
@@ -48,6 +52,7 @@ static int parse_doctor(int argc, char **argv, struct ctx *ctx, struct doctor_op
                 case 'j': ctx->json = true; break;
                 case 's': o->save = optarg; break;
                 case 'f': o->from = optarg; break;
+                case 'l': o->live = true; break;
                 case 'h': fputs(doctor_help, stdout); return EXIT_OK;
                 default:
                         return cmd_usage_error("doctor", "unknown option '%s'", argv[optind - 1]);
@@ -57,6 +62,8 @@ static int parse_doctor(int argc, char **argv, struct ctx *ctx, struct doctor_op
                 return cmd_usage_error("doctor", "unexpected argument '%s'", argv[optind]);
         if (o->save && o->from)
                 return cmd_usage_error("doctor", "--save and --from cannot be combined");
+        if (o->live && o->from)
+                return cmd_usage_error("doctor", "--live and --from cannot be combined");
         return -1;
 }
 
@@ -106,10 +113,11 @@ static int save_snapshot(const char *path, const struct snapshot *s)
         return r;
 }
 
-static void gather(struct ctx *ctx, struct snapshot *s)
+static void gather(struct ctx *ctx, const struct doctor_opts *o, struct snapshot *s)
 {
         struct strv diag = STRV_INIT;
-        struct probe_ctx pc = { .root = ctx->root, .self_exe = ctx->self_exe, .diag = &diag };
+        struct probe_ctx pc = { .root = ctx->root, .self_exe = ctx->self_exe, .diag = &diag,
+                                .live = o->live };
 
         drv_limits_default(&pc.limits);
         probe_all(&pc, s);
@@ -150,7 +158,7 @@ int cmd_doctor(int argc, char **argv, struct ctx *ctx)
                 }
         } else {
                 s.dlrig_version = strdup(DLRIG_VERSION);
-                gather(ctx, &s);
+                gather(ctx, &o, &s);
         }
         if (o.save && save_snapshot(o.save, &s) < 0) {
                 snap_release(&s);

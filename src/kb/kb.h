@@ -3,6 +3,7 @@
  * source). Lookups return borrowed pointers into static tables, or NULL. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum kb_xid_class {
@@ -21,3 +22,98 @@ struct kb_xid {
 };
 
 const struct kb_xid *kb_xid_find(int code);
+
+/* ---- CUDA toolkit -> driver (cuda_driver.tsv) ---- */
+
+struct kb_cuda {
+        const char *version;             /* "12.1" (major.minor) */
+        const char *min_driver;          /* "530.30.02": the toolkit's own minimum */
+        const char *minor_compat_driver; /* "525.60.13": floor with minor-version compatibility */
+        const char *source;
+};
+
+/* Accepts "12.1", "12.1.105" or "12.1.1"; NULL when unknown. */
+const struct kb_cuda *kb_cuda_find(const char *version);
+/* The newest CUDA major.minor whose min_driver this driver meets, or NULL. */
+const struct kb_cuda *kb_cuda_max_for_driver(const char *driver_version);
+size_t kb_cuda_count(void);
+const struct kb_cuda *kb_cuda_at(size_t i);
+
+/* ---- PyTorch releases (pytorch.tsv) ---- */
+
+struct kb_torch {
+        const char *version;        /* "2.5.1" */
+        const char *python_min;     /* "3.9" */
+        const char *python_max;     /* "3.13" */
+        const char *torchvision;    /* "0.20.1" */
+        const char *torchaudio;     /* "2.5.1" */
+        const char *default_variant;/* what `pip install torch` from PyPI gets on Linux: "cu124" */
+        const char *source;
+};
+
+struct kb_torch_variant {
+        const char *torch;          /* "2.5.1" */
+        const char *variant;        /* "cu121", "cpu" */
+        const char *index_url;      /* "https://download.pytorch.org/whl/cu121" */
+        const char *archs;          /* "sm_50 sm_60 sm_70 sm_75 sm_80 sm_86 sm_90" */
+        const char *source;
+};
+
+/* Accepts "2.5.1" or "2.5.1+cu121" (the local part is ignored). */
+const struct kb_torch *kb_torch_find(const char *version);
+/* The variant of a release: "cu121" (NULL: the release's default variant). */
+const struct kb_torch_variant *kb_torch_variant_find(const char *torch, const char *variant);
+/* Variants of a release in table order: i-th one or NULL past the end. */
+const struct kb_torch_variant *kb_torch_variant_nth(const char *torch, size_t i);
+size_t kb_torch_count(void);
+const struct kb_torch *kb_torch_at(size_t i);
+/* True when the variant's arch list runs code on compute capability cc
+ * ("8.6"): an exact sm_86, or a same-major sm_80 binary, or PTX it can JIT. */
+bool kb_torch_variant_runs_on(const struct kb_torch_variant *v, const char *cc);
+
+/* ---- GPU architectures (cuda_arch.tsv) ---- */
+
+enum kb_open_modules {
+        KB_OPEN_UNAVAILABLE,  /* before Turing: proprietary modules only */
+        KB_OPEN_ALLOWED,      /* Turing to Hopper: either flavour */
+        KB_OPEN_REQUIRED,     /* Blackwell on: open modules only */
+};
+
+struct kb_arch {
+        const char *name;           /* "Ampere" */
+        const char *ccs;            /* "8.0 8.6 8.7" */
+        const char *first_cuda;     /* "11.0" */
+        const char *last_cuda;      /* "" while supported */
+        const char *first_branch;   /* first driver branch: "450" */
+        const char *last_branch;    /* last driver branch supporting it: "" while supported */
+        enum kb_open_modules open_modules;
+        const char *source;
+};
+
+const struct kb_arch *kb_arch_for_cc(const char *cc);
+const struct kb_arch *kb_arch_find(const char *name);
+size_t kb_arch_count(void);
+const struct kb_arch *kb_arch_at(size_t i);
+
+/* ---- GPU models (gpus.tsv) ---- */
+
+struct kb_gpu {
+        const char *name;           /* "NVIDIA A10G" */
+        const char *pci_ids;        /* "2237" or "20b0 20b2" (device ids, vendor 10de) */
+        const char *arch;           /* "Ampere" */
+        const char *cc;             /* "8.6" */
+        int mem_gib;
+        int mem_bw_gbps;            /* GB/s */
+        double bf16_tflops;         /* dense; 0 when the GPU has no BF16 */
+        double fp32_tflops;
+        int nvlink_gbps;            /* total, 0 without NVLink */
+        int pcie_gen;
+        const char *source;
+};
+
+const struct kb_gpu *kb_gpu_by_pci(unsigned device_id);
+/* Case-insensitive match of every word of query ("H100 SXM"); NULL when
+ * none or ambiguous with no exact name. */
+const struct kb_gpu *kb_gpu_find(const char *query);
+size_t kb_gpu_count(void);
+const struct kb_gpu *kb_gpu_at(size_t i);

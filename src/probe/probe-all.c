@@ -43,6 +43,9 @@ void probe_all(const struct probe_ctx *ctx, struct snapshot *s)
         probe_devnodes(ctx, &s->devnodes);
         probe_klog(ctx, &s->klog);
         probe_fabric(ctx, &s->fabric);
+        probe_shell(ctx, &s->shell);
+        probe_toolkits(ctx, s);
+        probe_python(ctx, s);
         if (sn)
                 pthread_join(tn, NULL);
         if (sc)

@@ -16,6 +16,7 @@ struct probe_ctx {
         const char *self_exe;       /* dlrig's own binary, for the driver worker */
         struct drv_limits limits;
         struct strv *diag;
+        bool live;                  /* doctor --live: run each environment's Python */
 };
 
 void probe_all(const struct probe_ctx *ctx, struct snapshot *s);
@@ -27,6 +28,12 @@ void probe_kmod(const struct probe_ctx *ctx, struct snapshot *s);
 void probe_devnodes(const struct probe_ctx *ctx, struct snap_devnodes *dn);
 void probe_klog(const struct probe_ctx *ctx, struct snap_klog *klog);
 void probe_fabric(const struct probe_ctx *ctx, struct snap_fabric *fm);
+
+/* Software layers. probe_shell runs first: the others use its PATH and
+ * LD_LIBRARY_PATH (the login shell's view) and the user's home. */
+void probe_shell(const struct probe_ctx *ctx, struct snap_shell *sh);
+void probe_toolkits(const struct probe_ctx *ctx, struct snapshot *s);
+void probe_python(const struct probe_ctx *ctx, struct snapshot *s);
 
 /* Driver probes: the parent side of the worker, split in two so that the
  * NVML and CUDA workers run at the same time. */

@@ -153,6 +153,55 @@ static const struct jfield devnodes_fields[] = {
         F(JT_BOOL, struct snap_devnodes, nvidia_uvm), F(JT_STRV, struct snap_devnodes, gpus),
 };
 
+static const struct jfield toolkit_fields[] = {
+        F(JT_STR, struct snap_toolkit, path), F(JT_STR, struct snap_toolkit, origin),
+        F(JT_FSTR, struct snap_toolkit, version),
+};
+static const struct jtable toolkit_table = {
+        toolkit_fields, sizeof(toolkit_fields) / sizeof(toolkit_fields[0]),
+        sizeof(struct snap_toolkit), offsetof(struct snap_toolkits, n)
+};
+#define TK struct snap_toolkits
+static const struct jfield toolkits_fields[] = {
+        { "status", JT_PROBE, offsetof(TK, probe), NULL }, F(JT_FSTR, TK, cuda_link),
+        { "installed", JT_ARRAY, offsetof(TK, v), &toolkit_table },
+        F(JT_FSTR, TK, nvcc_path), F(JT_FSTR, TK, nvcc_version), F(JT_STRV, TK, loader_dirs),
+        F(JT_STRV, TK, libcuda), F(JT_STRV, TK, libcudart), F(JT_FSTR, TK, stub_libcuda),
+};
+#undef TK
+
+#define SH struct snap_shell
+static const struct jfield shell_fields[] = {
+        { "status", JT_PROBE, offsetof(SH, probe), NULL }, F(JT_FSTR, SH, user),
+        F(JT_FSTR, SH, home), F(JT_FSTR, SH, login_shell), F(JT_FSTR, SH, path),
+        F(JT_FSTR, SH, ld_library_path), F(JT_STRV, SH, rc_files), F(JT_STRV, SH, cuda_lines),
+        F(JT_FSTR, SH, conda_init),
+};
+#undef SH
+
+#define PE struct snap_pyenv
+static const struct jfield pyenv_fields[] = {
+        F(JT_STR, PE, kind), F(JT_STR, PE, path), F(JT_STR, PE, name),
+        F(JT_FSTR, PE, python_version), F(JT_FSTR, PE, torch_version), F(JT_FSTR, PE, torch_cuda),
+        F(JT_FSTR, PE, torchvision_version), F(JT_FSTR, PE, torchaudio_version),
+        F(JT_STRV, PE, nvidia_wheels), F(JT_FSTR, PE, cuda_toolkit), F(JT_BOOL, PE, exllamav2),
+        F(JT_BOOL, PE, torchtune), F(JT_FNUM, PE, live_cuda_available),
+        F(JT_FNUM, PE, live_device_count), F(JT_FSTR, PE, live_arch_list),
+        F(JT_STRV, PE, live_capabilities), F(JT_FSTR, PE, live_error),
+};
+#undef PE
+static const struct jtable pyenv_table = {
+        pyenv_fields, sizeof(pyenv_fields) / sizeof(pyenv_fields[0]),
+        sizeof(struct snap_pyenv), offsetof(struct snap_python, n)
+};
+static const struct jfield python_fields[] = {
+        { "status", JT_PROBE, offsetof(struct snap_python, probe), NULL },
+        F(JT_BOOL, struct snap_python, live), F(JT_STRV, struct snap_python, conda_installs),
+        { "environments", JT_ARRAY, offsetof(struct snap_python, envs), &pyenv_table },
+};
+
+static const struct jtable toolkits_table = TABLE(toolkits_fields), shell_table = TABLE(shell_fields),
+        python_table = TABLE(python_fields);
 static const struct jtable os_table = TABLE(os_fields), pci_table = TABLE(pci_fields),
         kmod_table = TABLE(kmod_fields), nvml_table = TABLE(nvml_fields),
         cuda_table = TABLE(cuda_fields), klog_table = TABLE(klog_fields),
@@ -170,6 +219,9 @@ static const struct jfield snap_fields[] = {
         { "kernel_log", JT_OBJ, offsetof(SN, klog), &klog_table },
         { "fabric_manager", JT_OBJ, offsetof(SN, fabric), &fabric_table },
         { "device_nodes", JT_OBJ, offsetof(SN, devnodes), &devnodes_table },
+        { "toolkits", JT_OBJ, offsetof(SN, toolkits), &toolkits_table },
+        { "shell", JT_OBJ, offsetof(SN, shell), &shell_table },
+        { "python", JT_OBJ, offsetof(SN, python), &python_table },
 };
 #undef SN
 static const struct jtable snap_table = TABLE(snap_fields);

@@ -178,6 +178,50 @@ static void klog_release(struct snap_klog *k)
         strv_release(&k->nvrm);
 }
 
+static void toolkits_release(struct snap_toolkits *t)
+{
+        free(t->probe.why);
+        fact_str_release(&t->cuda_link);
+        for (size_t i = 0; i < t->n; i++) {
+                free(t->v[i].path), free(t->v[i].origin);
+                fact_str_release(&t->v[i].version);
+        }
+        free(t->v);
+        fact_str_release(&t->nvcc_path), fact_str_release(&t->nvcc_version);
+        strv_release(&t->loader_dirs), strv_release(&t->libcuda), strv_release(&t->libcudart);
+        fact_str_release(&t->stub_libcuda);
+}
+
+static void shell_release(struct snap_shell *sh)
+{
+        free(sh->probe.why);
+        fact_str_release(&sh->user), fact_str_release(&sh->home);
+        fact_str_release(&sh->login_shell), fact_str_release(&sh->path);
+        fact_str_release(&sh->ld_library_path), fact_str_release(&sh->conda_init);
+        strv_release(&sh->rc_files), strv_release(&sh->cuda_lines);
+}
+
+static void pyenv_release(struct snap_pyenv *e)
+{
+        free(e->kind), free(e->path), free(e->name);
+        fact_str_release(&e->python_version), fact_str_release(&e->torch_version);
+        fact_str_release(&e->torch_cuda), fact_str_release(&e->torchvision_version);
+        fact_str_release(&e->torchaudio_version), fact_str_release(&e->cuda_toolkit);
+        strv_release(&e->nvidia_wheels);
+        fact_num_release(&e->live_cuda_available), fact_num_release(&e->live_device_count);
+        fact_str_release(&e->live_arch_list), fact_str_release(&e->live_error);
+        strv_release(&e->live_capabilities);
+}
+
+static void python_release(struct snap_python *p)
+{
+        free(p->probe.why);
+        strv_release(&p->conda_installs);
+        for (size_t i = 0; i < p->n; i++)
+                pyenv_release(&p->envs[i]);
+        free(p->envs);
+}
+
 void snap_release(struct snapshot *s)
 {
         free(s->dlrig_version);
@@ -199,6 +243,9 @@ void snap_release(struct snapshot *s)
         fact_num_release(&s->fabric.enabled);
         free(s->devnodes.probe.why);
         strv_release(&s->devnodes.gpus);
+        toolkits_release(&s->toolkits);
+        shell_release(&s->shell);
+        python_release(&s->python);
         snap_init(s);
 }
 
@@ -241,6 +288,16 @@ struct snap_xid *snap_add_xid(struct snap_klog *k)
 struct snap_dkms *snap_add_dkms(struct snap_kmod *k)
 {
         return add_elem(&k->dkms, &k->ndkms, sizeof(*k->dkms));
+}
+
+struct snap_toolkit *snap_add_toolkit(struct snap_toolkits *t)
+{
+        return add_elem(&t->v, &t->n, sizeof(*t->v));
+}
+
+struct snap_pyenv *snap_add_pyenv(struct snap_python *p)
+{
+        return add_elem(&p->envs, &p->n, sizeof(*p->envs));
 }
 
 const struct snap_gpu *snap_gpu_by_bus(const struct snapshot *s, const char *bus_id)

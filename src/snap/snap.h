@@ -192,6 +192,67 @@ struct snap_devnodes {
         struct strv gpus;                /* "nvidia0", "nvidia1", ... */
 };
 
+/* ---- software layers (doctor part 2) ---- */
+
+struct snap_toolkit {
+        char *path;                   /* "/usr/local/cuda-12.1", or inside a conda env */
+        char *origin;                 /* "system" or "conda" */
+        struct fact_str version;      /* "12.1.105" from version.json or version.txt */
+};
+
+struct snap_toolkits {
+        struct probe_st probe;
+        struct fact_str cuda_link;    /* where /usr/local/cuda points */
+        size_t n;
+        struct snap_toolkit *v;
+        struct fact_str nvcc_path;    /* first nvcc on the login shell's PATH */
+        struct fact_str nvcc_version; /* its toolkit's version */
+        struct strv loader_dirs;      /* where the loader looks: LD_LIBRARY_PATH, then ld.so.conf(.d) */
+        struct strv libcuda;          /* libcuda.so* files on those dirs, in search order */
+        struct strv libcudart;        /* libcudart.so* files on those dirs, in search order */
+        struct fact_str stub_libcuda; /* a stubs/libcuda.so* that the loader finds; absent: none */
+};
+
+struct snap_shell {
+        struct probe_st probe;
+        struct fact_str user;         /* invoking user (SUDO_USER under sudo) */
+        struct fact_str home;
+        struct fact_str login_shell;  /* from /etc/passwd: "/bin/bash" */
+        struct fact_str path;         /* PATH as the user's login shell would have it */
+        struct fact_str ld_library_path;
+        struct strv rc_files;         /* the rc files read, in the order the shell reads them */
+        struct strv cuda_lines;       /* "file:line: text" of lines that add CUDA paths */
+        struct fact_str conda_init;   /* rc file with conda's init block; absent: none */
+};
+
+struct snap_pyenv {
+        char *kind;                   /* "conda", "venv", "uv", "system" */
+        char *path;                   /* the environment's prefix */
+        char *name;                   /* conda env name, or the folder's */
+        struct fact_str python_version;   /* "3.11.9" */
+        struct fact_str torch_version;    /* "2.3.1+cu121"; absent: no torch */
+        struct fact_str torch_cuda;       /* "12.1" (torch/version.py); absent: a CPU build */
+        struct fact_str torchvision_version;
+        struct fact_str torchaudio_version;
+        struct strv nvidia_wheels;        /* "nvidia-cudnn-cu12 8.9.2.26", sorted */
+        struct fact_str cuda_toolkit;     /* a toolkit inside the env (cuda-nvcc / cudatoolkit) */
+        bool exllamav2, torchtune;
+        /* doctor --live: what the environment's Python itself says */
+        struct fact_num live_cuda_available;
+        struct fact_num live_device_count;
+        struct fact_str live_arch_list;   /* torch.cuda.get_arch_list(), space separated */
+        struct strv live_capabilities;    /* "8.6" per visible device */
+        struct fact_str live_error;       /* the exception text when torch failed */
+};
+
+struct snap_python {
+        struct probe_st probe;
+        bool live;                    /* doctor --live ran the interpreters */
+        struct strv conda_installs;   /* prefixes of conda/mamba installations */
+        size_t n;
+        struct snap_pyenv *envs;
+};
+
 struct snapshot {
         char *dlrig_version;
         struct snap_os os;
@@ -204,6 +265,9 @@ struct snapshot {
         struct snap_klog klog;
         struct snap_fabric fabric;
         struct snap_devnodes devnodes;
+        struct snap_toolkits toolkits;
+        struct snap_shell shell;
+        struct snap_python python;
 };
 
 void snap_init(struct snapshot *s);
@@ -233,6 +297,8 @@ struct snap_gpu *snap_add_gpu(struct snapshot *s);
 struct snap_cuda_dev *snap_add_cuda_dev(struct snap_cuda *c);
 struct snap_xid *snap_add_xid(struct snap_klog *k);
 struct snap_dkms *snap_add_dkms(struct snap_kmod *k);
+struct snap_toolkit *snap_add_toolkit(struct snap_toolkits *t);
+struct snap_pyenv *snap_add_pyenv(struct snap_python *p);
 void snap_gpu_release(struct snap_gpu *g);
 void snap_cuda_dev_release(struct snap_cuda_dev *d);
 
