@@ -7,7 +7,7 @@ set -u
 src=${1:-$(dirname "$0")/../src}
 fail=0
 
-banned='(^|[^_a-z])(open|openat|fopen|opendir|fdopendir|dlopen|execv|execve|execvp|execl|execlp|posix_spawn|popen|system)[[:space:]]*\('
+banned='(^|[^_a-zA-Z0-9.>-])(open|openat|fopen|opendir|fdopendir|dlopen|execv|execve|execvp|execl|execlp|posix_spawn|popen|system)[[:space:]]*\('
 hits=$(grep -rnE "$banned" "$src" --include='*.c' | grep -v "^$src/sys/" | grep -vE ':[0-9]+:[[:space:]]*(/\*|\*)')
 if [ -n "$hits" ]; then
         echo "system access outside src/sys:"
