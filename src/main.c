@@ -14,6 +14,8 @@
 const struct cmd cmd_table[] = {
         { "doctor", cmd_doctor, "[--json] [--live] [--save FILE] [--from FILE]",
           "diagnose the GPUs, driver and CUDA stack of this machine", false },
+        { "env", cmd_env, "[--cuda X.Y]",
+          "print the shell lines that put a CUDA toolkit on PATH (eval \"$(dlrig env)\")", false },
         { "__driver-worker", cmd_driver_worker, "LIB", "internal: load LIB in this process", true },
         { NULL, NULL, NULL, NULL, false },
 };
