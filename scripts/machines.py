@@ -37,6 +37,31 @@ def gpus(model, buses, numa_split=4):
     return out
 
 
+TORCH_CU121 = {"torch": "2.3.1+cu121", "torchvision": "0.18.1+cu121", "torchaudio": "2.3.1+cu121",
+               "nvidia-cublas-cu12": "12.1.3.1", "nvidia-cuda-runtime-cu12": "12.1.105",
+               "nvidia-cudnn-cu12": "8.9.2.26", "nvidia-nccl-cu12": "2.20.5", "exllamav2": "0.1.8"}
+CUDA_LINES = ["export PATH=/usr/local/cuda-12.1/bin${PATH:+:${PATH}}",
+              "export LD_LIBRARY_PATH=/usr/local/cuda-12.1/lib64${LD_LIBRARY_PATH:+:${LD_LIBRARY_PATH}}"]
+
+
+def guide_software():
+    """The guide's software steps done: CUDA 12.1 on PATH via ~/.bashrc,
+    Miniconda with an environment holding torch 2.3.1 cu121 on Python 3.11."""
+    return {
+        "user": ("ubuntu", 1000, "/home/ubuntu", "/bin/bash"),
+        "toolkits": {"12.1": "12.1.105"}, "cuda_link": "12.1",
+        "bashrc": list(CUDA_LINES),
+        "driver_libs": ["libcuda.so.1", "libnvidia-ml.so.1"],
+        "conda": {"prefix": "/home/ubuntu/miniconda3", "envs": {
+            "base": {"python": "3.12.4", "packages": {"conda": "24.5.0"}},
+            "dl": {"python": "3.11.9", "torch_cuda": "12.1", "packages": dict(TORCH_CU121)}}},
+    }
+
+
+def dl_env(m):
+    return m["software"]["conda"]["envs"]["dl"]
+
+
 def guide():
     """The guide's machine: AWS g5.48xlarge-like, healthy."""
     buses = [f"0000:00:{b:02x}.0" for b in range(0x16, 0x1e)]
@@ -59,6 +84,7 @@ def guide():
         "enabled_units": ["nvidia-persistenced.service"],
         "nvml": {"driver": DRIVER, "cuda": 12020},
         "cuda": {"version": 12020},
+        "software": guide_software(),
         "readme": "",
         "findings": [],
     }
@@ -73,6 +99,7 @@ def _no_driver(m):
     m["enabled_units"] = []
     m["nvml"] = None
     m["cuda"] = None
+    m["software"]["driver_libs"] = []
     for g in m["gpus"]:
         g["driver"] = None
 
@@ -83,7 +110,8 @@ def no_gpu_debian12(m):
     m["os"].update(id="debian", name="Debian GNU/Linux", version_id="12",
                    pretty="Debian GNU/Linux 12 (bookworm)", kernel="6.1.0-27-amd64", secure_boot=None)
     m["gpus"] = []
-    m["files"] = {"usr/local/cuda-13.0/version.json": '{"cuda": {"version": "13.0.48"}}\n'}
+    m["software"] = {"user": ("dev", 1000, "/home/dev", "/bin/bash"), "toolkits": {"13.0": "13.0.48"},
+                     "cuda_link": "13.0", "bashrc": []}
     m["findings"] = ["pci.no-gpu", "!kmod.not-loaded", "!driver.nvml-missing"]
     return "No NVIDIA GPU on the bus, no driver, a CUDA toolkit: doctor says so plainly (pci.no-gpu)."
 
@@ -319,6 +347,7 @@ def dkms_next_kernel(m):
 
 def no_libcuda(m):
     m["cuda"] = None
+    m["software"]["driver_libs"] = ["libnvidia-ml.so.1"]
     m["findings"] = ["cuda.library-missing"]
     return ("NVML answers but libcuda.so.1 is not installed (nvidia-utils without "
             "libnvidia-compute): cuda.library-missing.")
@@ -327,6 +356,7 @@ def no_libcuda(m):
 def no_libnvml(m):
     m["nvml"] = None
     m["cuda"] = None
+    m["software"]["driver_libs"] = []
     m["findings"] = ["driver.nvml-missing", "!cuda.library-missing"]
     return ("The nvidia module is loaded but the driver's user-space libraries are not installed "
             "(a half-removed driver): driver.nvml-missing.")
@@ -412,7 +442,7 @@ def v100_retired(m):
                                "DeviceGetRetiredPagesPendingStatus": 0}
     m["kern_log"].append("NVRM: Xid (PCI:0000:88:00): 63, pid=0, Dynamic Page Retirement: New page "
                          "retired, reboot to activate (0x00000000003a4b12).")
-    m["findings"] = ["health.retired-pages-pending", "health.retired-pages"]
+    m["findings"] = ["health.retired-pages-pending", "health.retired-pages", "health.xid-warning"]
     return ("Four V100s (Volta: page retirement, no row remapping): GPU 1 retired 2 pages, GPU 2 "
             "has a page pending retirement until the next reboot.")
 
@@ -438,9 +468,214 @@ def no_sysfs(m):
             "cannot be read; dlrig judges from the driver and says so.")
 
 
+# ---- doctor part 2: toolkit and Python layers ----
+
+def nvcc_not_on_path(m):
+    m["software"]["bashrc"] = []
+    m["findings"] = ["toolkit.nvcc-not-on-path"]
+    return ("CUDA 12.1 installed under /usr/local/cuda-12.1 but the guide's PATH step skipped: "
+            "toolkit.nvcc-not-on-path.")
+
+
+def stub_on_path(m):
+    m["software"]["bashrc"] = [CUDA_LINES[0], "export LD_LIBRARY_PATH=/usr/local/cuda-12.1/lib64/stubs:"
+                               "/usr/local/cuda-12.1/lib64${LD_LIBRARY_PATH:+:${LD_LIBRARY_PATH}}"]
+    m["findings"] = ["toolkit.stub-libcuda"]
+    return ("~/.bashrc puts the toolkit's lib64/stubs first on LD_LIBRARY_PATH (copied from a build "
+            "recipe): every CUDA program started from a login shell loads the stub: toolkit.stub-libcuda.")
+
+
+def toolkits_disagree(m):
+    m["software"]["toolkits"]["11.8"] = "11.8.89"
+    m["software"]["bashrc"] = [CUDA_LINES[0], "export LD_LIBRARY_PATH=/usr/local/cuda-11.8/lib64${LD_LIBRARY_PATH:+:${LD_LIBRARY_PATH}}"]
+    m["findings"] = ["toolkit.paths-disagree"]
+    return ("CUDA 12.1 and 11.8 installed; PATH names 12.1's nvcc, LD_LIBRARY_PATH 11.8's runtime: "
+            "toolkit.paths-disagree.")
+
+
+def toolkit_newer(m):
+    sw = m["software"]
+    sw["toolkits"] = {"12.4": "12.4.131"}
+    sw["cuda_link"] = "12.4"
+    sw["bashrc"] = [l.replace("12.1", "12.4") for l in CUDA_LINES]
+    m["findings"] = ["toolkit.newer-than-driver", "!torch.cuda-newer-than-driver"]
+    return ("CUDA 12.4 toolkit with the 535 driver (CUDA 12.2): nvcc builds code the driver runs "
+            "only through minor-version compatibility: toolkit.newer-than-driver.")
+
+
+def torch_cpu(m):
+    env = dl_env(m)
+    env["packages"].update(torch="2.3.1+cpu", torchvision="0.18.1+cpu", torchaudio="2.3.1+cpu")
+    for k in [k for k in env["packages"] if k.startswith("nvidia-")]:
+        del env["packages"][k]
+    env["torch_cuda"] = None
+    m["findings"] = ["torch.cpu-only"]
+    return "torch installed from the CPU index (2.3.1+cpu) on an 8-GPU machine: torch.cpu-only."
+
+
+def torch_driver_old(m):
+    old = "520.61.05"
+    m["kmod"]["version"] = old
+    m["kmod"]["ko"] = {KERNEL: {"version": old}}
+    m["kmod"]["dkms"] = [(old, KERNEL, "installed")]
+    m["kern_log"][1] = m["kern_log"][1].replace(DRIVER, old)
+    m["packages"] = [("nvidia-driver-520", f"{old}-0ubuntu1")]
+    m["nvml"] = {"driver": old, "cuda": 11080}
+    m["cuda"] = {"version": 11080}
+    m["software"]["toolkits"] = {"11.8": "11.8.89"}
+    m["software"]["cuda_link"] = "11.8"
+    m["software"]["bashrc"] = [l.replace("12.1", "11.8") for l in CUDA_LINES]
+    m["findings"] = ["torch.cuda-newer-than-driver", "!toolkit.newer-than-driver"]
+    return ("Driver 520 (CUDA 11.8) with torch 2.3.1+cu121, which needs 525.60.13 at least: "
+            "torch.cuda-newer-than-driver.")
+
+
+RTX5090 = {"name": "NVIDIA GeForce RTX 5090", "device": "0x2b85", "subsys": "0x5300", "class": "0x030000",
+           "mem": 34190917632, "cc": "12.0", "power_limit": 575000,
+           "link": ["2.5 GT/s PCIe", 16, "32.0 GT/s PCIe", 16], "nvml_link": [1, 16, 5, 16]}
+BW_DRIVER = "570.133.07"
+
+
+def _rtx5090(m, flavour="open"):
+    m["gpus"] = gpus(RTX5090, ["0000:01:00.0"])
+    m["devnodes"] = ["nvidiactl", "nvidia-uvm", "nvidia-modeset", "nvidia0"]
+    m["kmod"].update(version=BW_DRIVER, flavour=flavour, ko={KERNEL: {"version": BW_DRIVER}},
+                     dkms=[(BW_DRIVER, KERNEL, "installed")])
+    m["kern_log"][1] = m["kern_log"][1].replace(DRIVER, BW_DRIVER)
+    m["packages"] = [("nvidia-driver-570-open", f"{BW_DRIVER}-0ubuntu1")]
+    m["nvml"] = {"driver": BW_DRIVER, "cuda": 12080}
+    m["cuda"] = {"version": 12080}
+
+
+def rtx5090_torch_cu124(m):
+    _rtx5090(m)
+    env = dl_env(m)
+    env["packages"].update(torch="2.5.1+cu124", torchvision="0.20.1+cu124", torchaudio="2.5.1+cu124",
+                           **{"nvidia-cublas-cu12": "12.4.5.8", "nvidia-cudnn-cu12": "9.1.0.70",
+                              "nvidia-cuda-runtime-cu12": "12.4.127", "nvidia-nccl-cu12": "2.21.5"})
+    env["torch_cuda"] = "12.4"
+    m["findings"] = ["torch.arch-unsupported", "!kmod.flavour-wrong"]
+    return ("RTX 5090 (Blackwell, sm_120) with torch 2.5.1+cu124, whose wheels stop at sm_90: "
+            "'no kernel image is available': torch.arch-unsupported.")
+
+
+def rtx5090_proprietary(m):
+    _rtx5090(m, "proprietary")
+    m["packages"] = [("nvidia-driver-570", f"{BW_DRIVER}-0ubuntu1")]
+    g = m["gpus"][0]
+    g["driver"] = None
+    g["in_nvml"] = False
+    g["in_cuda"] = False
+    m["devnodes"] = ["nvidiactl", "nvidia-uvm", "nvidia-modeset"]
+    m["nvml"]["extra"] = {"DeviceGetCount": 0}
+    m["kern_log"].append("NVRM: The NVIDIA GPU 0000:01:00.0 (PCI ID: 10de:2b85)")
+    m["kern_log"].append("NVRM: installed in this system requires use of the NVIDIA open kernel modules.")
+    m["kern_log"].append("NVRM: GPU 0000:01:00.0: RmInitAdapter failed! (0x22:0x56:884)")
+    m["findings"] = ["kmod.flavour-wrong", "!kmod.no-driver-bound", "!gpu.count-pci-nvml"]
+    return ("RTX 5090 (Blackwell) with the proprietary 570 kernel modules, which cannot drive it: "
+            "kmod.flavour-wrong.")
+
+
+P100 = {"name": "Tesla P100-PCIE-16GB", "device": "0x15f8", "subsys": "0x118f", "class": "0x030200",
+        "mem": 17179869184, "cc": "6.0", "power_limit": 250000,
+        "link": ["8.0 GT/s PCIe", 16, "8.0 GT/s PCIe", 16], "nvml_link": [3, 16, 3, 16]}
+
+
+def p100_new_branch(m):
+    new = "590.44.01"
+    m["gpus"] = gpus(P100, ["0000:04:00.0", "0000:05:00.0", "0000:84:00.0", "0000:85:00.0"], 2)
+    for g in m["gpus"]:
+        g["driver"] = None
+        g["in_nvml"] = False
+        g["in_cuda"] = False
+    m["devnodes"] = ["nvidiactl", "nvidia-uvm"]
+    m["kmod"].update(version=new, ko={KERNEL: {"version": new}}, dkms=[(new, KERNEL, "installed")])
+    m["kern_log"][1] = m["kern_log"][1].replace(DRIVER, new)
+    m["kern_log"].append("NVRM: The NVIDIA Tesla P100-PCIE-16GB GPU installed in this system is")
+    m["kern_log"].append("NVRM:  supported through the NVIDIA 580.xx Legacy drivers.")
+    m["packages"] = [("nvidia-driver-590", f"{new}-0ubuntu1")]
+    m["nvml"] = {"driver": new, "cuda": 13010, "extra": {"DeviceGetCount": 0}}
+    m["cuda"] = {"version": 13010, "init": {"ret": "CUDA_ERROR_NO_DEVICE"}}
+    m["findings"] = ["driver.branch-unsupported", "!kmod.no-driver-bound", "!gpu.count-pci-nvml"]
+    return ("Four Tesla P100s (Pascal) after an upgrade to driver branch 590, which dropped Pascal "
+            "(580 is its last): the driver ignores them: driver.branch-unsupported.")
+
+
+def python313(m):
+    env = dl_env(m)
+    env["python"] = "3.13.1"
+    m["findings"] = ["torch.python-unsupported"]
+    return "torch 2.3.1 force-installed into a Python 3.13 environment (2.3 supports 3.8-3.12)."
+
+
+def torchvision_mismatch(m):
+    dl_env(m)["packages"]["torchvision"] = "0.17.2+cu121"
+    m["findings"] = ["torch.companions-mismatch"]
+    return "torch upgraded to 2.3.1 alone; torchvision stayed at 0.17.2: torch.companions-mismatch."
+
+
+def mixed_wheels(m):
+    dl_env(m)["packages"]["nvidia-cudnn-cu11"] = "8.7.0.84"
+    dl_env(m)["packages"]["nvidia-cublas-cu11"] = "11.11.3.6"
+    m["findings"] = ["torch.mixed-cuda-wheels"]
+    return "cu11 NVIDIA wheels left beside torch's cu12 ones: torch.mixed-cuda-wheels."
+
+
+def conda_no_init(m):
+    m["software"]["conda"]["init"] = False
+    m["findings"] = ["python.conda-not-initialised"]
+    return "Miniconda installed with -b and never initialised: python.conda-not-initialised."
+
+
+def no_torch(m):
+    del dl_env(m)["packages"]["torch"]
+    for k in ("torchvision", "torchaudio"):
+        del dl_env(m)["packages"][k]
+    m["findings"] = ["python.no-torch", "!torch.ok"]
+    return "The environment is made but pip install torch is still to do: python.no-torch (a note)."
+
+
+def torch_unknown(m):
+    dl_env(m)["packages"].update(torch="2.99.0+cu121", torchvision="0.99.0+cu121", torchaudio="2.99.0+cu121")
+    m["findings"] = ["torch.unknown-release"]
+    return "A torch release newer than dlrig's knowledge base: torch.unknown-release (a note)."
+
+
+def no_toolkit(m):
+    sw = m["software"]
+    sw["toolkits"] = {}
+    sw["cuda_link"] = None
+    sw["bashrc"] = []
+    m["findings"] = ["toolkit.none", "torch.ok"]
+    return "No CUDA toolkit: torch wheels bring their runtime; a note that nvcc is missing."
+
+
+def live_cvd(m):
+    dl_env(m)["live"] = {"cuda_available": True, "device_count": 2, "capabilities": ["8.6", "8.6"],
+                         "arch_list": ["sm_50", "sm_60", "sm_70", "sm_75", "sm_80", "sm_86", "sm_90"]}
+    m["env"] = {"CUDA_VISIBLE_DEVICES": "0,1", "DLRIG_LIVE_PYTHON_IN_ROOT": "1"}
+    for g in m["gpus"][2:]:
+        g["in_cuda"] = False
+    m["cases"] = ["doctor --live", "--json doctor --live"]
+    m["findings"] = ["torch.live-device-count", "gpu.cuda-visible-devices"]
+    return ("doctor --live: torch in env dl sees 2 GPUs (CUDA_VISIBLE_DEVICES=0,1): "
+            "torch.live-device-count.")
+
+
+def live_failed(m):
+    dl_env(m)["live"] = {"error": "RuntimeError: Unexpected error from cudaGetDeviceCount(). "
+                         "Did you run some cuda functions before calling NumCudaDevices() that might "
+                         "have already set an error? Error 804: forward compatibility was attempted "
+                         "on non supported HW"}
+    m["env"] = {"DLRIG_LIVE_PYTHON_IN_ROOT": "1"}
+    m["cases"] = ["doctor --live", "--json doctor --live"]
+    m["findings"] = ["torch.live-failed"]
+    return "doctor --live: torch raises on CUDA initialisation in env dl: torch.live-failed."
+
+
 def healthy(m):
     m["findings"] = ["pci.gpus-present", "pci.link-power-saving", "kmod.loaded", "driver.ok", "cuda.ok",
-                     "gpu.counts-agree", "health.ok", "!pci.link-degraded", "!gpu.persistence-off"]
+                     "gpu.counts-agree", "health.ok", "toolkit.ok", "torch.ok", "!pci.link-degraded", "!gpu.persistence-off"]
     return ("The guide's machine: 8 x NVIDIA A10G (AWS g5.48xlarge-like), Ubuntu 22.04, driver "
             "535.161.08 via DKMS, CUDA 12.2 driver API, healthy. Links idle at Gen1: power saving, "
             "a note, not a warning.")
@@ -481,6 +716,24 @@ VARIANTS = {
     "v100-x4-retired-pages": v100_retired,
     "a10g-x8-throttle-sw": throttle_sw,
     "image-no-sysfs": no_sysfs,
+    "a10g-x8-nvcc-not-on-path": nvcc_not_on_path,
+    "a10g-x8-stub-on-path": stub_on_path,
+    "a10g-x8-toolkits-disagree": toolkits_disagree,
+    "a10g-x8-toolkit-newer": toolkit_newer,
+    "a10g-x8-torch-cpu": torch_cpu,
+    "a10g-x8-driver520-torch-cu121": torch_driver_old,
+    "rtx5090-x1-torch-cu124": rtx5090_torch_cu124,
+    "rtx5090-x1-proprietary": rtx5090_proprietary,
+    "p100-x4-driver590": p100_new_branch,
+    "a10g-x8-python313": python313,
+    "a10g-x8-torchvision-mismatch": torchvision_mismatch,
+    "a10g-x8-mixed-wheels": mixed_wheels,
+    "a10g-x8-conda-no-init": conda_no_init,
+    "a10g-x8-no-torch": no_torch,
+    "a10g-x8-torch-unknown": torch_unknown,
+    "a10g-x8-no-toolkit": no_toolkit,
+    "a10g-x8-live-cvd": live_cvd,
+    "a10g-x8-live-failed": live_failed,
 }
 
 

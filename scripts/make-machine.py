@@ -184,6 +184,95 @@ def dpkg_files(m, root):
              f"/lib/systemd/system/{unit}")
 
 
+CONDA_INIT = """# >>> conda initialize >>>
+# !! Contents within this block are managed by 'conda init' !!
+__conda_setup="$('{prefix}/bin/conda' 'shell.bash' 'hook' 2> /dev/null)"
+if [ $? -eq 0 ]; then
+    eval "$__conda_setup"
+else
+    if [ -f "{prefix}/etc/profile.d/conda.sh" ]; then
+        . "{prefix}/etc/profile.d/conda.sh"
+    else
+        export PATH="{prefix}/bin:$PATH"
+    fi
+fi
+unset __conda_setup
+# <<< conda initialize <<<
+"""
+
+
+def dist_info(site, name, version):
+    """A wheel's dist-info folder as pip leaves it (name normalised to _)."""
+    folder = f"{name.replace('-', '_')}-{version}.dist-info"
+    write(site, f"{folder}/METADATA", f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+    write(site, f"{folder}/INSTALLER", "pip\n")
+
+
+def python_env(root, prefix, env):
+    py = env["python"]
+    mm = ".".join(py.split(".")[:2])
+    rel = prefix.lstrip("/")
+    write(root, f"{rel}/conda-meta/python-{py}-h955ad1f_0.json",
+          json.dumps({"name": "python", "version": py, "build": "h955ad1f_0"}) + "\n")
+    write(root, f"{rel}/conda-meta/history", "==> 2024-05-02 10:11:12 <==\n")
+    write(root, f"{rel}/bin/python{mm}", "", 0o755)
+    link(root, f"{rel}/bin/python", f"python{mm}")
+    site = os.path.join(root, rel, f"lib/python{mm}/site-packages")
+    os.makedirs(site, exist_ok=True)
+    for name, version in env.get("packages", {}).items():
+        dist_info(site, name, version)
+    if "torch" in env.get("packages", {}):
+        cuda = env.get("torch_cuda")
+        write(site, "torch/__init__.py", "")
+        write(site, "torch/version.py",
+              f"__version__ = '{env['packages']['torch']}'\ndebug = False\n"
+              f"cuda: Optional[str] = {repr(cuda) if cuda else 'None'}\n"
+              "git_version = '6ddf5cf85e3c27c596175ccf9fa15a6e5d6bb4ca'\nhip = None\n")
+    if env.get("live"):
+        write(root, f"{rel}/bin/python{mm}", "#!/bin/sh\n# stand-in for dlrig doctor --live\n"
+              f"echo '{json.dumps(env['live'])}'\n", 0o755)
+
+
+def software_files(m, root):
+    sw = m.get("software")
+    if not sw:
+        return
+    user, uid, home, shell = sw["user"]
+    write(root, "etc/passwd", "root:x:0:0:root:/root:/bin/bash\n"
+          "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
+          f"{user}:x:{uid}:{uid}:{user}:{home}:{shell}\n")
+    write(root, f"{home.lstrip('/')}/.profile",
+          'if [ -n "$BASH_VERSION" ]; then\n    if [ -f "$HOME/.bashrc" ]; then\n'
+          '        . "$HOME/.bashrc"\n    fi\nfi\n')
+    rc = ["# ~/.bashrc: executed by bash(1) for non-login shells.", "HISTSIZE=1000"]
+    rc += sw.get("bashrc", [])
+    conda = sw.get("conda")
+    text = "\n".join(rc) + "\n"
+    if conda and conda.get("init", True):
+        text += CONDA_INIT.replace("{prefix}", conda["prefix"])
+    write(root, f"{home.lstrip('/')}/.bashrc", text)
+    for short, full in sw.get("toolkits", {}).items():
+        tk = f"usr/local/cuda-{short}"
+        write(root, f"{tk}/version.json",
+              json.dumps({"cuda": {"name": "CUDA SDK", "version": full}}, indent=3) + "\n")
+        write(root, f"{tk}/bin/nvcc", "", 0o755)
+        write(root, f"{tk}/lib64/libcudart.so.{short.split('.')[0]}", "")
+        write(root, f"{tk}/lib64/stubs/libcuda.so", "")
+    if sw.get("cuda_link"):
+        link(root, "usr/local/cuda", f"cuda-{sw['cuda_link']}")
+    write(root, "etc/ld.so.conf", "include /etc/ld.so.conf.d/*.conf\n")
+    write(root, "etc/ld.so.conf.d/x86_64-linux-gnu.conf",
+          "# Multiarch support\n/usr/local/lib/x86_64-linux-gnu\n/lib/x86_64-linux-gnu\n"
+          "/usr/lib/x86_64-linux-gnu\n")
+    for lib in sw.get("driver_libs", []):
+        write(root, f"usr/lib/x86_64-linux-gnu/{lib}", "")
+    if conda:
+        write(root, f"{conda['prefix'].lstrip('/')}/bin/conda", "", 0o755)
+        for name, env in conda.get("envs", {}).items():
+            prefix = conda["prefix"] if name == "base" else f"{conda['prefix']}/envs/{name}"
+            python_env(root, prefix, env)
+
+
 def nvml_device(g):
     bus = g["bus"].upper().replace("0000:", "00000000:", 1)
     dev = {
@@ -249,7 +338,7 @@ def build(name):
     root = os.path.join(out, "root")
     shutil.rmtree(root, ignore_errors=True)
     os.makedirs(root)
-    for step in (os_files, pci_files, module_files, dev_files, log_files, dpkg_files):
+    for step in (os_files, pci_files, module_files, dev_files, log_files, dpkg_files, software_files):
         step(m, root)
     for path, content in m.get("files", {}).items():
         write(root, path, content)

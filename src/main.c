@@ -16,6 +16,8 @@ const struct cmd cmd_table[] = {
           "diagnose the GPUs, driver and CUDA stack of this machine", false },
         { "env", cmd_env, "[--cuda X.Y]",
           "print the shell lines that put a CUDA toolkit on PATH (eval \"$(dlrig env)\")", false },
+        { "kb", cmd_kb, "cuda|torch|gpu|arch|xid [QUERY]",
+          "answer questions from the built-in knowledge base", false },
         { "__driver-worker", cmd_driver_worker, "LIB", "internal: load LIB in this process", true },
         { NULL, NULL, NULL, NULL, false },
 };

@@ -178,7 +178,8 @@ void check_cuda(const struct snapshot *s, struct findings *fs)
         const struct snap_cuda *c = &s->cuda;
         int64_t code = c->init_result.st == FACT_OK ? c->init_result.v : -1;
 
-        if (!check_util_gpus_expected(s) || !check_util_nvml_ok(s) || !check_util_nodes_ok(s, true))
+        if (!check_util_gpus_expected(s) || !check_util_nvml_ok(s) || !check_util_nodes_ok(s, true) ||
+            check_util_driver_unfit(fs))
                 return;
         if (c->probe.st == FACT_UNSUPPORTED && code < 0)
                 return; /* installed in a foreign --root, so not loaded */

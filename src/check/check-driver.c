@@ -363,7 +363,8 @@ void check_driver(const struct snapshot *s, struct findings *fs)
             check_driver_init(s, fs))
                 return;
         bad = check_driver_lost(s, fs);
-        bad |= check_driver_uninit(s, fs);
+        if (!check_util_driver_unfit(fs))
+                bad |= check_driver_uninit(s, fs);
         if (!bad && check_util_nvml_ok(s))
                 check_driver_ok(s, fs);
 }

@@ -55,7 +55,7 @@ static bool check_gpus_pci_nvml(const struct snapshot *s, struct findings *fs)
         struct strv missing = STRV_INIT;
         struct finding *f;
 
-        if (s->pci.probe.st != FACT_OK || !check_gpus_unexplained(s, &missing)) {
+        if (s->pci.probe.st != FACT_OK || check_util_driver_unfit(fs) || !check_gpus_unexplained(s, &missing)) {
                 strv_release(&missing);
                 return false;
         }

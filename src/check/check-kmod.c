@@ -286,7 +286,8 @@ static void check_kmod_unbound(const struct snapshot *s, struct findings *fs)
         for (size_t i = 0; i < s->pci.n; i++)
                 if (check_kmod_is_unbound(s, &s->pci.devs[i]) && !n++)
                         first = &s->pci.devs[i];
-        if (!n)
+        /* A branch or module flavour that cannot drive them explains it. */
+        if (!n || check_util_driver_unfit(fs))
                 return;
         if (n == 1)
                 f = finding_add(fs, "kmod.no-driver-bound",

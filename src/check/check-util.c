@@ -383,3 +383,8 @@ enum severity check_util_worst_since(const struct findings *fs, size_t start)
         return worst;
 }
 
+
+bool check_util_driver_unfit(const struct findings *fs)
+{
+        return findings_has(fs, "driver.branch-unsupported") || findings_has(fs, "kmod.flavour-wrong");
+}

@@ -124,3 +124,12 @@ void check_util_fix_initramfs(struct finding *f, const struct snapshot *s);
 void check_util_fix_headers(struct finding *f, const struct snapshot *s);
 /* The same for another kernel than the running one (NULL: the running one). */
 void check_util_fix_headers_for(struct finding *f, const struct snapshot *s, const char *kernel);
+
+/* ---- shared between check files ---- */
+
+/* The driver cannot drive the GPUs at all (a branch that does not support
+ * them, a wrong module flavour): everything above is a consequence. */
+bool check_util_driver_unfit(const struct findings *fs);
+
+/* The --live facts of one environment with torch (check-python.c). */
+void check_python_live(const struct snapshot *s, const struct snap_pyenv *e, struct findings *fs);

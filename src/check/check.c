@@ -2,10 +2,13 @@
 #include "check.h"
 
 const struct check check_registry[] = {
-        { "pci", check_pci },       { "kmod", check_kmod },
-        { "driver", check_driver }, { "fabric", check_fabric },
-        { "cuda", check_cuda },     { "gpus", check_gpus },
-        { "health", check_health },
+        { "pci", check_pci },         { "branch", check_branch },
+        { "kmod", check_kmod },       { "driver", check_driver },
+        { "fabric", check_fabric },   { "cuda", check_cuda },
+        { "gpus", check_gpus },       { "health", check_health },
+        { "toolkit", check_toolkit }, { "python", check_python },
+        { "torch", check_torch },
+
 };
 
 const size_t check_registry_size = sizeof(check_registry) / sizeof(check_registry[0]);

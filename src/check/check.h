@@ -31,3 +31,7 @@ void check_fabric(const struct snapshot *s, struct findings *fs);
 void check_cuda(const struct snapshot *s, struct findings *fs);
 void check_gpus(const struct snapshot *s, struct findings *fs);
 void check_health(const struct snapshot *s, struct findings *fs);
+void check_branch(const struct snapshot *s, struct findings *fs);
+void check_toolkit(const struct snapshot *s, struct findings *fs);
+void check_python(const struct snapshot *s, struct findings *fs);
+void check_torch(const struct snapshot *s, struct findings *fs);

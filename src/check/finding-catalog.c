@@ -19,6 +19,8 @@ const struct catalog_entry finding_catalog[] = {
         { "kmod.missing-for-kernel", SEV_FAIL, "kernel", "no nvidia kernel module is built for the running kernel" },
         { "kmod.dkms-failed", SEV_WARN, "kernel", "DKMS has not built the nvidia module for a kernel" },
         { "kmod.not-loaded", SEV_FAIL, "kernel", "the nvidia kernel module is not loaded" },
+        { "kmod.flavour-wrong", SEV_FAIL, "kernel", "the kernel module flavour (open or proprietary) cannot drive a GPU present" },
+        { "driver.branch-unsupported", SEV_FAIL, "kernel", "the driver branch does not support a GPU present" },
         { "kmod.no-driver-bound", SEV_FAIL, "kernel", "GPUs on the bus have no driver bound" },
         { "kmod.uvm-not-loaded", SEV_WARN, "kernel", "nvidia_uvm is not loaded (CUDA needs it)" },
         { "kmod.loaded", SEV_OK, "kernel", "the nvidia kernel module is loaded" },
@@ -60,6 +62,26 @@ const struct catalog_entry finding_catalog[] = {
         { "health.xid-warning", SEV_WARN, "health", "the kernel log has Xid errors worth watching" },
         { "health.xid-app", SEV_INFO, "health", "the kernel log has Xid errors usually caused by applications" },
         { "health.ok", SEV_OK, "health", "no memory errors, throttling or Xid errors" },
+        /* toolkit */
+        { "toolkit.stub-libcuda", SEV_FAIL, "toolkit", "the login shell's library path finds the CUDA stub libcuda before the driver's" },
+        { "toolkit.newer-than-driver", SEV_WARN, "toolkit", "the CUDA toolkit in use needs a newer driver" },
+        { "toolkit.nvcc-not-on-path", SEV_WARN, "toolkit", "a CUDA toolkit is installed but nvcc is not on the login shell's PATH" },
+        { "toolkit.paths-disagree", SEV_WARN, "toolkit", "PATH, LD_LIBRARY_PATH and /usr/local/cuda point at different toolkits" },
+        { "toolkit.none", SEV_INFO, "toolkit", "no CUDA toolkit installed (needed only to compile CUDA code)" },
+        { "toolkit.ok", SEV_OK, "toolkit", "the CUDA toolkit is on PATH and the driver supports it" },
+        /* python */
+        { "python.conda-not-initialised", SEV_WARN, "python", "conda is installed but not initialised for the user's shell" },
+        { "python.no-torch", SEV_INFO, "python", "no Python environment has PyTorch installed" },
+        { "torch.cpu-only", SEV_FAIL, "python", "a CPU-only PyTorch build on a GPU machine" },
+        { "torch.cuda-newer-than-driver", SEV_FAIL, "python", "PyTorch's CUDA build needs a newer driver" },
+        { "torch.arch-unsupported", SEV_FAIL, "python", "PyTorch was not compiled for a GPU's architecture" },
+        { "torch.python-unsupported", SEV_FAIL, "python", "the Python version is outside the PyTorch release's range" },
+        { "torch.companions-mismatch", SEV_WARN, "python", "torchvision or torchaudio are from another release than torch" },
+        { "torch.mixed-cuda-wheels", SEV_WARN, "python", "NVIDIA runtime wheels for different CUDA majors in one environment" },
+        { "torch.unknown-release", SEV_INFO, "python", "a PyTorch release the knowledge base does not know" },
+        { "torch.live-failed", SEV_FAIL, "python", "torch in this environment cannot use CUDA (live check)" },
+        { "torch.live-device-count", SEV_FAIL, "python", "torch sees fewer GPUs than the machine has (live check)" },
+        { "torch.ok", SEV_OK, "python", "PyTorch matches the driver and every GPU" },
 };
 
 const size_t finding_catalog_size = sizeof(finding_catalog) / sizeof(finding_catalog[0]);

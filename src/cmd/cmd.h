@@ -34,6 +34,7 @@ extern const struct cmd cmd_table[];
 int cmd_doctor(int argc, char **argv, struct ctx *ctx);
 int cmd_driver_worker(int argc, char **argv, struct ctx *ctx);
 int cmd_env(int argc, char **argv, struct ctx *ctx);
+int cmd_kb(int argc, char **argv, struct ctx *ctx);
 
 /* Prints "dlrig: <msg>" and the command's usage line to stderr; returns
  * EXIT_UNKNOWN so callers can "return cmd_usage_error(...)". */

@@ -28,7 +28,7 @@ const struct kb_xid *kb_xid_find(int code);
 struct kb_cuda {
         const char *version;             /* "12.1" (major.minor) */
         const char *min_driver;          /* "530.30.02": the toolkit's own minimum */
-        const char *minor_compat_driver; /* "525.60.13": floor with minor-version compatibility */
+        const char *minor_compat_driver; /* "525.60.13": floor with minor-version compatibility; NULL: none */
         const char *source;
 };
 
@@ -83,9 +83,9 @@ struct kb_arch {
         const char *name;           /* "Ampere" */
         const char *ccs;            /* "8.0 8.6 8.7" */
         const char *first_cuda;     /* "11.0" */
-        const char *last_cuda;      /* "" while supported */
-        const char *first_branch;   /* first driver branch: "450" */
-        const char *last_branch;    /* last driver branch supporting it: "" while supported */
+        const char *last_cuda;      /* NULL while supported */
+        const char *first_branch;   /* first driver branch: "450"; NULL: unknown */
+        const char *last_branch;    /* last driver branch supporting it; NULL while supported */
         enum kb_open_modules open_modules;
         const char *source;
 };
@@ -106,7 +106,7 @@ struct kb_gpu {
         int mem_bw_gbps;            /* GB/s */
         double bf16_tflops;         /* dense; 0 when the GPU has no BF16 */
         double fp32_tflops;
-        int nvlink_gbps;            /* total, 0 without NVLink */
+        double nvlink_gbps;         /* total GB/s, 0 without NVLink */
         int pcie_gen;
         const char *source;
 };

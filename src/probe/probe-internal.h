@@ -32,3 +32,7 @@ static inline void probe_fail_num(struct fact_num *f, int r)
  * (probe-modfile.c) and the DKMS trees (probe-dkms.c). */
 void probe_modfile(const struct probe_ctx *ctx, struct snapshot *s);
 void probe_dkms(const struct probe_ctx *ctx, struct snapshot *s);
+
+/* doctor --live: asks the environment's own Python what torch sees
+ * (probe-python-live.c). */
+void probe_python_live(const struct probe_ctx *ctx, struct snap_pyenv *e);

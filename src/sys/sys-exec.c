@@ -159,7 +159,7 @@ int sys_exec(const struct sysroot *root, const struct exec_req *req,
         char **env;
         pid_t pid;
 
-        if (!sysroot_is_host(root) && !req->self)
+        if (!sysroot_is_host(root) && !req->self && !req->root_program)
                 return -EOPNOTSUPP;
         if (pipe2(out, O_CLOEXEC) < 0)
                 return -errno;

@@ -22,6 +22,8 @@ struct exec_req {
         unsigned idle_timeout_ms; /* 0: no idle limit */
         size_t max_out;           /* 0: 1 MiB */
         bool self;                /* argv[0] is dlrig itself: allowed for any root */
+        bool root_program;        /* argv[0] is a program inside a foreign root that the
+                                   * caller resolved on purpose (a fixture's stand-in) */
 };
 
 struct exec_res {

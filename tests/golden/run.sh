@@ -89,9 +89,19 @@ check_case() {
 
 check_findings() {
         [ -f "$machine/expect/findings" ] || { tap "not ok" "expect/findings missing"; return; }
-        case_args="--json doctor"
+        # The machine's own JSON case (e.g. "--json doctor --live"), else plain.
+        case_args=$(grep -m1 -- '--json' "$machine/cases" || echo "--json doctor")
         run_dlrig >"$tmp/json" 2>/dev/null
         grep -o '"id": "[^"]*"' "$tmp/json" | sed 's/"id": "\(.*\)"/\1/' >"$tmp/ids"
+        # Exactly its intended problems: every warning and failure is listed.
+        python3 -c 'import json, sys
+for f in json.load(open(sys.argv[1]))["findings"]:
+    if f["severity"] in ("warn", "fail"): print(f["id"])' "$tmp/json" >"$tmp/bad" 2>/dev/null
+        while IFS= read -r id; do
+                if grep -qx "$id" "$machine/expect/findings"; then :; else
+                        tap "not ok" "unexpected $id (not in expect/findings)"
+                fi
+        done <"$tmp/bad"
         while IFS= read -r want; do
                 case "$want" in
                 ''|'#'*) continue ;;

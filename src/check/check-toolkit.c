@@ -1,0 +1,188 @@
+/* check-toolkit.c - the guide's "install the CUDA toolkit and put it on
+ * PATH and LD_LIBRARY_PATH" step, judged as the user's login shell sees it.
+ *
+ * The toolkit matters for compiling (nvcc for exllamav2's kernels); PyTorch
+ * wheels bring their own runtime. So a toolkit problem is a warning, except
+ * a stub libcuda on the loader path, which breaks every CUDA program. */
+#include "check.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check-util.h"
+#include "kb/kb.h"
+#include "util/parse.h"
+#include "util/xalloc.h"
+
+/* The toolkit folder that holds path ("/usr/local/cuda-12.1/bin/nvcc" ->
+ * its snap_toolkit), or NULL. */
+static const struct snap_toolkit *check_toolkit_holding(const struct snapshot *s, const char *path)
+{
+        for (size_t i = 0; path && i < s->toolkits.n; i++) {
+                const char *p = s->toolkits.v[i].path;
+                size_t n = p ? strlen(p) : 0;
+                if (n && !strncmp(path, p, n) && (path[n] == '/' || !path[n]))
+                        return &s->toolkits.v[i];
+        }
+        return NULL;
+}
+
+static const char *check_toolkit_fact(const struct fact_str *f)
+{
+        return f->st == FACT_OK ? f->v : NULL;
+}
+
+/* The toolkit a user would get: nvcc's, else /usr/local/cuda's, else the
+ * newest system one. */
+static const struct snap_toolkit *check_toolkit_in_use(const struct snapshot *s)
+{
+        const struct snap_toolkit *t = check_toolkit_holding(s, check_toolkit_fact(&s->toolkits.nvcc_path));
+        const struct snap_toolkit *best = NULL;
+
+        if (!t)
+                t = check_toolkit_holding(s, check_toolkit_fact(&s->toolkits.cuda_link));
+        if (t)
+                return t;
+        for (size_t i = 0; i < s->toolkits.n; i++) {
+                const struct snap_toolkit *c = &s->toolkits.v[i];
+                if (c->version.st == FACT_OK && c->origin && !strcmp(c->origin, "system") &&
+                    (!best || version_cmp(c->version.v, best->version.v) > 0))
+                        best = c;
+        }
+        return best;
+}
+
+static bool check_toolkit_stub(const struct snapshot *s, struct findings *fs)
+{
+        const char *stub = check_toolkit_fact(&s->toolkits.stub_libcuda);
+        struct finding *f;
+
+        if (!stub || findings_has(fs, "cuda.stub-library"))
+                return false;
+        /* Only when it comes first: a stub behind the real library is harmless. */
+        if (s->toolkits.libcuda.n && strcmp(s->toolkits.libcuda.v[0], stub))
+                return false;
+        f = finding_add(fs, "toolkit.stub-libcuda", "the login shell's library path finds the stub %s first: "
+                        "CUDA programs started from it fail with CUDA_ERROR_STUB_LIBRARY", stub);
+        finding_evidence(f, "LD_LIBRARY_PATH: %s", check_toolkit_fact(&s->shell.ld_library_path) ?: "(unset)");
+        for (size_t i = 0; i < s->shell.cuda_lines.n; i++)
+                if (strstr(s->shell.cuda_lines.v[i], "stubs"))
+                        finding_evidence(f, "%s", s->shell.cuda_lines.v[i]);
+        finding_fix(f, "# take the .../stubs folder out of LD_LIBRARY_PATH in the file above: stubs are for linking only");
+        finding_fix(f, "export LD_LIBRARY_PATH=$(printf '%%s' \"$LD_LIBRARY_PATH\" | tr ':' '\\n' | grep -v '/stubs' | paste -sd: -)");
+        return true;
+}
+
+static void check_toolkit_path_fix(struct finding *f, const struct snap_toolkit *t)
+{
+        finding_fix(f, "echo 'export PATH=%s/bin${PATH:+:${PATH}}' >> ~/.bashrc", t->path);
+        finding_fix(f, "echo 'export LD_LIBRARY_PATH=%s/lib64${LD_LIBRARY_PATH:+:${LD_LIBRARY_PATH}}' >> ~/.bashrc",
+                    t->path);
+        finding_fix(f, "# or, for this shell only: eval \"$(dlrig env --cuda %s)\"",
+                    t->version.st == FACT_OK ? t->version.v : "X.Y");
+}
+
+static void check_toolkit_not_on_path(const struct snapshot *s, const struct snap_toolkit *t,
+                                      struct findings *fs)
+{
+        struct finding *f;
+
+        if (check_toolkit_fact(&s->toolkits.nvcc_path))
+                return;
+        f = finding_add(fs, "toolkit.nvcc-not-on-path", "CUDA %s is installed in %s but nvcc is not on PATH",
+                        t->version.st == FACT_OK ? t->version.v : "?", t->path);
+        finding_evidence(f, "PATH (login shell): %s", check_toolkit_fact(&s->shell.path) ?: "unknown");
+        for (size_t i = 0; i < s->shell.rc_files.n; i++)
+                finding_evidence(f, "read: %s", s->shell.rc_files.v[i]);
+        check_toolkit_path_fix(f, t);
+}
+
+/* The toolkit folder of a libcudart path, by matching known toolkits. */
+static const struct snap_toolkit *check_toolkit_of_lib(const struct snapshot *s)
+{
+        for (size_t i = 0; i < s->toolkits.libcudart.n; i++) {
+                const struct snap_toolkit *t = check_toolkit_holding(s, s->toolkits.libcudart.v[i]);
+                if (t)
+                        return t;
+        }
+        return NULL;
+}
+
+static void check_toolkit_disagree(const struct snapshot *s, struct findings *fs)
+{
+        const struct snap_toolkit *bin = check_toolkit_holding(s, check_toolkit_fact(&s->toolkits.nvcc_path));
+        const struct snap_toolkit *lib = check_toolkit_of_lib(s);
+        const struct snap_toolkit *link = check_toolkit_holding(s, check_toolkit_fact(&s->toolkits.cuda_link));
+        const struct snap_toolkit *ref = bin ? bin : link;
+        struct finding *f;
+
+        if (!ref || ((!lib || lib == ref) && (!link || link == ref)))
+                return;
+        f = finding_add(fs, "toolkit.paths-disagree", "nvcc, the CUDA runtime library and /usr/local/cuda "
+                        "point at different toolkits: code compiles against one and runs with another");
+        finding_evidence(f, "nvcc on PATH: %s", bin ? bin->path : "none");
+        finding_evidence(f, "first libcudart on the library path: %s", lib ? lib->path : "none");
+        finding_evidence(f, "/usr/local/cuda -> %s", link ? link->path : "none");
+        for (size_t i = 0; i < s->shell.cuda_lines.n; i++)
+                finding_evidence(f, "%s", s->shell.cuda_lines.v[i]);
+        finding_fix(f, "# keep one toolkit in both variables; for %s:", ref->path);
+        check_toolkit_path_fix(f, ref);
+        finding_fix(f, "sudo ln -sfn %s /usr/local/cuda", ref->path);
+}
+
+/* Returns true when the toolkit needs a newer driver than the one here. */
+static bool check_toolkit_driver(const struct snapshot *s, const struct snap_toolkit *t,
+                                 struct findings *fs)
+{
+        char vbuf[CHECK_NAME_MAX];
+        const char *drv = check_util_driver_version(s, vbuf);
+        const struct kb_cuda *k = t->version.st == FACT_OK ? kb_cuda_find(t->version.v) : NULL;
+        const struct kb_cuda *max = drv ? kb_cuda_max_for_driver(drv) : NULL;
+        struct finding *f;
+
+        if (!drv || !k || version_cmp(drv, k->min_driver) >= 0)
+                return false;
+        f = finding_add(fs, "toolkit.newer-than-driver", "CUDA %s needs driver %s or newer; this one is %s%s",
+                        k->version, k->min_driver, drv,
+                        k->minor_compat_driver && version_cmp(drv, k->minor_compat_driver) >= 0
+                                ? " (programs built with it run through minor-version compatibility, "
+                                  "but PTX JIT and the newest features fail)"
+                                : ": programs built with it will not start");
+        finding_evidence(f, "%s: CUDA %s", t->path, t->version.v);
+        finding_evidence(f, "knowledge base: CUDA %s needs %s (%s)", k->version, k->min_driver, k->source);
+        if (max)
+                finding_fix(f, "# either install a CUDA %s toolkit (the newest this driver runs) or upgrade the driver",
+                            max->version);
+        if (check_util_is_ubuntu(s))
+                finding_fix(f, "sudo ubuntu-drivers install --gpgpu && sudo reboot");
+        return true;
+}
+
+void check_toolkit(const struct snapshot *s, struct findings *fs)
+{
+        const struct snap_toolkit *t;
+        struct finding *f;
+        size_t start = fs->n;
+
+        if (s->toolkits.probe.st != FACT_OK || !check_util_gpus_expected(s))
+                return; /* a toolkit on a machine without GPUs is a build box: fine */
+        check_toolkit_stub(s, fs);
+        t = check_toolkit_in_use(s);
+        if (!t) {
+                if (check_util_pci_gpus(s))
+                        finding_fix(finding_add(fs, "toolkit.none", "no CUDA toolkit installed: PyTorch wheels "
+                                                "bring their own runtime; nvcc is needed only to compile "
+                                                "CUDA code (exllamav2's kernels, custom extensions)"),
+                                    "# dlrig plan lists the toolkit that matches your PyTorch");
+                return;
+        }
+        check_toolkit_not_on_path(s, t, fs);
+        check_toolkit_disagree(s, fs);
+        check_toolkit_driver(s, t, fs);
+        if (check_util_worst_since(fs, start) > SEV_INFO)
+                return;
+        f = finding_add(fs, "toolkit.ok", "CUDA %s (%s) is on PATH", t->version.st == FACT_OK ? t->version.v : "?",
+                        t->path);
+        (void)f;
+}

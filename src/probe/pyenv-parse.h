@@ -1,0 +1,17 @@
+/* pyenv-parse.h - parsers for what Python environments leave on disk. Each
+ * returns owned strings; -EBADMSG (or NULL) when the input is not what it
+ * should be. */
+#pragma once
+
+#include <stddef.h>
+
+/* "python-3.11.9-h955ad1f_0.json" (the python package's conda-meta file)
+ * -> "3.11.9"; NULL for any other package's file. */
+char *pyenv_conda_meta_version(const char *filename);
+/* The value of "key = value" in a pyvenv.cfg, or NULL. */
+char *pyenv_cfg_get(const char *buf, size_t len, const char *key);
+/* The cuda line of torch/version.py: *ret "12.1", or NULL for None. */
+int pyenv_torch_cuda(const char *buf, size_t len, char **ret);
+/* "torch-2.3.1+cu121.dist-info" -> "torch", "2.3.1+cu121"; names are
+ * normalised as PyPI does (lower case, '_' and '.' -> '-'). */
+int pyenv_dist_info(const char *dirname, char **ret_name, char **ret_version);

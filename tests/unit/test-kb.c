@@ -1,0 +1,216 @@
+/* test-kb.c - the CUDA, torch, architecture and GPU tables generated from
+ * the src/kb TSV files and their lookups. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "kb/kb-tables.h"
+#include "kb/kb.h"
+#include "util/cleanup.h"
+#include "util/parse.h"
+
+static void test_cuda_find(void **state)
+{
+        static const char *const forms[] = { "12.1", "12.1.105", "12.1.1" };
+        (void)state;
+        for (size_t i = 0; i < ARRAY_SIZE(forms); i++) {
+                const struct kb_cuda *c = kb_cuda_find(forms[i]);
+
+                assert_non_null(c);
+                assert_string_equal(c->version, "12.1");
+                assert_string_equal(c->min_driver, "530.30.02");
+                assert_string_equal(c->minor_compat_driver, "525.60.13");
+        }
+        assert_non_null(kb_cuda_find("11.8"));
+        assert_null(kb_cuda_find("12"));
+        assert_null(kb_cuda_find("99.9"));
+        assert_null(kb_cuda_find(""));
+        assert_null(kb_cuda_find(NULL));
+        assert_null(kb_cuda_find("12.10"));  /* not a prefix match of 12.1 */
+}
+
+static void test_cuda_max_for_driver(void **state)
+{
+        (void)state;
+        assert_string_equal(kb_cuda_max_for_driver("535.161.08")->version, "12.2");
+        assert_string_equal(kb_cuda_max_for_driver("530.30.02")->version, "12.1");
+        assert_string_equal(kb_cuda_max_for_driver("525.60.13")->version, "12.0");
+        assert_null(kb_cuda_max_for_driver("400.00"));
+        assert_null(kb_cuda_max_for_driver(NULL));
+}
+
+/* Versions strictly ascending (kb_cuda_at order is what `dlrig kb cuda`
+ * prints) and every row sourced. */
+static void test_cuda_table(void **state)
+{
+        (void)state;
+        assert_true(kb_cuda_count() > 20);
+        for (size_t i = 0; i < kb_cuda_count(); i++) {
+                const struct kb_cuda *c = kb_cuda_at(i);
+
+                assert_true(c->source && *c->source);
+                assert_true(c->min_driver && *c->min_driver);
+                if (i)
+                        assert_true(version_cmp(kb_cuda_at(i - 1)->version, c->version) < 0);
+        }
+        assert_null(kb_cuda_at(kb_cuda_count()));
+}
+
+static void test_torch_find(void **state)
+{
+        static const char *const want[] = { "cu118", "cu121", "cu124", "cpu" };
+        const struct kb_torch *t = kb_torch_find("2.5.1");
+        const struct kb_torch_variant *v;
+        size_t n = 0;
+
+        (void)state;
+        assert_non_null(t);
+        assert_string_equal(t->python_min, "3.9");
+        assert_string_equal(t->torchvision, "0.20.1");
+        assert_string_equal(t->torchaudio, "2.5.1");
+        assert_string_equal(t->default_variant, "cu124");
+        assert_ptr_equal(kb_torch_find("2.5.1+cu121"), t);
+        assert_null(kb_torch_find("2.5"));
+        assert_null(kb_torch_find("9.9.9"));
+        assert_null(kb_torch_find(NULL));
+        for (; (v = kb_torch_variant_nth("2.5.1", n)); n++) {
+                assert_string_equal(v->torch, "2.5.1");
+                assert_true(strstr(v->index_url, v->variant) != NULL);
+        }
+        assert_int_equal(n, ARRAY_SIZE(want));
+        for (size_t i = 0; i < ARRAY_SIZE(want); i++)
+                assert_non_null(kb_torch_variant_find("2.5.1", want[i]));
+        assert_string_equal(kb_torch_variant_find("2.5.1", NULL)->variant, "cu124");
+        assert_string_equal(kb_torch_variant_find("2.5.1+cpu", "cu121")->variant, "cu121");
+        assert_null(kb_torch_variant_find("2.5.1", "cu999"));
+        assert_null(kb_torch_variant_find("9.9.9", NULL));
+        assert_null(kb_torch_variant_nth(NULL, 0));
+}
+
+static void test_torch_runs_on(void **state)
+{
+        static const struct kb_torch_variant fake = {
+                .torch = "0", .variant = "x", .index_url = "u", .source = "s",
+                .archs = "sm_80 sm_90 compute_90",
+        };
+        static const struct kb_torch_variant sm_only = {
+                .torch = "0", .variant = "y", .index_url = "u", .source = "s",
+                .archs = "sm_80 sm_86 sm_90",
+        };
+        (void)state;
+        assert_true(kb_torch_variant_runs_on(&sm_only, "8.6"));   /* exact sm_86 */
+        assert_true(kb_torch_variant_runs_on(&sm_only, "8.9"));   /* sm_80/86 binary */
+        assert_true(kb_torch_variant_runs_on(&sm_only, "9.0"));
+        assert_false(kb_torch_variant_runs_on(&sm_only, "12.0")); /* needs sm_120 or PTX */
+        assert_false(kb_torch_variant_runs_on(&sm_only, "7.5"));  /* no older binary runs */
+        assert_true(kb_torch_variant_runs_on(&fake, "12.0"));     /* PTX compute_90 JITs */
+        assert_true(kb_torch_variant_runs_on(&fake, "10.0"));
+        assert_false(kb_torch_variant_runs_on(&fake, "7.0"));
+        assert_false(kb_torch_variant_runs_on(&sm_only, "garbage"));
+        assert_false(kb_torch_variant_runs_on(&sm_only, NULL));
+        assert_false(kb_torch_variant_runs_on(NULL, "8.6"));
+        assert_false(kb_torch_variant_runs_on(kb_torch_variant_find("2.5.1", "cpu"), "8.6"));
+        assert_true(kb_torch_variant_runs_on(kb_torch_variant_find("2.5.1", "cu121"), "8.6"));
+}
+
+/* Releases ascending and unique; each default variant and each variant's
+ * release exist; every row sourced. */
+static void test_torch_table(void **state)
+{
+        (void)state;
+        for (size_t i = 0; i < kb_torch_count(); i++) {
+                const struct kb_torch *t = kb_torch_at(i);
+
+                assert_true(t->source && *t->source);
+                assert_true(version_cmp(t->python_min, t->python_max) < 0);
+                if (i)
+                        assert_true(version_cmp(kb_torch_at(i - 1)->version, t->version) < 0);
+                if (t->default_variant)
+                        assert_non_null(kb_torch_variant_find(t->version, NULL));
+        }
+        for (size_t i = 0; i < kb_torch_variant_table_size; i++) {
+                assert_non_null(kb_torch_find(kb_torch_variant_table[i].torch));
+                assert_true(kb_torch_variant_table[i].source[0] != '\0');
+        }
+}
+
+static void test_arch(void **state)
+{
+        const struct kb_arch *a = kb_arch_for_cc("8.6");
+
+        (void)state;
+        assert_non_null(a);
+        assert_string_equal(a->name, "Ampere");
+        assert_int_equal(a->open_modules, KB_OPEN_ALLOWED);
+        assert_ptr_equal(kb_arch_find("ampere"), a);
+        assert_ptr_equal(kb_arch_find("8.0"), a);
+        assert_string_equal(kb_arch_for_cc("9.0")->name, "Hopper");
+        assert_int_equal(kb_arch_find("Blackwell")->open_modules, KB_OPEN_REQUIRED);
+        assert_int_equal(kb_arch_find("Pascal")->open_modules, KB_OPEN_UNAVAILABLE);
+        assert_null(kb_arch_for_cc("8"));    /* words, not substrings */
+        assert_null(kb_arch_for_cc("0.6"));
+        assert_null(kb_arch_for_cc(NULL));
+        assert_null(kb_arch_find("Nonesuch"));
+        for (size_t i = 0; i < kb_arch_count(); i++) {
+                assert_true(kb_arch_at(i)->source[0] != '\0');
+                assert_ptr_equal(kb_arch_find(kb_arch_at(i)->name), kb_arch_at(i));
+        }
+        assert_null(kb_arch_at(kb_arch_count()));
+}
+
+static void test_gpu(void **state)
+{
+        const struct kb_gpu *g = kb_gpu_by_pci(0x2237);
+
+        (void)state;
+        assert_non_null(g);
+        assert_true(strstr(g->name, "A10G") != NULL);
+        assert_string_equal(g->arch, "Ampere");
+        assert_string_equal(g->cc, "8.6");
+        assert_int_equal(g->mem_gib, 24);
+        assert_ptr_equal(kb_gpu_find("a10g"), g);
+        assert_ptr_equal(kb_gpu_find(g->name), g);
+        assert_non_null(kb_gpu_find("H100 SXM"));
+        assert_string_equal(kb_gpu_find("H100 SXM")->arch, "Hopper");
+        assert_null(kb_gpu_find("V100"));      /* ambiguous: several models */
+        assert_null(kb_gpu_find("Z9000"));
+        assert_null(kb_gpu_find(NULL));
+        assert_null(kb_gpu_by_pci(0x0001));
+        assert_null(kb_gpu_by_pci(0x223));     /* whole ids only */
+}
+
+/* Names unique, every pci id on one model, architecture family and cc agree with
+ * arch.tsv, every row sourced. */
+static void test_gpu_table(void **state)
+{
+        (void)state;
+        for (size_t i = 0; i < kb_gpu_count(); i++) {
+                const struct kb_gpu *g = kb_gpu_at(i);
+                const struct kb_arch *a = kb_arch_for_cc(g->cc);
+
+                assert_true(g->source && *g->source);
+                assert_non_null(a);
+                /* "Blackwell Ultra" GPUs belong to arch.tsv's Blackwell */
+                assert_int_equal(strncmp(g->arch, a->name, strlen(a->name)), 0);
+                assert_ptr_equal(kb_gpu_find(g->name), g);
+                for (const char *p = g->pci_ids; p && *p; p += strcspn(p, " "), p += *p == ' ')
+                        assert_ptr_equal(kb_gpu_by_pci((unsigned)strtoul(p, NULL, 16)), g);
+        }
+        assert_null(kb_gpu_at(kb_gpu_count()));
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_cuda_find),   cmocka_unit_test(test_cuda_max_for_driver),
+                cmocka_unit_test(test_cuda_table),  cmocka_unit_test(test_torch_find),
+                cmocka_unit_test(test_torch_runs_on), cmocka_unit_test(test_torch_table),
+                cmocka_unit_test(test_arch),        cmocka_unit_test(test_gpu),
+                cmocka_unit_test(test_gpu_table),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,130 @@
+/* test-pyenv-shell.c - the rc-file evaluator and the Python environment
+ * parsers, from small tables. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "probe/pyenv-parse.h"
+#include "probe/shell-rc.h"
+#include "util/xalloc.h"
+
+static void rc_eval(const char *text, const char *start_ld, char **ret_path, char **ret_ld,
+                    struct strv *lines, bool *conda)
+{
+        struct shell_vars v = { .path = xstrdup("/usr/bin:/bin"), .home = "/home/u" };
+
+        v.ld_library_path = start_ld ? xstrdup(start_ld) : NULL;
+        *conda = shell_rc_apply(&v, "/home/u/.bashrc", text, strlen(text), lines);
+        *ret_path = xstrdup(v.path);
+        *ret_ld = v.ld_library_path ? xstrdup(v.ld_library_path) : NULL;
+        shell_vars_release(&v);
+}
+
+static void test_rc_guide_lines(void **state)
+{
+        struct strv lines = STRV_INIT;
+        char *path, *ld;
+        bool conda;
+
+        (void)state;
+        rc_eval("export PATH=/usr/local/cuda-12.1/bin${PATH:+:${PATH}}\n"
+                "export LD_LIBRARY_PATH=/usr/local/cuda-12.1/lib64${LD_LIBRARY_PATH:+:${LD_LIBRARY_PATH}}\n",
+                NULL, &path, &ld, &lines, &conda);
+        assert_string_equal(path, "/usr/local/cuda-12.1/bin:/usr/bin:/bin");
+        assert_string_equal(ld, "/usr/local/cuda-12.1/lib64");
+        assert_int_equal(lines.n, 2);
+        assert_non_null(strstr(lines.v[0], "/home/u/.bashrc:1: export PATH="));
+        assert_false(conda);
+        free(path), free(ld), strv_release(&lines);
+}
+
+static void test_rc_vars_quotes_blocks(void **state)
+{
+        struct strv lines = STRV_INIT;
+        char *path, *ld;
+        bool conda;
+
+        (void)state;
+        rc_eval("CUDA_HOME=/usr/local/cuda-11.8\n"
+                "export PATH=\"$CUDA_HOME/bin:$PATH\"   # comment\n"
+                "export LD_LIBRARY_PATH='/opt/x':$LD_LIBRARY_PATH\n"
+                "export PATH=\"$PYENV_ROOT/bin:$PATH\"\n"      /* unknown: skipped */
+                "if [ -d ~/bin ]; then\n  PATH=~/bin:$PATH\nfi\n"  /* inside a block: skipped */
+                "PATH=~/.local/bin:$PATH\n"
+                "# >>> conda initialize >>>\n",
+                "/old", &path, &ld, &lines, &conda);
+        assert_string_equal(path, "/home/u/.local/bin:/usr/local/cuda-11.8/bin:/usr/bin:/bin");
+        assert_string_equal(ld, "/opt/x:/old");
+        assert_true(conda);
+        free(path), free(ld), strv_release(&lines);
+}
+
+static void test_conda_meta_and_cfg(void **state)
+{
+        char *v;
+        const char cfg[] = "home = /usr/bin\ninclude-system-site-packages = false\nversion = 3.11.9\nuv = 0.4.20\n";
+
+        (void)state;
+        v = pyenv_conda_meta_version("python-3.11.9-h955ad1f_0.json");
+        assert_string_equal(v, "3.11.9");
+        free(v);
+        assert_null(pyenv_conda_meta_version("python_abi-3.11-4_cp311.json"));
+        v = pyenv_cfg_get(cfg, strlen(cfg), "version");
+        assert_string_equal(v, "3.11.9");
+        free(v);
+        v = pyenv_cfg_get(cfg, strlen(cfg), "uv");
+        assert_string_equal(v, "0.4.20");
+        free(v);
+        assert_null(pyenv_cfg_get(cfg, strlen(cfg), "prompt"));
+}
+
+static void test_torch_version_py(void **state)
+{
+        const char gpu[] = "__version__ = '2.3.1+cu121'\ndebug = False\ncuda: Optional[str] = '12.1'\nhip = None\n";
+        const char old[] = "__version__ = '1.13.1'\ncuda = '11.7'\n";
+        const char cpu[] = "__version__ = '2.3.1+cpu'\ncuda: Optional[str] = None\n";
+        char *v = NULL;
+
+        (void)state;
+        assert_int_equal(pyenv_torch_cuda(gpu, strlen(gpu), &v), 0);
+        assert_string_equal(v, "12.1");
+        free(v);
+        assert_int_equal(pyenv_torch_cuda(old, strlen(old), &v), 0);
+        assert_string_equal(v, "11.7");
+        free(v);
+        assert_int_equal(pyenv_torch_cuda(cpu, strlen(cpu), &v), 0);
+        assert_null(v);
+        assert_int_not_equal(pyenv_torch_cuda("x = 1\n", 6, &v), 0);
+}
+
+static void test_dist_info(void **state)
+{
+        char *n = NULL, *v = NULL;
+
+        (void)state;
+        assert_int_equal(pyenv_dist_info("torch-2.3.1+cu121.dist-info", &n, &v), 0);
+        assert_string_equal(n, "torch");
+        assert_string_equal(v, "2.3.1+cu121");
+        free(n), free(v);
+        assert_int_equal(pyenv_dist_info("nvidia_cudnn_cu12-8.9.2.26.dist-info", &n, &v), 0);
+        assert_string_equal(n, "nvidia-cudnn-cu12");
+        assert_string_equal(v, "8.9.2.26");
+        free(n), free(v);
+        assert_int_not_equal(pyenv_dist_info("torch", &n, &v), 0);
+        assert_int_not_equal(pyenv_dist_info("-1.0.dist-info", &n, &v), 0);
+        assert_int_not_equal(pyenv_dist_info("torch-.dist-info", &n, &v), 0);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_rc_guide_lines), cmocka_unit_test(test_rc_vars_quotes_blocks),
+                cmocka_unit_test(test_conda_meta_and_cfg), cmocka_unit_test(test_torch_version_py),
+                cmocka_unit_test(test_dist_info),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
