@@ -54,7 +54,8 @@ def guide_software():
         "driver_libs": ["libcuda.so.1", "libnvidia-ml.so.1"],
         "conda": {"prefix": "/home/ubuntu/miniconda3", "envs": {
             "base": {"python": "3.12.4", "packages": {"conda": "24.5.0"}},
-            "dl": {"python": "3.11.9", "torch_cuda": "12.1", "packages": dict(TORCH_CU121)}}},
+            "dl": {"python": "3.11.9", "torch_cuda": "12.1", "packages": dict(TORCH_CU121),
+                   "conda_pkgs": ["cuda-nvcc-12.1.105-0.json"]}}},
     }
 
 

@@ -215,6 +215,8 @@ def python_env(root, prefix, env):
     write(root, f"{rel}/conda-meta/python-{py}-h955ad1f_0.json",
           json.dumps({"name": "python", "version": py, "build": "h955ad1f_0"}) + "\n")
     write(root, f"{rel}/conda-meta/history", "==> 2024-05-02 10:11:12 <==\n")
+    for pkg in env.get("conda_pkgs", []):
+        write(root, f"{rel}/conda-meta/{pkg}", "{}\n")
     write(root, f"{rel}/bin/python{mm}", "", 0o755)
     link(root, f"{rel}/bin/python", f"python{mm}")
     site = os.path.join(root, rel, f"lib/python{mm}/site-packages")

@@ -45,6 +45,19 @@ static char *py_lib_dir(const struct probe_ctx *ctx, const char *prefix)
         return NULL;
 }
 
+/* A CUDA toolkit installed into a conda environment: the cuda-nvcc (CUDA
+ * 12+, nvidia channel) or cudatoolkit (CUDA 11) package. */
+static void py_conda_toolkit(struct snap_pyenv *e, const char *metafile)
+{
+        static const char *const pkgs[] = { "cuda-nvcc-", "cudatoolkit-" };
+
+        for (size_t i = 0; i < 2 && e->cuda_toolkit.st != FACT_OK; i++) {
+                size_t n = strlen(pkgs[i]);
+                if (!strncmp(metafile, pkgs[i], n) && isdigit((unsigned char)metafile[n]))
+                        fact_take_str(&e->cuda_toolkit, xstrndup(metafile + n, strcspn(metafile + n, "-")));
+        }
+}
+
 static void py_version(const struct probe_ctx *ctx, struct snap_pyenv *e, const char *libdir)
 {
         _cleanup_(strv_release) struct strv meta = STRV_INIT;
@@ -53,9 +66,13 @@ static void py_version(const struct probe_ctx *ctx, struct snap_pyenv *e, const 
         char *v = NULL;
 
         if (sys_list_dir(ctx->root, dir, &meta) >= 0)
-                for (size_t i = 0; i < meta.n && !v; i++)
-                        if (startswith(meta.v[i], "python-") && isdigit((unsigned char)meta.v[i][7]))
+                for (size_t i = 0; i < meta.n; i++) {
+                        if (!v && startswith(meta.v[i], "python-") && isdigit((unsigned char)meta.v[i][7]))
                                 v = pyenv_conda_meta_version(meta.v[i]);
+                        py_conda_toolkit(e, meta.v[i]);
+                }
+        if (e->cuda_toolkit.st != FACT_OK)
+                fact_fail_str(&e->cuda_toolkit, FACT_ABSENT, "no cuda-nvcc or cudatoolkit package");
         if (!v && sys_read_file(ctx->root, cfg, PY_FILE_MAX, &buf) >= 0)
                 v = pyenv_cfg_get(buf.buf, buf.len, "version_info") ?: pyenv_cfg_get(buf.buf, buf.len, "version");
         if (!v && libdir && strrchr(libdir, '/'))
