@@ -6,7 +6,7 @@
 # python3 the test is skipped (77).
 #   healthy  two GPUs, every fact, shorthand and full entries, errors as facts
 #   hang     GPU 1's handle never comes back: dlrig must give up on the NVML
-#            worker within ~3 s, say which call hung and keep GPU 0
+#            worker within seconds (1.5 s per call here), say which call hung and keep GPU 0
 #   missing  facts left out of the description (and one of the wrong shape)
 #            must fail loudly: a 'fake-' line on stderr and an UNKNOWN error
 set -u
@@ -28,7 +28,7 @@ now_ms() {
 unset CUDA_DEVICE_ORDER
 start=$(now_ms)
 CUDA_VISIBLE_DEVICES=1,0 DLRIG_NVML_LIB=$nvml DLRIG_CUDA_LIB=$cuda \
-DLRIG_FAKE_MACHINE=$dir/$case.json DLRIG_DRIVER_TIMEOUT_MS=300 \
+DLRIG_FAKE_MACHINE=$dir/$case.json DLRIG_DRIVER_TIMEOUT_MS=1500 \
         "$dlrig" --json doctor >"$tmp/out.json" 2>"$tmp/err"
 rc=$?
 end=$(now_ms)
@@ -127,7 +127,7 @@ elif case == "missing":
     unavailable(devs[1] if len(devs) > 1 else {}, "memory_total_bytes",
                 "error: CUDA_ERROR_UNKNOWN")
 else:
-    check(took < 3.0, "the hung call held dlrig for %.1f s" % took)
+    check(took < 8.0, "the hung call held dlrig for %.1f s" % took)
     fact(nvml, "status", "timeout")
     check("nvmlDeviceGetHandleByIndex_v2(1)" in (nvml.get("reason") or ""),
           "reason does not name the hung call: %r" % nvml.get("reason"))
