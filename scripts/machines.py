@@ -52,6 +52,7 @@ def guide_software():
         "toolkits": {"12.1": "12.1.105"}, "cuda_link": "12.1",
         "bashrc": list(CUDA_LINES),
         "driver_libs": ["libcuda.so.1", "libnvidia-ml.so.1"],
+        "system_python": "3.10",
         "conda": {"prefix": "/home/ubuntu/miniconda3", "envs": {
             "base": {"python": "3.12.4", "packages": {"conda": "24.5.0"}},
             "dl": {"python": "3.11.9", "torch_cuda": "12.1", "packages": dict(TORCH_CU121),

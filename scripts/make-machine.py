@@ -266,6 +266,12 @@ def software_files(m, root):
     write(root, "etc/ld.so.conf.d/x86_64-linux-gnu.conf",
           "# Multiarch support\n/usr/local/lib/x86_64-linux-gnu\n/lib/x86_64-linux-gnu\n"
           "/usr/lib/x86_64-linux-gnu\n")
+    if sw.get("system_python"):
+        mm = sw["system_python"]
+        write(root, "usr/bin/python3", "", 0o755)
+        write(root, f"usr/lib/python{mm}/os.py", "")
+        os.makedirs(os.path.join(root, "usr/lib/python3/dist-packages"), exist_ok=True)
+        dist_info(os.path.join(root, "usr/lib/python3/dist-packages"), "numpy", "1.21.5")
     for lib in sw.get("driver_libs", []):
         write(root, f"usr/lib/x86_64-linux-gnu/{lib}", "")
     if conda:

@@ -72,8 +72,9 @@ static void live_parse(struct snap_pyenv *e, const char *out)
 void probe_python_live(const struct probe_ctx *ctx, struct snap_pyenv *e)
 {
         bool in_root = !sysroot_is_host(ctx->root) && getenv("DLRIG_LIVE_PYTHON_IN_ROOT");
-        _cleanup_free_ char *python = in_root ? xasprintf("%s%s/bin/python", sysroot_path(ctx->root), e->path)
-                                              : xasprintf("%s/bin/python", e->path);
+        const char *exe = !strcmp(e->kind, "system") ? "python3" : "python";
+        _cleanup_free_ char *python = in_root ? xasprintf("%s%s/bin/%s", sysroot_path(ctx->root), e->path, exe)
+                                              : xasprintf("%s/bin/%s", e->path, exe);
         const char *argv[] = { python, "-c", live_script, NULL };
         struct exec_req req = { .argv = argv, .timeout_ms = live_timeout(), .max_out = 64 * 1024,
                                 .root_program = in_root };

@@ -146,13 +146,23 @@ static void py_add_env(const struct probe_ctx *ctx, struct snapshot *s, const ch
                 return;
         e = snap_add_pyenv(&s->python);
         e->kind = xstrdup(kind), e->path = xstrdup(prefix), e->name = xstrdup(name);
-        lib = strcmp(kind, "system") ? py_lib_dir(ctx, prefix) : NULL;
+        lib = py_lib_dir(ctx, prefix);
         py_version(ctx, e, lib);
-        site = lib ? xasprintf("%s/site-packages", lib) : NULL;
-        if (site)
+        if (!strcmp(kind, "system") && lib) {
+                /* Debian's layout: pip as root writes /usr/local/lib/pythonX.Y/
+                 * dist-packages; the distribution's packages /usr/lib/python3/. */
+                site = xasprintf("/usr/local/lib/%s/dist-packages", strrchr(lib, '/') + 1);
                 py_packages(ctx, e, site);
-        else
+                if (e->torch_version.st != FACT_OK) {
+                        fact_str_release(&e->torch_version);
+                        py_packages(ctx, e, "/usr/lib/python3/dist-packages");
+                }
+        } else if (lib) {
+                site = xasprintf("%s/site-packages", lib);
+                py_packages(ctx, e, site);
+        } else {
                 fact_fail_str(&e->torch_version, FACT_ABSENT, "no site-packages");
+        }
         if (ctx->live)
                 probe_python_live(ctx, e);
 }
@@ -211,6 +221,8 @@ void probe_python(const struct probe_ctx *ctx, struct snapshot *s)
                 py_conda(ctx, s, py_conda_abs[i]);
         if (home)
                 py_venvs(ctx, s, home, 1);
+        if (sys_exists(ctx->root, "/usr/bin/python3"))
+                py_add_env(ctx, s, "system", "/usr", "system");
         s->python.live = ctx->live;
         probe_set(&s->python.probe, FACT_OK, NULL);
 }
