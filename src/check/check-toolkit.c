@@ -131,8 +131,8 @@ static void check_toolkit_disagree(const struct snapshot *s, struct findings *fs
         finding_fix(f, "sudo ln -sfn %s /usr/local/cuda", ref->path);
 }
 
-/* Returns true when the toolkit needs a newer driver than the one here. */
-static bool check_toolkit_driver(const struct snapshot *s, const struct snap_toolkit *t,
+/* Reports a toolkit that needs a newer driver than the one here. */
+static void check_toolkit_driver(const struct snapshot *s, const struct snap_toolkit *t,
                                  struct findings *fs)
 {
         char vbuf[CHECK_NAME_MAX];
@@ -142,7 +142,7 @@ static bool check_toolkit_driver(const struct snapshot *s, const struct snap_too
         struct finding *f;
 
         if (!drv || !k || version_cmp(drv, k->min_driver) >= 0)
-                return false;
+                return;
         f = finding_add(fs, "toolkit.newer-than-driver", "CUDA %s needs driver %s or newer; this one is %s%s",
                         k->version, k->min_driver, drv,
                         k->minor_compat_driver && version_cmp(drv, k->minor_compat_driver) >= 0
@@ -156,13 +156,11 @@ static bool check_toolkit_driver(const struct snapshot *s, const struct snap_too
                             max->version);
         if (check_util_is_ubuntu(s))
                 finding_fix(f, "sudo ubuntu-drivers install --gpgpu && sudo reboot");
-        return true;
 }
 
 void check_toolkit(const struct snapshot *s, struct findings *fs)
 {
         const struct snap_toolkit *t;
-        struct finding *f;
         size_t start = fs->n;
 
         if (s->toolkits.probe.st != FACT_OK || !check_util_gpus_expected(s))
@@ -182,7 +180,6 @@ void check_toolkit(const struct snapshot *s, struct findings *fs)
         check_toolkit_driver(s, t, fs);
         if (check_util_worst_since(fs, start) > SEV_INFO)
                 return;
-        f = finding_add(fs, "toolkit.ok", "CUDA %s (%s) is on PATH", t->version.st == FACT_OK ? t->version.v : "?",
-                        t->path);
-        (void)f;
+        finding_add(fs, "toolkit.ok", "CUDA %s (%s) is on PATH", t->version.st == FACT_OK ? t->version.v : "?",
+                    t->path);
 }
