@@ -742,11 +742,12 @@ VARIANTS = {
 # Each command's fixture machines live in their own module (same form:
 # NAME -> function(m) returning the README text), merged here.
 import machines_plan  # noqa: E402  dlrig plan / setup
-import machines_fabric  # noqa: E402  dlrig topo / bench, fabric checks
+import machines_fabric  # noqa: E402  dlrig topo and the fabric checks
+import machines_bench  # noqa: E402  dlrig bench
 import machines_fit  # noqa: E402  dlrig fit
 import machines_catalog  # noqa: E402  doctor part 3: the failure catalogue
 
-for _module in (machines_plan, machines_fabric, machines_fit, machines_catalog):
+for _module in (machines_plan, machines_fabric, machines_bench, machines_fit, machines_catalog):
     for _name, _fn in _module.VARIANTS.items():
         assert _name not in VARIANTS, f"machine {_name} defined twice"
         VARIANTS[_name] = _fn

@@ -1,4 +1,4 @@
-"""machines_fabric.py - fixture machines for dlrig topo / dlrig bench and the fabric checks.
+"""machines_fabric.py - fixture machines for dlrig topo and the fabric checks (ACS, IOMMU, P2P, NVLink).
 
 Same form as machines.py: VARIANTS maps a machine name to a function that
 takes the guide's machine (machines.guide()), changes it and returns the
