@@ -129,6 +129,9 @@ def module_files(m, root):
     for mod in k.get("loaded", []):
         lines.append(f"{mod} {sizes.get(mod, 65536)} 0 - Live 0x0000000000000000 (POE)")
     write(root, "proc/modules", "\n".join(lines) + "\n")
+    # Every loaded (not built-in) module has an initstate, as in a real /sys.
+    for mod in k.get("loaded", []):
+        write(root, f"sys/module/{mod}/initstate", "live\n")
     if "nvidia" in k.get("loaded", []):
         ver = k["version"]
         write(root, "sys/module/nvidia/version", ver + "\n")

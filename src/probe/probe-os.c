@@ -13,10 +13,12 @@
  * one byte, 1 when enabled. */
 #define SECURE_BOOT_VAR "/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"
 
-static void fail_str_errno(struct fact_str *f, int r)
+static void fail_str_errno(struct fact_str *f, const char *path, int r)
 {
+        _cleanup_free_ char *why = xasprintf("cannot read %s: %s", path, strerror(-r));
+
         fact_fail_str(f, r == -ENOENT ? FACT_ABSENT : r == -EACCES ? FACT_DENIED : FACT_ERROR,
-                      strerror(-r));
+                      why);
 }
 
 static void set_from_release(struct fact_str *f, const struct strbuf *buf, const char *key)
@@ -37,9 +39,9 @@ static void probe_os_release(const struct probe_ctx *ctx, struct snap_os *os)
         if (r == -ENOENT)
                 r = sys_read_file(ctx->root, "/usr/lib/os-release", 64 * 1024, &buf);
         if (r < 0) {
-                fail_str_errno(&os->distro_id, r);
-                fail_str_errno(&os->version_id, r);
-                fail_str_errno(&os->pretty_name, r);
+                fail_str_errno(&os->distro_id, "/etc/os-release", r);
+                fail_str_errno(&os->version_id, "/etc/os-release", r);
+                fail_str_errno(&os->pretty_name, "/etc/os-release", r);
                 return;
         }
         set_from_release(&os->distro_id, &buf, "ID");
@@ -64,7 +66,7 @@ static void probe_uname_value(const struct probe_ctx *ctx, struct fact_str *f,
                 fact_set_str(f, machine ? u.machine : u.release);
                 return;
         }
-        fail_str_errno(f, r < 0 ? r : -ENOENT);
+        fail_str_errno(f, path, r < 0 ? r : -ENOENT);
 }
 
 static void probe_secure_boot(const struct probe_ctx *ctx, struct snap_os *os)

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xalloc.h"
+
 const char strbuf_empty[1];
 
 void strbuf_init(struct strbuf *sb, size_t max)
@@ -31,10 +33,8 @@ void strbuf_reset(struct strbuf *sb)
 
 char *strbuf_detach(struct strbuf *sb)
 {
-        char *s = sb->alloc ? sb->buf : strdup("");
+        char *s = sb->alloc ? sb->buf : xstrdup("");
 
-        if (!s)
-                abort(); /* out of memory for one byte: nothing sane is left */
         sb->buf = (char *)strbuf_empty;
         sb->len = sb->alloc = 0;
         return s;

@@ -1,15 +1,21 @@
-/* xalloc.c - aborting allocation helpers (see xalloc.h). */
+/* xalloc.c - allocation helpers that end the program on failure (see xalloc.h). */
 #include "xalloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+/* Out of memory is reported like any other failure to judge: a message and
+ * exit status 3, not a signal. _exit because atexit work could allocate. */
 static void *oom(void)
 {
-        fputs("dlrig: out of memory\n", stderr);
-        abort();
+        static const char msg[] = "dlrig: out of memory\n";
+
+        if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+                _exit(3);
+        _exit(3);
 }
 
 void *xmalloc(size_t n)

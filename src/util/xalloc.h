@@ -2,7 +2,9 @@
  *
  * dlrig is a short-lived diagnostic tool whose inputs are size-capped, so
  * running out of memory is not a state worth threading through every
- * function: these helpers print one line and abort, as git's xmalloc does. */
+ * function: these helpers print one line and exit with status 3 ("could not
+ * judge"), as git's xmalloc dies. The torture test (tests/inject) holds
+ * every other allocation failure to the same graceful end. */
 #pragma once
 
 #include <stddef.h>
