@@ -36,6 +36,8 @@ int cmd_plan(int argc, char **argv, struct ctx *ctx)
                 plan_print_script(stdout, &p);
         else
                 plan_print_text(stdout, &p);
+        if (!cli.script && plan_todo_count(&p))
+                puts("\nRun it: dlrig setup (asks first), or dlrig plan --script > setup.sh to read and run it yourself.");
         plan_release(&p);
         return EXIT_OK;
 }

@@ -283,12 +283,12 @@ static int choose_user(const struct snapshot *s, const struct plan_opts *o, stru
 {
         const struct snap_shell *sh = &s->shell;
 
+        if (o->user && (sh->user.st != FACT_OK || strcmp(o->user, sh->user.v)))
+                return plan_fail(reterr, "--user %s: no such user here (%s)", o->user,
+                                 sh->user.st == FACT_OK ? sh->user.v : sh->probe.why ? sh->probe.why : "no user");
         if (sh->user.st != FACT_OK || sh->home.st != FACT_OK)
                 return plan_fail(reterr, "cannot tell whose environment to set up (%s); name the user "
                                  "with --user", sh->probe.why ? sh->probe.why : "no user");
-        if (o->user && strcmp(o->user, sh->user.v))
-                return plan_fail(reterr, "--user %s, but dlrig sees user '%s': run it as %s (or "
-                                 "with sudo from that account)", o->user, sh->user.v, o->user);
         p->user = xstrdup(sh->user.v);
         p->home = xstrdup(sh->home.v);
         return 0;

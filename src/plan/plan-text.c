@@ -94,8 +94,6 @@ void plan_print_text(FILE *out, const struct plan *p)
         fprintf(out, "\nSteps (%zu to do)\n", plan_todo_count(p));
         for (size_t i = 0; i < p->nsteps; i++)
                 text_step(out, p, &p->steps[i], i + 1);
-        if (plan_todo_count(p))
-                fputs("\nRun it: dlrig setup (asks first), or dlrig plan --script > setup.sh to read and run it yourself.\n", out);
-        else
+        if (!plan_todo_count(p))
                 fputs("\nNothing to do: this machine already has the planned stack.\n", out);
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # plan-script.sh DLRIG MACHINES_DIR MACHINE... - the output of
-# `dlrig plan --script` (and with each installer) must pass `sh -n` and
-# shellcheck for every listed fixture machine (TAP; shellcheck missing:
+# `dlrig plan --script` (and with each installer) must pass `sh -n` and the
+# linter for every listed fixture machine (TAP; shellcheck missing:
 # those checks are skipped, not passed).
 set -u
 dlrig=$1 machines=$2

@@ -49,7 +49,7 @@ while [ ! -f "$tmp/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 mirror=http://127.0.0.1:$(cat "$tmp/port")
 
 fresh() { # NAME: a scratch copy of the bare guide machine
-        rm -rf "$tmp/$1"
+        rm -rf "${tmp:?}/$1"
         mkdir -p "$tmp/$1"
         cp -a "$machines/a10g-x8-bare/root" "$tmp/$1/root"
         : >"$tmp/$1/cmds"
@@ -64,6 +64,7 @@ setup() { # NAME, extra env and arguments...
 }
 run() { # NAME, dlrig arguments...
         m=$1; shift
+        # shellcheck disable=SC2086 # RENV holds NAME=value words, or nothing
         setup "$m" ${RENV:-} timeout 120 "$dlrig" --root "$tmp/$m/root" setup --yes "$@"
         echo $?
 }
@@ -82,8 +83,8 @@ else
         tap "not ok" "commands differ from setup-expect/commands.txt"; sed 's/^/# /' "$tmp/diff"
 fi
 bashrc=$tmp/a/root/home/ubuntu/.bashrc
-check "~/.bashrc has the dlrig block" has "$bashrc" '^# >>> dlrig cuda >>>$'
-check "~/.bashrc backed up first" same "$bashrc.dlrig-bak" "$machines/a10g-x8-bare/root/home/ubuntu/.bashrc"
+check ".bashrc has the dlrig block" has "$bashrc" '^# >>> dlrig cuda >>>$'
+check ".bashrc backed up first" same "$bashrc.dlrig-bak" "$machines/a10g-x8-bare/root/home/ubuntu/.bashrc"
 inst=$tmp/a/root/home/ubuntu/.cache/dlrig/Miniforge3-Linux-x86_64.sh
 check "installer downloaded whole" same "$inst" "$tmp/www/$dl/Miniforge3-Linux-x86_64.sh"
 check "cut download resumed with a Range request" has "$tmp/http.log" "Miniforge3-Linux-x86_64.sh range=bytes=1000-"
@@ -126,8 +127,8 @@ check "nothing was installed" hasnt "$tmp/c/cmds" "apt-get -y install"
 fresh d
 chmod 0444 "$tmp/d/root/home/ubuntu/.bashrc"
 rc=$(run d --from-step 5)
-check "read-only ~/.bashrc: exit 2 (got $rc)" [ "$rc" = 2 ]
-check "read-only ~/.bashrc unchanged" same "$tmp/d/root/home/ubuntu/.bashrc" "$machines/a10g-x8-bare/root/home/ubuntu/.bashrc"
+check "read-only .bashrc: exit 2 (got $rc)" [ "$rc" = 2 ]
+check "read-only .bashrc unchanged" same "$tmp/d/root/home/ubuntu/.bashrc" "$machines/a10g-x8-bare/root/home/ubuntu/.bashrc"
 check "read-only: the reason is given" has "$tmp/d/err" "cannot write"
 
 # 6. A full disk (file-size limit) loses nothing.
@@ -138,7 +139,7 @@ cp "$tmp/e/root/home/ubuntu/.bashrc" "$tmp/e/bashrc.orig"
 setup e sh -c 'trap "" XFSZ; ulimit -f 16; exec "$@"' sh "$dlrig" --root "$tmp/e/root" setup --yes --from-step 5
 rc=$?
 check "full disk: a clean failure (exit $rc)" [ "$rc" = 2 ] || [ "$rc" = 3 ]
-check "full disk: ~/.bashrc unchanged" same "$tmp/e/root/home/ubuntu/.bashrc" "$tmp/e/bashrc.orig"
+check "full disk: .bashrc unchanged" same "$tmp/e/root/home/ubuntu/.bashrc" "$tmp/e/bashrc.orig"
 check "full disk: no temporary file left" [ -z "$(find "$tmp/e/root/home/ubuntu" -name '*.dlrig-tmp')" ]
 
 # 7. A download whose published checksum does not match is refused.

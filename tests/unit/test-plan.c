@@ -154,7 +154,7 @@ static void test_refusals(void **state)
         o = (struct plan_opts){ .env = "../x" };
         refused(&s, &o, "plain name");
         o = (struct plan_opts){ .user = "alice" };
-        refused(&s, &o, "run it as alice");
+        refused(&s, &o, "--user alice: no such user here (ubuntu)");
         s.pci.devs[0].device_id = 0x15f8; /* Pascal beside Blackwell */
         s.pci.devs[1].device_id = 0x2b85;
         o = (struct plan_opts){ 0 };
