@@ -161,6 +161,20 @@ static const struct kb_branch *choose_branch(const struct plan_gpus *g, const ch
         return g->cap ? kb_branch_find(g->cap) : NULL;
 }
 
+/* Why the asked-for release does not suit. */
+static int choose_refusal_torch(const struct plan_gpus *g, const struct plan_opts *o, const struct kb_torch *t,
+                                const char *cc, char **reterr)
+{
+        if (o->python && (version_cmp(o->python, t->python_min) < 0 || version_cmp(o->python, t->python_max) > 0))
+                return plan_fail(reterr, "torch %s supports Python %s-%s, not %s", t->version, t->python_min,
+                                 t->python_max, o->python);
+        if (o->cuda && choose_variant(g, t->version, NULL, NULL))
+                return plan_fail(reterr, "torch %s has no CUDA %s wheels for compute capability %s (dlrig kb torch %s "
+                                 "lists its variants)", t->version, o->cuda, cc, t->version);
+        return plan_fail(reterr, "torch %s has no wheels for compute capability %s (dlrig kb torch %s lists "
+                         "its variants)", t->version, cc, t->version);
+}
+
 /* Why no release suits: the asks that cannot work together, in words. */
 static int choose_refusal(const struct plan_gpus *g, const struct plan_opts *o, char **reterr)
 {
@@ -169,17 +183,8 @@ static int choose_refusal(const struct plan_gpus *g, const struct plan_opts *o, 
 
         for (size_t i = 0; i < g->nccs; i++)
                 snprintf(cc + strlen(cc), sizeof(cc) - strlen(cc), "%s%s", i ? ", " : "", g->ccs[i]);
-        if (t && o->python && (version_cmp(o->python, t->python_min) < 0 || version_cmp(o->python, t->python_max) > 0))
-                return plan_fail(reterr, "torch %s supports Python %s-%s, not %s", t->version, t->python_min,
-                                 t->python_max, o->python);
-        if (t && o->cuda && !choose_variant(g, t->version, NULL, NULL))
-                return plan_fail(reterr, "torch %s has no wheels for compute capability %s", t->version, cc);
-        if (t && o->cuda)
-                return plan_fail(reterr, "torch %s has no CUDA %s wheels for compute capability %s (dlrig kb torch %s "
-                                 "lists its variants)", t->version, o->cuda, cc, t->version);
         if (t)
-                return plan_fail(reterr, "torch %s has no wheels for compute capability %s (dlrig kb torch %s lists "
-                                 "its variants)", t->version, cc, t->version);
+                return choose_refusal_torch(g, o, t, cc, reterr);
         if (o->cuda)
                 return plan_fail(reterr, "no PyTorch release has CUDA %s wheels for compute capability %s%s%s",
                                  o->cuda, cc, o->python ? " and Python " : "", o->python ? o->python : "");
@@ -244,55 +249,7 @@ static char *choose_python(const struct kb_torch *t, const struct plan_opts *o, 
         return py;
 }
 
-static int choose_distro(const struct snapshot *s, struct plan *p, char **reterr)
-{
-        static const char *const rhel[] = { "rhel", "rocky", "almalinux", "ol", "centos" };
-        const char *id = s->os.distro_id.st == FACT_OK ? s->os.distro_id.v : NULL;
-        const char *ver = s->os.version_id.st == FACT_OK ? s->os.version_id.v : "";
-        struct strbuf code = STRBUF_INIT;
 
-        if (!id)
-                return plan_fail(reterr, "the distribution is unknown (no /etc/os-release)");
-        p->pm = !strcmp(id, "ubuntu") || !strcmp(id, "debian") ? PLAN_PM_APT : PLAN_PM_INVALID;
-        strbuf_adds(&code, id);
-        for (size_t i = 0; i < sizeof(rhel) / sizeof(rhel[0]); i++)
-                if (!strcmp(id, rhel[i])) {
-                        p->pm = PLAN_PM_DNF;
-                        strbuf_reset(&code);
-                        strbuf_addf(&code, "rhel%.*s", (int)strcspn(ver, "."), ver);
-                }
-        if (!strcmp(id, "fedora"))
-                p->pm = PLAN_PM_DNF;
-        if (p->pm == PLAN_PM_INVALID) {
-                strbuf_release(&code);
-                return plan_fail(reterr, "dlrig plans for Ubuntu, Debian, RHEL and its rebuilds and "
-                                 "Fedora; this is '%s'", id);
-        }
-        if (!startswith(code.buf, "rhel"))
-                for (const char *c = ver; *c; c++)
-                        if (*c != '.')
-                                strbuf_addch(&code, *c);
-        p->repo = strbuf_detach(&code);
-        p->distro = xasprintf("%s %s", id, ver);
-        p->kernel = xstrdup(s->os.kernel.st == FACT_OK ? s->os.kernel.v : "$(uname -r)");
-        return 0;
-}
-
-static int choose_user(const struct snapshot *s, const struct plan_opts *o, struct plan *p,
-                       char **reterr)
-{
-        const struct snap_shell *sh = &s->shell;
-
-        if (o->user && (sh->user.st != FACT_OK || strcmp(o->user, sh->user.v)))
-                return plan_fail(reterr, "--user %s: no such user here (%s)", o->user,
-                                 sh->user.st == FACT_OK ? sh->user.v : sh->probe.why ? sh->probe.why : "no user");
-        if (sh->user.st != FACT_OK || sh->home.st != FACT_OK)
-                return plan_fail(reterr, "cannot tell whose environment to set up (%s); name the user "
-                                 "with --user", sh->probe.why ? sh->probe.why : "no user");
-        p->user = xstrdup(sh->user.v);
-        p->home = xstrdup(sh->home.v);
-        return 0;
-}
 
 /* The torch release, variant, and whether a kept environment has them. */
 static int choose_torch(const struct snapshot *s, const struct plan_opts *o, const struct plan_gpus *g,
@@ -393,20 +350,6 @@ static void choose_manager(const struct snapshot *s, const struct plan_opts *o, 
                         xstrdup("matches the wheel's CUDA, for building extensions (exllamav2, flash-attn)"));
 }
 
-static int choose_check_asks(const struct plan_opts *o, char **reterr)
-{
-        if (o->torch && !kb_torch_find(o->torch))
-                return plan_fail(reterr, "torch %s is not in the knowledge base (dlrig kb torch lists releases)", o->torch);
-        if (o->cuda && !kb_cuda_find(o->cuda))
-                return plan_fail(reterr, "CUDA %s is not in the knowledge base (dlrig kb cuda lists versions)", o->cuda);
-        if (o->installer && (!kb_installer_find(o->installer)))
-                return plan_fail(reterr, "--installer must be miniforge, miniconda or uv, not '%s'", o->installer);
-        if (o->python && (!*o->python || strspn(o->python, "0123456789.") != strlen(o->python)))
-                return plan_fail(reterr, "--python wants a version such as 3.12, not '%s'", o->python);
-        if (o->env && (!*o->env || strpbrk(o->env, "/ \t'\"\\$`")))
-                return plan_fail(reterr, "--env wants a plain name, not '%s'", o->env);
-        return 0;
-}
 
 int plan_choose(const struct snapshot *s, const struct plan_opts *o, struct plan *p, char **reterr)
 {
@@ -414,8 +357,8 @@ int plan_choose(const struct snapshot *s, const struct plan_opts *o, struct plan
         const char *driver;
         int r;
 
-        if ((r = choose_check_asks(o, reterr)) < 0 || (r = choose_distro(s, p, reterr)) < 0 ||
-            (r = choose_user(s, o, p, reterr)) < 0 || (r = plan_gpus_scan(s, &g, reterr)) < 0)
+        if ((r = plan_choose_check_asks(o, reterr)) < 0 || (r = plan_choose_distro(s, p, reterr)) < 0 ||
+            (r = plan_choose_user(s, o, p, reterr)) < 0 || (r = plan_gpus_scan(s, &g, reterr)) < 0)
                 return r;
         plan_choice_add(p, "GPUs", plan_gpus_describe(&g), NULL);
         driver = choose_kept_driver(s, &g);

@@ -69,6 +69,26 @@ static int sys_write_all(int fd, const char *data, size_t len)
         return 0;
 }
 
+/* Writes and syncs the temporary file; an existing target's owner is
+ * carried over when we may (root). */
+static int sys_write_tmp(int dfd, const char *tmp, const char *data, size_t len, mode_t mode,
+                         const struct stat *old)
+{
+        int fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+        int r;
+
+        if (fd < 0)
+                return -errno;
+        r = sys_write_all(fd, data, len);
+        if (r == 0 && old && geteuid() == 0 && fchown(fd, old->st_uid, old->st_gid) < 0)
+                r = -errno;
+        if (r == 0 && fsync(fd) < 0)
+                r = -errno;
+        if (close(fd) < 0 && r == 0)
+                r = -errno;
+        return r;
+}
+
 /* Writes the temporary file beside the target and renames it over it; an
  * existing file keeps its mode and (when we may) its owner. */
 int sys_write_atomic(const struct sysroot *root, const char *path, const char *data, size_t len,
@@ -79,7 +99,7 @@ int sys_write_atomic(const struct sysroot *root, const char *path, const char *d
         _cleanup_close_ int dfd = sys_open_parent(root, path, &copy, &base);
         struct stat st;
         bool exists;
-        int fd, r;
+        int r;
 
         if (dfd < 0)
                 return dfd;
@@ -88,16 +108,7 @@ int sys_write_atomic(const struct sysroot *root, const char *path, const char *d
         if (exists && (!S_ISREG(st.st_mode) || !(st.st_mode & 0222) || faccessat(dfd, base, W_OK, AT_EACCESS) < 0))
                 return -EACCES;
         tmp = xasprintf(".%s.dlrig-tmp", base);
-        fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, exists ? st.st_mode & 07777 : mode);
-        if (fd < 0)
-                return -errno;
-        r = sys_write_all(fd, data, len);
-        if (r == 0 && exists && geteuid() == 0 && fchown(fd, st.st_uid, st.st_gid) < 0)
-                r = -errno;
-        if (r == 0 && fsync(fd) < 0)
-                r = -errno;
-        if (close(fd) < 0 && r == 0)
-                r = -errno;
+        r = sys_write_tmp(dfd, tmp, data, len, exists ? st.st_mode & 07777 : mode, exists ? &st : NULL);
         if (r == 0 && renameat(dfd, tmp, dfd, base) < 0)
                 r = -errno;
         if (r < 0)
