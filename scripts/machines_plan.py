@@ -47,7 +47,7 @@ def rtx5090_bare(m):
     _bare(m)
     m["os"].update(version_id="24.04", pretty="Ubuntu 24.04.1 LTS", kernel="6.8.0-45-generic")
     _cards(m, machines.RTX5090, ["0000:01:00.0"])
-    m["cases"] += ["plan --torch 2.6.0"]
+    m["cases"] += ["plan --torch 2.6.0", "--json doctor", "plan --json", "plan --json --script"]
     return ("An RTX 5090 (Blackwell, sm_120) on Ubuntu 24.04 with no driver: the open kernel modules "
             "and a cu128 wheel at least; torch 2.6.0 (no sm_120 wheel) is refused.")
 

@@ -18,7 +18,7 @@ static const struct option plan_longopts[] = {
         { "hold-kernel", no_argument, NULL, 'k' }, { "from", required_argument, NULL, 'f' },
         { "script", no_argument, NULL, 's' }, { "dry-run", no_argument, NULL, 'n' },
         { "yes", no_argument, NULL, 'y' }, { "from-step", required_argument, NULL, 'N' },
-        { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+        { "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 };
 
 static int plan_cli_setup_opt(int c, struct plan_cli *cli)
@@ -54,6 +54,7 @@ int plan_cli_parse(int argc, char **argv, struct plan_cli *cli)
                 case 'u': cli->o.user = optarg; break;
                 case 'k': cli->o.hold_kernel = true; break;
                 case 'f': cli->from = optarg; break;
+                case 'j': cli->json = true; break;
                 case 'h': fputs(cli->help, stdout); return EXIT_OK;
                 default:
                         r = plan_cli_setup_opt(c, cli);

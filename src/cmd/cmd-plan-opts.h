@@ -21,7 +21,7 @@ struct plan_cli {
         const char *help, *name;
         struct plan_opts o;
         const char *from;
-        bool script, dry_run, yes;
+        bool script, dry_run, yes, json;
         long from_step;           /* 0: not given */
         const char *setup_only;   /* a setup option given to plan */
 };

@@ -102,8 +102,11 @@ int cmd_setup(int argc, char **argv, struct ctx *ctx)
 
         if (r >= 0)
                 return r;
-        if (cli.script)
-                return cmd_usage_error("setup", "--script is a dlrig plan option");
+        if (cli.script || cli.json || ctx->json)
+                return cmd_usage_error("setup", "%s is a dlrig plan option", cli.script ? "--script" : "--json");
+        if (cli.from)
+                return cmd_usage_error("setup", "--from plans for a saved snapshot: use it with dlrig plan; "
+                                       "setup plans for this machine");
         r = plan_cli_make(ctx, &cli, &p);
         if (r >= 0)
                 return r;

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "snap/snap.h"
 #include "util/strv.h"
 
@@ -103,6 +105,8 @@ void plan_release(struct plan *p);
 void plan_print_text(FILE *out, const struct plan *p);
 /* The same plan as a POSIX sh script: set -eu, each step guarded. */
 void plan_print_script(FILE *out, const struct plan *p);
+/* The plan as JSON (docs/plan.md). */
+json_t *plan_to_json(const struct plan *p);
 /* One action as a shell command line, every word quoted where needed. */
 char *plan_act_shell(const struct plan *p, const struct plan_act *a);
 size_t plan_todo_count(const struct plan *p);
