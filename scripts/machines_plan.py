@@ -38,7 +38,8 @@ def a10g_bare(m):
     m["cases"] += ["plan --torch 2.5.1", "plan --cuda 13.0 --installer uv --env train",
                    "plan --torch 2.3.1 --python 3.13", "plan --installer miniconda",
                    "plan --hold-kernel --script", "setup --dry-run", "setup --yes", "setup",
-                   "plan --yes", "setup --script", "plan --installer pip", "plan --user alice"]
+                   "plan --yes", "setup --script", "plan --installer pip", "plan --user alice",
+                   "plan --from /nonexistent/snap.json", "plan --env ../dl"]
     return ("The guide's bare machine: 8 x A10G on Ubuntu 22.04 with only the GPUs on the bus. "
             "dlrig plan: a 580 driver, CUDA 12.x toolkit and cu12x wheels, every step to do.")
 

@@ -34,5 +34,16 @@ steps=$(printf '%s\n' "$done_plan" | grep -cE '^ +[0-9]+\. ')
 done_n=$(printf '%s\n' "$done_plan" | grep -cE '^ +[0-9]+\. done ')
 offered=$(printf '%s\n' "$done_plan" | grep -cE '^ +[0-9]+\. offered ')
 check "finished: every step done ($done_n of $steps, $offered offered)" all_counted "$done_n" "$offered" "$steps"
+# The same judgement from a snapshot saved elsewhere (doctor --save, plan --from).
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+m=$machines/a10g-x8-ubuntu2204
+env -i PATH=/usr/bin:/bin LC_ALL=C DLRIG_DETERMINISTIC=1 ASAN_OPTIONS="${ASAN_OPTIONS:-}" \
+        UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" LSAN_OPTIONS="${LSAN_OPTIONS:-}" \
+        DLRIG_NVML_LIB="$nvml" DLRIG_CUDA_LIB="$cuda" DLRIG_FAKE_MACHINE="$m/gpus.json" \
+        "$dlrig" --root "$m/root" doctor --save "$tmp/snap.json" >/dev/null
+from=$(env -i PATH=/usr/bin:/bin LC_ALL=C ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
+        LSAN_OPTIONS="${LSAN_OPTIONS:-}" "$dlrig" plan --from "$tmp/snap.json")
+check "plan --from the finished machine's snapshot: the same plan" [ "$from" = "$done_plan" ]
 echo "1..$n"
 [ "$failed" = 0 ]
