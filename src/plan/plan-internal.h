@@ -43,7 +43,7 @@ const char *plan_driver_installed(const struct snapshot *s);
 const struct snap_pyenv *plan_env_find(const struct snapshot *s, const char *prefix);
 /* The user's steps (PATH block, environment manager, environment, torch),
  * then the reboot and the verification. */
-void plan_steps_user(const struct snapshot *s, struct plan *p);
+void plan_steps_user(const struct snapshot *s, const struct plan_opts *o, struct plan *p);
 /* Appends word to sb, single-quoted unless it is made of safe characters. */
 void plan_sh_quote(struct strbuf *sb, const char *word);
 /* The step's own already-done test as a shell condition; NULL: none. */

@@ -40,12 +40,12 @@ static const char script_helpers[] =
         "        printf '%s  %s\\n' \"$want\" \"$3.part\" | sha256sum -c - >/dev/null\n"
         "        mv \"$3.part\" \"$3\"\n"
         "}\n"
-        "# put_block FILE: replaces dlrig's marked block in FILE with stdin (a backup first);\n"
-        "# a marker without its pair is the user's text and stays.\n"
+        "# put_block FILE [system]: replaces dlrig's marked block in FILE with stdin (a backup\n"
+        "# first); a marker without its pair is the user's text and stays.\n"
         "put_block() {\n"
         "        tmp=$(mktemp)\n"
         "        if [ -f \"$1\" ]; then\n"
-        "                [ -e \"$1.dlrig-bak\" ] || cp -p \"$1\" \"$1.dlrig-bak\"\n"
+        "                [ -e \"$1.dlrig-bak\" ] || write_as \"${2:-user}\" cp -p \"$1\" \"$1.dlrig-bak\"\n"
         "                awk -v b='" PLAN_BLOCK_BEGIN "' -v e='" PLAN_BLOCK_END "' '\n"
         "                        $0 == b { if (inb) printf \"%s\", buf; buf = $0 \"\\n\"; inb = 1; next }\n"
         "                        inb && $0 == e { inb = 0; buf = \"\"; next }\n"
@@ -54,9 +54,12 @@ static const char script_helpers[] =
         "                        END { if (inb) printf \"%s\", buf }' \"$1\" >\"$tmp\"\n"
         "        fi\n"
         "        { echo '" PLAN_BLOCK_BEGIN "'; cat; echo '" PLAN_BLOCK_END "'; } >>\"$tmp\"\n"
-        "        cat \"$tmp\" >\"$1\"\n"
+        "        write_as \"${2:-user}\" tee \"$1\" <\"$tmp\" >/dev/null\n"
         "        rm -f \"$tmp\"\n"
-        "        if [ \"$(id -u)\" = 0 ]; then chown \"$target_user\" \"$1\"; fi\n"
+        "        if [ \"${2:-user}\" = user ] && [ \"$(id -u)\" = 0 ]; then chown \"$target_user\" \"$1\"; fi\n"
+        "}\n"
+        "write_as() { # user|system COMMAND...\n"
+        "        if [ \"$1\" = system ]; then shift; as_root \"$@\"; else shift; \"$@\"; fi\n"
         "}\n";
 
 static void script_words(FILE *out, const struct strv *argv)
@@ -107,7 +110,7 @@ static void script_act(FILE *out, const struct plan *p, const struct plan_act *a
                 break;
         case ACT_BLOCK:
                 script_quoted(out, "        put_block ", a->path);
-                fprintf(out, " <<'EOF'\n%sEOF\n", a->text);
+                fprintf(out, "%s <<'EOF'\n%sEOF\n", a->as_user ? "" : " system", a->text);
                 break;
         case ACT_FILE:
                 script_quoted(out, "        as_root tee ", a->path);

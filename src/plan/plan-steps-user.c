@@ -23,11 +23,12 @@ static bool user_zsh(const struct snapshot *s)
         return n >= 3 && !strcmp(sh + n - 3, "zsh");
 }
 
-static void user_cuda_env(const struct snapshot *s, struct plan *p)
+static void user_cuda_env(const struct snapshot *s, const struct plan_opts *o, struct plan *p)
 {
         char *bin = xasprintf("/usr/local/cuda-%s/bin", p->cuda);
         struct plan_step *st = plan_step_add(p, "cuda-env", false,
-                xasprintf("put CUDA %s on PATH and LD_LIBRARY_PATH (a marked block in the shell rc)", p->cuda));
+                xasprintf("put CUDA %s on PATH and LD_LIBRARY_PATH (a marked block in %s)", p->cuda,
+                          o->profile_d ? "/etc/profile.d/dlrig-cuda.sh" : "the shell rc"));
         const char *path = s->shell.path.st == FACT_OK ? s->shell.path.v : "";
         char *text = xasprintf(
                 "case \":${PATH:-}:\" in *\":%s:\"*) ;; *) export PATH=\"%s${PATH:+:${PATH}}\" ;; esac\n"
@@ -36,6 +37,13 @@ static void user_cuda_env(const struct snapshot *s, struct plan *p)
                 bin, bin, p->cuda, p->cuda);
         const char *rcs[] = { ".bashrc", user_zsh(s) ? ".zshrc" : NULL };
 
+        if (o->profile_d) { /* every user's login shells read it */
+                struct plan_act *a = plan_act_add(st, ACT_BLOCK, false);
+                st->system = true;
+                a->path = xstrdup("/etc/profile.d/dlrig-cuda.sh");
+                a->text = xstrdup(text);
+                rcs[0] = NULL;
+        }
         for (size_t i = 0; i < 2 && rcs[i]; i++) {
                 struct plan_act *a = plan_act_add(st, ACT_BLOCK, true);
                 a->path = xasprintf("%s/%s", p->home, rcs[i]);
@@ -162,9 +170,9 @@ static void user_finish(struct plan *p)
                                        xstrdup("nothing above is left to do: the snapshot is the verification"));
 }
 
-void plan_steps_user(const struct snapshot *s, struct plan *p)
+void plan_steps_user(const struct snapshot *s, const struct plan_opts *o, struct plan *p)
 {
-        user_cuda_env(s, p);
+        user_cuda_env(s, o, p);
         user_manager(s, p);
         if (strcmp(p->installer, "uv"))
                 user_shell_init(s, p);

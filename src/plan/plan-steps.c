@@ -211,5 +211,5 @@ void plan_steps(const struct snapshot *s, const struct plan_opts *o, struct plan
                 p->steps[0].why = xstrdup("nothing left to install from it");
                 p->steps[0].state = STEP_DONE;
         }
-        plan_steps_user(s, p);
+        plan_steps_user(s, o, p);
 }

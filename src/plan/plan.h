@@ -93,6 +93,7 @@ struct plan {
 struct plan_opts {
         const char *torch, *cuda, *python, *env, *installer, *user;
         bool hold_kernel;     /* make the offered kernel hold a step to do */
+        bool profile_d;       /* PATH for every user in /etc/profile.d, not the user's rc */
 };
 
 /* Builds the plan. Asks that cannot work together, or a machine dlrig
