@@ -366,5 +366,9 @@ int plan_choose(const struct snapshot *s, const struct plan_opts *o, struct plan
             (r = choose_driver(&g, driver, p, reterr)) < 0)
                 return r;
         choose_manager(s, o, p);
+        if (!p->driver_kept && s->os.secure_boot.st == FACT_OK && s->os.secure_boot.v == 1)
+                plan_choice_add(p, "note", xstrdup("Secure Boot is on"),
+                                xstrdup("the driver's DKMS modules load only when signed with an enrolled "
+                                        "Machine Owner Key (mokutil --import, then reboot): dlrig does not do that"));
         return 0;
 }

@@ -96,7 +96,9 @@ static void test_bare(void **state)
         snapb_healthy(&s, 8);
         snapb_no_driver(&s);
         with_user(&s);
+        fact_set_num(&s.os.secure_boot, 1);
         make(&s, &o, &p);
+        assert_string_equal(p.choices[p.nchoices - 1].what, "note");
         assert_false(p.driver_kept);
         assert_string_equal(p.branch, "580");
         assert_true(p.open_modules);
