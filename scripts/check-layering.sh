@@ -34,4 +34,13 @@ upward snap probe drv check render cmd sys kb
 upward kb probe drv check render cmd sys snap
 upward util probe drv check render cmd sys snap kb
 upward sys probe drv check render cmd snap kb
+upward plan probe drv check render cmd
+# The plan itself is pure (snap, kb, util); only the executor (setup-*.c)
+# reaches the machine, through src/sys.
+h=$(grep -n '#include "sys/' "$src"/plan/plan*.c "$src"/plan/plan*.h 2>/dev/null)
+if [ -n "$h" ]; then
+        echo "src/plan/plan-* must not include sys/ (only setup-* runs things):"
+        echo "$h"
+        fail=1
+fi
 exit $fail

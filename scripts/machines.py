@@ -676,6 +676,7 @@ def live_failed(m):
 
 
 def healthy(m):
+    m["cases"] = ["doctor", "--json doctor", "plan"]
     m["findings"] = ["pci.gpus-present", "pci.link-power-saving", "kmod.loaded", "driver.ok", "cuda.ok",
                      "gpu.counts-agree", "health.ok", "toolkit.ok", "torch.ok", "!pci.link-degraded", "!gpu.persistence-off"]
     return ("The guide's machine: 8 x NVIDIA A10G (AWS g5.48xlarge-like), Ubuntu 22.04, driver "

@@ -18,6 +18,10 @@ const struct cmd cmd_table[] = {
           "print the shell lines that put a CUDA toolkit on PATH (eval \"$(dlrig env)\")", false },
         { "kb", cmd_kb, "cuda|torch|gpu|arch|xid [QUERY]",
           "answer questions from the built-in knowledge base", false },
+        { "plan", cmd_plan, "[--torch V] [--cuda X.Y] [--python V] [--env NAME] [--installer I] [--user NAME] [--json | --script]",
+          "choose the driver, CUDA and PyTorch stack for these GPUs and list the steps", false },
+        { "setup", cmd_setup, "[plan options] [--dry-run] [--yes] [--from-step N]",
+          "carry out the plan: driver, CUDA, conda, PyTorch, verification (asks first)", false },
         { "__driver-worker", cmd_driver_worker, "LIB", "internal: load LIB in this process", true },
         { NULL, NULL, NULL, NULL, false },
 };

@@ -35,6 +35,13 @@ int cmd_doctor(int argc, char **argv, struct ctx *ctx);
 int cmd_driver_worker(int argc, char **argv, struct ctx *ctx);
 int cmd_env(int argc, char **argv, struct ctx *ctx);
 int cmd_kb(int argc, char **argv, struct ctx *ctx);
+int cmd_plan(int argc, char **argv, struct ctx *ctx);
+int cmd_setup(int argc, char **argv, struct ctx *ctx);
+
+struct snapshot;
+/* Reads a snapshot (or a doctor --json report holding one) from a file of
+ * this machine; prints the reason and returns -1 when it cannot. */
+int cmd_load_snapshot(const char *path, struct snapshot *s);
 
 /* Prints "dlrig: <msg>" and the command's usage line to stderr; returns
  * EXIT_UNKNOWN so callers can "return cmd_usage_error(...)". */

@@ -18,3 +18,5 @@ KB_TABLE(kb_torch, kb_torch_table)                /* oldest first */
 KB_TABLE(kb_torch_variant, kb_torch_variant_table)
 KB_TABLE(kb_arch, kb_arch_table)                  /* oldest first */
 KB_TABLE(kb_gpu, kb_gpu_table)
+KB_TABLE(kb_branch, kb_branch_table)              /* oldest first */
+KB_TABLE(kb_installer, kb_installer_table)

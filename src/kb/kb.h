@@ -117,3 +117,35 @@ const struct kb_gpu *kb_gpu_by_pci(unsigned device_id);
 const struct kb_gpu *kb_gpu_find(const char *query);
 size_t kb_gpu_count(void);
 const struct kb_gpu *kb_gpu_at(size_t i);
+
+/* ---- driver branches (branches.tsv) ---- */
+
+enum kb_branch_kind {
+        KB_BRANCH_LTSB,  /* long-term support branch */
+        KB_BRANCH_PB,    /* production branch */
+        KB_BRANCH_NFB,   /* new feature branch: short-lived */
+};
+
+struct kb_branch {
+        const char *branch;         /* "580" */
+        enum kb_branch_kind kind;
+        bool supported;             /* not end of life when the table was written */
+        const char *max_cuda;       /* newest CUDA it runs without forward compatibility: "13.0" */
+        const char *source;
+};
+
+size_t kb_branch_count(void);
+const struct kb_branch *kb_branch_at(size_t i);   /* oldest first */
+const struct kb_branch *kb_branch_find(const char *branch);
+
+/* ---- installers of Python environment managers (installers.tsv) ---- */
+
+struct kb_installer {
+        const char *name;           /* "miniforge", "miniconda", "uv" */
+        const char *url;
+        const char *sha256_url;     /* the published checksum file; NULL: none */
+        const char *dir;            /* where it goes below $HOME: "miniforge3" */
+        const char *source;
+};
+
+const struct kb_installer *kb_installer_find(const char *name);

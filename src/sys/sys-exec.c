@@ -66,7 +66,11 @@ static void child_exec(const struct exec_req *req, char **env, int out_w, int er
         dup2(err_w, 2);
         for (int fd = 3; fd < 1024; fd++)
                 close(fd);
-        execve(req->argv[0], (char *const *)req->argv, env);
+        /* A bare name (apt-get, curl) is looked up on PATH. */
+        if (strchr(req->argv[0], '/'))
+                execve(req->argv[0], (char *const *)req->argv, env);
+        else
+                execvpe(req->argv[0], (char *const *)req->argv, env);
         _exit(127);
 }
 
@@ -159,7 +163,7 @@ int sys_exec(const struct sysroot *root, const struct exec_req *req,
         char **env;
         pid_t pid;
 
-        if (!sysroot_is_host(root) && !req->self && !req->root_program)
+        if (!sysroot_is_host(root) && !req->self && !req->root_program && !req->host_tool)
                 return -EOPNOTSUPP;
         if (pipe2(out, O_CLOEXEC) < 0)
                 return -errno;

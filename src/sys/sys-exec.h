@@ -24,6 +24,8 @@ struct exec_req {
         bool self;                /* argv[0] is dlrig itself: allowed for any root */
         bool root_program;        /* argv[0] is a program inside a foreign root that the
                                    * caller resolved on purpose (a fixture's stand-in) */
+        bool host_tool;           /* argv[0] is a tool of this machine used on purpose for
+                                   * any root (curl, sha256sum, setup's test runner) */
 };
 
 struct exec_res {

@@ -43,3 +43,18 @@ int sys_list_dir(const struct sysroot *root, const char *path,
                  struct strv *ret);
 /* Writes data to a host path atomically (temp file + rename). */
 int sys_write_file_atomic(const char *host_path, const char *data, size_t len);
+
+/* ---- writing below the root (dlrig setup) ---- */
+int sys_mkdir_p(const struct sysroot *root, const char *path);
+/* Replaces path with data atomically (temporary file + rename in the same
+ * folder). An existing file keeps its mode and owner; one that is not
+ * writable is refused with -EACCES. A new one gets mode. On failure the old
+ * file is untouched and no temporary file is left. */
+int sys_write_atomic(const struct sysroot *root, const char *path, const char *data, size_t len,
+                     mode_t mode);
+int sys_append(const struct sysroot *root, const char *path, const char *data, size_t len);
+int sys_rename(const struct sysroot *root, const char *from, const char *to);
+int sys_unlink(const struct sysroot *root, const char *path);
+/* path as this machine names it (the root's folder prepended), for a
+ * tool of this machine that writes there (curl -o). Owned. */
+char *sys_host_path(const struct sysroot *root, const char *path);
