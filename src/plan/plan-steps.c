@@ -169,8 +169,10 @@ static void steps_toolkit(const struct snapshot *s, struct plan *p)
         char *pkg = xasprintf("cuda-toolkit-%s", p->cuda);
         struct plan_step *st;
         const char *found = NULL;
+        char *dot = strchr(pkg + strlen("cuda-toolkit-"), '.');
 
-        *strchr(pkg + strlen("cuda-toolkit-"), '.') = '-';
+        if (dot) /* "12.8" -> cuda-toolkit-12-8; a bare major stays as it is */
+                *dot = '-';
         st = plan_step_add(p, "toolkit", true, xasprintf("install the CUDA %s toolkit (%s)", p->cuda, pkg));
         plan_act_argv(plan_act_add(st, ACT_PKG, false), pkg, NULL);
         st->done_path = xasprintf("/usr/local/cuda-%s/bin/nvcc", p->cuda);

@@ -131,16 +131,28 @@ int sys_append(const struct sysroot *root, const char *path, const char *data, s
         return sys_write_all(fd, data, len);
 }
 
+/* The second half of sys_rename: the target's folder, then the rename. */
+static int sys_rename_into(const struct sysroot *root, int from_dfd, const char *from_base,
+                           const char *to)
+{
+        _cleanup_free_ char *copy = NULL;
+        const char *base = NULL;
+        _cleanup_close_ int dfd = sys_open_parent(root, to, &copy, &base);
+
+        if (dfd < 0)
+                return dfd;
+        return renameat(from_dfd, from_base, dfd, base) < 0 ? -errno : 0;
+}
+
 int sys_rename(const struct sysroot *root, const char *from, const char *to)
 {
-        _cleanup_free_ char *c1 = NULL, *c2 = NULL;
-        const char *b1, *b2;
-        _cleanup_close_ int d1 = sys_open_parent(root, from, &c1, &b1);
-        _cleanup_close_ int d2 = d1 < 0 ? -1 : sys_open_parent(root, to, &c2, &b2);
+        _cleanup_free_ char *copy = NULL;
+        const char *base = NULL;
+        _cleanup_close_ int dfd = sys_open_parent(root, from, &copy, &base);
 
-        if (d1 < 0 || d2 < 0)
-                return d1 < 0 ? d1 : d2;
-        return renameat(d1, b1, d2, b2) < 0 ? -errno : 0;
+        if (dfd < 0)
+                return dfd;
+        return sys_rename_into(root, dfd, base, to);
 }
 
 int sys_unlink(const struct sysroot *root, const char *path)
