@@ -93,6 +93,12 @@ void snap_gpu_release(struct snap_gpu *g)
         SNAP_GPU_FIELDS(RELEASE_FIELD)
 }
 
+static void host_release(struct snap_host *g)
+{
+        free(g->probe.why);
+        SNAP_HOST_FIELDS(RELEASE_FIELD)
+}
+
 static void pci_dev_release(struct snap_pci_dev *d)
 {
         free(d->bus_id);
@@ -246,6 +252,7 @@ void snap_release(struct snapshot *s)
         toolkits_release(&s->toolkits);
         shell_release(&s->shell);
         python_release(&s->python);
+        host_release(&s->host);
         snap_init(s);
 }
 
