@@ -125,7 +125,43 @@ def accelerate_cpu(m):
             "(catalogue F41): workload.accelerate-config.")
 
 
+def nvcc_cuda11(m):
+    sw = m["software"]
+    sw["toolkits"] = {"11.8": "11.8.89"}
+    sw["cuda_link"] = "11.8"
+    sw["bashrc"] = [line.replace("12.1", "11.8") for line in sw["bashrc"]]
+    del machines.dl_env(m)["conda_pkgs"]
+    m["findings"] = ["toolkit.torch-cuda-mismatch"]
+    return ("CUDA 11.8 on PATH (left from an older guide), torch 2.3.1 built with CUDA 12.1 in "
+            "the 'dl' environment: `pip install exllamav2` from source stops with 'The detected "
+            "CUDA version (11.8) mismatches the version that was used to compile PyTorch (12.1)' "
+            "(catalogue F20): toolkit.torch-cuda-mismatch.")
+
+
+def extension_old_torch(m):
+    machines.dl_env(m)["packages"]["exllamav2"] = "0.0.19+cu121.torch2.2.2"
+    m["findings"] = ["torch.extension-mismatch"]
+    return ("A prebuilt exllamav2 wheel for torch 2.2.2 stayed after torch was upgraded to 2.3.1: "
+            "`import exllamav2` fails with 'undefined symbol' (catalogue F25): "
+            "torch.extension-mismatch.")
+
+
+def conda_libstdcxx(m):
+    prefix = m["software"]["conda"]["prefix"].lstrip("/")
+    m["links"] = {"usr/lib/x86_64-linux-gnu/libstdc++.so.6": "libstdc++.so.6.0.30",
+                  f"{prefix}/envs/dl/lib/libstdc++.so.6": "libstdc++.so.6.0.29"}
+    m["files"] = {"usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30": "",
+                  f"{prefix}/envs/dl/lib/libstdc++.so.6.0.29": ""}
+    m["findings"] = ["python.libstdcxx-old"]
+    return ("The 'dl' conda environment carries libstdc++ 6.0.29 while Ubuntu 22.04's is 6.0.30: "
+            "a system library loaded into its Python fails with 'GLIBCXX_3.4.30 not found' "
+            "(catalogue F27): python.libstdcxx-old.")
+
+
 VARIANTS = {
+    "a10g-x8-nvcc118-torch-cu121": nvcc_cuda11,
+    "a10g-x8-extension-old-torch": extension_old_torch,
+    "a10g-x8-conda-libstdcxx": conda_libstdcxx,
     "a10g-x8-container-shm": container_shm,
     "a10g-x8-container-revoked": container_revoked,
     "a10g-x8-docker-no-toolkit": docker_no_toolkit,

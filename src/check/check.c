@@ -8,7 +8,7 @@ const struct check check_registry[] = {
         { "gpus", check_gpus },       { "health", check_health },
         { "toolkit", check_toolkit }, { "python", check_python },
         { "torch", check_torch },     { "host", check_host },
-        { "upkeep", check_upkeep },
+        { "upkeep", check_upkeep },   { "ext", check_ext },
 
 };
 

@@ -37,3 +37,4 @@ void check_python(const struct snapshot *s, struct findings *fs);
 void check_torch(const struct snapshot *s, struct findings *fs);
 void check_host(const struct snapshot *s, struct findings *fs);
 void check_upkeep(const struct snapshot *s, struct findings *fs);
+void check_ext(const struct snapshot *s, struct findings *fs);

@@ -78,6 +78,7 @@ const struct catalog_entry finding_catalog[] = {
         { "toolkit.nvcc-not-on-path", SEV_WARN, "toolkit", "a CUDA toolkit is installed but nvcc is not on the login shell's PATH" },
         { "toolkit.paths-disagree", SEV_WARN, "toolkit", "PATH, LD_LIBRARY_PATH and /usr/local/cuda point at different toolkits" },
         { "toolkit.none", SEV_INFO, "toolkit", "no CUDA toolkit installed (needed only to compile CUDA code)" },
+        { "toolkit.torch-cuda-mismatch", SEV_WARN, "toolkit", "nvcc's CUDA major differs from the one torch was built with" },
         { "toolkit.gcc-too-new", SEV_WARN, "toolkit", "the host gcc is newer than the toolkit's nvcc accepts" },
         { "toolkit.ok", SEV_OK, "toolkit", "the CUDA toolkit is on PATH and the driver supports it" },
         /* python */
@@ -89,6 +90,8 @@ const struct catalog_entry finding_catalog[] = {
         { "torch.python-unsupported", SEV_FAIL, "python", "the Python version is outside the PyTorch release's range" },
         { "torch.companions-mismatch", SEV_WARN, "python", "torchvision or torchaudio are from another release than torch" },
         { "torch.mixed-cuda-wheels", SEV_WARN, "python", "NVIDIA runtime wheels for different CUDA majors in one environment" },
+        { "torch.extension-mismatch", SEV_FAIL, "python", "a prebuilt CUDA extension was built for another torch release" },
+        { "python.libstdcxx-old", SEV_WARN, "python", "a conda environment's C++ runtime is older than the system's" },
         { "torch.unknown-release", SEV_INFO, "python", "a PyTorch release the knowledge base does not know" },
         { "torch.live-failed", SEV_FAIL, "python", "torch in this environment cannot use CUDA (live check)" },
         { "torch.live-device-count", SEV_FAIL, "python", "torch sees fewer GPUs than the machine has (live check)" },

@@ -170,6 +170,25 @@ static void upkeep_services(const struct probe_ctx *ctx, struct snap_host *h)
         fact_fail_str(&h->service_cvd, FACT_ABSENT, "no service sets CUDA_VISIBLE_DEVICES");
 }
 
+/* The system's C++ runtime, which system libraries were built against. */
+static void upkeep_libstdcxx(const struct probe_ctx *ctx, struct snap_host *h)
+{
+        static const char *const paths[] = { "/usr/lib/x86_64-linux-gnu/libstdc++.so.6",
+                                             "/usr/lib64/libstdc++.so.6",
+                                             "/usr/lib/aarch64-linux-gnu/libstdc++.so.6" };
+        _cleanup_(strbuf_releasep) struct strbuf sb = STRBUF_INIT;
+        const char *v;
+
+        for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+                strbuf_reset(&sb);
+                if (sys_readlink(ctx->root, paths[i], &sb) >= 0 && (v = strstr(sb.buf, ".so."))) {
+                        fact_set_str(&h->libstdcxx, v + 4);
+                        return;
+                }
+        }
+        fact_fail_str(&h->libstdcxx, FACT_ABSENT, "no system libstdc++.so.6 link");
+}
+
 void probe_upkeep(const struct probe_ctx *ctx, const struct strbuf *dpkg, struct snapshot *s)
 {
         upkeep_upgrades(ctx, dpkg, &s->host);
@@ -177,4 +196,5 @@ void probe_upkeep(const struct probe_ctx *ctx, const struct strbuf *dpkg, struct
         upkeep_accelerate(ctx, s, &s->host);
         upkeep_cc(ctx, &s->host);
         upkeep_services(ctx, &s->host);
+        upkeep_libstdcxx(ctx, &s->host);
 }

@@ -172,7 +172,8 @@ static const struct jfield pyenv_fields[] = {
         F(JT_FSTR, PE, python_version), F(JT_FSTR, PE, torch_version), F(JT_FSTR, PE, torch_cuda),
         F(JT_FSTR, PE, torchvision_version), F(JT_FSTR, PE, torchaudio_version),
         F(JT_STRV, PE, nvidia_wheels), F(JT_FSTR, PE, cuda_toolkit), F(JT_BOOL, PE, exllamav2),
-        F(JT_BOOL, PE, torchtune), F(JT_FNUM, PE, live_cuda_available),
+        F(JT_BOOL, PE, torchtune), F(JT_STRV, PE, extensions), F(JT_FSTR, PE, libstdcxx),
+        F(JT_FNUM, PE, live_cuda_available),
         F(JT_FNUM, PE, live_device_count), F(JT_FSTR, PE, live_arch_list),
         F(JT_STRV, PE, live_capabilities), F(JT_FSTR, PE, live_error),
 };

@@ -213,7 +213,8 @@ static void pyenv_release(struct snap_pyenv *e)
         fact_str_release(&e->python_version), fact_str_release(&e->torch_version);
         fact_str_release(&e->torch_cuda), fact_str_release(&e->torchvision_version);
         fact_str_release(&e->torchaudio_version), fact_str_release(&e->cuda_toolkit);
-        strv_release(&e->nvidia_wheels);
+        strv_release(&e->nvidia_wheels), strv_release(&e->extensions);
+        fact_str_release(&e->libstdcxx);
         fact_num_release(&e->live_cuda_available), fact_num_release(&e->live_device_count);
         fact_str_release(&e->live_arch_list), fact_str_release(&e->live_error);
         strv_release(&e->live_capabilities);

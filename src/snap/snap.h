@@ -209,7 +209,8 @@ struct snap_devnodes {
         X(NUM, accel_use_cpu)    /* its use_cpu: 1 true */                     \
         X(NUM, accel_processes)  /* its num_processes */                       \
         X(STR, cc_version)       /* the host C compiler nvcc would use: "13.2.0" */ \
-        X(STR, service_cvd)      /* "unit: CUDA_VISIBLE_DEVICES=..." in a service drop-in */
+        X(STR, service_cvd)      /* "unit: CUDA_VISIBLE_DEVICES=..." in a service drop-in */ \
+        X(STR, libstdcxx)        /* the system's libstdc++.so.6 version: "6.0.30" */
 
 struct snap_host {
         struct probe_st probe;
@@ -261,6 +262,8 @@ struct snap_pyenv {
         struct strv nvidia_wheels;        /* "nvidia-cudnn-cu12 8.9.2.26", sorted */
         struct fact_str cuda_toolkit;     /* a toolkit inside the env (cuda-nvcc / cudatoolkit) */
         bool exllamav2, torchtune;
+        struct strv extensions;           /* "exllamav2 0.1.8+cu121.torch2.3.1": wheels built for one torch */
+        struct fact_str libstdcxx;        /* "6.0.29": the env's own lib/libstdc++.so.6 (conda) */
         /* doctor --live: what the environment's Python itself says */
         struct fact_num live_cuda_available;
         struct fact_num live_device_count;
