@@ -158,7 +158,25 @@ def conda_libstdcxx(m):
             "(catalogue F27): python.libstdcxx-old.")
 
 
+def uvm_after_resume(m):
+    m["cuda"]["init"] = {"ret": "CUDA_ERROR_UNKNOWN"}
+    m["kern_log"] = list(m["kern_log"]) + ["PM: suspend entry (deep)", "PM: suspend exit"]
+    m["findings"] = ["cuda.init-failed", "!kmod.uvm-not-loaded", "driver.ok"]
+    return ("A workstation after suspend and resume: nvidia_uvm is loaded but wedged, NVML works, "
+            "cuInit returns 999 (catalogue F10; https://github.com/pytorch/pytorch/issues/49081): "
+            "cuda.init-failed names the wedged nvidia_uvm and the reload.")
+
+
+def display_server(m):
+    m["processes"] = list(m.get("processes", [])) + ["Xorg", "gnome-shell"]
+    m["findings"] = ["gpu.display-server"]
+    return ("A workstation-style box with Xorg and GNOME running on the compute GPUs: GPU 0 "
+            "runs out of memory first (catalogue F40): gpu.display-server.")
+
+
 VARIANTS = {
+    "a10g-x8-uvm-after-resume": uvm_after_resume,
+    "a10g-x8-display-server": display_server,
     "a10g-x8-nvcc118-torch-cu121": nvcc_cuda11,
     "a10g-x8-extension-old-torch": extension_old_torch,
     "a10g-x8-conda-libstdcxx": conda_libstdcxx,

@@ -132,6 +132,24 @@ static void check_host_compiler(const struct snapshot *s, struct findings *fs)
         finding_fix(f, "export NVCC_CCBIN=/usr/bin/g++-%d CUDAHOSTCXX=/usr/bin/g++-%d   # for the build", max, max);
 }
 
+/* Xorg or a Wayland compositor keeps a context and framebuffers on one GPU
+ * (usually GPU 0): it runs out of memory first, and even splits leave it
+ * the most loaded. */
+static void check_display(const struct snapshot *s, struct findings *fs)
+{
+        struct finding *f;
+
+        if (!fact_ok(&s->host.display_server) || s->ngpus < 2)
+                return;
+        f = finding_add(fs, "gpu.display-server",
+                        "a display server (%s) runs on this %zu-GPU machine: it holds memory and time on one GPU",
+                        s->host.display_server.v, s->ngpus);
+        finding_evidence(f, "process %s", s->host.display_server.v);
+        finding_fix(f, "nvidia-smi --query-compute-apps=pid,name,used_memory --format=csv; nvidia-smi   # which GPU it uses");
+        finding_fix(f, "sudo systemctl set-default multi-user.target && sudo reboot   # run headless");
+        finding_fix(f, "# or keep it and leave that GPU room: exllamav2 gpu_split with less on it, or CUDA_VISIBLE_DEVICES without it");
+}
+
 void check_upkeep(const struct snapshot *s, struct findings *fs)
 {
         if (s->host.probe.st == FACT_OK) {
@@ -140,6 +158,7 @@ void check_upkeep(const struct snapshot *s, struct findings *fs)
                 check_port(s, fs);
                 check_accelerate(s, fs);
                 check_host_compiler(s, fs);
+                check_display(s, fs);
         }
         check_device_order(s, fs);
 }

@@ -58,6 +58,7 @@ const struct catalog_entry finding_catalog[] = {
         { "gpu.counts-agree", SEV_OK, "gpus", "PCI, driver and CUDA agree on the GPUs" },
         { "gpu.persistence-off", SEV_WARN, "gpus", "persistence mode is off on a multi-GPU machine" },
         { "gpu.order-differs", SEV_WARN, "gpus", "GPU numbering differs between nvidia-smi (PCI order) and CUDA (fastest first)" },
+        { "gpu.display-server", SEV_WARN, "gpus", "a display server runs on a multi-GPU compute machine" },
         { "service.cuda-visible-devices", SEV_INFO, "gpus", "a systemd service sets CUDA_VISIBLE_DEVICES for itself" },
         /* health */
         { "health.ecc-uncorrected", SEV_FAIL, "health", "a GPU reports uncorrected ECC memory errors" },

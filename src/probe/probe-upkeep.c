@@ -189,6 +189,36 @@ static void upkeep_libstdcxx(const struct probe_ctx *ctx, struct snap_host *h)
         fact_fail_str(&h->libstdcxx, FACT_ABSENT, "no system libstdc++.so.6 link");
 }
 
+/* A display server process: it keeps a context and framebuffers on a GPU. */
+static void upkeep_display(const struct probe_ctx *ctx, struct snap_host *h)
+{
+        static const char *const servers[] = { "Xorg", "Xwayland", "gnome-shell", "kwin_wayland",
+                                               "sway", "weston" };
+        _cleanup_(strv_release) struct strv pids = STRV_INIT;
+
+        if (sys_list_dir(ctx->root, "/proc", &pids) < 0) {
+                fact_fail_str(&h->display_server, FACT_ABSENT, "no /proc");
+                return;
+        }
+        for (size_t i = 0; i < pids.n; i++) {
+                _cleanup_(strbuf_releasep) struct strbuf sb = STRBUF_INIT;
+                _cleanup_free_ char *p = NULL;
+
+                if (strspn(pids.v[i], "0123456789") != strlen(pids.v[i]))
+                        continue;
+                p = xasprintf("/proc/%s/comm", pids.v[i]);
+                if (sys_read_value(ctx->root, p, &sb) < 0)
+                        continue;
+                for (size_t j = 0; j < sizeof(servers) / sizeof(servers[0]); j++)
+                        if (!strcmp(sb.buf, servers[j])) {
+                                _cleanup_free_ char *v = xasprintf("%s (pid %s)", sb.buf, pids.v[i]);
+                                fact_set_str(&h->display_server, v);
+                                return;
+                        }
+        }
+        fact_fail_str(&h->display_server, FACT_ABSENT, "no display server running");
+}
+
 void probe_upkeep(const struct probe_ctx *ctx, const struct strbuf *dpkg, struct snapshot *s)
 {
         upkeep_upgrades(ctx, dpkg, &s->host);
@@ -197,4 +227,5 @@ void probe_upkeep(const struct probe_ctx *ctx, const struct strbuf *dpkg, struct
         upkeep_cc(ctx, &s->host);
         upkeep_services(ctx, &s->host);
         upkeep_libstdcxx(ctx, &s->host);
+        upkeep_display(ctx, &s->host);
 }

@@ -210,7 +210,8 @@ struct snap_devnodes {
         X(NUM, accel_processes)  /* its num_processes */                       \
         X(STR, cc_version)       /* the host C compiler nvcc would use: "13.2.0" */ \
         X(STR, service_cvd)      /* "unit: CUDA_VISIBLE_DEVICES=..." in a service drop-in */ \
-        X(STR, libstdcxx)        /* the system's libstdc++.so.6 version: "6.0.30" */
+        X(STR, libstdcxx)        /* the system's libstdc++.so.6 version: "6.0.30" */ \
+        X(STR, display_server)   /* "Xorg (pid 1234)": a display server running */
 
 struct snap_host {
         struct probe_st probe;
