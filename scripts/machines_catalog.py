@@ -1,9 +1,194 @@
-"""machines_catalog.py - fixture machines for doctor part 3 (the failure catalogue).
+"""machines_catalog.py - fixture machines for doctor part 3 (the failure
+catalogue of ../shared/reference/failures.md, docs/coverage.md).
 
 Same form as machines.py: VARIANTS maps a machine name to a function that
 takes the guide's machine (machines.guide()), changes it and returns the
 README text. machines.py merges this table into its own."""
-import machines  # noqa: F401  (helpers: machines.gpus, machines.guide_software, ...)
+import machines
+
+SHM_64M = "shm /dev/shm tmpfs rw,nosuid,nodev,noexec,relatime,size=65536k 0 0\n"
+OVERLAY = "overlay / overlay rw,relatime,lowerdir=/var/lib/docker/overlay2/l/X,upperdir=U,workdir=W 0 0\n"
+
+
+def _in_docker(m):
+    m["files"] = dict(m.get("files", {}))
+    m["files"][".dockerenv"] = ""
+    m["files"]["proc/1/cgroup"] = "0::/system.slice/docker-4f1c2a.scope\n"
+    m["files"]["proc/mounts"] = OVERLAY + SHM_64M
+
+
+def container_shm(m):
+    _in_docker(m)
+    m["findings"] = ["container.inside", "container.shm-small", "driver.ok"]
+    return ("The guide's machine seen from inside a Docker container started without --shm-size: "
+            "/dev/shm is Docker's default 64 MiB, too small for NCCL and DataLoader workers "
+            "(catalogue F33): container.shm-small.")
+
+
+def container_revoked(m):
+    _in_docker(m)
+    m["files"]["proc/mounts"] = OVERLAY + SHM_64M.replace("size=65536k", "size=16777216k")
+    m["nvml"]["init"] = {"ret": "NVML_ERROR_UNKNOWN"}
+    m["cuda"]["init"] = {"ret": "CUDA_ERROR_NO_DEVICE"}
+    m["findings"] = ["container.inside", "container.gpus-revoked", "driver.nvml-failed",
+                     "!container.shm-small"]
+    return ("Inside a Docker container after the host ran `systemctl daemon-reload`: the device "
+            "files are still there but NVML says 'Unknown Error' (catalogue F35; "
+            "https://github.com/NVIDIA/nvidia-container-toolkit/issues/48): "
+            "container.gpus-revoked comes first.")
+
+
+def docker_no_toolkit(m):
+    m["files"] = {"usr/bin/dockerd": "", "usr/bin/containerd": ""}
+    m["findings"] = ["container.toolkit-missing", "!container.inside"]
+    return ("The guide's host with Docker installed but not NVIDIA's container toolkit: "
+            "`docker run --gpus all` fails (catalogue F34): container.toolkit-missing.")
+
+
+def toolkit_unconfigured(m):
+    m["files"] = {"usr/bin/dockerd": "", "usr/bin/nvidia-ctk": "",
+                  "etc/docker/daemon.json": '{ "log-driver": "journald" }\n'}
+    m["packages"] = list(m.get("packages", [])) + [("nvidia-container-toolkit", "1.16.2-1")]
+    m["findings"] = ["container.toolkit-unconfigured", "!container.toolkit-missing"]
+    return ("Docker and nvidia-container-toolkit installed, but `nvidia-ctk runtime configure` "
+            "never ran: daemon.json has no nvidia runtime, no CDI spec: "
+            "container.toolkit-unconfigured.")
+
+
+def auto_upgrade(m):
+    m["packages"] = list(m.get("packages", [])) + [("unattended-upgrades", "2.8ubuntu1")]
+    m["files"] = {"etc/apt/apt.conf.d/20auto-upgrades":
+                  'APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\n',
+                  "etc/apt/apt.conf.d/50unattended-upgrades":
+                  'Unattended-Upgrade::Allowed-Origins {\n\t"${distro_id}:${distro_codename}-security";\n};\n'
+                  'Unattended-Upgrade::Package-Blacklist {\n    // "nvidia-";\n};\n'}
+    m["findings"] = ["upkeep.driver-auto-upgrade"]
+    return ("Ubuntu's default unattended-upgrades with nothing held or blacklisted (the "
+            "blacklist line is commented out): the next security upgrade of the driver "
+            "breaks NVML until a reboot (catalogue F01): upkeep.driver-auto-upgrade.")
+
+
+def fm_no_nvswitch(m):
+    m["packages"] = list(m.get("packages", [])) + [("nvidia-fabricmanager-535", machines.DRIVER + "-1")]
+    m["enabled_units"] = list(m.get("enabled_units", [])) + ["nvidia-fabricmanager.service"]
+    m["findings"] = ["fabric.manager-unneeded", "!fabric.manager-stopped"]
+    return ("The fabric manager installed and enabled on the PCIe-only A10G machine (no "
+            "NVSwitch): it fails at every boot (catalogue F13): fabric.manager-unneeded.")
+
+
+def mixed_gpus(m):
+    buses = [g["bus"] for g in m["gpus"]]
+    m["gpus"] = machines.gpus(machines.A10G, buses[:4]) + machines.gpus(machines.RTX4090, buses[4:])
+    for i, g in enumerate(m["gpus"]):
+        g["minor"] = i
+    m["findings"] = ["gpu.order-differs"]
+    return ("Four A10G and four RTX 4090 in one box without CUDA_DEVICE_ORDER=PCI_BUS_ID: CUDA "
+            "puts the faster 4090s first, nvidia-smi lists by bus (catalogue F19): "
+            "gpu.order-differs.")
+
+
+def service_cvd(m):
+    m["files"] = {"etc/systemd/system/ollama.service.d/override.conf":
+                  '[Service]\nEnvironment="OLLAMA_HOST=0.0.0.0" "CUDA_VISIBLE_DEVICES=0,1"\n'}
+    m["findings"] = ["service.cuda-visible-devices"]
+    return ("A drop-in for ollama.service sets CUDA_VISIBLE_DEVICES=0,1: the service sees two "
+            "of the eight GPUs: service.cuda-visible-devices (a note).")
+
+
+def gcc_too_new(m):
+    m["links"] = {"usr/bin/gcc": "gcc-13"}
+    m["files"] = {"usr/bin/gcc-13": "", "usr/lib/gcc/x86_64-linux-gnu/13/.keep": ""}
+    m["findings"] = ["toolkit.gcc-too-new"]
+    return ("CUDA 12.1 on PATH with GCC 13 as the system compiler (Ubuntu 24.04's default): "
+            "building exllamav2's kernels fails with 'unsupported GNU version' "
+            "(catalogue F22): toolkit.gcc-too-new.")
+
+
+def port_busy(m):
+    head = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+    m["files"] = {"proc/net/tcp": head +
+                  "   0: 00000000:733C 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 81234 1\n"
+                  "   1: 0100007F:0277 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1234 1\n"}
+    m["findings"] = ["workload.torchrun-port-busy"]
+    return ("A torchrun rendezvous from an earlier, crashed run still listens on port 29500: "
+            "the next torchrun fails with 'address already in use' (catalogue F39): "
+            "workload.torchrun-port-busy.")
+
+
+def accelerate_cpu(m):
+    m["files"] = {"home/ubuntu/.cache/huggingface/accelerate/default_config.yaml":
+                  "compute_environment: LOCAL_MACHINE\ndistributed_type: 'NO'\nmixed_precision: 'no'\n"
+                  "num_processes: 1\nuse_cpu: true\n"}
+    m["findings"] = ["workload.accelerate-config"]
+    return ("`accelerate config` was once answered on a laptop and the file came along: "
+            "use_cpu: true, one process: `accelerate launch` ignores all eight GPUs "
+            "(catalogue F41): workload.accelerate-config.")
+
+
+def nvcc_cuda11(m):
+    sw = m["software"]
+    sw["toolkits"] = {"11.8": "11.8.89"}
+    sw["cuda_link"] = "11.8"
+    sw["bashrc"] = [line.replace("12.1", "11.8") for line in sw["bashrc"]]
+    del machines.dl_env(m)["conda_pkgs"]
+    m["findings"] = ["toolkit.torch-cuda-mismatch"]
+    return ("CUDA 11.8 on PATH (left from an older guide), torch 2.3.1 built with CUDA 12.1 in "
+            "the 'dl' environment: `pip install exllamav2` from source stops with 'The detected "
+            "CUDA version (11.8) mismatches the version that was used to compile PyTorch (12.1)' "
+            "(catalogue F20): toolkit.torch-cuda-mismatch.")
+
+
+def extension_old_torch(m):
+    machines.dl_env(m)["packages"]["exllamav2"] = "0.0.19+cu121.torch2.2.2"
+    m["findings"] = ["torch.extension-mismatch"]
+    return ("A prebuilt exllamav2 wheel for torch 2.2.2 stayed after torch was upgraded to 2.3.1: "
+            "`import exllamav2` fails with 'undefined symbol' (catalogue F25): "
+            "torch.extension-mismatch.")
+
+
+def conda_libstdcxx(m):
+    prefix = m["software"]["conda"]["prefix"].lstrip("/")
+    m["links"] = {"usr/lib/x86_64-linux-gnu/libstdc++.so.6": "libstdc++.so.6.0.30",
+                  f"{prefix}/envs/dl/lib/libstdc++.so.6": "libstdc++.so.6.0.29"}
+    m["files"] = {"usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30": "",
+                  f"{prefix}/envs/dl/lib/libstdc++.so.6.0.29": ""}
+    m["findings"] = ["python.libstdcxx-old"]
+    return ("The 'dl' conda environment carries libstdc++ 6.0.29 while Ubuntu 22.04's is 6.0.30: "
+            "a system library loaded into its Python fails with 'GLIBCXX_3.4.30 not found' "
+            "(catalogue F27): python.libstdcxx-old.")
+
+
+def uvm_after_resume(m):
+    m["cuda"]["init"] = {"ret": "CUDA_ERROR_UNKNOWN"}
+    m["kern_log"] = list(m["kern_log"]) + ["PM: suspend entry (deep)", "PM: suspend exit"]
+    m["findings"] = ["cuda.init-failed", "!kmod.uvm-not-loaded", "driver.ok"]
+    return ("A workstation after suspend and resume: nvidia_uvm is loaded but wedged, NVML works, "
+            "cuInit returns 999 (catalogue F10; https://github.com/pytorch/pytorch/issues/49081): "
+            "cuda.init-failed names the wedged nvidia_uvm and the reload.")
+
+
+def display_server(m):
+    m["processes"] = list(m.get("processes", [])) + ["Xorg", "gnome-shell"]
+    m["findings"] = ["gpu.display-server"]
+    return ("A workstation-style box with Xorg and GNOME running on the compute GPUs: GPU 0 "
+            "runs out of memory first (catalogue F40): gpu.display-server.")
+
 
 VARIANTS = {
+    "a10g-x8-uvm-after-resume": uvm_after_resume,
+    "a10g-x8-display-server": display_server,
+    "a10g-x8-nvcc118-torch-cu121": nvcc_cuda11,
+    "a10g-x8-extension-old-torch": extension_old_torch,
+    "a10g-x8-conda-libstdcxx": conda_libstdcxx,
+    "a10g-x8-container-shm": container_shm,
+    "a10g-x8-container-revoked": container_revoked,
+    "a10g-x8-docker-no-toolkit": docker_no_toolkit,
+    "a10g-x8-ctk-unconfigured": toolkit_unconfigured,
+    "a10g-x8-auto-upgrade": auto_upgrade,
+    "a10g-x8-fm-no-nvswitch": fm_no_nvswitch,
+    "mixed-x8-device-order": mixed_gpus,
+    "a10g-x8-service-cvd": service_cvd,
+    "a10g-x8-gcc13-cuda121": gcc_too_new,
+    "a10g-x8-torchrun-port": port_busy,
+    "a10g-x8-accelerate-cpu": accelerate_cpu,
 }

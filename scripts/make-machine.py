@@ -353,6 +353,8 @@ def build(name):
         step(m, root)
     for path, content in m.get("files", {}).items():
         write(root, path, content)
+    for path, target in m.get("links", {}).items():
+        link(root, path, target)
     for path in m.get("remove", []):
         shutil.rmtree(os.path.join(root, path))
     desc = fake_description(m)

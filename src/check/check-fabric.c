@@ -77,6 +77,17 @@ void check_fabric(const struct snapshot *s, struct findings *fs)
         const char *drv = check_util_driver_version(s, dbuf);
         struct finding *f;
 
+        if (!nsw && fm->probe.st == FACT_OK && fact_ok(&fm->version) &&
+            ((fact_ok(&fm->enabled) && fm->enabled.v == 1) || (fact_ok(&fm->running) && fm->running.v == 1))) {
+                /* Without NVSwitch it exits at once ("NV_WARN_NOTHING_TO_DO") and
+                 * its unit shows as failed at every boot: noise, not harm. */
+                f = finding_add(fs, "fabric.manager-unneeded",
+                                "the fabric manager %s is enabled but this machine has no NVSwitch: it fails at every boot",
+                                fm->version.v);
+                check_fabric_evidence(f, s, drv);
+                finding_fix(f, "sudo systemctl disable --now nvidia-fabricmanager");
+                return;
+        }
         if (!nsw || !check_util_nvml_ok(s) || fm->probe.st != FACT_OK)
                 return;
         if (fm->version.st != FACT_OK) {

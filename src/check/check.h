@@ -35,3 +35,6 @@ void check_branch(const struct snapshot *s, struct findings *fs);
 void check_toolkit(const struct snapshot *s, struct findings *fs);
 void check_python(const struct snapshot *s, struct findings *fs);
 void check_torch(const struct snapshot *s, struct findings *fs);
+void check_host(const struct snapshot *s, struct findings *fs);
+void check_upkeep(const struct snapshot *s, struct findings *fs);
+void check_ext(const struct snapshot *s, struct findings *fs);

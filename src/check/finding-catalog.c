@@ -25,6 +25,12 @@ const struct catalog_entry finding_catalog[] = {
         { "kmod.uvm-not-loaded", SEV_WARN, "kernel", "nvidia_uvm is not loaded (CUDA needs it)" },
         { "kmod.loaded", SEV_OK, "kernel", "the nvidia kernel module is loaded" },
         { "devnodes.missing", SEV_FAIL, "kernel", "NVIDIA device nodes in /dev are missing" },
+        /* container: before the driver, whose failures it explains */
+        { "container.inside", SEV_INFO, "container", "dlrig runs inside a container" },
+        { "container.gpus-revoked", SEV_FAIL, "container", "the container has the GPU device files but lost access to them" },
+        { "container.shm-small", SEV_WARN, "container", "/dev/shm is too small for NCCL and DataLoader workers" },
+        { "container.toolkit-missing", SEV_WARN, "container", "a container engine without the NVIDIA container toolkit" },
+        { "container.toolkit-unconfigured", SEV_WARN, "container", "the NVIDIA container toolkit is not wired to any container engine" },
         /* driver */
         { "driver.version-mismatch", SEV_FAIL, "driver", "the kernel module and the user-space driver libraries differ in version" },
         { "driver.nvml-missing", SEV_FAIL, "driver", "the NVIDIA driver's user-space library (libnvidia-ml) is not installed" },
@@ -37,6 +43,8 @@ const struct catalog_entry finding_catalog[] = {
         { "fabric.manager-stopped", SEV_FAIL, "driver", "the fabric manager is not running on an NVSwitch system" },
         { "fabric.manager-version", SEV_FAIL, "driver", "the fabric manager's version differs from the driver's" },
         { "fabric.manager-ok", SEV_OK, "driver", "the fabric manager is running and matches the driver" },
+        { "fabric.manager-unneeded", SEV_INFO, "driver", "the fabric manager is enabled on a machine without NVSwitch" },
+        { "upkeep.driver-auto-upgrade", SEV_WARN, "driver", "automatic upgrades can replace the driver under the loaded module" },
         /* cuda */
         { "cuda.library-missing", SEV_FAIL, "cuda", "the CUDA driver library (libcuda.so.1) is not installed" },
         { "cuda.stub-library", SEV_FAIL, "cuda", "the CUDA stub library is loaded instead of the driver's libcuda" },
@@ -49,6 +57,9 @@ const struct catalog_entry finding_catalog[] = {
         { "gpu.mig-enabled", SEV_INFO, "gpus", "MIG mode is on: CUDA sees MIG instances, not whole GPUs" },
         { "gpu.counts-agree", SEV_OK, "gpus", "PCI, driver and CUDA agree on the GPUs" },
         { "gpu.persistence-off", SEV_WARN, "gpus", "persistence mode is off on a multi-GPU machine" },
+        { "gpu.order-differs", SEV_WARN, "gpus", "GPU numbering differs between nvidia-smi (PCI order) and CUDA (fastest first)" },
+        { "gpu.display-server", SEV_WARN, "gpus", "a display server runs on a multi-GPU compute machine" },
+        { "service.cuda-visible-devices", SEV_INFO, "gpus", "a systemd service sets CUDA_VISIBLE_DEVICES for itself" },
         /* health */
         { "health.ecc-uncorrected", SEV_FAIL, "health", "a GPU reports uncorrected ECC memory errors" },
         { "health.remap-failed", SEV_FAIL, "health", "a GPU's memory row remapping failed (RMA candidate)" },
@@ -68,6 +79,8 @@ const struct catalog_entry finding_catalog[] = {
         { "toolkit.nvcc-not-on-path", SEV_WARN, "toolkit", "a CUDA toolkit is installed but nvcc is not on the login shell's PATH" },
         { "toolkit.paths-disagree", SEV_WARN, "toolkit", "PATH, LD_LIBRARY_PATH and /usr/local/cuda point at different toolkits" },
         { "toolkit.none", SEV_INFO, "toolkit", "no CUDA toolkit installed (needed only to compile CUDA code)" },
+        { "toolkit.torch-cuda-mismatch", SEV_WARN, "toolkit", "nvcc's CUDA major differs from the one torch was built with" },
+        { "toolkit.gcc-too-new", SEV_WARN, "toolkit", "the host gcc is newer than the toolkit's nvcc accepts" },
         { "toolkit.ok", SEV_OK, "toolkit", "the CUDA toolkit is on PATH and the driver supports it" },
         /* python */
         { "python.conda-not-initialised", SEV_WARN, "python", "conda is installed but not initialised for the user's shell" },
@@ -78,10 +91,15 @@ const struct catalog_entry finding_catalog[] = {
         { "torch.python-unsupported", SEV_FAIL, "python", "the Python version is outside the PyTorch release's range" },
         { "torch.companions-mismatch", SEV_WARN, "python", "torchvision or torchaudio are from another release than torch" },
         { "torch.mixed-cuda-wheels", SEV_WARN, "python", "NVIDIA runtime wheels for different CUDA majors in one environment" },
+        { "torch.extension-mismatch", SEV_FAIL, "python", "a prebuilt CUDA extension was built for another torch release" },
+        { "python.libstdcxx-old", SEV_WARN, "python", "a conda environment's C++ runtime is older than the system's" },
         { "torch.unknown-release", SEV_INFO, "python", "a PyTorch release the knowledge base does not know" },
         { "torch.live-failed", SEV_FAIL, "python", "torch in this environment cannot use CUDA (live check)" },
         { "torch.live-device-count", SEV_FAIL, "python", "torch sees fewer GPUs than the machine has (live check)" },
         { "torch.ok", SEV_OK, "python", "PyTorch matches the driver and every GPU" },
+        /* workload */
+        { "workload.torchrun-port-busy", SEV_WARN, "workload", "torchrun's default port 29500 is already in use" },
+        { "workload.accelerate-config", SEV_WARN, "workload", "a saved accelerate configuration forces the CPU or a wrong process count" },
 };
 
 const size_t finding_catalog_size = sizeof(finding_catalog) / sizeof(finding_catalog[0]);

@@ -37,6 +37,9 @@ const struct kb_cuda *kb_cuda_find(const char *version);
 /* The newest CUDA major.minor whose min_driver this driver meets, or NULL. */
 const struct kb_cuda *kb_cuda_max_for_driver(const char *driver_version);
 size_t kb_cuda_count(void);
+/* The newest GCC major nvcc of this CUDA release accepts as host
+ * compiler; 0 when unknown (kb-cc.c). */
+int kb_cuda_max_gcc(const char *cuda_version);
 const struct kb_cuda *kb_cuda_at(size_t i);
 
 /* ---- PyTorch releases (pytorch.tsv) ---- */

@@ -19,6 +19,8 @@ struct dpkg_scan {
         const char *name;
         struct dpkg_para cur;
         char *best;
+        bool held_mode;   /* dpkg_status_held: name is a prefix, look for holds */
+        bool held;
 };
 
 static void dpkg_para_release(struct dpkg_para *p)
@@ -56,6 +58,13 @@ static void dpkg_para_end(struct dpkg_scan *sc)
 {
         struct dpkg_para *p = &sc->cur;
 
+        if (sc->held_mode) {
+                if (p->package && p->status && startswith(p->package, sc->name) &&
+                    !strcmp(p->status, "hold ok installed"))
+                        sc->held = true;
+                dpkg_para_release(p);
+                return;
+        }
         if (p->package && p->status && p->version && dpkg_name_matches(p->package, sc->name) &&
             !strcmp(p->status, "install ok installed")) {
                 char *v = dpkg_upstream(p->version);
@@ -113,9 +122,18 @@ static int dpkg_line(const char *line, size_t len, void *data)
 
 char *dpkg_status_version(const char *buf, size_t len, const char *name)
 {
-        struct dpkg_scan sc = { name, { NULL, NULL, NULL }, NULL };
+        struct dpkg_scan sc = { name, { NULL, NULL, NULL }, NULL, false, false };
 
         for_each_line(buf, len, dpkg_line, &sc);
         dpkg_para_end(&sc);
         return sc.best;
+}
+
+bool dpkg_status_held(const char *buf, size_t len, const char *prefix)
+{
+        struct dpkg_scan sc = { prefix, { NULL, NULL, NULL }, NULL, true, false };
+
+        for_each_line(buf, len, dpkg_line, &sc);
+        dpkg_para_end(&sc);
+        return sc.held;
 }

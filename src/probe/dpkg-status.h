@@ -2,6 +2,7 @@
  * one paragraph per package, "Field: value" lines, blank lines between. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Returns the owned upstream version (no epoch, no Debian revision:
@@ -10,3 +11,7 @@
  * branch: "nvidia-fabricmanager-535"); the highest when several are
  * installed. NULL when none is. */
 char *dpkg_status_version(const char *buf, size_t len, const char *name);
+
+/* True when an installed package whose name starts with prefix is on hold
+ * (`apt-mark hold`: Status "hold ok installed"). */
+bool dpkg_status_held(const char *buf, size_t len, const char *prefix);

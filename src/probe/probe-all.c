@@ -46,6 +46,7 @@ void probe_all(const struct probe_ctx *ctx, struct snapshot *s)
         probe_shell(ctx, &s->shell);
         probe_toolkits(ctx, s);
         probe_python(ctx, s);
+        probe_host(ctx, s);
         if (sn)
                 pthread_join(tn, NULL);
         if (sc)

@@ -124,13 +124,32 @@ static void py_packages(const struct probe_ctx *ctx, struct snap_pyenv *e, const
                         e->torchtune = true;
                 else if (startswith(name, "nvidia-"))
                         strv_pushf(&e->nvidia_wheels, "%s %s", name, version);
+                /* A local version tag naming a torch release ("+cu121.torch2.3.1",
+                 * "+cu122torch2.3"): a binary built against that torch's ABI. */
+                if (strchr(version, '+') && strstr(strchr(version, '+'), "torch"))
+                        strv_pushf(&e->extensions, "%s %s", name, version);
                 free(name), free(version);
         }
         strv_sort(&e->nvidia_wheels);
+        strv_sort(&e->extensions);
         if (e->torch_version.st == FACT_OK)
                 py_torch_cuda(ctx, e, site);
         else
                 fact_fail_str(&e->torch_version, FACT_ABSENT, "torch not installed");
+}
+
+/* The version of the env's own libstdc++ (conda ships one, which its
+ * Python loads before the system's): the link target's suffix. */
+static void py_libstdcxx(const struct probe_ctx *ctx, struct snap_pyenv *e, const char *prefix)
+{
+        _cleanup_(strbuf_releasep) struct strbuf sb = STRBUF_INIT;
+        _cleanup_free_ char *p = xasprintf("%s/lib/libstdc++.so.6", prefix);
+        const char *v;
+
+        if (sys_readlink(ctx->root, p, &sb) >= 0 && (v = strstr(sb.buf, ".so.")))
+                fact_set_str(&e->libstdcxx, v + 4);
+        else
+                fact_fail_str(&e->libstdcxx, FACT_ABSENT, "no libstdc++ in the environment");
 }
 
 static void py_add_env(const struct probe_ctx *ctx, struct snapshot *s, const char *kind, const char *prefix,
@@ -163,6 +182,8 @@ static void py_add_env(const struct probe_ctx *ctx, struct snapshot *s, const ch
         } else {
                 fact_fail_str(&e->torch_version, FACT_ABSENT, "no site-packages");
         }
+        if (!strcmp(kind, "conda"))
+                py_libstdcxx(ctx, e, prefix);
         if (ctx->live)
                 probe_python_live(ctx, e);
 }

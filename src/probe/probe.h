@@ -34,6 +34,8 @@ void probe_fabric(const struct probe_ctx *ctx, struct snap_fabric *fm);
 void probe_shell(const struct probe_ctx *ctx, struct snap_shell *sh);
 void probe_toolkits(const struct probe_ctx *ctx, struct snapshot *s);
 void probe_python(const struct probe_ctx *ctx, struct snapshot *s);
+/* Containers, upkeep, workload set-up; needs the shell's home folder. */
+void probe_host(const struct probe_ctx *ctx, struct snapshot *s);
 
 /* Driver probes: the parent side of the worker, split in two so that the
  * NVML and CUDA workers run at the same time. */

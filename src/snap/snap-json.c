@@ -67,10 +67,18 @@ static const struct jfield kmod_fields[] = {
 #define GPU_JF_NUM(m) F(JT_FNUM, struct snap_gpu, m),
 #define GPU_JF_STR(m) F(JT_FSTR, struct snap_gpu, m),
 #define GPU_JF(kind, m) GPU_JF_##kind(m)
+#define HOST_JF_NUM(m) F(JT_FNUM, struct snap_host, m),
+#define HOST_JF_STR(m) F(JT_FSTR, struct snap_host, m),
+#define HOST_JF(kind, m) HOST_JF_##kind(m)
 static const struct jfield gpu_fields[] = {
         F(JT_INT, struct snap_gpu, index),
         SNAP_GPU_FIELDS(GPU_JF)
 };
+static const struct jfield host_fields[] = {
+        { "status", JT_PROBE, offsetof(struct snap_host, probe), NULL },
+        SNAP_HOST_FIELDS(HOST_JF)
+};
+
 static const struct jtable gpu_table = {
         gpu_fields, sizeof(gpu_fields) / sizeof(gpu_fields[0]),
         sizeof(struct snap_gpu), offsetof(struct snapshot, ngpus)
@@ -164,7 +172,8 @@ static const struct jfield pyenv_fields[] = {
         F(JT_FSTR, PE, python_version), F(JT_FSTR, PE, torch_version), F(JT_FSTR, PE, torch_cuda),
         F(JT_FSTR, PE, torchvision_version), F(JT_FSTR, PE, torchaudio_version),
         F(JT_STRV, PE, nvidia_wheels), F(JT_FSTR, PE, cuda_toolkit), F(JT_BOOL, PE, exllamav2),
-        F(JT_BOOL, PE, torchtune), F(JT_FNUM, PE, live_cuda_available),
+        F(JT_BOOL, PE, torchtune), F(JT_STRV, PE, extensions), F(JT_FSTR, PE, libstdcxx),
+        F(JT_FNUM, PE, live_cuda_available),
         F(JT_FNUM, PE, live_device_count), F(JT_FSTR, PE, live_arch_list),
         F(JT_STRV, PE, live_capabilities), F(JT_FSTR, PE, live_error),
 };
@@ -184,7 +193,8 @@ static const struct jtable toolkits_table = TABLE(toolkits_fields), shell_table 
 static const struct jtable os_table = TABLE(os_fields), pci_table = TABLE(pci_fields),
         kmod_table = TABLE(kmod_fields), nvml_table = TABLE(nvml_fields),
         cuda_table = TABLE(cuda_fields), klog_table = TABLE(klog_fields),
-        fabric_table = TABLE(fabric_fields), devnodes_table = TABLE(devnodes_fields);
+        fabric_table = TABLE(fabric_fields), devnodes_table = TABLE(devnodes_fields),
+        host_table = TABLE(host_fields);
 
 #define SN struct snapshot
 static const struct jfield snap_fields[] = {
@@ -201,6 +211,7 @@ static const struct jfield snap_fields[] = {
         { "toolkits", JT_OBJ, offsetof(SN, toolkits), &toolkits_table },
         { "shell", JT_OBJ, offsetof(SN, shell), &shell_table },
         { "python", JT_OBJ, offsetof(SN, python), &python_table },
+        { "host", JT_OBJ, offsetof(SN, host), &host_table },
 };
 #undef SN
 static const struct jtable snap_table = TABLE(snap_fields);

@@ -93,6 +93,12 @@ void snap_gpu_release(struct snap_gpu *g)
         SNAP_GPU_FIELDS(RELEASE_FIELD)
 }
 
+static void host_release(struct snap_host *g)
+{
+        free(g->probe.why);
+        SNAP_HOST_FIELDS(RELEASE_FIELD)
+}
+
 static void pci_dev_release(struct snap_pci_dev *d)
 {
         free(d->bus_id);
@@ -207,7 +213,8 @@ static void pyenv_release(struct snap_pyenv *e)
         fact_str_release(&e->python_version), fact_str_release(&e->torch_version);
         fact_str_release(&e->torch_cuda), fact_str_release(&e->torchvision_version);
         fact_str_release(&e->torchaudio_version), fact_str_release(&e->cuda_toolkit);
-        strv_release(&e->nvidia_wheels);
+        strv_release(&e->nvidia_wheels), strv_release(&e->extensions);
+        fact_str_release(&e->libstdcxx);
         fact_num_release(&e->live_cuda_available), fact_num_release(&e->live_device_count);
         fact_str_release(&e->live_arch_list), fact_str_release(&e->live_error);
         strv_release(&e->live_capabilities);
@@ -246,6 +253,7 @@ void snap_release(struct snapshot *s)
         toolkits_release(&s->toolkits);
         shell_release(&s->shell);
         python_release(&s->python);
+        host_release(&s->host);
         snap_init(s);
 }
 

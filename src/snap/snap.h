@@ -192,6 +192,32 @@ struct snap_devnodes {
         struct strv gpus;                /* "nvidia0", "nvidia1", ... */
 };
 
+/* ---- the machine around the stack (doctor part 3) ---- */
+
+/* Containers, upkeep and workload set-up: each fact absent when the thing
+ * is not there (no container, no accelerate config, ...). */
+#define SNAP_HOST_FIELDS(X)                                                    \
+        X(STR, container)        /* "docker", "podman", "kubernetes", "lxc" */ \
+        X(NUM, shm_bytes)        /* /dev/shm size limit (size= of its mount) */ \
+        X(STR, engines)          /* container engines installed: "docker containerd" */ \
+        X(STR, ctk_version)      /* nvidia-container-toolkit package */        \
+        X(NUM, ctk_configured)   /* 1: an nvidia runtime or CDI spec exists */ \
+        X(NUM, auto_upgrades)    /* 1: unattended-upgrades installs on its own */ \
+        X(NUM, driver_guarded)   /* 1: driver packages held or blacklisted from it */ \
+        X(NUM, port_busy)        /* 1: something listens on torchrun's port 29500 */ \
+        X(STR, accel_config)     /* the user's accelerate default_config.yaml */ \
+        X(NUM, accel_use_cpu)    /* its use_cpu: 1 true */                     \
+        X(NUM, accel_processes)  /* its num_processes */                       \
+        X(STR, cc_version)       /* the host C compiler nvcc would use: "13.2.0" */ \
+        X(STR, service_cvd)      /* "unit: CUDA_VISIBLE_DEVICES=..." in a service drop-in */ \
+        X(STR, libstdcxx)        /* the system's libstdc++.so.6 version: "6.0.30" */ \
+        X(STR, display_server)   /* "Xorg (pid 1234)": a display server running */
+
+struct snap_host {
+        struct probe_st probe;
+        SNAP_HOST_FIELDS(SNAP_FIELD)
+};
+
 /* ---- software layers (doctor part 2) ---- */
 
 struct snap_toolkit {
@@ -237,6 +263,8 @@ struct snap_pyenv {
         struct strv nvidia_wheels;        /* "nvidia-cudnn-cu12 8.9.2.26", sorted */
         struct fact_str cuda_toolkit;     /* a toolkit inside the env (cuda-nvcc / cudatoolkit) */
         bool exllamav2, torchtune;
+        struct strv extensions;           /* "exllamav2 0.1.8+cu121.torch2.3.1": wheels built for one torch */
+        struct fact_str libstdcxx;        /* "6.0.29": the env's own lib/libstdc++.so.6 (conda) */
         /* doctor --live: what the environment's Python itself says */
         struct fact_num live_cuda_available;
         struct fact_num live_device_count;
@@ -268,6 +296,7 @@ struct snapshot {
         struct snap_toolkits toolkits;
         struct snap_shell shell;
         struct snap_python python;
+        struct snap_host host;
 };
 
 void snap_init(struct snapshot *s);

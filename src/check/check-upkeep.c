@@ -1,0 +1,164 @@
+/* check-upkeep.c - what changes or steers the stack from the side:
+ * automatic upgrades that can swap the driver under a loaded module, a
+ * service that hides GPUs, a stale accelerate configuration, torchrun's
+ * port taken, GPU numbering that differs between nvidia-smi and CUDA, and
+ * the compilers CUDA extensions (exllamav2, flash-attn) are built with. */
+#include "check.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check-util.h"
+#include "kb/kb.h"
+
+static void check_auto_upgrades(const struct snapshot *s, struct findings *fs)
+{
+        const struct snap_host *h = &s->host;
+        char vbuf[CHECK_NAME_MAX], bbuf[CHECK_NAME_MAX];
+        const char *drv = check_util_driver_version(s, vbuf);
+        struct finding *f;
+
+        if (!drv || !fact_ok(&h->auto_upgrades) || h->auto_upgrades.v != 1 ||
+            !fact_ok(&h->driver_guarded) || h->driver_guarded.v)
+                return;
+        f = finding_add(fs, "upkeep.driver-auto-upgrade",
+                        "unattended-upgrades may replace the %s driver under the loaded module: "
+                        "NVML then fails with 'Driver/library version mismatch' until a reboot", drv);
+        finding_evidence(f, "/etc/apt/apt.conf.d/20auto-upgrades: APT::Periodic::Unattended-Upgrade \"1\"");
+        finding_evidence(f, "no nvidia package held, none in Unattended-Upgrade::Package-Blacklist");
+        finding_fix(f, "# keep the driver out of automatic upgrades; upgrade it on purpose, then reboot:");
+        finding_fix(f, "printf 'Unattended-Upgrade::Package-Blacklist {\\n    \"nvidia-\";\\n    \"libnvidia-\";\\n};\\n' | "
+                       "sudo tee /etc/apt/apt.conf.d/51unattended-upgrades-local");
+        finding_fix(f, "# or hold the packages: sudo apt-mark hold $(dpkg-query -W -f='${Package}\\n' 'nvidia-*%s*' 'libnvidia-*%s*')",
+                    check_util_branch(drv, bbuf), bbuf);
+}
+
+static void check_service_cvd(const struct snapshot *s, struct findings *fs)
+{
+        struct finding *f;
+
+        if (!fact_ok(&s->host.service_cvd))
+                return;
+        f = finding_add(fs, "service.cuda-visible-devices",
+                        "a systemd service sets CUDA_VISIBLE_DEVICES for itself: it sees only those GPUs");
+        finding_evidence(f, "/etc/systemd/system/%s", s->host.service_cvd.v);
+        finding_fix(f, "systemctl cat %.*s   # where it is set; remove the line if the service should use every GPU",
+                    (int)strcspn(s->host.service_cvd.v, ":"), s->host.service_cvd.v);
+}
+
+static void check_port(const struct snapshot *s, struct findings *fs)
+{
+        struct finding *f;
+
+        if (!fact_ok(&s->host.port_busy) || !s->host.port_busy.v || s->ngpus < 2)
+                return;
+        f = finding_add(fs, "workload.torchrun-port-busy",
+                        "port 29500, torchrun's default rendezvous port, is already taken: "
+                        "a new torchrun fails with 'address already in use'");
+        finding_evidence(f, "/proc/net/tcp: a socket listens on port 29500 (0x733C)");
+        finding_fix(f, "sudo ss -ltnp 'sport = :29500'   # which process; an earlier run left behind?");
+        finding_fix(f, "torchrun --master-port 29501 ...   # or: --rdzv-endpoint localhost:0 with --standalone");
+}
+
+static void check_accelerate(const struct snapshot *s, struct findings *fs)
+{
+        const struct snap_host *h = &s->host;
+        bool cpu = fact_ok(&h->accel_use_cpu) && h->accel_use_cpu.v;
+        bool count = fact_ok(&h->accel_processes) && s->ngpus > 1 &&
+                     h->accel_processes.v != (int64_t)s->ngpus;
+        struct finding *f;
+
+        if (!fact_ok(&h->accel_config) || !s->ngpus || (!cpu && !count))
+                return;
+        f = finding_add(fs, "workload.accelerate-config",
+                        cpu ? "the saved accelerate configuration forces the CPU: 'accelerate launch' ignores the GPUs"
+                            : "the saved accelerate configuration starts %" PRId64 " processes for %zu GPUs",
+                        h->accel_processes.v, s->ngpus);
+        finding_evidence(f, "%s", h->accel_config.v);
+        if (cpu)
+                finding_evidence(f, "use_cpu: true");
+        if (fact_ok(&h->accel_processes))
+                finding_evidence(f, "num_processes: %" PRId64 "; GPUs: %zu", h->accel_processes.v, s->ngpus);
+        finding_fix(f, "accelerate config   # answer again for this machine, or: accelerate config default");
+}
+
+/* nvidia-smi numbers GPUs in PCI order; CUDA by default fastest first.
+ * With different models the two disagree and "GPU 0" is not the same card. */
+static void check_device_order(const struct snapshot *s, struct findings *fs)
+{
+        char a[CHECK_NAME_MAX], b[CHECK_NAME_MAX];
+        struct finding *f;
+        size_t i;
+
+        if (s->ngpus < 2 || (fact_ok(&s->cuda.device_order) && !strcmp(s->cuda.device_order.v, "PCI_BUS_ID")))
+                return;
+        if (!fact_ok(&s->gpus[0].name))
+                return;
+        for (i = 1; i < s->ngpus; i++)
+                if (fact_ok(&s->gpus[i].name) && strcmp(s->gpus[0].name.v, s->gpus[i].name.v))
+                        break;
+        if (i == s->ngpus)
+                return;
+        check_util_gpu_name(&s->gpus[0], a);
+        check_util_gpu_name(&s->gpus[i], b);
+        f = finding_add(fs, "gpu.order-differs",
+                        "GPUs of different models: CUDA numbers them fastest first, nvidia-smi by PCI bus, "
+                        "so device 0 is not the same card in both");
+        finding_evidence(f, "nvidia-smi GPU 0: %s; GPU %zu: %s", a, i, b);
+        finding_evidence(f, "CUDA_DEVICE_ORDER: %s", fact_ok(&s->cuda.device_order) ? s->cuda.device_order.v : "unset (FASTEST_FIRST)");
+        finding_fix(f, "echo 'export CUDA_DEVICE_ORDER=PCI_BUS_ID' >> ~/.bashrc   # then CUDA and nvidia-smi agree");
+}
+
+static void check_host_compiler(const struct snapshot *s, struct findings *fs)
+{
+        const struct snap_toolkits *t = &s->toolkits;
+        int max = fact_ok(&t->nvcc_version) ? kb_cuda_max_gcc(t->nvcc_version.v) : 0;
+        int cc = fact_ok(&s->host.cc_version) ? atoi(s->host.cc_version.v) : 0;
+        struct finding *f;
+
+        if (!max || !cc || cc <= max)
+                return;
+        f = finding_add(fs, "toolkit.gcc-too-new",
+                        "gcc %d is newer than CUDA %s's nvcc accepts (at most gcc %d): "
+                        "building CUDA extensions fails with 'unsupported GNU version'",
+                        cc, t->nvcc_version.v, max);
+        finding_evidence(f, "nvcc: %s (%s)", t->nvcc_path.v, t->nvcc_version.v);
+        finding_evidence(f, "/usr/bin/gcc: gcc %d", cc);
+        if (check_util_distro(s) == CHECK_DISTRO_DEBIAN)
+                finding_fix(f, "sudo apt-get install -y g++-%d", max);
+        else
+                finding_fix(f, "# install GCC %d beside the system compiler (RHEL: gcc-toolset-%d)", max, max);
+        finding_fix(f, "export NVCC_CCBIN=/usr/bin/g++-%d CUDAHOSTCXX=/usr/bin/g++-%d   # for the build", max, max);
+}
+
+/* Xorg or a Wayland compositor keeps a context and framebuffers on one GPU
+ * (usually GPU 0): it runs out of memory first, and even splits leave it
+ * the most loaded. */
+static void check_display(const struct snapshot *s, struct findings *fs)
+{
+        struct finding *f;
+
+        if (!fact_ok(&s->host.display_server) || s->ngpus < 2)
+                return;
+        f = finding_add(fs, "gpu.display-server",
+                        "a display server (%s) runs on this %zu-GPU machine: it holds memory and time on one GPU",
+                        s->host.display_server.v, s->ngpus);
+        finding_evidence(f, "process %s", s->host.display_server.v);
+        finding_fix(f, "nvidia-smi --query-compute-apps=pid,name,used_memory --format=csv; nvidia-smi   # which GPU it uses");
+        finding_fix(f, "sudo systemctl set-default multi-user.target && sudo reboot   # run headless");
+        finding_fix(f, "# or keep it and leave that GPU room: exllamav2 gpu_split with less on it, or CUDA_VISIBLE_DEVICES without it");
+}
+
+void check_upkeep(const struct snapshot *s, struct findings *fs)
+{
+        if (s->host.probe.st == FACT_OK) {
+                check_auto_upgrades(s, fs);
+                check_service_cvd(s, fs);
+                check_port(s, fs);
+                check_accelerate(s, fs);
+                check_host_compiler(s, fs);
+                check_display(s, fs);
+        }
+        check_device_order(s, fs);
+}
