@@ -174,7 +174,79 @@ def display_server(m):
             "runs out of memory first (catalogue F40): gpu.display-server.")
 
 
+# ---- machines assembled from public bug reports: the facts as the
+# reporter gave them, everything the report does not say is the guide's ----
+
+RTX2080TI = {"name": "NVIDIA GeForce RTX 2080 Ti", "device": "0x1e04", "subsys": "0x12fa",
+             "class": "0x030000", "mem": 11811160064, "cc": "7.5", "power_limit": 250000,
+             "link": ["2.5 GT/s PCIe", 16, "8.0 GT/s PCIe", 16], "nvml_link": [1, 16, 3, 16]}
+RTX3090 = {"name": "NVIDIA GeForce RTX 3090", "device": "0x2204", "subsys": "0x403b",
+           "class": "0x030000", "mem": 25769803776, "cc": "8.6", "power_limit": 350000,
+           "link": ["2.5 GT/s PCIe", 16, "16.0 GT/s PCIe", 16], "nvml_link": [1, 16, 4, 16]}
+
+
+def _driver(m, version, cuda):
+    """Another driver release everywhere the guide's machine names one."""
+    k = machines.KERNEL
+    m["kmod"]["version"] = version
+    m["kmod"]["ko"] = {k: {"version": version}}
+    m["kmod"]["dkms"] = [(version, k, "installed")]
+    branch = version.split(".")[0]
+    m["packages"] = [(f"nvidia-driver-{branch}", f"{version}-0ubuntu1"),
+                     (f"nvidia-dkms-{branch}", f"{version}-0ubuntu1"),
+                     (f"libnvidia-compute-{branch}", f"{version}-0ubuntu1")]
+    m["kern_log"] = [line.replace(machines.DRIVER, version) for line in m["kern_log"]]
+    m["nvml"] = {"driver": version, "cuda": cuda}
+    m["cuda"]["version"] = cuda
+
+
+def report_nccl473(m):
+    buses = ["0000:18:00.0", "0000:3b:00.0", "0000:86:00.0", "0000:af:00.0"]
+    m["gpus"] = machines.gpus(RTX2080TI, buses, numa_split=2)
+    m["devnodes"] = ["nvidiactl", "nvidia-uvm", "nvidia-modeset"] + [f"nvidia{i}" for i in range(4)]
+    container_shm(m)
+    m["findings"] = ["container.shm-small", "container.inside"]
+    return ("From https://github.com/NVIDIA/nccl/issues/473 : nccl-tests on 4 x GeForce RTX 2080 Ti "
+            "(buses 0x18, 0x3b, 0x86, 0xaf) inside a Docker container fail with \"Test NCCL failure "
+            "common.cu:777 'unhandled system error'\"; the reporter fixed it with --ipc=host. The "
+            "container's /dev/shm is Docker's default 64 MiB. Doctor's first finding: "
+            "container.shm-small.")
+
+
+def report_vllm1060(m):
+    sw = m["software"]
+    sw["toolkits"] = {"12.2": "12.2.140"}
+    sw["cuda_link"] = "12.2"
+    sw["bashrc"] = [line.replace("12.1", "12.2") for line in machines.CUDA_LINES]
+    env = machines.dl_env(m)
+    env.update(python="3.10.12", torch_cuda="11.7", conda_pkgs=[])
+    env["packages"] = {"torch": "2.0.1", "nvidia-cublas-cu11": "11.10.3.66",
+                       "nvidia-cuda-runtime-cu11": "11.7.99", "nvidia-cudnn-cu11": "8.5.0.96",
+                       "nvidia-nccl-cu11": "2.14.3"}
+    m["findings"] = ["toolkit.torch-cuda-mismatch"]
+    return ("From https://github.com/vllm-project/vllm/issues/1060 : `pip install -e .` of vLLM "
+            "stops in torch.utils.cpp_extension with \"The detected CUDA version (12.2) mismatches "
+            "the version that was used to compile PyTorch (11.7)\" (Python 3.10, torch 2.0.1 cu117, "
+            "nvcc 12.2). Doctor's first finding: toolkit.torch-cuda-mismatch.")
+
+
+def report_icra804(m):
+    m["gpus"] = machines.gpus(RTX3090, ["0000:01:00.0"])
+    m["devnodes"] = ["nvidiactl", "nvidia-uvm", "nvidia-modeset", "nvidia0"]
+    _driver(m, "525.147.05", 12000)
+    m["cuda"]["init"] = {"ret": "CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE"}
+    m["files"] = {".dockerenv": ""}
+    m["findings"] = ["cuda.init-failed", "container.inside", "toolkit.newer-than-driver"]
+    return ("From https://github.com/AIR-DISCOVER/ICRA2024-Sim2Real-AXS/issues/5 : torch in the "
+            "project's CUDA 12.1 Docker image on an RTX 3090 with the 525 driver raises \"Error 804: "
+            "forward compatibility was attempted on non supported HW\"; fixed by updating the host "
+            "driver. Doctor's first finding: cuda.init-failed (804) with that fix.")
+
+
 VARIANTS = {
+    "report-nccl473-rtx2080ti-docker-shm": report_nccl473,
+    "report-vllm1060-nvcc122-torch-cu117": report_vllm1060,
+    "report-icra5-rtx3090-docker-804": report_icra804,
     "a10g-x8-uvm-after-resume": uvm_after_resume,
     "a10g-x8-display-server": display_server,
     "a10g-x8-nvcc118-torch-cu121": nvcc_cuda11,

@@ -43,7 +43,8 @@ static const struct check_cuda_cause check_cuda_causes[] = {
             "sudo systemctl enable --now nvidia-fabricmanager" } },
         { 804, "a forward-compatibility libcuda is loaded on a GPU that does not support it",
           { "ldconfig -p | grep libcuda.so   # remove the cuda-compat folder from LD_LIBRARY_PATH or /etc/ld.so.conf.d",
-            "sudo ldconfig" } },
+            "sudo ldconfig",
+            "# or upgrade the driver to one that runs this CUDA natively (dlrig kb cuda); in a container, the host's" } },
         { CHECK_CUDA_UNKNOWN, "an unknown error, most often a wedged nvidia_uvm (after suspend)",
           { "sudo rmmod nvidia_uvm && sudo modprobe nvidia_uvm   # once no process uses the GPUs",
             "sudo reboot   # if that does not help" } },
@@ -143,6 +144,9 @@ static void check_cuda_failed(const struct snapshot *s, int64_t code, struct fin
                 finding_evidence(f, "NVML: %zu GPUs", s->ngpus);
         if (code == CHECK_CUDA_DRIVER_MISMATCH)
                 check_cuda_mismatch(s, f);
+        if (code == 804 && s->host.container.st == FACT_OK)
+                finding_evidence(f, "inside a %s container: the image's cuda-compat libcuda is newer than the host's driver",
+                                 s->host.container.v);
         for (size_t i = 0; cause && i < 3 && cause->fix[i]; i++)
                 finding_fix(f, "%s", cause->fix[i]);
         if (!cause && code != CHECK_CUDA_DRIVER_MISMATCH) {
