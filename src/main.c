@@ -18,6 +18,8 @@ const struct cmd cmd_table[] = {
           "print the shell lines that put a CUDA toolkit on PATH (eval \"$(dlrig env)\")", false },
         { "kb", cmd_kb, "cuda|torch|gpu|arch|xid [QUERY]",
           "answer questions from the built-in knowledge base", false },
+        { "fit", cmd_fit, "MODEL [--task infer|lora|qlora|full] [--engine exllamav2|transformers] [OPTIONS]",
+          "will this model run (or fine-tune) on these GPUs, and how to split it", false },
         { "__driver-worker", cmd_driver_worker, "LIB", "internal: load LIB in this process", true },
         { NULL, NULL, NULL, NULL, false },
 };

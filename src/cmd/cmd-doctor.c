@@ -67,7 +67,7 @@ static int parse_doctor(int argc, char **argv, struct ctx *ctx, struct doctor_op
         return -1;
 }
 
-static int load_snapshot(const char *path, struct snapshot *s)
+int cmd_load_snapshot(const char *path, struct snapshot *s)
 {
         _cleanup_(strbuf_releasep) struct strbuf buf = STRBUF_INIT;
         struct sysroot *host = NULL;
@@ -152,7 +152,7 @@ int cmd_doctor(int argc, char **argv, struct ctx *ctx)
                 return r;
         snap_init(&s);
         if (o.from) {
-                if (load_snapshot(o.from, &s) < 0) {
+                if (cmd_load_snapshot(o.from, &s) < 0) {
                         snap_release(&s);
                         return EXIT_UNKNOWN;
                 }

@@ -35,6 +35,12 @@ int cmd_doctor(int argc, char **argv, struct ctx *ctx);
 int cmd_driver_worker(int argc, char **argv, struct ctx *ctx);
 int cmd_env(int argc, char **argv, struct ctx *ctx);
 int cmd_kb(int argc, char **argv, struct ctx *ctx);
+int cmd_fit(int argc, char **argv, struct ctx *ctx);
+
+struct snapshot;
+/* Reads a snapshot (or a doctor report holding one) from a host file;
+ * prints the error and returns -1 on failure. */
+int cmd_load_snapshot(const char *path, struct snapshot *s);
 
 /* Prints "dlrig: <msg>" and the command's usage line to stderr; returns
  * EXIT_UNKNOWN so callers can "return cmd_usage_error(...)". */
