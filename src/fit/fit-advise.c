@@ -132,13 +132,35 @@ static void advise_train(struct fit_advice *out, const struct fit_arch *a,
         }
 }
 
-/* Fewer tokens, then more GPUs of the largest kind present. */
+/* The fewest GPUs (more of the largest kind present) that fit job j. */
+static void more_gpus(struct fit_advice *out, const struct fit_arch *a, const struct fit_job *j,
+                      const int64_t *caps, int n, const char *extra)
+{
+        int64_t more[FIT_GPUS_MAX], big = 0;
+        char args[80];
+
+        for (int i = 0; i < n; i++)
+                big = caps[i] > big ? caps[i] : big;
+        for (int m = n + 1; m <= FIT_GPUS_MAX; m++) {
+                for (int i = 0; i < m; i++)
+                        more[i] = i < n ? caps[i] : big;
+                if (fits(a, j, more, m)) {
+                        snprintf(args, sizeof(args), "%d GPUs (%d more of %.0f GiB)%s", m, m - n,
+                                 (double)big / (1 << 30), extra);
+                        add(out, a, j, more, m, args);
+                        return;
+                }
+        }
+}
+
+/* Fewer tokens, then more GPUs: as is, or (training) with the memory
+ * levers on when more GPUs alone cannot help (activations do not shard). */
 static void advise_common(struct fit_advice *out, const struct fit_arch *a,
                           const struct fit_job *j, const int64_t *caps, int n)
 {
-        int64_t more[FIT_GPUS_MAX], big = 0;
         struct fit_job t = *j;
         char args[80];
+        int before;
 
         if (j->task != FIT_INFER && j->batch > 1 && out->max_batch > 0) {
                 t.batch = out->max_batch;
@@ -150,18 +172,12 @@ static void advise_common(struct fit_advice *out, const struct fit_arch *a,
                 snprintf(args, sizeof(args), "--ctx %lld", (long long)t.ctx);
                 add(out, a, &t, caps, n, args);
         }
-        for (int i = 0; i < n; i++)
-                big = caps[i] > big ? caps[i] : big;
-        for (int m = n + 1; m <= FIT_GPUS_MAX; m++) {
-                for (int i = 0; i < m; i++)
-                        more[i] = i < n ? caps[i] : big;
-                if (fits(a, j, more, m)) {
-                        snprintf(args, sizeof(args), "%d GPUs (%d more of %.0f GiB)", m, m - n,
-                                 (double)big / (1 << 30));
-                        add(out, a, j, more, m, args);
-                        break;
-                }
-        }
+        before = out->nchanges;
+        more_gpus(out, a, j, caps, n, "");
+        if (out->nchanges > before || j->task == FIT_INFER || j->act_ckpt)
+                return;
+        t = *j, t.act_ckpt = true;
+        more_gpus(out, a, &t, caps, n, " with --activation-checkpointing");
 }
 
 void fit_advise(const struct fit_arch *a, const struct fit_job *j, const int64_t *caps, int n,

@@ -65,7 +65,7 @@ static void print_gpu(FILE *out, int i, int last, const char *name, const struct
         char label[16];
 
         snprintf(label, sizeof(label), last > i ? "%d-%d" : "%d", i, last);
-        fprintf(out, "GPU %-4s %-22.22s ", label, name);
+        fprintf(out, "GPU %-4s %-24.24s ", label, name);
         if (!g->used) {
                 fprintf(out, "unused (%.1f GiB)\n", gib(g->capacity));
                 return;
@@ -183,12 +183,12 @@ void fit_report_text(FILE *out, const struct fit_model *m, const struct fit_job 
         print_verdict(out, adv);
         if (adv->plan.fits)
                 print_split(out, j, &adv->plan);
-        fprintf(out, "Largest context that fits at batch %lld: %lld", (long long)j->batch,
-                (long long)adv->max_ctx);
+        fprintf(out, "Largest context that fits at batch %lld: ", (long long)j->batch);
+        fprintf(out, adv->max_ctx ? "%lld" : "none", (long long)adv->max_ctx);
         if (m->arch.max_pos)
                 fprintf(out, " (model maximum %lld)", (long long)m->arch.max_pos);
-        fprintf(out, "\nLargest batch that fits at context %lld: %lld\n", (long long)j->ctx,
-                (long long)adv->max_batch);
+        fprintf(out, "\nLargest batch that fits at context %lld: ", (long long)j->ctx);
+        fprintf(out, adv->max_batch ? "%lld\n" : "none\n", (long long)adv->max_batch);
         print_changes(out, adv);
 }
 
