@@ -26,6 +26,8 @@ static const char fit_help[] =
         "  --cache C         exllamav2 cache: fp16 (default), q8, q6, q4\n"
         "  --rank R          LoRA rank (default 8)\n"
         "  --activation-checkpointing   recompute activations in backward\n"
+        "  --fp32-loss       the trainer computes an unchunked loss on fp32 logits\n"
+        "                    (HF Trainer, torchtune before chunked cross-entropy)\n"
         "  --optimizer O     adamw (default, bf16 states), adamw8bit, cpu-offload\n"
         "  --gpus LIST       use these GPUs of the machine (\"0,1\")\n"
         "  --gpu-memory L    plan for GPUs not at hand: \"24GiB,24GiB\" (no driver call)\n"
@@ -101,6 +103,7 @@ static int option(int c, const char *arg, struct fit_opts *o, struct ctx *ctx)
         case 'B': return positive(arg, "--batch", 1 << 16, &j->batch);
         case 'r': return positive(arg, "--rank", 1 << 14, &j->rank);
         case 'a': j->act_ckpt = true; return 0;
+        case 'L': j->fp32_loss = true; return 0;
         case 'g': o->gpus = arg; return 0;
         case 'm': o->gpu_memory = arg; return 0;
         case 'f': o->from = arg; return 0;
@@ -117,6 +120,7 @@ static int parse_fit(int argc, char **argv, struct ctx *ctx, struct fit_opts *o)
                 { "batch", required_argument, NULL, 'B' }, { "cache", required_argument, NULL, 'c' },
                 { "rank", required_argument, NULL, 'r' }, { "optimizer", required_argument, NULL, 'o' },
                 { "activation-checkpointing", no_argument, NULL, 'a' },
+                { "fp32-loss", no_argument, NULL, 'L' },
                 { "gpus", required_argument, NULL, 'g' }, { "gpu-memory", required_argument, NULL, 'm' },
                 { "from", required_argument, NULL, 'f' }, { "json", no_argument, NULL, 'j' },
                 { "list", no_argument, NULL, 'l' }, { "help", no_argument, NULL, 'h' },

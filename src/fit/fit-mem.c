@@ -39,6 +39,10 @@
 /* Logits per token: bf16 logits kept for backward plus the fp32 upcast of
  * one cross-entropy chunk (torchtune splits the loss in 8): 2 + 4/8. */
 #define LOGIT_BYTES_PER_VOCAB 2.5
+/* Unchunked loss (torchtune before chunked cross-entropy, HF Trainer): bf16
+ * logits, their fp32 copy, fp32 log-softmax and its fp32 gradient: 2+4+4+4.
+ * Calibrated on torchtune's 2024 README table (docs/fit-calibration.md). */
+#define LOGIT_BYTES_FP32_LOSS 14.0
 /* Transformers' prefill transient per prompt token: SwiGLU gate, up and
  * product (3 x I) plus four hidden-size tensors, bf16. */
 #define PREFILL_H_ELEMS 4
@@ -112,7 +116,8 @@ int64_t fit_train_activations(const struct fit_arch *a, const struct fit_job *j)
 
 int64_t fit_train_logits(const struct fit_arch *a, const struct fit_job *j)
 {
-        return (int64_t)((double)(j->batch * j->ctx) * (double)a->vocab * LOGIT_BYTES_PER_VOCAB);
+        return (int64_t)((double)(j->batch * j->ctx) * (double)a->vocab *
+                         (j->fp32_loss ? LOGIT_BYTES_FP32_LOSS : LOGIT_BYTES_PER_VOCAB));
 }
 
 /* ---- training: every GPU holds the same share (FSDP full shard) ---- */

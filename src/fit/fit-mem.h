@@ -24,6 +24,7 @@ struct fit_job {
         int64_t rank;            /* LoRA rank */
         bool act_ckpt;
         enum fit_optim optim;
+        bool fp32_loss;          /* unchunked loss on fp32 logits (older torchtune, HF Trainer) */
 };
 
 enum fit_comp {

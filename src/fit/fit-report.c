@@ -210,6 +210,7 @@ static json_t *job_json(const struct fit_job *j)
                         json_object_set_new(o, "rank", json_integer(j->rank));
                 json_object_set_new(o, "activation_checkpointing", json_boolean(j->act_ckpt));
                 json_object_set_new(o, "optimizer", json_string(optim_names[j->optim]));
+                json_object_set_new(o, "fp32_loss", json_boolean(j->fp32_loss));
         }
         return o;
 }
