@@ -165,6 +165,10 @@ void fit_report_text(FILE *out, const struct fit_model *m, const struct fit_job 
         fprintf(out, "%s: %.2fB parameters", m->name, (double)p.total / 1e9);
         if (p.active != p.total)
                 fprintf(out, " (%.2fB active)", (double)p.active / 1e9);
+        /* A local folder's safetensors index is the truth; say when the
+         * architecture count disagrees (extra tensors, another layout). */
+        if (m->arch.exact_params && m->arch.exact_params != p.total)
+                fprintf(out, " (safetensors index: %.2fB)", (double)m->arch.exact_params / 1e9);
         fprintf(out, ", %lld layers, hidden %lld, %lld/%lld heads, vocab %lld\n",
                 (long long)m->arch.layers, (long long)m->arch.hidden, (long long)m->arch.heads,
                 (long long)m->arch.kv_heads, (long long)m->arch.vocab);
@@ -234,14 +238,14 @@ static json_t *gpu_json(int i, const char *name, const struct fit_gpu_use *g, bo
 }
 
 static json_t *plan_json(const struct fit_job *j, const struct fit_plan *p,
-                         const struct fit_gpu_name *names)
+                         const struct fit_gpu_name *names, int named)
 {
         json_t *o = json_pack("{s:b, s:I, s:i}", "fits", p->fits, "total_bytes",
                               (json_int_t)p->total, "peak_gpu", fit_plan_peak_gpu(p));
         json_t *gpus = json_array(), *split = json_array();
 
         for (int i = 0; i < p->n; i++) {
-                json_array_append_new(gpus, gpu_json(i, names ? names[i].name : "added",
+                json_array_append_new(gpus, gpu_json(i, i < named ? names[i].name : "added",
                                                      &p->g[i], j->task == FIT_INFER));
                 if (p->g[i].used)
                         json_array_append_new(split, json_real((double)(int)(split_gb(&p->g[i]) * 10 + 0.5) / 10));
@@ -265,7 +269,7 @@ static json_t *model_json(const struct fit_model *m)
         const struct fit_arch *a = &m->arch;
 
         fit_count_params(a, &p);
-        return json_pack("{s:s, s:s?, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:I}",
+        return json_pack("{s:s, s:s?, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:I, s:I}",
                          "name", m->name, "repo", m->repo, "source", m->source,
                          "params", (json_int_t)p.total, "active_params", (json_int_t)p.active,
                          "layers", (json_int_t)a->layers, "hidden_size", (json_int_t)a->hidden,
@@ -273,7 +277,8 @@ static json_t *model_json(const struct fit_model *m)
                          "attention_heads", (json_int_t)a->heads, "kv_heads", (json_int_t)a->kv_heads,
                          "head_dim", (json_int_t)a->head_dim, "vocab_size", (json_int_t)a->vocab,
                          "tied_embeddings", a->tied, "experts", (json_int_t)a->experts,
-                         "max_position_embeddings", (json_int_t)a->max_pos);
+                         "max_position_embeddings", (json_int_t)a->max_pos,
+                         "params_safetensors", (json_int_t)a->exact_params);
 }
 
 json_t *fit_report_json(const struct fit_model *m, const struct fit_job *j,
@@ -283,7 +288,7 @@ json_t *fit_report_json(const struct fit_model *m, const struct fit_job *j,
 
         json_object_set_new(o, "model", model_json(m));
         json_object_set_new(o, "job", job_json(j));
-        json_object_set_new(o, "plan", plan_json(j, &adv->plan, names));
+        json_object_set_new(o, "plan", plan_json(j, &adv->plan, names, adv->plan.n));
         json_object_set_new(o, "largest", json_pack("{s:I, s:I}", "ctx", (json_int_t)adv->max_ctx,
                                                      "batch", (json_int_t)adv->max_batch));
         for (int i = 0; i < adv->nchanges; i++) {
@@ -291,8 +296,7 @@ json_t *fit_report_json(const struct fit_model *m, const struct fit_job *j,
                 json_t *cj = json_pack("{s:s, s:i}", "change", c->args, "gpus", c->ngpus);
 
                 json_object_set_new(cj, "job", job_json(&c->job));
-                json_object_set_new(cj, "plan", plan_json(&c->job, &c->plan,
-                                                          c->ngpus == adv->plan.n ? names : NULL));
+                json_object_set_new(cj, "plan", plan_json(&c->job, &c->plan, names, adv->plan.n));
                 json_array_append_new(changes, cj);
         }
         json_object_set_new(o, "changes", changes);
