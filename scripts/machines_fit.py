@@ -21,6 +21,7 @@ def rtx4090_fit(m):
         "fit meta-llama/Meta-Llama-3-8B --task qlora --batch 4 --activation-checkpointing",
         # a machine not bought yet: no driver call at all
         "fit meta-llama/Meta-Llama-3-70B --task full --gpu-memory 80GiB,80GiB,80GiB,80GiB,80GiB,80GiB,80GiB,80GiB",
+        "fit --list",
         # errors: exit 3 with what to do
         "fit meta-llama/Llama-9-1T",
         "fit meta-llama/Meta-Llama-3-8B --task pretrain",
