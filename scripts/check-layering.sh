@@ -2,7 +2,8 @@
 # check-layering.sh [SRC_DIR] - the design's layering rules as a test:
 # 1. only src/sys may open files, directories or libraries, or run programs;
 # 2. includes point one way: check/render read only snap, kb and util;
-#    probe and drv never include check, render or cmd; util includes no layer.
+#    probe and drv never include check, render or cmd; fit reads only snap, kb
+#    and util; util includes no layer.
 set -u
 src=${1:-$(dirname "$0")/../src}
 fail=0
@@ -33,6 +34,7 @@ upward drv probe check render cmd
 upward snap probe drv check render cmd sys kb
 upward kb probe drv check render cmd sys snap
 upward util probe drv check render cmd sys snap kb
+upward fit probe drv check render cmd sys
 upward sys probe drv check render cmd snap kb
 upward plan probe drv check render cmd
 # The plan itself is pure (snap, kb, util); only the executor (setup-*.c)

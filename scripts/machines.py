@@ -679,6 +679,14 @@ def healthy(m):
     m["cases"] = ["doctor", "--json doctor", "plan"]
     m["findings"] = ["pci.gpus-present", "pci.link-power-saving", "kmod.loaded", "driver.ok", "cuda.ok",
                      "gpu.counts-agree", "health.ok", "toolkit.ok", "torch.ok", "!pci.link-degraded", "!gpu.persistence-off"]
+    # dlrig fit on the guide's machine (scripts/machines_fit.py has the rest).
+    m["cases"] = ["doctor", "--json doctor",
+                  "fit meta-llama/Meta-Llama-3-8B --bpw 4.0 --ctx 8192",
+                  "fit meta-llama/Meta-Llama-3-8B --task lora --activation-checkpointing --batch 4",
+                  "fit meta-llama/Meta-Llama-3-8B --task full",
+                  "fit meta-llama/Meta-Llama-3-70B --bpw 4.0 --ctx 8192",
+                  "fit meta-llama/Meta-Llama-3-70B --task qlora --activation-checkpointing",
+                  "--json fit meta-llama/Meta-Llama-3-8B --task full --activation-checkpointing"]
     return ("The guide's machine: 8 x NVIDIA A10G (AWS g5.48xlarge-like), Ubuntu 22.04, driver "
             "535.161.08 via DKMS, CUDA 12.2 driver API, healthy. Links idle at Gen1: power saving, "
             "a note, not a warning.")

@@ -5,5 +5,37 @@ takes the guide's machine (machines.guide()), changes it and returns the
 README text. machines.py merges this table into its own."""
 import machines  # noqa: F401  (helpers: machines.gpus, machines.guide_software, ...)
 
+
+def rtx4090_fit(m):
+    machines.stub_libcuda(m)
+    m["cuda"]["init"] = {}
+    m["findings"] = ["driver.ok", "cuda.ok", "!cuda.stub-library"]
+    m["cases"] = [
+        "doctor", "--json doctor",
+        # 70B: does not fit one 24 GB card; the changes that do.
+        "fit meta-llama/Meta-Llama-3-70B --bpw 4.0 --ctx 8192",
+        "fit meta-llama/Meta-Llama-3-70B --engine transformers --ctx 4096",
+        "fit meta-llama/Meta-Llama-3-70B --task lora",
+        "--json fit meta-llama/Meta-Llama-3-70B --bpw 4.0 --ctx 8192",
+        "fit Qwen/Qwen3-30B-A3B --bpw 4.0 --ctx 32768 --cache q4",
+        "fit meta-llama/Meta-Llama-3-8B --task qlora --batch 4 --activation-checkpointing",
+        # a machine not bought yet: no driver call at all
+        "fit meta-llama/Meta-Llama-3-70B --task full --gpu-memory 80GiB,80GiB,80GiB,80GiB,80GiB,80GiB,80GiB,80GiB",
+        "fit --list",
+        # errors: exit 3 with what to do
+        "fit meta-llama/Llama-9-1T",
+        "fit meta-llama/Meta-Llama-3-8B --task pretrain",
+        "fit meta-llama/Meta-Llama-3-8B --bpw 12",
+        "fit meta-llama/Meta-Llama-3-8B --ctx 0",
+        "fit meta-llama/Meta-Llama-3-8B --gpus 3",
+        "fit meta-llama/Meta-Llama-3-8B --gpu-memory 24XB",
+        "fit meta-llama/Meta-Llama-3-8B --gpu-memory 24GiB --from snap.json",
+        "fit",
+    ]
+    return ("One RTX 4090 (24 GB) workstation, healthy: dlrig fit for a card too small for a 70B "
+            "model (the changes that make it fit), and fit's usage errors.")
+
+
 VARIANTS = {
+    "rtx4090-x1-fit": rtx4090_fit,
 }

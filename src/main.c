@@ -22,6 +22,8 @@ const struct cmd cmd_table[] = {
           "choose the driver, CUDA and PyTorch stack for these GPUs and list the steps", false },
         { "setup", cmd_setup, "[plan options] [--dry-run] [--yes] [--from-step N]",
           "carry out the plan: driver, CUDA, conda, PyTorch, verification (asks first)", false },
+        { "fit", cmd_fit, "MODEL [--task infer|lora|qlora|full] [--engine exllamav2|transformers] [OPTIONS]",
+          "will this model run (or fine-tune) on these GPUs, and how to split it", false },
         { "__driver-worker", cmd_driver_worker, "LIB", "internal: load LIB in this process", true },
         { NULL, NULL, NULL, NULL, false },
 };

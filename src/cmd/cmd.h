@@ -37,6 +37,7 @@ int cmd_env(int argc, char **argv, struct ctx *ctx);
 int cmd_kb(int argc, char **argv, struct ctx *ctx);
 int cmd_plan(int argc, char **argv, struct ctx *ctx);
 int cmd_setup(int argc, char **argv, struct ctx *ctx);
+int cmd_fit(int argc, char **argv, struct ctx *ctx);
 
 struct snapshot;
 /* Reads a snapshot (or a doctor --json report holding one) from a file of

@@ -1,0 +1,195 @@
+/* cmd-fit.c - "dlrig fit MODEL": will the model run (or fine-tune) on
+ * these GPUs, how to split it, and what to change when it does not fit. */
+#include "cmd-fit.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/render.h"
+#include "util/parse.h"
+
+static const char fit_help[] =
+        "usage: dlrig fit MODEL [OPTIONS]\n"
+        "\n"
+        "Predicts the GPU memory a model needs for inference or fine-tuning, per GPU\n"
+        "and per component, says whether it fits, how to split it, and what to change\n"
+        "when it does not. MODEL is a Hugging Face id from the built-in table\n"
+        "(--list), or a local model folder or config.json.\n"
+        "\n"
+        "  --task T          infer (default), lora, qlora or full\n"
+        "  --engine E        inference engine: exllamav2 (default) or transformers (bf16)\n"
+        "  --bpw B           exllamav2 bits per weight (default 4.0)\n"
+        "  --ctx N           tokens per sequence (default 8192 for inference, 2048 training)\n"
+        "  --batch N         sequences per GPU (default 1)\n"
+        "  --cache C         exllamav2 cache: fp16 (default), q8, q6, q4\n"
+        "  --rank R          LoRA rank (default 8)\n"
+        "  --activation-checkpointing   recompute activations in backward\n"
+        "  --fp32-loss       the trainer computes an unchunked loss on fp32 logits\n"
+        "                    (HF Trainer, torchtune before chunked cross-entropy)\n"
+        "  --optimizer O     adamw (default, bf16 states), adamw8bit, cpu-offload\n"
+        "  --gpus LIST       use these GPUs of the machine (\"0,1\")\n"
+        "  --gpu-memory L    plan for GPUs not at hand: \"24GiB,24GiB\" (no driver call)\n"
+        "  --from FILE       the GPUs of a saved snapshot (dlrig doctor --save)\n"
+        "  --list            list the built-in models\n"
+        "  --json            print the answer as JSON\n"
+        "\n"
+        "Exit status: 0 fits, 2 does not fit, 3 could not judge.\n";
+
+struct fit_opts {
+        struct fit_job job;
+        const char *model, *gpus, *gpu_memory, *from;
+        bool ctx_set;
+};
+
+static int pick(const char *arg, const char *const *names, int n, const char *opt, int *out)
+{
+        for (int i = 0; i < n; i++)
+                if (!strcmp(arg, names[i])) {
+                        *out = i;
+                        return 0;
+                }
+        return cmd_usage_error("fit", "%s: unknown value '%s'", opt, arg);
+}
+
+static int positive(const char *arg, const char *opt, int64_t max, int64_t *out)
+{
+        int64_t v;
+
+        if (parse_i64(arg, 10, &v) < 0 || v < 1 || v > max)
+                return cmd_usage_error("fit", "%s: '%s' is not a whole number from 1 to %lld", opt,
+                                       arg, (long long)max);
+        *out = v;
+        return 0;
+}
+
+static int set_bpw(const char *arg, double *bpw)
+{
+        char *end;
+        double v = strtod(arg, &end);
+
+        if (end == arg || *end || !(v >= 2.0 && v <= 8.0))
+                return cmd_usage_error("fit", "--bpw: '%s' is not a bit width from 2.0 to 8.0", arg);
+        *bpw = v;
+        return 0;
+}
+
+static int list_models(void)
+{
+        for (size_t i = 0; i < kb_model_count(); i++) {
+                const struct kb_model *m = kb_model_at(i);
+
+                printf("%-38s %8s  %s\n", m->repo, m->params_published, m->model_type);
+        }
+        return EXIT_OK;
+}
+
+static int option(int c, const char *arg, struct fit_opts *o, struct ctx *ctx)
+{
+        static const char *const tasks[] = { "infer", "lora", "qlora", "full" };
+        static const char *const engines[] = { "exllamav2", "transformers" };
+        static const char *const caches[] = { "fp16", "q8", "q6", "q4" };
+        static const char *const optims[] = { "adamw", "adamw8bit", "cpu-offload" };
+        struct fit_job *j = &o->job;
+
+        switch (c) {
+        case 't': return pick(arg, tasks, 4, "--task", (int *)&j->task);
+        case 'e': return pick(arg, engines, 2, "--engine", (int *)&j->engine);
+        case 'c': return pick(arg, caches, 4, "--cache", (int *)&j->cache);
+        case 'o': return pick(arg, optims, 3, "--optimizer", (int *)&j->optim);
+        case 'b': return set_bpw(arg, &j->bpw);
+        case 'n': o->ctx_set = true; return positive(arg, "--ctx", 1 << 22, &j->ctx);
+        case 'B': return positive(arg, "--batch", 1 << 16, &j->batch);
+        case 'r': return positive(arg, "--rank", 1 << 14, &j->rank);
+        case 'a': j->act_ckpt = true; return 0;
+        case 'L': j->fp32_loss = true; return 0;
+        case 'g': o->gpus = arg; return 0;
+        case 'm': o->gpu_memory = arg; return 0;
+        case 'f': o->from = arg; return 0;
+        case 'j': ctx->json = true; return 0;
+        }
+        return cmd_usage_error("fit", "unknown option '%s'", arg ? arg : "?");
+}
+
+static int parse_fit(int argc, char **argv, struct ctx *ctx, struct fit_opts *o)
+{
+        static const struct option opts[] = {
+                { "task", required_argument, NULL, 't' }, { "engine", required_argument, NULL, 'e' },
+                { "bpw", required_argument, NULL, 'b' }, { "ctx", required_argument, NULL, 'n' },
+                { "batch", required_argument, NULL, 'B' }, { "cache", required_argument, NULL, 'c' },
+                { "rank", required_argument, NULL, 'r' }, { "optimizer", required_argument, NULL, 'o' },
+                { "activation-checkpointing", no_argument, NULL, 'a' },
+                { "fp32-loss", no_argument, NULL, 'L' },
+                { "gpus", required_argument, NULL, 'g' }, { "gpu-memory", required_argument, NULL, 'm' },
+                { "from", required_argument, NULL, 'f' }, { "json", no_argument, NULL, 'j' },
+                { "list", no_argument, NULL, 'l' }, { "help", no_argument, NULL, 'h' },
+                { NULL, 0, NULL, 0 },
+        };
+        int c;
+
+        o->job = (struct fit_job){ .bpw = 4.0, .ctx = 8192, .batch = 1, .rank = 8 };
+        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+                if (c == 'h' || c == 'l')
+                        return c == 'h' ? (fputs(fit_help, stdout), EXIT_OK) : list_models();
+                if (option(c, c == '?' ? argv[optind - 1] : optarg, o, ctx) != 0)
+                        return EXIT_UNKNOWN;
+        }
+        if (optind + 1 != argc)
+                return cmd_usage_error("fit", optind < argc ? "one MODEL please, got '%s' too"
+                                                            : "missing MODEL%s",
+                                       optind < argc ? argv[optind + 1] : "");
+        o->model = argv[optind];
+        if (o->gpu_memory && (o->gpus || o->from))
+                return cmd_usage_error("fit", "--gpu-memory cannot be combined with --gpus or --from");
+        if (!o->ctx_set && o->job.task != FIT_INFER)
+                o->job.ctx = 2048;
+        return -1;
+}
+
+static int answer(struct ctx *ctx, const struct fit_model *m, const struct fit_job *j,
+                  const struct fit_gpus *g)
+{
+        struct fit_advice *adv = calloc(1, sizeof(*adv));
+        int r;
+
+        if (!adv) {
+                cmd_error("out of memory");
+                return EXIT_UNKNOWN;
+        }
+        fit_advise(&m->arch, j, g->caps, g->n, adv);
+        if (ctx->json) {
+                json_t *o = fit_report_json(m, j, g->names, adv);
+
+                r = render_json_dump(stdout, o) < 0 ? EXIT_UNKNOWN : 0;
+                json_decref(o);
+        } else {
+                fit_report_text(stdout, m, j, g->names, adv);
+                r = 0;
+        }
+        if (r == 0)
+                r = adv->plan.fits ? EXIT_OK : EXIT_FAIL;
+        free(adv);
+        return r;
+}
+
+int cmd_fit(int argc, char **argv, struct ctx *ctx)
+{
+        struct fit_opts o = { 0 };
+        struct fit_model_src src;
+        struct fit_gpus g;
+        int r = parse_fit(argc, argv, ctx, &o);
+
+        if (r >= 0)
+                return r;
+        if (fit_load_model(o.model, &src) < 0)
+                return EXIT_UNKNOWN;
+        if (o.gpu_memory ? fit_gpus_from_list(o.gpu_memory, &g)
+                         : fit_gpus_from_machine(ctx, o.from, o.gpus, &g)) {
+                fit_model_src_release(&src);
+                return EXIT_UNKNOWN;
+        }
+        r = answer(ctx, &src.m, &o.job, &g);
+        fit_model_src_release(&src);
+        return r;
+}

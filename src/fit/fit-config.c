@@ -1,0 +1,210 @@
+/* fit-config.c - a Hugging Face config.json and safetensors index, parsed
+ * into a fit_arch. Outside input: every field is checked and a bad one is
+ * named in the error. */
+#include "fit/fit-arch.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Larger than any real model's dimension, small enough that products of
+ * three fields stay far from int64 overflow. */
+#define FIELD_MAX 10000000
+
+/* Model types whose layers are the Llama-style decoder fit-arch.c counts. */
+static const char *const known_types[] = {
+        "llama", "mistral", "mixtral", "qwen2", "qwen3", "qwen3_moe", "gemma", "gemma2", "phi3",
+};
+
+__attribute__((format(printf, 2, 3)))
+static int fail(char **err, const char *fmt, ...)
+{
+        va_list ap;
+        char *s = NULL;
+
+        va_start(ap, fmt);
+        if (vasprintf(&s, fmt, ap) < 0)
+                s = NULL;
+        va_end(ap);
+        *err = s;
+        return -1;
+}
+
+/* An integer field in [min, FIELD_MAX]; absent (or null) gives def, and
+ * def < 0 makes the field required. */
+static int get_int(json_t *o, const char *key, int64_t def, int64_t min, int64_t *out,
+                   char **err)
+{
+        json_t *v = json_object_get(o, key);
+
+        if (!v || json_is_null(v)) {
+                if (def < 0)
+                        return fail(err, "config.json: field '%s' is missing", key);
+                *out = def;
+                return 0;
+        }
+        if (!json_is_integer(v))
+                return fail(err, "config.json: field '%s' is not an integer", key);
+        if (json_integer_value(v) < min || json_integer_value(v) > FIELD_MAX)
+                return fail(err, "config.json: field '%s' is %lld, want %lld to %d", key,
+                            (long long)json_integer_value(v), (long long)min, FIELD_MAX);
+        *out = json_integer_value(v);
+        return 0;
+}
+
+static int get_bool(json_t *o, const char *key, bool def, bool *out, char **err)
+{
+        json_t *v = json_object_get(o, key);
+
+        if (!v || json_is_null(v)) {
+                *out = def;
+                return 0;
+        }
+        if (!json_is_boolean(v))
+                return fail(err, "config.json: field '%s' is not true or false", key);
+        *out = json_is_true(v);
+        return 0;
+}
+
+static int check_type(json_t *o, const char **type, char **err)
+{
+        json_t *v = json_object_get(o, "model_type");
+
+        if (!v)
+                return fail(err, "config.json: field 'model_type' is missing");
+        if (!json_is_string(v))
+                return fail(err, "config.json: field 'model_type' is not a string");
+        *type = json_string_value(v);
+        for (size_t i = 0; i < sizeof(known_types) / sizeof(known_types[0]); i++)
+                if (!strcmp(*type, known_types[i]))
+                        return 0;
+        return fail(err, "config.json: field 'model_type' is '%.64s', not a Llama-style decoder "
+                    "dlrig can count (llama, mistral, mixtral, qwen2, qwen3, qwen3_moe, gemma, "
+                    "gemma2, phi3)", *type);
+}
+
+static int dtype_bytes(json_t *o, int *out, char **err)
+{
+        json_t *v = json_object_get(o, "torch_dtype");
+
+        if (!v)
+                v = json_object_get(o, "dtype");  /* transformers >= 4.56 */
+        if (!v || json_is_null(v)) {
+                *out = 2;
+                return 0;
+        }
+        if (!json_is_string(v))
+                return fail(err, "config.json: field 'torch_dtype' is not a string");
+        if (!strcmp(json_string_value(v), "float32"))
+                *out = 4;
+        else if (!strcmp(json_string_value(v), "bfloat16") || !strcmp(json_string_value(v), "float16"))
+                *out = 2;
+        else
+                return fail(err, "config.json: field 'torch_dtype' is '%.32s', want bfloat16, "
+                            "float16 or float32", json_string_value(v));
+        return 0;
+}
+
+static int get_shape(json_t *o, struct fit_arch *a, char **err)
+{
+        if (get_int(o, "hidden_size", -1, 1, &a->hidden, err) < 0 ||
+            get_int(o, "num_hidden_layers", -1, 1, &a->layers, err) < 0 ||
+            get_int(o, "num_attention_heads", -1, 1, &a->heads, err) < 0 ||
+            get_int(o, "vocab_size", -1, 1, &a->vocab, err) < 0 ||
+            get_int(o, "intermediate_size", -1, 1, &a->intermediate, err) < 0 ||
+            get_int(o, "num_key_value_heads", a->heads, 1, &a->kv_heads, err) < 0 ||
+            get_int(o, "max_position_embeddings", 0, 0, &a->max_pos, err) < 0)
+                return -1;
+        if (a->heads % a->kv_heads)
+                return fail(err, "config.json: field 'num_key_value_heads' (%lld) does not divide "
+                            "num_attention_heads (%lld)", (long long)a->kv_heads,
+                            (long long)a->heads);
+        if (!json_object_get(o, "head_dim") || json_is_null(json_object_get(o, "head_dim"))) {
+                if (a->hidden % a->heads)
+                        return fail(err, "config.json: field 'head_dim' is missing and hidden_size "
+                                    "is not a multiple of num_attention_heads");
+                a->head_dim = a->hidden / a->heads;
+                return 0;
+        }
+        return get_int(o, "head_dim", -1, 1, &a->head_dim, err);
+}
+
+/* Mixtral says num_local_experts, Qwen3-MoE num_experts. */
+static int get_experts(json_t *o, struct fit_arch *a, char **err)
+{
+        const char *key = json_object_get(o, "num_local_experts") ? "num_local_experts"
+                                                                   : "num_experts";
+
+        if (get_int(o, key, 0, 0, &a->experts, err) < 0)
+                return -1;
+        if (a->experts == 0)
+                return 0;
+        if (get_int(o, "num_experts_per_tok", -1, 1, &a->experts_per_tok, err) < 0 ||
+            get_int(o, "moe_intermediate_size", a->intermediate, 1, &a->moe_intermediate, err) < 0)
+                return -1;
+        if (a->experts_per_tok > a->experts)
+                return fail(err, "config.json: field 'num_experts_per_tok' (%lld) exceeds %s "
+                            "(%lld)", (long long)a->experts_per_tok, key, (long long)a->experts);
+        return 0;
+}
+
+static int parse_object(json_t *o, struct fit_arch *a, char **err)
+{
+        const char *type = NULL;
+        bool gemma;
+
+        /* Multimodal configs keep the language model under text_config. */
+        if (json_is_object(json_object_get(o, "text_config")) && !json_object_get(o, "hidden_size"))
+                o = json_object_get(o, "text_config");
+        if (check_type(o, &type, err) < 0 || get_shape(o, a, err) < 0 || get_experts(o, a, err) < 0 ||
+            dtype_bytes(o, &a->dtype_bytes, err) < 0)
+                return -1;
+        gemma = !strncmp(type, "gemma", 5);
+        a->qk_norm = !strncmp(type, "qwen3", 5);
+        a->norms_per_layer = !strcmp(type, "gemma2") ? 4 : 2;
+        /* Class defaults when the key is absent: Gemma ties, the others do not. */
+        if (get_bool(o, "tie_word_embeddings", gemma, &a->tied, err) < 0 ||
+            get_bool(o, "attention_bias", !strcmp(type, "qwen2"), &a->qkv_bias, err) < 0)
+                return -1;
+        return 0;
+}
+
+int fit_config_parse(const char *buf, size_t len, struct fit_arch *a, char **err)
+{
+        json_error_t jerr;
+        json_t *o = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+        int r;
+
+        *err = NULL;
+        memset(a, 0, sizeof(*a));
+        if (!o)
+                return fail(err, "config.json: not valid JSON: line %d: %s", jerr.line, jerr.text);
+        if (!json_is_object(o))
+                r = fail(err, "config.json: not a JSON object");
+        else
+                r = parse_object(o, a, err);
+        json_decref(o);
+        return r;
+}
+
+int fit_index_parse(const char *buf, size_t len, int64_t *bytes, char **err)
+{
+        json_error_t jerr;
+        json_t *o = json_loadb(buf, len, 0, &jerr), *v;
+        int r = 0;
+
+        *err = NULL;
+        if (!o)
+                return fail(err, "model.safetensors.index.json: not valid JSON: line %d: %s",
+                            jerr.line, jerr.text);
+        v = json_object_get(json_object_get(o, "metadata"), "total_size");
+        if (!json_is_integer(v) || json_integer_value(v) <= 0)
+                r = fail(err, "model.safetensors.index.json: field 'metadata.total_size' is missing "
+                         "or not a positive integer");
+        else
+                *bytes = json_integer_value(v);
+        json_decref(o);
+        return r;
+}

@@ -1,0 +1,69 @@
+/* fit-mem.h - GPU memory of one job (inference or fine-tuning) on a set of
+ * GPUs: per-GPU components and the layer placement. Formulas and constants:
+ * docs/fit.md; each constant is named and commented in fit-mem.c. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "fit/fit-arch.h"
+
+#define FIT_GPUS_MAX 64
+
+enum fit_task { FIT_INFER, FIT_LORA, FIT_QLORA, FIT_FULL };
+enum fit_engine { FIT_EXL2, FIT_HF };
+enum fit_cache { FIT_CACHE_FP16, FIT_CACHE_Q8, FIT_CACHE_Q6, FIT_CACHE_Q4 };
+enum fit_optim { FIT_ADAMW, FIT_ADAMW8BIT, FIT_CPU_OFFLOAD };
+
+struct fit_job {
+        enum fit_task task;
+        enum fit_engine engine;  /* inference only */
+        double bpw;              /* exllamav2 bits per weight of the decoder linears */
+        int64_t ctx, batch;      /* tokens per sequence; sequences per GPU */
+        enum fit_cache cache;
+        int64_t rank;            /* LoRA rank */
+        bool act_ckpt;
+        enum fit_optim optim;
+        bool fp32_loss;          /* unchunked loss on fp32 logits (older torchtune, HF Trainer) */
+};
+
+enum fit_comp {
+        FIT_C_WEIGHTS,
+        FIT_C_KV,          /* KV cache (inference) */
+        FIT_C_ACT,         /* activations, logits, scratch and workspaces */
+        FIT_C_GRADS,
+        FIT_C_OPTIM,       /* optimizer state */
+        FIT_C_CONTEXT,     /* CUDA context, kernels, NCCL buffers */
+        FIT_C_RESERVE,     /* loader reserve (exllamav2 autosplit) */
+        FIT_C_MAX,
+};
+
+struct fit_gpu_use {
+        int64_t capacity;
+        int64_t comp[FIT_C_MAX];
+        int64_t total;
+        int first_layer, layers;   /* decoder layers placed here (inference) */
+        bool used;
+};
+
+struct fit_plan {
+        int n;
+        struct fit_gpu_use g[FIT_GPUS_MAX];
+        bool fits;              /* every layer placed, every GPU within capacity */
+        int nproc;              /* training: processes (GPUs) used */
+        int64_t total;          /* sum over GPUs */
+        int64_t lora_params;
+};
+
+const char *fit_comp_name(enum fit_comp c);
+
+/* Bytes per token per layer of the exllamav2 cache formats. */
+int64_t fit_cache_bytes_per_token_layer(const struct fit_arch *a, enum fit_cache c);
+int64_t fit_lora_params(const struct fit_arch *a, int64_t rank);
+/* Activation bytes per GPU for training (without logits), and the logits. */
+int64_t fit_train_activations(const struct fit_arch *a, const struct fit_job *j);
+int64_t fit_train_logits(const struct fit_arch *a, const struct fit_job *j);
+
+/* Lays the job out on n GPUs of the given capacities (bytes). */
+void fit_plan_job(const struct fit_arch *a, const struct fit_job *j, const int64_t *caps, int n,
+                  struct fit_plan *p);
