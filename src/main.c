@@ -18,6 +18,8 @@ const struct cmd cmd_table[] = {
           "print the shell lines that put a CUDA toolkit on PATH (eval \"$(dlrig env)\")", false },
         { "kb", cmd_kb, "cuda|torch|gpu|arch|xid [QUERY]",
           "answer questions from the built-in knowledge base", false },
+        { "topo", cmd_topo, "[--json] [--dot]",
+          "show how the GPUs reach each other: NVLink, PCIe, NUMA, P2P", false },
         { "__driver-worker", cmd_driver_worker, "LIB", "internal: load LIB in this process", true },
         { NULL, NULL, NULL, NULL, false },
 };

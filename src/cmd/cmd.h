@@ -35,6 +35,7 @@ int cmd_doctor(int argc, char **argv, struct ctx *ctx);
 int cmd_driver_worker(int argc, char **argv, struct ctx *ctx);
 int cmd_env(int argc, char **argv, struct ctx *ctx);
 int cmd_kb(int argc, char **argv, struct ctx *ctx);
+int cmd_topo(int argc, char **argv, struct ctx *ctx);
 
 /* Prints "dlrig: <msg>" and the command's usage line to stderr; returns
  * EXIT_UNKNOWN so callers can "return cmd_usage_error(...)". */
