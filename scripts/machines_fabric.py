@@ -74,6 +74,60 @@ def hgx_h100(m):
             "dlrig topo shows NV18 between every pair, all P2P capabilities.")
 
 
+def a10g_topology(m):
+    """The guide's g5.48xlarge: 8 A10G on their own root ports, 4 per
+    socket, no NVLink; P2P read/write over PCIe within and across sockets,
+    no PCIe atomics between the sockets' root complexes."""
+    place = [(i // 4, f"hb{i}", None) for i in range(8)]
+    topology(m, place, p2p=lambda i, j, cap: 5 if cap == "nvlink" or
+             (cap == "atomics" and i // 4 != j // 4) else 0)
+
+
+def h100_nvlink_down(m):
+    _hgx_h100(m)
+    links = _h100_links(3)
+    for k in (4, 9):
+        links[k] = (0, NVLINK_SWITCH, links[k][2])
+    m["gpus"][3]["topo"]["nvlinks"] = links
+    m["findings"] = ["topo.nvlink-down", "fabric.manager-ok"]
+    return ("HGX H100 whose GPU 3 has 2 of its 18 NVLink links down: topo shows NV16 for its "
+            "pairs, doctor reports topo.nvlink-down.")
+
+
+def rtx4090_no_p2p(m):
+    buses = ["0000:03:00.0", "0000:04:00.0", "0000:83:00.0", "0000:84:00.0"]
+    m["gpus"] = machines.gpus(machines.RTX4090, buses, numa_split=2)
+    m["devnodes"] = (["nvidiactl", "nvidia-uvm", "nvidia-uvm-tools", "nvidia-modeset"]
+                     + [f"nvidia{i}" for i in range(4)])
+    # two GPUs per PCIe switch, one switch per socket; the driver refuses
+    # P2P between GeForce cards (nvmlGpuP2PStatus_t 2: GPU not supported)
+    place = [(i // 2, f"hb{i // 2}", f"sw{i // 2}") for i in range(4)]
+    topology(m, place, p2p=lambda i, j, cap: 2)
+    m["cases"] = ["doctor", "--json doctor", "topo"]
+    m["findings"] = ["topo.p2p-consumer"]
+    return ("4 x GeForce RTX 4090, two behind each socket's PCIe switch: the driver offers no "
+            "P2P between GeForce cards. Expected, so a note (topo.p2p-consumer), not a warning.")
+
+
+def a100_p2p_refused(m):
+    buses = ["0000:03:00.0", "0000:04:00.0", "0000:83:00.0", "0000:84:00.0"]
+    m["gpus"] = machines.gpus(machines.A100, buses, numa_split=2)
+    m["gpus"] = [dict(g, name="NVIDIA A100 80GB PCIe", device="0x20b5") for g in m["gpus"]]
+    m["devnodes"] = (["nvidiactl", "nvidia-uvm", "nvidia-uvm-tools", "nvidia-modeset"]
+                     + [f"nvidia{i}" for i in range(4)])
+    place = [(i // 2, f"hb{i // 2}", f"sw{i // 2}") for i in range(4)]
+    # the pair under switch 0 is refused (3: IOH topology not supported)
+    topology(m, place, p2p=lambda i, j, cap: 3 if {i, j} == {0, 1} else
+             (5 if cap == "nvlink" else 0))
+    m["cases"] = ["doctor", "topo"]
+    m["findings"] = ["topo.p2p-unsupported"]
+    return ("4 x A100 PCIe, two per PCIe switch; the driver refuses P2P between GPUs 0 and 1 "
+            "under the same switch: topo.p2p-unsupported.")
+
+
 VARIANTS = {
+    "h100-x8-nvlink-down": h100_nvlink_down,
+    "rtx4090-x4-no-p2p": rtx4090_no_p2p,
+    "a100-x4-p2p-refused": a100_p2p_refused,
     "h100-x8-nvswitch": hgx_h100,
 }

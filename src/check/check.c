@@ -7,7 +7,7 @@ const struct check check_registry[] = {
         { "fabric", check_fabric },   { "cuda", check_cuda },
         { "gpus", check_gpus },       { "health", check_health },
         { "toolkit", check_toolkit }, { "python", check_python },
-        { "torch", check_torch },
+        { "torch", check_torch },     { "topo", check_topo },
 
 };
 

@@ -35,3 +35,4 @@ void check_branch(const struct snapshot *s, struct findings *fs);
 void check_toolkit(const struct snapshot *s, struct findings *fs);
 void check_python(const struct snapshot *s, struct findings *fs);
 void check_torch(const struct snapshot *s, struct findings *fs);
+void check_topo(const struct snapshot *s, struct findings *fs);
