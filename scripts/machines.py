@@ -676,7 +676,9 @@ def live_failed(m):
 
 
 def healthy(m):
-    m["cases"] = ["doctor", "--json doctor", "plan"]
+    import machines_fabric  # the topology of g5.48xlarge, and the topo cases
+    machines_fabric.a10g_topology(m)
+    m["cases"] = ["doctor", "--json doctor", "topo", "--json topo", "topo --dot", "plan"]
     m["findings"] = ["pci.gpus-present", "pci.link-power-saving", "kmod.loaded", "driver.ok", "cuda.ok",
                      "gpu.counts-agree", "health.ok", "toolkit.ok", "torch.ok", "!pci.link-degraded", "!gpu.persistence-off"]
     return ("The guide's machine: 8 x NVIDIA A10G (AWS g5.48xlarge-like), Ubuntu 22.04, driver "

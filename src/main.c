@@ -22,6 +22,8 @@ const struct cmd cmd_table[] = {
           "choose the driver, CUDA and PyTorch stack for these GPUs and list the steps", false },
         { "setup", cmd_setup, "[plan options] [--dry-run] [--yes] [--from-step N]",
           "carry out the plan: driver, CUDA, conda, PyTorch, verification (asks first)", false },
+        { "topo", cmd_topo, "[--json] [--dot]",
+          "show how the GPUs reach each other: NVLink, PCIe, NUMA, P2P", false },
         { "__driver-worker", cmd_driver_worker, "LIB", "internal: load LIB in this process", true },
         { NULL, NULL, NULL, NULL, false },
 };
