@@ -676,11 +676,12 @@ def live_failed(m):
 
 
 def healthy(m):
-    m["cases"] = ["doctor", "--json doctor", "plan"]
+    import machines_fabric  # the topology of g5.48xlarge, and the topo cases
+    machines_fabric.a10g_topology(m)
     m["findings"] = ["pci.gpus-present", "pci.link-power-saving", "kmod.loaded", "driver.ok", "cuda.ok",
                      "gpu.counts-agree", "health.ok", "toolkit.ok", "torch.ok", "!pci.link-degraded", "!gpu.persistence-off"]
     # dlrig fit on the guide's machine (scripts/machines_fit.py has the rest).
-    m["cases"] = ["doctor", "--json doctor",
+    m["cases"] = ["doctor", "--json doctor", "topo", "--json topo", "topo --dot", "plan",
                   "fit meta-llama/Meta-Llama-3-8B --bpw 4.0 --ctx 8192",
                   "fit meta-llama/Meta-Llama-3-8B --task lora --activation-checkpointing --batch 4",
                   "fit meta-llama/Meta-Llama-3-8B --task full",

@@ -2,8 +2,132 @@
 
 Same form as machines.py: VARIANTS maps a machine name to a function that
 takes the guide's machine (machines.guide()), changes it and returns the
-README text. machines.py merges this table into its own."""
-import machines  # noqa: F401  (helpers: machines.gpus, machines.guide_software, ...)
+README text. machines.py merges this table into its own.
+
+topology() writes the NVML topology calls into each GPU (make-machine.py's
+nvml_topology): levels and P2P status per peer as NVML gives them
+(nvmlGpuTopologyLevel_t 10 PIX .. 50 SYS; nvmlGpuP2PStatus_t 0 OK, 2 GPU
+not supported, 5 not supported)."""
+import machines
+
+H100 = {"name": "NVIDIA H100 80GB HBM3", "device": "0x2330", "subsys": "0x16c1",
+        "class": "0x030200", "mem": 85520809984, "cc": "9.0", "power_limit": 700000,
+        "link": ["32.0 GT/s PCIe", 16, "32.0 GT/s PCIe", 16], "nvml_link": [5, 16, 5, 16]}
+# Third-generation NVSwitch as lspci shows it on an HGX H100 board.
+H100_SWITCHES = ["0000:05:00.0", "0000:06:00.0", "0000:07:00.0", "0000:08:00.0"]
+NVLINK_GPU, NVLINK_SWITCH = 0, 2
+CPUS = {0: "0-55,112-167", 1: "56-111,168-223"}
+
+
+def level(a, b):
+    """NVML's common ancestor from each GPU's (numa, host bridge, switch)."""
+    if a[2] is not None and a[2] == b[2]:
+        return 10  # PIX: one PCIe switch
+    if a[1] == b[1]:
+        return 30  # PHB
+    return 40 if a[0] == b[0] else 50  # NODE, SYS
+
+
+def topology(m, place, p2p=None, nvlinks=None):
+    """place[i] = (numa, host bridge, switch or None); p2p(i, j, cap) -> status;
+    nvlinks(i) -> [(up, remote kind, remote bus)] or None."""
+    for i, g in enumerate(m["gpus"]):
+        g["numa"] = place[i][0]
+        g["topo"] = {
+            "cpus": CPUS[place[i][0]],
+            "level": [0 if i == j else level(place[i], place[j]) for j in range(len(place))],
+            "p2p": {cap: [0 if i == j else (p2p(i, j, cap) if p2p else 0)
+                          for j in range(len(place))]
+                    for cap in ("read", "write", "nvlink", "atomics", "prop")},
+            "nvlinks": nvlinks(i) if nvlinks else None,
+        }
+
+
+def _h100_links(i):
+    # 18 links spread over the 4 switches 5/4/4/5, as on HGX H100
+    per = [5, 4, 4, 5]
+    return [(1, NVLINK_SWITCH, sw) for sw, n in zip(H100_SWITCHES, per) for _ in range(n)]
+
+
+def _hgx_h100(m):
+    buses = ["0000:18:00.0", "0000:2a:00.0", "0000:3a:00.0", "0000:5d:00.0",
+             "0000:9a:00.0", "0000:ab:00.0", "0000:ba:00.0", "0000:db:00.0"]
+    m["gpus"] = machines.gpus(H100, buses)
+    m["nvswitches"] = [{"bus": b, "device": "0x22a3", "class": "0x068000", "subsys": "0x1796",
+                        "numa": 0, "driver": "nvidia",
+                        "link": ["2.5 GT/s PCIe", 1, "2.5 GT/s PCIe", 1]} for b in H100_SWITCHES]
+    m["devnodes"] = (["nvidiactl", "nvidia-uvm", "nvidia-nvswitchctl"]
+                     + [f"nvidia{i}" for i in range(8)])
+    m["packages"].append(("nvidia-fabricmanager-535", f"{machines.DRIVER}-1"))
+    m["enabled_units"].append("nvidia-fabricmanager.service")
+    m["processes"].append("nv-fabricmanager")
+    # each GPU on its own host bridge (root port), 4 per socket
+    place = [(i // 4, f"hb{i}", None) for i in range(8)]
+    topology(m, place, p2p=lambda i, j, cap: 0, nvlinks=_h100_links)
+    m["cases"] = ["doctor", "--json doctor", "topo", "--json topo", "topo --dot"]
+
+
+def hgx_h100(m):
+    _hgx_h100(m)
+    m["findings"] = ["fabric.manager-ok"]
+    return ("Healthy HGX H100 node (8 x H100 SXM5, 4 NVSwitches, fabric manager running): "
+            "dlrig topo shows NV18 between every pair, all P2P capabilities.")
+
+
+def a10g_topology(m):
+    """The guide's g5.48xlarge: 8 A10G on their own root ports, 4 per
+    socket, no NVLink; P2P read/write over PCIe within and across sockets,
+    no PCIe atomics between the sockets' root complexes."""
+    place = [(i // 4, f"hb{i}", None) for i in range(8)]
+    topology(m, place, p2p=lambda i, j, cap: 5 if cap == "nvlink" or
+             (cap == "atomics" and i // 4 != j // 4) else 0)
+
+
+def h100_nvlink_down(m):
+    _hgx_h100(m)
+    links = _h100_links(3)
+    for k in (4, 9):
+        links[k] = (0, NVLINK_SWITCH, links[k][2])
+    m["gpus"][3]["topo"]["nvlinks"] = links
+    m["findings"] = ["topo.nvlink-down", "fabric.manager-ok"]
+    return ("HGX H100 whose GPU 3 has 2 of its 18 NVLink links down: topo shows NV16 for its "
+            "pairs, doctor reports topo.nvlink-down.")
+
+
+def rtx4090_no_p2p(m):
+    buses = ["0000:03:00.0", "0000:04:00.0", "0000:83:00.0", "0000:84:00.0"]
+    m["gpus"] = machines.gpus(machines.RTX4090, buses, numa_split=2)
+    m["devnodes"] = (["nvidiactl", "nvidia-uvm", "nvidia-uvm-tools", "nvidia-modeset"]
+                     + [f"nvidia{i}" for i in range(4)])
+    # two GPUs per PCIe switch, one switch per socket; the driver refuses
+    # P2P between GeForce cards (nvmlGpuP2PStatus_t 2: GPU not supported)
+    place = [(i // 2, f"hb{i // 2}", f"sw{i // 2}") for i in range(4)]
+    topology(m, place, p2p=lambda i, j, cap: 2)
+    m["cases"] = ["doctor", "--json doctor", "topo"]
+    m["findings"] = ["topo.p2p-consumer"]
+    return ("4 x GeForce RTX 4090, two behind each socket's PCIe switch: the driver offers no "
+            "P2P between GeForce cards. Expected, so a note (topo.p2p-consumer), not a warning.")
+
+
+def a100_p2p_refused(m):
+    buses = ["0000:03:00.0", "0000:04:00.0", "0000:83:00.0", "0000:84:00.0"]
+    m["gpus"] = machines.gpus(machines.A100, buses, numa_split=2)
+    m["gpus"] = [dict(g, name="NVIDIA A100 80GB PCIe", device="0x20b5") for g in m["gpus"]]
+    m["devnodes"] = (["nvidiactl", "nvidia-uvm", "nvidia-uvm-tools", "nvidia-modeset"]
+                     + [f"nvidia{i}" for i in range(4)])
+    place = [(i // 2, f"hb{i // 2}", f"sw{i // 2}") for i in range(4)]
+    # the pair under switch 0 is refused (3: IOH topology not supported)
+    topology(m, place, p2p=lambda i, j, cap: 3 if {i, j} == {0, 1} else
+             (5 if cap == "nvlink" else 0))
+    m["cases"] = ["doctor", "topo"]
+    m["findings"] = ["topo.p2p-unsupported"]
+    return ("4 x A100 PCIe, two per PCIe switch; the driver refuses P2P between GPUs 0 and 1 "
+            "under the same switch: topo.p2p-unsupported.")
+
 
 VARIANTS = {
+    "h100-x8-nvlink-down": h100_nvlink_down,
+    "rtx4090-x4-no-p2p": rtx4090_no_p2p,
+    "a100-x4-p2p-refused": a100_p2p_refused,
+    "h100-x8-nvswitch": hgx_h100,
 }

@@ -313,7 +313,32 @@ def nvml_device(g):
         "DeviceGetEnforcedPowerLimit": g["power_limit"],
         "DeviceGetCurrentClocksEventReasons": g.get("reasons", "0x1"),
     }
+    dev.update(nvml_topology(g))
     dev.update(g.get("nvml_overrides", {}))
+    return dev
+
+
+P2P_CAPS = ("read", "write", "nvlink", "atomics", "prop")
+
+
+def nvml_topology(g):
+    """The topology calls, for machines that describe them (g["topo"], set by
+    machines_fabric.topology): without them the fake answers NOT_SUPPORTED,
+    as for every machine described before dlrig topo."""
+    t = g.get("topo")
+    if t is None:
+        return {}
+    dev = {"DeviceGetCpuAffinity": t["cpus"], "DeviceGetTopologyCommonAncestor": t["level"]}
+    for cap in P2P_CAPS:
+        dev[f"DeviceGetP2PStatus:{cap}"] = t["p2p"][cap]
+    links = t.get("nvlinks")
+    if not links:
+        dev["DeviceGetNvLinkState"] = {"ret": "NVML_ERROR_NOT_SUPPORTED"}
+        return dev
+    dev["DeviceGetNvLinkState"] = [up for up, _, _ in links]
+    dev["DeviceGetNvLinkRemoteDeviceType"] = [kind for _, kind, _ in links]
+    dev["DeviceGetNvLinkRemotePciInfo_v2"] = [bus.upper().replace("0000:", "00000000:", 1)
+                                              for _, _, bus in links]
     return dev
 
 

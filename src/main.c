@@ -24,6 +24,8 @@ const struct cmd cmd_table[] = {
           "carry out the plan: driver, CUDA, conda, PyTorch, verification (asks first)", false },
         { "fit", cmd_fit, "MODEL [--task infer|lora|qlora|full] [--engine exllamav2|transformers] [OPTIONS]",
           "will this model run (or fine-tune) on these GPUs, and how to split it", false },
+        { "topo", cmd_topo, "[--json] [--dot]",
+          "show how the GPUs reach each other: NVLink, PCIe, NUMA, P2P", false },
         { "__driver-worker", cmd_driver_worker, "LIB", "internal: load LIB in this process", true },
         { NULL, NULL, NULL, NULL, false },
 };

@@ -9,6 +9,7 @@ const struct check check_registry[] = {
         { "toolkit", check_toolkit }, { "python", check_python },
         { "torch", check_torch },     { "host", check_host },
         { "upkeep", check_upkeep },   { "ext", check_ext },
+        { "topo", check_topo },
 
 };
 

@@ -38,3 +38,4 @@ void check_torch(const struct snapshot *s, struct findings *fs);
 void check_host(const struct snapshot *s, struct findings *fs);
 void check_upkeep(const struct snapshot *s, struct findings *fs);
 void check_ext(const struct snapshot *s, struct findings *fs);
+void check_topo(const struct snapshot *s, struct findings *fs);

@@ -73,6 +73,10 @@ const struct catalog_entry finding_catalog[] = {
         { "health.xid-warning", SEV_WARN, "health", "the kernel log has Xid errors worth watching" },
         { "health.xid-app", SEV_INFO, "health", "the kernel log has Xid errors usually caused by applications" },
         { "health.ok", SEV_OK, "health", "no memory errors, throttling or Xid errors" },
+        /* topology (check-topo.c) */
+        { "topo.nvlink-down", SEV_WARN, "health", "NVLink links are down compared with what the GPU model has" },
+        { "topo.p2p-unsupported", SEV_WARN, "health", "P2P is not supported between GPUs that share a PCIe switch" },
+        { "topo.p2p-consumer", SEV_INFO, "health", "GeForce cards without P2P between them, as the driver ships them" },
         /* toolkit */
         { "toolkit.stub-libcuda", SEV_FAIL, "toolkit", "the login shell's library path finds the CUDA stub libcuda before the driver's" },
         { "toolkit.newer-than-driver", SEV_WARN, "toolkit", "the CUDA toolkit in use needs a newer driver" },

@@ -66,19 +66,12 @@ static void read_index(const char *dir, struct fit_arch *a)
         a->exact_params = bytes / a->dtype_bytes;
 }
 
-static int load_local(const char *arg, struct fit_model_src *out)
+/* Reads and parses the config file of a local model (folder or file). */
+static int load_config(const char *config, bool dir, struct fit_model_src *out)
 {
         _cleanup_(strbuf_releasep) struct strbuf buf = STRBUF_INIT;
-        _cleanup_free_ char *config = NULL, *err = NULL;
-        struct stat st;
-        bool dir;
+        _cleanup_free_ char *err = NULL;
 
-        out->path = absolute(arg);
-        if (!out->path || !host_stat(out->path, &st))
-                return -1;
-        dir = S_ISDIR(st.st_mode);
-        if (asprintf(&config, dir ? "%s/config.json" : "%s", out->path) < 0)
-                return -1;
         if (read_host(config, CONFIG_MAX_BYTES, &buf) < 0) {
                 cmd_error("cannot read '%s': %s", config, strerror(errno));
                 return -2;
@@ -91,6 +84,24 @@ static int load_local(const char *arg, struct fit_model_src *out)
                 read_index(out->path, &out->m.arch);
         out->m.name = out->m.source = out->path;
         return 0;
+}
+
+static int load_local(const char *arg, struct fit_model_src *out)
+{
+        struct stat st;
+        char *config = NULL;
+        bool dir;
+        int r;
+
+        out->path = absolute(arg);
+        if (!out->path || !host_stat(out->path, &st))
+                return -1;
+        dir = S_ISDIR(st.st_mode);
+        if (asprintf(&config, dir ? "%s/config.json" : "%s", out->path) < 0)
+                return -1;
+        r = load_config(config, dir, out);
+        free(config);
+        return r;
 }
 
 int fit_load_model(const char *arg, struct fit_model_src *out)

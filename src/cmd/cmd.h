@@ -43,6 +43,7 @@ struct snapshot;
 /* Reads a snapshot (or a doctor --json report holding one) from a file of
  * this machine; prints the reason and returns -1 when it cannot. */
 int cmd_load_snapshot(const char *path, struct snapshot *s);
+int cmd_topo(int argc, char **argv, struct ctx *ctx);
 
 /* Prints "dlrig: <msg>" and the command's usage line to stderr; returns
  * EXIT_UNKNOWN so callers can "return cmd_usage_error(...)". */

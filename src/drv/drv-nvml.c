@@ -139,6 +139,10 @@ int drv_nvml_gather(const struct sysroot *root)
                 drv_nvml_gpu_gather(&c, i, g);
                 worker_emit("gpu", snap_gpu_to_json(g));
         }
+        if (count) {
+                drv_nvml_topo_gather(&c, count, &s.topo);
+                worker_emit("topo", snap_topo_to_json(&s.topo));
+        }
         /* no nvmlShutdown: it can hang like any call, and exiting frees all */
         sys_dl_close(&lib);
         snap_release(&s);

@@ -22,3 +22,6 @@ void drv_nvml_str(struct fact_str *f, nvmlReturn_t r, const char *buf, size_t le
 /* Asks for every fact of GPU i into g (worker side; writes breadcrumbs). A
  * GPU without a handle keeps only its name fact, failed with the reason. */
 void drv_nvml_gpu_gather(const struct nvml_ctx *c, unsigned int i, struct snap_gpu *g);
+
+/* Asks for the topology of the count GPUs into t (worker side). */
+void drv_nvml_topo_gather(const struct nvml_ctx *c, unsigned int count, struct snap_topo *t);

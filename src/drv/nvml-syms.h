@@ -67,7 +67,22 @@
         X(power_limit, OPTIONAL, nvmlReturn_t, (nvmlDevice_t, unsigned int *),                    \
           nvmlDeviceGetEnforcedPowerLimit)                                                        \
         X(clock_event_reasons, OPTIONAL, nvmlReturn_t, (nvmlDevice_t, unsigned long long *),      \
-          nvmlDeviceGetCurrentClocksEventReasons, nvmlDeviceGetCurrentClocksThrottleReasons)
+          nvmlDeviceGetCurrentClocksEventReasons, nvmlDeviceGetCurrentClocksThrottleReasons)  \
+        X(cpu_affinity, OPTIONAL, nvmlReturn_t, (nvmlDevice_t, unsigned int, unsigned long *),    \
+          nvmlDeviceGetCpuAffinity)                                                               \
+        X(nvlink_state, OPTIONAL, nvmlReturn_t, (nvmlDevice_t, unsigned int, nvmlEnableState_t *),\
+          nvmlDeviceGetNvLinkState)                                                               \
+        X(nvlink_remote_pci, OPTIONAL, nvmlReturn_t, (nvmlDevice_t, unsigned int, nvmlPciInfo_t *),\
+          nvmlDeviceGetNvLinkRemotePciInfo_v2)                                                    \
+        X(nvlink_remote_type, OPTIONAL, nvmlReturn_t,                                             \
+          (nvmlDevice_t, unsigned int, nvmlIntNvLinkDeviceType_t *),                              \
+          nvmlDeviceGetNvLinkRemoteDeviceType)                                                    \
+        X(topo_ancestor, OPTIONAL, nvmlReturn_t,                                                  \
+          (nvmlDevice_t, nvmlDevice_t, nvmlGpuTopologyLevel_t *),                                 \
+          nvmlDeviceGetTopologyCommonAncestor)                                                    \
+        X(p2p_status, OPTIONAL, nvmlReturn_t,                                                     \
+          (nvmlDevice_t, nvmlDevice_t, nvmlGpuP2PCapsIndex_t, nvmlGpuP2PStatus_t *),              \
+          nvmlDeviceGetP2PStatus)
 
 /* The function-pointer struct, passed around explicitly. */
 struct nvml_api {

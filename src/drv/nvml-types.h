@@ -20,6 +20,10 @@ typedef unsigned int nvmlMemoryErrorType_t;     /* enum nvmlMemoryErrorType_enum
 typedef unsigned int nvmlEccCounterType_t;      /* enum nvmlEccCounterType_enum */
 typedef unsigned int nvmlPageRetirementCause_t; /* enum nvmlPageRetirementCause_enum */
 typedef unsigned int nvmlTemperatureSensors_t;  /* enum nvmlTemperatureSensors_enum */
+typedef unsigned int nvmlGpuTopologyLevel_t;    /* enum nvmlGpuLevel_enum */
+typedef unsigned int nvmlGpuP2PCapsIndex_t;     /* enum nvmlGpuP2PCapsIndex_enum */
+typedef unsigned int nvmlGpuP2PStatus_t;        /* enum nvmlGpuP2PStatus_enum */
+typedef unsigned int nvmlIntNvLinkDeviceType_t; /* enum nvmlIntNvLinkDeviceType_enum */
 
 /* Return codes: name, value, what it means for the person reading a report. */
 #define NVML_RETURN_CODES(X)                                                                  \
@@ -66,7 +70,15 @@ typedef unsigned int nvmlTemperatureSensors_t;  /* enum nvmlTemperatureSensors_e
         X(NVML_AGGREGATE_ECC, 1)                                               \
         X(NVML_PAGE_RETIREMENT_CAUSE_MULTIPLE_SINGLE_BIT_ECC_ERRORS, 0)        \
         X(NVML_PAGE_RETIREMENT_CAUSE_DOUBLE_BIT_ECC_ERROR, 1)                  \
-        X(NVML_TEMPERATURE_GPU, 0)
+        X(NVML_TEMPERATURE_GPU, 0)                                             \
+        X(NVML_P2P_CAPS_INDEX_READ, 0)                                         \
+        X(NVML_P2P_CAPS_INDEX_WRITE, 1)                                        \
+        X(NVML_P2P_CAPS_INDEX_NVLINK, 2)                                       \
+        X(NVML_P2P_CAPS_INDEX_ATOMICS, 3)                                      \
+        X(NVML_P2P_CAPS_INDEX_PROP, 4)                                         \
+        X(NVML_P2P_STATUS_OK, 0)                                               \
+        X(NVML_NVLINK_DEVICE_TYPE_GPU, 0x00)                                   \
+        X(NVML_NVLINK_DEVICE_TYPE_SWITCH, 0x02)
 
 /* NVIDIA's macros, spelled token for token as in nvml.h: where both headers
  * meet (the layout test) a different spelling is a redefinition error. */
@@ -75,6 +87,7 @@ typedef unsigned int nvmlTemperatureSensors_t;  /* enum nvmlTemperatureSensors_e
 #define NVML_DEVICE_UUID_V2_BUFFER_SIZE 96
 #define NVML_DEVICE_NAME_V2_BUFFER_SIZE 96
 #define NVML_SYSTEM_DRIVER_VERSION_BUFFER_SIZE 80
+#define NVML_NVLINK_MAX_LINKS 18
 #define NVML_DEVICE_MIG_DISABLE 0x0
 #define NVML_DEVICE_MIG_ENABLE 0x1
 

@@ -68,6 +68,15 @@ void probe_nvml_take(const struct probe_ctx *ctx, struct worker_result *res,
                                 return;
                         }
                         g->index = idx;
+                } else if (!strcmp(rec->tag, "topo")) {
+                        struct snap_topo fresh = { 0 };
+                        if (snap_topo_from_json(rec->json, &fresh, &err) < 0) {
+                                snap_topo_release(&fresh);
+                                bad_record(&s->nvml.probe, rec->tag, err);
+                                return;
+                        }
+                        snap_topo_release(&s->topo);
+                        s->topo = fresh;
                 }
         }
         if (s->nvml.probe.st == FACT_UNSET && !res->failure && run_error >= 0)

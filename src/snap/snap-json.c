@@ -188,6 +188,31 @@ static const struct jfield python_fields[] = {
         { "environments", JT_ARRAY, offsetof(struct snap_python, envs), &pyenv_table },
 };
 
+static const struct jfield topo_gpu_fields[] = {
+        F(JT_INT, struct snap_topo_gpu, index), F(JT_FSTR, struct snap_topo_gpu, cpu_affinity),
+        F(JT_FNUM, struct snap_topo_gpu, nvlink_links), F(JT_FNUM, struct snap_topo_gpu, nvlink_up),
+        F(JT_STRV, struct snap_topo_gpu, nvlink_remotes),
+};
+static const struct jtable topo_gpu_table = {
+        topo_gpu_fields, sizeof(topo_gpu_fields) / sizeof(topo_gpu_fields[0]),
+        sizeof(struct snap_topo_gpu), offsetof(struct snap_topo, ngpus)
+};
+#define PAIR_JF(kind, m) F(JT_F##kind, struct snap_topo_pair, m),
+static const struct jfield topo_pair_fields[] = {
+        F(JT_INT, struct snap_topo_pair, a), F(JT_INT, struct snap_topo_pair, b),
+        SNAP_TOPO_PAIR_FIELDS(PAIR_JF)
+};
+static const struct jtable topo_pair_table = {
+        topo_pair_fields, sizeof(topo_pair_fields) / sizeof(topo_pair_fields[0]),
+        sizeof(struct snap_topo_pair), offsetof(struct snap_topo, npairs)
+};
+static const struct jfield topo_fields[] = {
+        { "status", JT_PROBE, offsetof(struct snap_topo, probe), NULL },
+        { "gpus", JT_ARRAY, offsetof(struct snap_topo, gpus), &topo_gpu_table },
+        { "pairs", JT_ARRAY, offsetof(struct snap_topo, pairs), &topo_pair_table },
+};
+
+static const struct jtable topo_table = TABLE(topo_fields);
 static const struct jtable toolkits_table = TABLE(toolkits_fields), shell_table = TABLE(shell_fields),
         python_table = TABLE(python_fields);
 static const struct jtable os_table = TABLE(os_fields), pci_table = TABLE(pci_fields),
@@ -212,6 +237,7 @@ static const struct jfield snap_fields[] = {
         { "shell", JT_OBJ, offsetof(SN, shell), &shell_table },
         { "python", JT_OBJ, offsetof(SN, python), &python_table },
         { "host", JT_OBJ, offsetof(SN, host), &host_table },
+        { "topology", JT_OBJ, offsetof(SN, topo), &topo_table },
 };
 #undef SN
 static const struct jtable snap_table = TABLE(snap_fields);
@@ -225,7 +251,21 @@ json_t *snap_to_json(const struct snapshot *s)
         json_object_set_new(o, "schema_version", json_integer(SNAP_SCHEMA_VERSION));
         json_object_update(o, body);
         json_decref(body);
+        /* a driver without the topology calls (or a fixture described
+         * before them) leaves the snapshot as it was before topology */
+        if (s->topo.probe.st == FACT_UNSET || s->topo.probe.st == FACT_UNSUPPORTED)
+                json_object_del(o, "topology");
         return o;
+}
+
+json_t *snap_topo_to_json(const struct snap_topo *t)
+{
+        return jtable_write(&topo_table, (const char *)t);
+}
+
+int snap_topo_from_json(json_t *j, struct snap_topo *t, char **reterr)
+{
+        return jtable_read(&topo_table, j, t, reterr);
 }
 
 json_t *snap_gpu_to_json(const struct snap_gpu *g)

@@ -25,3 +25,7 @@ json_t *snap_cuda_to_json(const struct snap_cuda *c);
 int snap_cuda_from_json(json_t *j, struct snap_cuda *c, char **reterr);
 json_t *snap_cuda_dev_to_json(const struct snap_cuda_dev *d);
 int snap_cuda_dev_from_json(json_t *j, struct snap_cuda_dev *d, char **reterr);
+
+/* The topology section alone (the NVML worker's "topo" record). */
+json_t *snap_topo_to_json(const struct snap_topo *t);
+int snap_topo_from_json(json_t *j, struct snap_topo *t, char **reterr);

@@ -254,6 +254,7 @@ void snap_release(struct snapshot *s)
         shell_release(&s->shell);
         python_release(&s->python);
         host_release(&s->host);
+        snap_topo_release(&s->topo);
         snap_init(s);
 }
 
@@ -331,4 +332,53 @@ size_t snap_pci_count(const struct snapshot *s, const char *kind)
         for (size_t i = 0; i < s->pci.n; i++)
                 n += s->pci.devs[i].kind && !strcmp(s->pci.devs[i].kind, kind);
         return n;
+}
+
+struct snap_topo_gpu *snap_add_topo_gpu(struct snap_topo *t)
+{
+        return add_elem(&t->gpus, &t->ngpus, sizeof(*t->gpus));
+}
+
+struct snap_topo_pair *snap_add_topo_pair(struct snap_topo *t)
+{
+        return add_elem(&t->pairs, &t->npairs, sizeof(*t->pairs));
+}
+
+#define RELEASE_PAIR_NUM(name) fact_num_release(&p->name);
+#define RELEASE_PAIR(kind, name) RELEASE_PAIR_##kind(name)
+
+void snap_topo_release(struct snap_topo *t)
+{
+        free(t->probe.why);
+        for (size_t i = 0; i < t->ngpus; i++) {
+                fact_str_release(&t->gpus[i].cpu_affinity);
+                fact_num_release(&t->gpus[i].nvlink_links);
+                fact_num_release(&t->gpus[i].nvlink_up);
+                strv_release(&t->gpus[i].nvlink_remotes);
+        }
+        for (size_t i = 0; i < t->npairs; i++) {
+                struct snap_topo_pair *p = &t->pairs[i];
+                SNAP_TOPO_PAIR_FIELDS(RELEASE_PAIR)
+        }
+        free(t->gpus);
+        free(t->pairs);
+        memset(t, 0, sizeof(*t));
+}
+
+const struct snap_topo_pair *snap_topo_pair_of(const struct snap_topo *t, int64_t a, int64_t b)
+{
+        for (size_t i = 0; i < t->npairs; i++) {
+                const struct snap_topo_pair *p = &t->pairs[i];
+                if ((p->a == a && p->b == b) || (p->a == b && p->b == a))
+                        return p;
+        }
+        return NULL;
+}
+
+const struct snap_topo_gpu *snap_topo_gpu_of(const struct snap_topo *t, int64_t index)
+{
+        for (size_t i = 0; i < t->ngpus; i++)
+                if (t->gpus[i].index == index)
+                        return &t->gpus[i];
+        return NULL;
 }

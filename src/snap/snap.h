@@ -281,6 +281,39 @@ struct snap_python {
         struct snap_pyenv *envs;
 };
 
+/* ---- topology (dlrig topo, docs/topo.md) ---- */
+
+struct snap_topo_gpu {
+        int64_t index;                /* NVML index */
+        struct fact_str cpu_affinity; /* "0-47,96-143", from nvmlDeviceGetCpuAffinity */
+        struct fact_num nvlink_links; /* NVLink links the GPU has (up or down) */
+        struct fact_num nvlink_up;    /* of those, active */
+        struct strv nvlink_remotes;   /* per active link: "switch 0000:c4:00.0", "gpu 0000:0f:00.0" */
+};
+
+/* One unordered GPU pair. Field order is the JSON order. The p2p_* facts
+ * hold nvmlGpuP2PStatus_t: 0 supported, else the reason it is not. */
+#define SNAP_TOPO_PAIR_FIELDS(X)                                               \
+        X(NUM, level)       /* nvmlGpuTopologyLevel_t: 0 board .. 50 system */ \
+        X(NUM, p2p_read)                                                       \
+        X(NUM, p2p_write)                                                      \
+        X(NUM, p2p_atomics)                                                    \
+        X(NUM, p2p_nvlink)                                                     \
+        X(NUM, p2p_pci)
+
+struct snap_topo_pair {
+        int64_t a, b;                 /* NVML indexes, a < b */
+        SNAP_TOPO_PAIR_FIELDS(SNAP_FIELD)
+};
+
+struct snap_topo {
+        struct probe_st probe;        /* FACT_UNSET: not gathered (not saved either) */
+        size_t ngpus;
+        struct snap_topo_gpu *gpus;
+        size_t npairs;
+        struct snap_topo_pair *pairs;
+};
+
 struct snapshot {
         char *dlrig_version;
         struct snap_os os;
@@ -297,6 +330,7 @@ struct snapshot {
         struct snap_shell shell;
         struct snap_python python;
         struct snap_host host;
+        struct snap_topo topo;
 };
 
 void snap_init(struct snapshot *s);
@@ -328,6 +362,9 @@ struct snap_xid *snap_add_xid(struct snap_klog *k);
 struct snap_dkms *snap_add_dkms(struct snap_kmod *k);
 struct snap_toolkit *snap_add_toolkit(struct snap_toolkits *t);
 struct snap_pyenv *snap_add_pyenv(struct snap_python *p);
+struct snap_topo_gpu *snap_add_topo_gpu(struct snap_topo *t);
+struct snap_topo_pair *snap_add_topo_pair(struct snap_topo *t);
+void snap_topo_release(struct snap_topo *t);
 void snap_gpu_release(struct snap_gpu *g);
 void snap_cuda_dev_release(struct snap_cuda_dev *d);
 
@@ -335,3 +372,5 @@ void snap_cuda_dev_release(struct snap_cuda_dev *d);
 const struct snap_gpu *snap_gpu_by_bus(const struct snapshot *s, const char *bus_id);
 const struct snap_pci_dev *snap_pci_by_bus(const struct snapshot *s, const char *bus_id);
 size_t snap_pci_count(const struct snapshot *s, const char *kind);
+const struct snap_topo_pair *snap_topo_pair_of(const struct snap_topo *t, int64_t a, int64_t b);
+const struct snap_topo_gpu *snap_topo_gpu_of(const struct snap_topo *t, int64_t index);

@@ -1,0 +1,96 @@
+/* cmd-topo.c - "dlrig topo": how the GPUs reach each other, from the
+ * driver's topology facts (docs/topo.md). */
+#include "cmd.h"
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "probe/probe.h"
+#include "render/render.h"
+#include "topo/topo.h"
+
+static const char topo_help[] =
+        "usage: dlrig topo [--json] [--dot]\n"
+        "\n"
+        "Shows the GPU-to-GPU matrix (NV# / PIX / PXB / PHB / NODE / SYS, as\n"
+        "nvidia-smi topo -m names them) with each GPU's CPUs and NUMA node, the\n"
+        "P2P capabilities of every pair and each GPU's NVLink links.\n"
+        "\n"
+        "  --json   print it as JSON\n"
+        "  --dot    print it as Graphviz DOT (dlrig topo --dot | dot -Tpng -o topo.png)\n"
+        "\n"
+        "Exit status: 0 shown, 3 the driver gives no topology.\n";
+
+static int parse_topo(int argc, char **argv, struct ctx *ctx, bool *dot)
+{
+        static const struct option opts[] = {
+                { "json", no_argument, NULL, 'j' }, { "dot", no_argument, NULL, 'd' },
+                { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+        };
+        int c;
+
+        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+                switch (c) {
+                case 'j': ctx->json = true; break;
+                case 'd': *dot = true; break;
+                case 'h': fputs(topo_help, stdout); return EXIT_OK;
+                default: return cmd_usage_error("topo", "unknown option '%s'", argv[optind - 1]);
+                }
+        }
+        if (optind < argc)
+                return cmd_usage_error("topo", "unexpected argument '%s'", argv[optind]);
+        if (*dot && ctx->json)
+                return cmd_usage_error("topo", "--json and --dot cannot be combined");
+        return -1;
+}
+
+static void gather(struct ctx *ctx, struct snapshot *s)
+{
+        struct strv diag = STRV_INIT;
+        struct probe_ctx pc = { .root = ctx->root, .self_exe = ctx->self_exe, .diag = &diag };
+
+        drv_limits_default(&pc.limits);
+        probe_all(&pc, s);
+        for (size_t i = 0; i < diag.n; i++)
+                cmd_error("%s", diag.v[i]);
+        strv_release(&diag);
+}
+
+/* Why there is nothing to show, in the driver's words where it gave some. */
+static void explain(const struct snapshot *s)
+{
+        const struct probe_st *p = s->topo.probe.st != FACT_UNSET ? &s->topo.probe
+                                                                   : &s->nvml.probe;
+
+        cmd_error("no GPU topology: %s", p->why ? p->why : "NVML gave no topology facts");
+}
+
+int cmd_topo(int argc, char **argv, struct ctx *ctx)
+{
+        struct topo_model m;
+        struct snapshot s;
+        bool dot = false;
+        int r = parse_topo(argc, argv, ctx, &dot);
+
+        if (r >= 0)
+                return r;
+        snap_init(&s);
+        gather(ctx, &s);
+        if (topo_build(&s, &m) < 0) {
+                explain(&s);
+                snap_release(&s);
+                return EXIT_UNKNOWN;
+        }
+        if (dot) {
+                topo_render_dot(stdout, &m);
+        } else if (ctx->json) {
+                json_t *j = topo_render_json(&m);
+                render_json_dump(stdout, j);
+                json_decref(j);
+        } else {
+                topo_render_text(stdout, &m);
+        }
+        topo_release(&m);
+        snap_release(&s);
+        return EXIT_OK;
+}
