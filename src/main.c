@@ -18,6 +18,10 @@ const struct cmd cmd_table[] = {
           "print the shell lines that put a CUDA toolkit on PATH (eval \"$(dlrig env)\")", false },
         { "kb", cmd_kb, "cuda|torch|gpu|arch|xid [QUERY]",
           "answer questions from the built-in knowledge base", false },
+        { "bench", cmd_bench, "[--quick] [--gpus LIST] [--json]",
+          "measure copy, peer and GPU-to-GPU bandwidth, with every copy verified", false },
+        { "__bench-worker", cmd_bench_worker, "BYTES ITERS LAT_ITERS MASK",
+          "internal: run bench's measurements in this process", true },
         { "__driver-worker", cmd_driver_worker, "LIB", "internal: load LIB in this process", true },
         { NULL, NULL, NULL, NULL, false },
 };

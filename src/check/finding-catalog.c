@@ -62,6 +62,16 @@ const struct catalog_entry finding_catalog[] = {
         { "health.xid-warning", SEV_WARN, "health", "the kernel log has Xid errors worth watching" },
         { "health.xid-app", SEV_INFO, "health", "the kernel log has Xid errors usually caused by applications" },
         { "health.ok", SEV_OK, "health", "no memory errors, throttling or Xid errors" },
+        /* bench: measured by dlrig bench */
+        { "bench.not-run", SEV_FAIL, "bench", "bench could not measure anything (CUDA unavailable)" },
+        { "bench.hung", SEV_FAIL, "bench", "a GPU operation did not finish in time during bench" },
+        { "bench.failed", SEV_FAIL, "bench", "a CUDA call failed during bench" },
+        { "bench.copy-wrong", SEV_FAIL, "bench", "a copy delivered wrong data" },
+        { "bench.link-degraded-under-load", SEV_WARN, "bench", "a GPU's PCIe link stays below its maximum under load" },
+        { "bench.p2p-slower-than-host", SEV_WARN, "bench", "P2P between two GPUs is slower than copying through the host" },
+        { "bench.gpu-slow", SEV_WARN, "bench", "a GPU copies far slower than its siblings" },
+        { "bench.pair-slow", SEV_WARN, "bench", "a GPU pair copies far slower than the other pairs of its link kind" },
+        { "bench.ok", SEV_OK, "bench", "every copy verified, no outlier among the measured figures" },
         /* toolkit */
         { "toolkit.stub-libcuda", SEV_FAIL, "toolkit", "the login shell's library path finds the CUDA stub libcuda before the driver's" },
         { "toolkit.newer-than-driver", SEV_WARN, "toolkit", "the CUDA toolkit in use needs a newer driver" },

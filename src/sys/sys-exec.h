@@ -24,6 +24,10 @@ struct exec_req {
         bool self;                /* argv[0] is dlrig itself: allowed for any root */
         bool root_program;        /* argv[0] is a program inside a foreign root that the
                                    * caller resolved on purpose (a fixture's stand-in) */
+        /* Called with all of stdout so far whenever more arrived (a
+         * progress line); NULL for none. */
+        void (*on_output)(const struct strbuf *out, void *arg);
+        void *on_output_arg;
 };
 
 struct exec_res {
