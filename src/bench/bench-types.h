@@ -17,9 +17,12 @@ typedef unsigned int CUdevice_P2PAttribute; /* enum CUdevice_P2PAttribute_enum *
 #define BENCH_CUDA_CONSTS(X)                                                                      \
         X(CU_DEVICE_P2P_ATTRIBUTE_PERFORMANCE_RANK, 0x01, "relative performance of the link")    \
         X(CU_DEVICE_P2P_ATTRIBUTE_ACCESS_SUPPORTED, 0x02, "P2P access is possible")              \
-        X(CU_MEMHOSTALLOC_PORTABLE, 0x01, "pinned memory usable from every context")             \
         X(CU_STREAM_NON_BLOCKING, 0x1, "no implicit sync with the NULL stream")                   \
         X(CU_EVENT_DEFAULT, 0x0, "an event that records time")                                    \
         X(CUDA_ERROR_PEER_ACCESS_ALREADY_ENABLED, 704, "peer access already enabled")
 
 enum { BENCH_CUDA_CONSTS(DRV_ENUM_CONST) };
+
+/* A macro in cuda.h, spelled as there: pinned memory usable from every
+ * context. */
+#define CU_MEMHOSTALLOC_PORTABLE        0x01
