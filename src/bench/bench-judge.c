@@ -201,10 +201,13 @@ static bool judge_run(const struct bench_result *res, struct findings *fs)
 {
         struct finding *f;
 
-        if (res->not_run || !res->started) {
-                f = finding_add(fs, "bench.not-run", "nothing could be measured: %s",
-                                res->not_run ? res->not_run
-                                             : res->failure ? res->failure : "no result");
+        if (res->not_run || (!res->failure && (!res->started || !res->ngpus))) {
+                if (res->not_run || !res->started)
+                        f = finding_add(fs, "bench.not-run", "nothing could be measured: %s",
+                                        res->not_run ? res->not_run : "no result");
+                else
+                        f = finding_add(fs, "bench.not-run", "nothing could be measured: no GPU "
+                                        "selected (CUDA sees %d)", res->device_count);
                 finding_fix(f, "dlrig doctor");
                 return false;
         }
