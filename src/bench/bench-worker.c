@@ -101,7 +101,7 @@ CUresult bench_mark_stop(struct bench_cuda *bc, struct bench_dev *d, float *ms)
 static CUresult bench_dev_open(struct bench_cuda *bc, struct bench_dev *d)
 {
         size_t bytes = bc->plan->copy_bytes;
-        char buf[64] = "";
+        char buf[sizeof(d->bus)] = ""; /* "0000:00:00.0" needs 13 */
         _cleanup_free_ char *bus = NULL;
 
         bench_set_op("setting up GPU %d", d->ordinal);
