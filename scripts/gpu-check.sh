@@ -1,31 +1,101 @@
 #!/bin/sh
-# gpu-check.sh [OUT_DIR] - on a machine with real NVIDIA GPUs: build dlrig,
-# run doctor (text, JSON, saved snapshot), time it, record the machine as a
-# fixture with record-machine.sh, and keep every output under OUT_DIR
-# (default $OUT or ./gpu-check-out) so real hardware confirms what the fakes
-# claim. Needs the build dependencies (scripts/deps.sh run).
+# gpu-check.sh [OUT_DIR] - on a machine with real NVIDIA GPUs: build dlrig
+# from this tree (no network needed when meson, ninja and the -dev packages
+# are there; scripts/deps.sh is only tried when they are not), run doctor
+# (text, JSON, saved snapshot, timing), topo (when built), bench --quick
+# (text and JSON, timed), and in the same run measure the same figures with
+# PyTorch when it is installed (BF16 matmul TFLOPS, on-GPU copy GB/s), so the
+# two can be compared (compare.txt). Every output goes under OUT_DIR
+# (default $OUT or ./gpu-check-out). Never stops at the first failure: each
+# step's exit status is recorded in steps.txt.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-${OUT:-$here/gpu-check-out}}
 mkdir -p "$out"
 cd "$here" || exit 1
-{
-        scripts/deps.sh run && meson setup build-gpu -Dtests=false -Dbuildtype=release &&
+step() { # name, command...: runs it, records its status and time
+        name=$1; shift
+        s=$(date +%s%N)
+        "$@"; rc=$?
+        e=$(date +%s%N)
+        echo "$name exit=$rc ms=$(( (e - s) / 1000000 ))" >>"$out/steps.txt"
+        return $rc
+}
+build() {
+        if ! command -v meson >/dev/null || ! command -v ninja >/dev/null; then
+                scripts/deps.sh run || return 1
+        fi
+        { [ -d build-gpu ] || meson setup build-gpu -Dtests=false -Dbuildtype=release; } &&
                 ninja -C build-gpu
-} >"$out/build.log" 2>&1 || { echo "build failed; see $out/build.log"; exit 1; }
-dlrig=build-gpu/dlrig
+}
+: >"$out/steps.txt"
+step build build >"$out/build.log" 2>&1 || { echo "build failed; see $out/build.log"; exit 1; }
+dlrig=$here/build-gpu/dlrig
 nvidia-smi >"$out/nvidia-smi.txt" 2>&1 || true
+nvidia-smi topo -m >"$out/nvidia-smi-topo.txt" 2>&1 || true
 nvidia-smi -q >"$out/nvidia-smi-q.txt" 2>&1 || true
-$dlrig doctor >"$out/doctor.txt" 2>"$out/doctor.stderr"; echo "exit $?" >>"$out/doctor.txt"
-$dlrig --json doctor --save "$out/snapshot.json" >"$out/doctor.json" 2>>"$out/doctor.stderr"
-$dlrig doctor --from "$out/snapshot.json" >"$out/doctor-from.txt" 2>&1
-CUDA_VISIBLE_DEVICES= $dlrig doctor >"$out/doctor-cvd-empty.txt" 2>&1
+step doctor "$dlrig" doctor >"$out/doctor.txt" 2>"$out/doctor.stderr"
+step doctor-json "$dlrig" --json doctor --save "$out/snapshot.json" >"$out/doctor.json" 2>>"$out/doctor.stderr"
+"$dlrig" doctor --from "$out/snapshot.json" >"$out/doctor-from.txt" 2>&1
 for i in 1 2 3 4 5 6 7 8 9; do
-        s=$(date +%s%N); $dlrig --json doctor >/dev/null 2>&1; e=$(date +%s%N)
+        s=$(date +%s%N); "$dlrig" --json doctor >/dev/null 2>&1; e=$(date +%s%N)
         echo $(( (e - s) / 1000000 ))
 done | sort -n >"$out/doctor-ms.txt"
+if "$dlrig" topo --help >/dev/null 2>&1; then
+        step topo "$dlrig" topo >"$out/topo.txt" 2>&1
+        step topo-dot "$dlrig" topo --dot >"$out/topo.dot" 2>&1
+fi
+step bench "$dlrig" bench --quick >"$out/bench.txt" 2>"$out/bench.stderr"
+step bench-json "$dlrig" --json bench --quick >"$out/bench.json" 2>>"$out/bench.stderr"
 if [ -x scripts/record-machine.sh ]; then
         scripts/record-machine.sh "$dlrig" "$out/recorded-machine" >"$out/record.log" 2>&1 || true
 fi
+
+# The same figures from PyTorch, in the same run, on GPU 0.
+py=$(command -v python3 || true)
+if [ -n "$py" ] && "$py" -c 'import torch; assert torch.cuda.is_available()' 2>/dev/null; then
+        step torch "$py" - >"$out/torch.json" 2>"$out/torch.stderr" <<'PY'
+import json, torch
+def timed(fn, iters):
+    fn(); torch.cuda.synchronize()
+    a, b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+    a.record()
+    for _ in range(iters):
+        fn()
+    b.record(); torch.cuda.synchronize()
+    return a.elapsed_time(b) / 1000 / iters
+res = {"torch": torch.__version__, "device": torch.cuda.get_device_name(0)}
+n = 8192
+x = torch.randn(n, n, device="cuda", dtype=torch.bfloat16)
+y = torch.randn(n, n, device="cuda", dtype=torch.bfloat16)
+res["bf16_matmul_tflops"] = 2 * n**3 / timed(lambda: x @ y, 20) / 1e12
+x32, y32 = x.float(), y.float()
+res["fp32_matmul_tflops"] = 2 * n**3 / timed(lambda: x32 @ y32, 5) / 1e12
+for mib in (32, 256):
+    src = torch.empty(mib << 20, dtype=torch.uint8, device="cuda")
+    dst = torch.empty_like(src)
+    res[f"d2d_copy_gbps_{mib}mib"] = (mib << 20) / timed(lambda: dst.copy_(src), 16) / 1e9
+    host = torch.empty(mib << 20, dtype=torch.uint8).pin_memory()
+    res[f"h2d_copy_gbps_{mib}mib"] = (mib << 20) / timed(lambda: src.copy_(host, non_blocking=True), 8) / 1e9
+    res[f"d2h_copy_gbps_{mib}mib"] = (mib << 20) / timed(lambda: host.copy_(src, non_blocking=True), 8) / 1e9
+print(json.dumps(res, indent=2))
+PY
+        "$py" - "$out" >"$out/compare.txt" 2>&1 <<'PY'
+import json, sys
+out = sys.argv[1]
+t = json.load(open(f"{out}/torch.json"))
+b = json.load(open(f"{out}/bench.json"))
+g = b["gpus"][0] if b.get("gpus") else {}
+mib = b["plan"]["copy_bytes"] >> 20
+for k, tk in (("d2d_gbps", "d2d_copy_gbps"), ("h2d_gbps", "h2d_copy_gbps"), ("d2h_gbps", "d2h_copy_gbps")):
+    tv = t.get(f"{tk}_{mib}mib") or t.get(f"{tk}_32mib")
+    if g.get(k) and tv:
+        print(f"GPU 0 {k}: dlrig {g[k]:.1f}  torch {tv:.1f}  ratio {g[k] / tv:.3f}")
+print(f"torch bf16 matmul {t['bf16_matmul_tflops']:.1f} TFLOPS, fp32 {t['fp32_matmul_tflops']:.1f} "
+      "(dlrig bench has no GEMM figure yet)")
+PY
+fi
 echo "gpu-check: outputs in $out"
-cat "$out/doctor.txt"
+cat "$out/steps.txt"
+cat "$out/bench.txt" 2>/dev/null | tail -20
+cat "$out/compare.txt" 2>/dev/null

@@ -2,8 +2,136 @@
 
 Same form as machines.py: VARIANTS maps a machine name to a function that
 takes the guide's machine (machines.guide()), changes it and returns the
-README text. machines.py merges this table into its own."""
-import machines  # noqa: F401  (helpers: machines.gpus, machines.guide_software, ...)
+README text. machines.py merges this table into its own.
+
+The fake libcuda models bench's figures (tests/fakes/README.md): per GPU a
+"Bench" entry with its host->GPU, GPU->host and on-GPU copy rates in GB/s,
+per pair a "Peer:a:b" entry (or "PeerDefault") with P2P support, CUDA's
+performance rank, the rate and the latency. sysfs shows each GPU's link as
+it is under load (bench reads it while copying)."""
+
+import machines
+
+LOADED = ["16.0 GT/s PCIe", 16, "16.0 GT/s PCIe", 16]
+H100 = {"name": "NVIDIA H100 80GB HBM3", "device": "0x2330", "subsys": "0x16c1",
+        "class": "0x030200", "mem": 85520809984, "cc": "9.0", "power_limit": 700000,
+        "link": ["32.0 GT/s PCIe", 16, "32.0 GT/s PCIe", 16], "nvml_link": [5, 16, 5, 16]}
+CASES = ["bench --quick", "--json bench --quick"]
+
+
+def _bench(m, rates, peer_default, peers=None):
+    """Every GPU copies at rates (h2d, d2h, d2d GB/s); pairs at peer_default
+    unless peers (a dict "a:b" -> entry) says otherwise."""
+    for g in m["gpus"]:
+        if g["link"][0].startswith("2.5"):
+            g["link"] = list(LOADED)
+        h2d, d2h, d2d = rates
+        g["cuda_extra"] = {"Bench": {"h2d_gbps": h2d, "d2h_gbps": d2h, "d2d_gbps": d2d}}
+    extra = {"PeerDefault": peer_default}
+    for k, v in (peers or {}).items():
+        extra[f"Peer:{k}"] = v
+    m["cuda"]["extra"] = extra
+    m["cases"] = list(CASES)
+    # 4 MiB copies instead of --quick's 32 MiB: the fake moves the data for
+    # real, and 8 GPUs' buffers at full size make a slow test
+    m["env"] = {"DLRIG_BENCH_COPY_BYTES": "4194304"}
+
+
+A10G_RATES = (24.5, 26.1, 240.0)
+HOST_PATH = {"p2p": 0, "rank": 0, "latency_us": 15.0}
+
+
+def a10g(m):
+    _bench(m, A10G_RATES, HOST_PATH)
+    m["findings"] = ["bench.ok"]
+    return ("The guide's 8 x A10G (AWS g5.48xlarge-like): PCIe only, no NVLink, and no P2P "
+            "between the GPUs (the hypervisor does not allow it), so every pair copies through "
+            "host memory at the slower of the two GPUs' host links: bench.ok.")
+
+
+def h100_nvswitch(m):
+    buses = [f"0000:{b:02x}:00.0" for b in (0x18, 0x2a, 0x3a, 0x5d, 0x9a, 0xab, 0xba, 0xdb)]
+    m["gpus"] = machines.gpus(H100, buses)
+    _bench(m, (53.2, 54.6, 1450.0), {"p2p": 1, "rank": 0, "gbps": 372.0, "latency_us": 2.4})
+    m["findings"] = ["bench.ok"]
+    return ("8 x H100 SXM5 behind NVSwitch (HGX H100-like): every pair P2P over NVLink at "
+            "372 GB/s one way, host links PCIe 5.0 x16: bench.ok.")
+
+
+def rtx4090_x4(m):
+    buses = ["0000:01:00.0", "0000:21:00.0", "0000:41:00.0", "0000:61:00.0"]
+    m["gpus"] = machines.gpus(machines.RTX4090, buses, numa_split=4)
+    _bench(m, (25.1, 26.3, 910.0), HOST_PATH)
+    m["findings"] = ["bench.ok"]
+    return ("4 x RTX 4090 on a workstation board: the driver does not support P2P between "
+            "GeForce 40-series cards, so peer copies go through the host: bench.ok.")
+
+
+def acs_pair(m):
+    slow = {"p2p": 1, "rank": 0, "gbps": 3.6, "latency_us": 28.0}
+    _bench(m, A10G_RATES, {"p2p": 1, "rank": 0, "gbps": 20.5, "latency_us": 11.0},
+           {"2:3": slow, "3:2": slow})
+    m["findings"] = ["bench.pair-slow", "bench.p2p-slower-than-host", "!bench.ok",
+                     "!bench.copy-wrong"]
+    return ("8 x A10G on bare metal with P2P; the bridge above GPUs 2 and 3 has PCIe ACS on, "
+            "so their P2P traffic detours through the root complex at 3.6 GB/s: "
+            "bench.pair-slow, bench.p2p-slower-than-host.")
+
+
+def x4_link(m):
+    _bench(m, A10G_RATES, HOST_PATH)
+    g = m["gpus"][5]
+    g["link"] = ["16.0 GT/s PCIe", 4, "16.0 GT/s PCIe", 16]
+    g["nvml_link"] = [4, 4, 4, 16]
+    g["cuda_extra"] = {"Bench": {"h2d_gbps": 6.2, "d2h_gbps": 6.6, "d2d_gbps": 240.0}}
+    m["findings"] = ["bench.link-degraded-under-load", "bench.gpu-slow", "!bench.ok"]
+    return ("The guide's 8 x A10G with GPU 5 trained at x4 of its x16 link, and still at x4 "
+            "while copying: bench.link-degraded-under-load, bench.gpu-slow.")
+
+
+def corrupt_pair(m):
+    rtx4090_x4(m)
+    bad = {"p2p": 1, "rank": 0, "gbps": 24.8, "latency_us": 9.0, "corrupt": True}
+    _bench(m, (25.1, 26.3, 910.0), {"p2p": 1, "rank": 0, "gbps": 24.8, "latency_us": 9.0},
+           {"0:1": bad, "1:0": bad})
+    m["findings"] = ["bench.copy-wrong", "!bench.ok"]
+    return ("4 x RTX 4090 whose driver claims P2P: copies between GPUs 0 and 1 arrive as "
+            "zeros at full speed (as some consumer boards did): bench.copy-wrong.")
+
+
+def hang(m):
+    _bench(m, A10G_RATES, HOST_PATH)
+    m["cuda"]["extra"]["MemcpyPeer:1:2"] = {"hang": True}
+    m["findings"] = ["bench.hung", "!bench.ok"]
+    return ("The guide's 8 x A10G where a copy from GPU 1 to GPU 2 never completes: bench "
+            "abandons its worker after the deadline and keeps what it measured: bench.hung.")
+
+
+def copy_error(m):
+    _bench(m, A10G_RATES, HOST_PATH)
+    m["cuda"]["extra"]["MemcpyPeer:0:3"] = {"ret": "CUDA_ERROR_LAUNCH_FAILED"}
+    m["findings"] = ["bench.failed", "!bench.ok", "!bench.hung"]
+    return ("The guide's 8 x A10G where the driver fails a copy from GPU 0 to GPU 3 (an "
+            "error, not a hang): bench.failed, with the figures measured before it.")
+
+
+def no_libcuda(m):
+    _bench(m, A10G_RATES, HOST_PATH)
+    del m["cuda"]
+    m["software"]["driver_libs"] = ["libnvidia-ml.so.1"]
+    m["findings"] = ["bench.not-run", "!bench.ok"]
+    return ("The guide's 8 x A10G with no libcuda.so.1 installed: bench cannot measure anything "
+            "and exits 3: bench.not-run.")
+
 
 VARIANTS = {
+    "bench-a10g-x8-copy-error": copy_error,
+    "bench-a10g-x8-no-libcuda": no_libcuda,
+    "bench-a10g-x8": a10g,
+    "bench-h100-x8-nvswitch": h100_nvswitch,
+    "bench-rtx4090-x4": rtx4090_x4,
+    "bench-a10g-x8-acs-pair": acs_pair,
+    "bench-a10g-x8-x4-link": x4_link,
+    "bench-rtx4090-x4-corrupt": corrupt_pair,
+    "bench-a10g-x8-hang": hang,
 }

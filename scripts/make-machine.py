@@ -350,6 +350,7 @@ def cuda_device(g):
         "DeviceGetAttribute:COMPUTE_CAPABILITY_MAJOR": int(major),
         "DeviceGetAttribute:COMPUTE_CAPABILITY_MINOR": int(minor),
         "DeviceTotalMem": g["mem"] - 537133056,
+        **g.get("cuda_extra", {}),
     }
 
 
@@ -364,6 +365,7 @@ def fake_description(m):
     cu = m.get("cuda")
     if cu is not None:
         desc["cuda"] = {"Init": cu.get("init", {}), "DriverGetVersion": cu["version"]}
+        desc["cuda"].update(cu.get("extra", {}))
         desc["cuda"]["devices"] = [cuda_device(g) for g in m["gpus"] if g.get("in_cuda", True)]
     return desc
 

@@ -77,6 +77,16 @@ const struct catalog_entry finding_catalog[] = {
         { "topo.nvlink-down", SEV_WARN, "health", "NVLink links are down compared with what the GPU model has" },
         { "topo.p2p-unsupported", SEV_WARN, "health", "P2P is not supported between GPUs that share a PCIe switch" },
         { "topo.p2p-consumer", SEV_INFO, "health", "GeForce cards without P2P between them, as the driver ships them" },
+        /* bench: measured by dlrig bench */
+        { "bench.not-run", SEV_FAIL, "bench", "bench could not measure anything (CUDA unavailable)" },
+        { "bench.hung", SEV_FAIL, "bench", "a GPU operation did not finish in time during bench" },
+        { "bench.failed", SEV_FAIL, "bench", "a CUDA call failed during bench" },
+        { "bench.copy-wrong", SEV_FAIL, "bench", "a copy delivered wrong data" },
+        { "bench.link-degraded-under-load", SEV_WARN, "bench", "a GPU's PCIe link stays below its maximum under load" },
+        { "bench.p2p-slower-than-host", SEV_WARN, "bench", "P2P between two GPUs is slower than copying through the host" },
+        { "bench.gpu-slow", SEV_WARN, "bench", "a GPU copies far slower than its siblings" },
+        { "bench.pair-slow", SEV_WARN, "bench", "a GPU pair copies far slower than the other pairs of its link kind" },
+        { "bench.ok", SEV_OK, "bench", "every copy verified, no outlier among the measured figures" },
         /* toolkit */
         { "toolkit.stub-libcuda", SEV_FAIL, "toolkit", "the login shell's library path finds the CUDA stub libcuda before the driver's" },
         { "toolkit.newer-than-driver", SEV_WARN, "toolkit", "the CUDA toolkit in use needs a newer driver" },

@@ -31,6 +31,8 @@ struct cmd {
 
 extern const struct cmd cmd_table[];
 
+int cmd_bench(int argc, char **argv, struct ctx *ctx);
+int cmd_bench_worker(int argc, char **argv, struct ctx *ctx);
 int cmd_doctor(int argc, char **argv, struct ctx *ctx);
 int cmd_driver_worker(int argc, char **argv, struct ctx *ctx);
 int cmd_env(int argc, char **argv, struct ctx *ctx);

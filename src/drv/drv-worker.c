@@ -21,6 +21,8 @@ void drv_limits_default(struct drv_limits *ret)
 
         ret->call_timeout_ms = DRV_CALL_TIMEOUT_MS;
         ret->total_timeout_ms = DRV_TOTAL_TIMEOUT_MS;
+        ret->on_output = NULL;
+        ret->on_output_arg = NULL;
         if (env && parse_u64(env, 10, &ms) == 0 && ms > 0 && ms < 600000) {
                 ret->call_timeout_ms = (unsigned)ms;
                 if (ret->total_timeout_ms < 4 * ms)
@@ -114,9 +116,16 @@ int drv_worker_run(const struct sysroot *root, const char *self_exe, const char 
                    const struct drv_limits *lim, struct worker_result *ret)
 {
         const char *argv[] = { self_exe, "--root", sysroot_path(root), "__driver-worker", lib, NULL };
+        return drv_worker_run_argv(root, argv, lim, ret);
+}
+
+int drv_worker_run_argv(const struct sysroot *root, const char *const *argv,
+                        const struct drv_limits *lim, struct worker_result *ret)
+{
         struct exec_req req = { .argv = argv, .timeout_ms = lim->total_timeout_ms,
                                 .idle_timeout_ms = lim->call_timeout_ms, .max_out = 4u << 20,
-                                .self = true };
+                                .self = true, .on_output = lim->on_output,
+                                .on_output_arg = lim->on_output_arg };
         struct worker_result res = { 0 };
         struct parse_ctx pc = { &res };
         struct exec_res er;

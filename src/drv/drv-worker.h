@@ -21,9 +21,14 @@
 #include "sys/sys.h"
 #include "util/strv.h"
 
+struct strbuf;
+
 struct drv_limits {
         unsigned call_timeout_ms;
         unsigned total_timeout_ms;
+        /* optional: sees the worker's stdout as it grows (sys-exec.h) */
+        void (*on_output)(const struct strbuf *out, void *arg);
+        void *on_output_arg;
 };
 
 /* Reads DLRIG_DRIVER_TIMEOUT_MS (per call) from the environment. */
@@ -49,6 +54,10 @@ struct worker_result {
  * records. Returns 0 when a result (possibly a failed one) was produced. */
 int drv_worker_run(const struct sysroot *root, const char *self_exe, const char *lib,
                    const struct drv_limits *lim, struct worker_result *ret);
+/* The same for any worker command line (argv[0] is dlrig itself), such as
+ * bench's "__bench-worker". */
+int drv_worker_run_argv(const struct sysroot *root, const char *const *argv,
+                        const struct drv_limits *lim, struct worker_result *ret);
 void worker_result_release(struct worker_result *res);
 
 /* Worker side: the entry point of "dlrig __driver-worker LIB". */

@@ -146,6 +146,13 @@ static void render_tally(FILE *out, const struct findings *fs)
                 count[SEV_WARN], count[SEV_INFO], count[SEV_OK]);
 }
 
+void render_findings_text(FILE *out, const struct findings *fs, const struct render_opts *o)
+{
+        for (size_t i = 0; i < fs->n; i++)
+                render_finding(out, &fs->v[i], o);
+        render_tally(out, fs);
+}
+
 void render_doctor_text(FILE *out, const struct snapshot *s, const struct findings *fs,
                         const struct render_opts *o)
 {
@@ -154,7 +161,5 @@ void render_doctor_text(FILE *out, const struct snapshot *s, const struct findin
         render_driver(out, s);
         render_gpus(out, s);
         fputc('\n', out);
-        for (size_t i = 0; i < fs->n; i++)
-                render_finding(out, &fs->v[i], o);
-        render_tally(out, fs);
+        render_findings_text(out, fs, o);
 }

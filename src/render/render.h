@@ -18,6 +18,9 @@ struct render_opts {
 /* The human report: machine summary, GPU table, findings worst first. */
 void render_doctor_text(FILE *out, const struct snapshot *s, const struct findings *fs,
                         const struct render_opts *o);
+/* Findings worst first with evidence and fixes, then the tally; for any
+ * command's report (doctor, bench). */
+void render_findings_text(FILE *out, const struct findings *fs, const struct render_opts *o);
 /* The JSON report (new reference): schema_version, status, findings, snapshot. */
 json_t *render_doctor_json(const struct snapshot *s, const struct findings *fs);
 json_t *render_findings_json(const struct findings *fs);

@@ -146,8 +146,11 @@ static void pump(pid_t pid, int fds[2], const struct exec_req *req,
                         drain(&fds[0], &res->out, cap, &res->dropped);
                 if (fds[1] >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR)))
                         drain(&fds[1], &res->err, cap, &res->dropped);
-                if (res->out.len + res->err.len + res->dropped != before)
+                if (res->out.len + res->err.len + res->dropped != before) {
                         last = now_usec();
+                        if (req->on_output)
+                                req->on_output(&res->out, req->on_output_arg);
+                }
         }
         /* Output closed: the child is exiting; still bound the wait. */
         if (!reap_within(pid, req->timeout_ms, status))

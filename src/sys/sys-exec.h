@@ -26,6 +26,10 @@ struct exec_req {
                                    * caller resolved on purpose (a fixture's stand-in) */
         bool host_tool;           /* argv[0] is a tool of this machine used on purpose for
                                    * any root (curl, sha256sum, setup's test runner) */
+        /* Called with all of stdout so far whenever more arrived (a
+         * progress line); NULL for none. */
+        void (*on_output)(const struct strbuf *out, void *arg);
+        void *on_output_arg;
 };
 
 struct exec_res {

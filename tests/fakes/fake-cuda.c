@@ -11,6 +11,7 @@
 #include "drv/cuda-types.h"
 #include "drv/cuda-syms.h"
 #include "fake-desc.h"
+#include "fake-cuda.h"
 
 #define FAKE_EXPORT __attribute__((visibility("default")))
 
@@ -24,12 +25,17 @@ CUDA_SYMS(FAKE_CUDA_ROW_)
 #define FAKE_CODE_(name, value, ...) { #name, (value) },
 static const struct fake_code fake_cuda_codes[] = { CUDA_RETURN_CODES(FAKE_CODE_) };
 
-static const struct fake_lib fake_cuda = {
+const struct fake_lib fake_cuda = {
         "fake-cuda", "cuda", fake_cuda_codes,
         sizeof(fake_cuda_codes) / sizeof(fake_cuda_codes[0]), CUDA_ERROR_UNKNOWN,
 };
 
 static int fake_cuda_initialised;
+
+int fake_cuda_ready(void)
+{
+        return fake_cuda_initialised;
+}
 
 /* The checks every device call starts with; 0 when the call may go on. */
 static CUresult fake_cuda_check(CUdevice dev, const void *out)

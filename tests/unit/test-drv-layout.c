@@ -144,8 +144,26 @@ CHECK_MEMBER(ours_CUuuid, CUuuid, bytes);
 CUDA_RETURN_CODES(CHECK_CONST_)
 CUDA_CONSTANTS(CHECK_CONST_)
 
-static const int layout_cuda_syms = 0 CUDA_SYMS(COUNT_ROW_);
-static const int layout_cuda_consts = 0 CUDA_RETURN_CODES(COUNT_ROW_) CUDA_CONSTANTS(COUNT_ROW_);
+/* bench's declarations (src/bench/bench-types.h, bench-syms.h) */
+#undef DRV_CONST
+#include "bench/bench-syms.h"
+BENCH_CUDA_SYMS(CHECK_ROW_)
+#define DRV_CONST(name) ours_##name
+#define CUdeviceptr_v2 ours_CUdeviceptr_v2
+#define CUdeviceptr ours_CUdeviceptr
+#define CUdevice_P2PAttribute ours_CUdevice_P2PAttribute
+#include "bench/bench-types.h"
+#undef CUdeviceptr_v2
+#undef CUdeviceptr
+#undef CUdevice_P2PAttribute
+
+CHECK_TYPE(ours_CUdeviceptr, CUdeviceptr);
+CHECK_TYPE(ours_CUdevice_P2PAttribute, CUdevice_P2PAttribute);
+BENCH_CUDA_CONSTS(CHECK_CONST_)
+
+static const int layout_cuda_syms = 0 CUDA_SYMS(COUNT_ROW_) BENCH_CUDA_SYMS(COUNT_ROW_);
+static const int layout_cuda_consts = 0 CUDA_RETURN_CODES(COUNT_ROW_) CUDA_CONSTANTS(COUNT_ROW_)
+        BENCH_CUDA_CONSTS(COUNT_ROW_);
 #endif
 
 int main(void)

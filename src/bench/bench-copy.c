@@ -1,0 +1,109 @@
+/* bench-copy.c - the copy figures, measured as nvbandwidth and
+ * p2pBandwidthLatencyTest do (docs/bench.md): copy-engine copies of one
+ * buffer repeated copy_iters times between two CUDA events on one stream,
+ * after one untimed warm-up copy; bandwidth = bytes x iters / elapsed, in
+ * GB/s of 1e9 bytes. Every figure's data is read back and compared word by
+ * word with what was sent: a copy that is fast and wrong is a failure. */
+#include "bench-cuda.h"
+
+#include <string.h>
+
+#include "drv/drv-worker.h"
+
+static double gbps(size_t bytes, unsigned iters, float ms)
+{
+        return ms > 0 ? (double)bytes * iters / ((double)ms * 1e6) : 0;
+}
+
+/* ---- one GPU ---------------------------------------------------------------- */
+
+enum copy_kind { COPY_H2D, COPY_D2H, COPY_D2D };
+
+static const char *const copy_what[] = { "host -> GPU", "GPU -> host", "on-GPU" };
+
+static CUresult copy_once(struct bench_cuda *bc, struct bench_dev *d, enum copy_kind k)
+{
+        size_t n = bc->plan->copy_bytes;
+
+        if (k == COPY_H2D)
+                BCALL(bc, htod, d->src, d->host_src, n, d->stream);
+        else if (k == COPY_D2H)
+                BCALL(bc, dtoh, d->host_dst, d->src, n, d->stream);
+        else
+                BCALL(bc, dtod, d->dst, d->src, n, d->stream);
+        return CUDA_SUCCESS;
+}
+
+/* One warm-up copy, then copy_iters timed ones. With link, the PCIe link
+ * is read while the timed copies are in flight. */
+static CUresult time_copy(struct bench_cuda *bc, struct bench_dev *d, enum copy_kind k,
+                          json_t *link, double *ret)
+{
+        float ms = 0;
+        CUresult r;
+
+        bench_set_op("%s copy, GPU %d", copy_what[k], d->ordinal);
+        r = copy_once(bc, d, k);
+        if (r == CUDA_SUCCESS)
+                r = bench_sync(bc, d->stream);
+        if (r == CUDA_SUCCESS)
+                r = bench_mark_start(bc, d);
+        for (unsigned i = 0; r == CUDA_SUCCESS && i < bc->plan->copy_iters; i++)
+                r = copy_once(bc, d, k);
+        if (link) /* the copies are in flight: the link now runs at what it can */
+                bench_read_link(bc->root, d->bus, link);
+        if (r == CUDA_SUCCESS)
+                r = bench_mark_stop(bc, d, &ms);
+        *ret = gbps(bc->plan->copy_bytes, bc->plan->copy_iters, ms);
+        return r;
+}
+
+/* Reads buffer dst of device d back and counts the words that are not
+ * device ordinal's pattern. */
+static CUresult read_back(struct bench_cuda *bc, struct bench_dev *d, CUdeviceptr buf,
+                          int ordinal, long *wrong)
+{
+        size_t n = bc->plan->copy_bytes;
+
+        bench_set_op("reading GPU %d's buffer back to verify it", d->ordinal);
+        memset(d->host_dst, 0, n);
+        BCALL(bc, ctx_set, d->ctx);
+        BCALL(bc, dtoh, d->host_dst, buf, n, d->stream);
+        BCALL(bc, stream_sync, d->stream);
+        *wrong = bench_count_wrong(d->host_dst, n / 4, ordinal);
+        return CUDA_SUCCESS;
+}
+
+CUresult bench_gpu_copies(struct bench_cuda *bc, struct bench_dev *d)
+{
+        double h2d = 0, d2h = 0, d2d = 0;
+        long wrong_h = 0, wrong_d = 0, wrong_dd = 0;
+        json_t *rec = json_object();
+        CUresult r;
+
+        json_t *link = json_object();
+
+        json_object_set_new(rec, "link_under_load", link); /* rec owns it */
+        BCALL(bc, ctx_set, d->ctx);
+        r = time_copy(bc, d, COPY_H2D, link, &h2d);
+        if (r == CUDA_SUCCESS)
+                r = time_copy(bc, d, COPY_D2H, NULL, &d2h);
+        if (r == CUDA_SUCCESS) /* D2H landed src in host_dst: H2D and D2H both */
+                wrong_h = bench_count_wrong(d->host_dst, bc->plan->copy_bytes / 4, d->ordinal);
+        if (r == CUDA_SUCCESS)
+                r = time_copy(bc, d, COPY_D2D, NULL, &d2d);
+        if (r == CUDA_SUCCESS)
+                r = read_back(bc, d, d->dst, d->ordinal, &wrong_dd);
+        wrong_d = wrong_h + wrong_dd;
+        json_object_set_new(rec, "index", json_integer(d->ordinal));
+        json_object_set_new(rec, "name", json_string(d->name));
+        json_object_set_new(rec, "pci_bus_id", json_string(d->bus));
+        json_object_set_new(rec, "pci_device_id",
+                            json_integer(bench_read_device_id(bc->root, d->bus)));
+        json_object_set_new(rec, "h2d_gbps", json_real(h2d));
+        json_object_set_new(rec, "d2h_gbps", json_real(d2h));
+        json_object_set_new(rec, "d2d_gbps", json_real(d2d));
+        json_object_set_new(rec, "wrong_words", json_integer(wrong_d));
+        worker_emit("gpu", rec);
+        return r;
+}

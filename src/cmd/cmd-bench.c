@@ -1,0 +1,186 @@
+/* cmd-bench.c - "dlrig bench": measure the GPUs in a worker process, judge
+ * the figures, print them (text or JSON) with the findings. */
+#include "cmd.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench/bench.h"
+#include "render/render.h"
+
+static const char bench_help[] =
+        "usage: dlrig bench [--quick] [--gpus LIST] [--json]\n"
+        "\n"
+        "Measures what the GPUs do: host<->GPU and on-GPU copy bandwidth, and for\n"
+        "every pair of GPUs the peer copy bandwidth (one way and both ways) and\n"
+        "latency, with every copy's data verified. Figures far below their\n"
+        "siblings, P2P slower than the host path, wrong data and links that stay\n"
+        "degraded under load are reported as findings (docs/bench.md).\n"
+        "\n"
+        "  --quick       smaller buffers and fewer repetitions (under a minute on 8 GPUs)\n"
+        "  --gpus LIST   only these CUDA ordinals: 0,2-3\n"
+        "  --json        print every figure as JSON\n"
+        "\n"
+        "Exit status: 0 no problem, 1 warnings, 2 failures, 3 could not judge.\n";
+
+struct bench_opts {
+        bool quick;
+        const char *gpus;
+};
+
+static int parse_bench(int argc, char **argv, struct ctx *ctx, struct bench_opts *o)
+{
+        static const struct option opts[] = {
+                { "json", no_argument, NULL, 'j' }, { "quick", no_argument, NULL, 'q' },
+                { "gpus", required_argument, NULL, 'g' }, { "help", no_argument, NULL, 'h' },
+                { NULL, 0, NULL, 0 },
+        };
+        int c;
+
+        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+                switch (c) {
+                case 'j': ctx->json = true; break;
+                case 'q': o->quick = true; break;
+                case 'g': o->gpus = optarg; break;
+                case 'h': fputs(bench_help, stdout); return EXIT_OK;
+                default:
+                        return cmd_usage_error("bench", "unknown option '%s'", argv[optind - 1]);
+                }
+        }
+        if (optind < argc)
+                return cmd_usage_error("bench", "unexpected argument '%s'", argv[optind]);
+        return -1;
+}
+
+/* "\r<op>" on a terminal, overwritten by the next one. */
+static void progress(const char *op, size_t len, void *arg)
+{
+        (void)arg;
+        fprintf(stderr, "\r\033[Kdlrig bench: %.*s", (int)(len > 100 ? 100 : len), op);
+        fflush(stderr);
+}
+
+static void print_gpus(FILE *out, const struct bench_result *res)
+{
+        fprintf(out, "  GPU  bus           host->GPU  GPU->host  on-GPU copy  (GB/s)\n");
+        for (size_t i = 0; i < res->ngpus; i++) {
+                const struct bench_gpu *g = &res->gpus[i];
+
+                fprintf(out, "  %3d  %-12s  %9.1f  %9.1f  %11.1f   %s\n", g->ordinal, g->bus,
+                        g->h2d_gbps, g->d2h_gbps, g->d2d_gbps, g->name);
+        }
+}
+
+/* One matrix of pair figures: row src, column dst. */
+static void print_matrix(FILE *out, const struct bench_result *res, const char *title,
+                         size_t offset)
+{
+        fprintf(out, "\n  %s\n  src\\dst", title);
+        for (size_t j = 0; j < res->ngpus; j++)
+                fprintf(out, " %7d", res->gpus[j].ordinal);
+        fputc('\n', out);
+        for (size_t i = 0; i < res->ngpus; i++) {
+                fprintf(out, "  %7d", res->gpus[i].ordinal);
+                for (size_t j = 0; j < res->ngpus; j++) {
+                        const struct bench_pair *p = NULL;
+
+                        for (size_t k = 0; k < res->npairs; k++)
+                                if (res->pairs[k].src == res->gpus[i].ordinal &&
+                                    res->pairs[k].dst == res->gpus[j].ordinal)
+                                        p = &res->pairs[k];
+                        if (p)
+                                fprintf(out, " %6.1f%c", *(const double *)((const char *)p + offset),
+                                        p->p2p ? ' ' : '*');
+                        else
+                                fprintf(out, " %7s", "-");
+                }
+                fputc('\n', out);
+        }
+}
+
+static void print_text(const struct ctx *ctx, const struct bench_result *res,
+                       const struct findings *fs)
+{
+        struct render_opts o = { .color = ctx->color };
+
+        printf("dlrig bench\n\n");
+        if (res->ngpus)
+                print_gpus(stdout, res);
+        if (res->npairs) {
+                print_matrix(stdout, res, "peer copy, one way (GB/s; * through host)",
+                             offsetof(struct bench_pair, uni_gbps));
+                print_matrix(stdout, res, "peer copy, both ways at once (GB/s)",
+                             offsetof(struct bench_pair, bidi_gbps));
+                print_matrix(stdout, res, "peer copy latency (us)",
+                             offsetof(struct bench_pair, latency_us));
+        }
+        fputc('\n', stdout);
+        render_findings_text(stdout, fs, &o);
+}
+
+static void print_json(const struct bench_result *res, const struct bench_plan *p,
+                       const struct findings *fs)
+{
+        json_t *j = bench_result_json(res);
+
+        json_object_set_new(j, "plan", json_pack("{s:b, s:I, s:I, s:I}", "quick", p->quick,
+                                                 "copy_bytes", (json_int_t)p->copy_bytes,
+                                                 "copy_iters", (json_int_t)p->copy_iters,
+                                                 "lat_iters", (json_int_t)p->lat_iters));
+        json_object_set_new(j, "findings", render_findings_json(fs));
+        json_object_set_new(j, "status", json_string(severity_name(findings_worst(fs))));
+        json_object_set_new(j, "schema_version", json_integer(REPORT_SCHEMA_VERSION));
+        /* figures are rounded to 0.001 (bench-json.c): 10 digits print them exactly */
+        json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+        fputc('\n', stdout);
+        json_decref(j);
+}
+
+int cmd_bench(int argc, char **argv, struct ctx *ctx)
+{
+        static const int codes[SEV_MAX] = { EXIT_OK, EXIT_OK, EXIT_WARN, EXIT_FAIL };
+        struct bench_opts o = { 0 };
+        struct bench_result res = { 0 };
+        struct findings fs = FINDINGS_INIT;
+        struct bench_plan plan;
+        bool tty = isatty(STDERR_FILENO) && !getenv("DLRIG_DETERMINISTIC");
+        int r = parse_bench(argc, argv, ctx, &o);
+
+        if (r >= 0)
+                return r;
+        bench_plan_init(&plan, o.quick);
+        if (bench_plan_env(&plan, getenv("DLRIG_BENCH_COPY_BYTES")) < 0)
+                return cmd_usage_error("bench", "DLRIG_BENCH_COPY_BYTES wants a byte count "
+                                       "from 4096 to 4294967296");
+        if (o.gpus && bench_parse_gpus(o.gpus, &plan.gpu_mask) < 0)
+                return cmd_usage_error("bench", "--gpus wants CUDA ordinals such as 0,2-3, "
+                                       "not '%s'", o.gpus);
+        r = bench_run(ctx->root, ctx->self_exe, &plan, tty ? progress : NULL, NULL, &res);
+        if (tty)
+                fputs("\r\033[K", stderr);
+        if (r < 0) {
+                cmd_error("cannot run the bench worker: %s", strerror(-r));
+                return EXIT_UNKNOWN;
+        }
+        bench_judge(&res, &fs);
+        if (ctx->json)
+                print_json(&res, &plan, &fs);
+        else
+                print_text(ctx, &res, &fs);
+        r = findings_has(&fs, "bench.not-run") ? EXIT_UNKNOWN : codes[findings_worst(&fs)];
+        findings_release(&fs);
+        bench_result_release(&res);
+        return r;
+}
+
+int cmd_bench_worker(int argc, char **argv, struct ctx *ctx)
+{
+        struct bench_plan p;
+
+        if (bench_plan_from_args(argc - 1, argv + 1, &p) < 0)
+                return cmd_usage_error("__bench-worker", "expected BYTES ITERS LAT_ITERS MASK");
+        return bench_worker_main(ctx->root, &p);
+}

@@ -1,0 +1,138 @@
+/* test-bench.c - bench's pure parts: the --gpus list, the plan arguments
+ * the worker receives, the PCIe rate formula and the judge's outliers on
+ * hand-made results. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench/bench.h"
+
+static void test_parse_gpus(void **state)
+{
+        uint64_t m = 0;
+
+        (void)state;
+        assert_int_equal(bench_parse_gpus("0,2-3", &m), 0);
+        assert_int_equal(m, 0xd);
+        assert_int_equal(bench_parse_gpus("7", &m), 0);
+        assert_int_equal(m, 0x80);
+        assert_int_equal(bench_parse_gpus("63", &m), 0);
+        assert_true(m == 1ull << 63);
+        static const char *const bad[] = { "", ",", "1,", "a", "3-1", "64", "1-", "-2", "1,,2",
+                                           "1 2", "999999999" };
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+                assert_int_equal(bench_parse_gpus(bad[i], &m), -EINVAL);
+}
+
+static void test_plan_args(void **state)
+{
+        char *ok[] = { "4194304", "4", "100", "5" };
+        char *bad[] = { "3", "4", "100", "5" };
+        char *zero[] = { "4096", "0", "100", "5" };
+        struct bench_plan p;
+
+        (void)state;
+        assert_int_equal(bench_plan_from_args(4, ok, &p), 0);
+        assert_int_equal(p.copy_bytes, 4194304);
+        assert_int_equal(p.copy_iters, 4);
+        assert_int_equal(p.lat_iters, 100);
+        assert_true(bench_plan_wants(&p, 0) && bench_plan_wants(&p, 2) && !bench_plan_wants(&p, 1));
+        assert_int_equal(bench_plan_from_args(4, bad, &p), -EINVAL);
+        assert_int_equal(bench_plan_from_args(4, zero, &p), -EINVAL);
+        assert_int_equal(bench_plan_from_args(3, ok, &p), -EINVAL);
+        bench_plan_init(&p, true);
+        assert_int_equal(bench_plan_env(&p, "8192"), 0);
+        assert_int_equal(p.copy_bytes, 8192);
+        assert_int_equal(bench_plan_env(&p, "100"), -EINVAL);
+}
+
+static void test_pcie_rate(void **state)
+{
+        (void)state;
+        assert_true(bench_pcie_gbps(16.0, 16) > 31.50 && bench_pcie_gbps(16.0, 16) < 31.51);
+        assert_true(bench_pcie_gbps(32.0, 16) > 63.01 && bench_pcie_gbps(32.0, 16) < 63.02);
+        assert_true(bench_pcie_gbps(5.0, 8) > 3.99 && bench_pcie_gbps(5.0, 8) < 4.01);
+}
+
+/* n GPUs of one model at 25/26/240 GB/s, every ordered pair through the
+ * host at 24 GB/s. */
+static void healthy(struct bench_result *r, int n)
+{
+        memset(r, 0, sizeof(*r));
+        r->started = true;
+        r->ngpus = (size_t)n;
+        r->pairs = calloc((size_t)(n * (n - 1)), sizeof(*r->pairs));
+        for (int i = 0; i < n; i++) {
+                struct bench_gpu *g = &r->gpus[i];
+                g->ordinal = i;
+                strcpy(g->name, "NVIDIA A10G");
+                g->h2d_gbps = 25, g->d2h_gbps = 26, g->d2d_gbps = 240;
+                for (int j = 0; j < n; j++)
+                        if (i != j)
+                                r->pairs[r->npairs++] = (struct bench_pair){ i, j, false, 0, 24,
+                                                                             48, 10, 0 };
+        }
+}
+
+static void judge(struct bench_result *r, const char *want, size_t count)
+{
+        struct findings fs = FINDINGS_INIT;
+        size_t n = 0;
+
+        bench_judge(r, &fs);
+        for (size_t i = 0; i < fs.n; i++)
+                n += !strcmp(fs.v[i].cat->id, want);
+        assert_int_equal(n, count);
+        findings_release(&fs);
+        bench_result_release(r);
+}
+
+static void test_judge(void **state)
+{
+        struct bench_result r;
+
+        (void)state;
+        healthy(&r, 4);
+        judge(&r, "bench.ok", 1);
+        healthy(&r, 4);
+        r.pairs[3].uni_gbps = 10; /* 1 -> 0 */
+        judge(&r, "bench.pair-slow", 1);
+        healthy(&r, 4);
+        r.gpus[2].h2d_gbps = 6; /* a slow GPU explains its pairs */
+        for (size_t i = 0; i < r.npairs; i++)
+                if (r.pairs[i].dst == 2)
+                        r.pairs[i].uni_gbps = 6;
+        judge(&r, "bench.pair-slow", 0);
+        healthy(&r, 4);
+        r.gpus[2].h2d_gbps = 6;
+        judge(&r, "bench.gpu-slow", 1);
+        healthy(&r, 4);
+        for (size_t i = 0; i < r.npairs; i++)
+                r.pairs[i].p2p = true, r.pairs[i].uni_gbps = 12; /* all P2P, all below host */
+        judge(&r, "bench.p2p-slower-than-host", 12);
+        healthy(&r, 4);
+        r.pairs[5].wrong = 7;
+        judge(&r, "bench.copy-wrong", 1);
+        healthy(&r, 4);
+        r.gpus[1].link = (struct bench_link){ true, 16, 16, 8, 16 };
+        judge(&r, "bench.link-degraded-under-load", 1);
+        healthy(&r, 2); /* too few siblings to call anyone slow */
+        r.gpus[1].h2d_gbps = 1;
+        judge(&r, "bench.gpu-slow", 0);
+        memset(&r, 0, sizeof(r));
+        judge(&r, "bench.not-run", 1);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_parse_gpus), cmocka_unit_test(test_plan_args),
+                cmocka_unit_test(test_pcie_rate), cmocka_unit_test(test_judge),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
