@@ -28,13 +28,16 @@ static void print_job(FILE *out, const struct fit_job *j)
         if (j->task == FIT_INFER) {
                 fprintf(out, "inference with %s", engine_names[j->engine]);
                 if (j->engine == FIT_EXL2)
-                        fprintf(out, " at %.2f bpw, %s cache", j->bpw, cache_names[j->cache]);
+                        fprintf(out, " at %.2f bpw, %s cache%s", j->bpw, cache_names[j->cache],
+                                j->matmul_attn ? ", no flash-attn" : "");
                 else
                         fputs(" in bf16", out);
         } else {
                 fprintf(out, "%s fine-tune", j->task == FIT_FULL ? "full" : task_names[j->task]);
                 if (j->task != FIT_FULL)
-                        fprintf(out, " (rank %lld)", (long long)j->rank);
+                        fprintf(out, " (rank %lld on %s%s)", (long long)j->rank,
+                                j->lora_targets == FIT_LORA_QV ? "q, v" : "q, v, o, MLP",
+                                j->task == FIT_QLORA && j->nf4 == FIT_NF4_BNB ? ", bitsandbytes NF4" : "");
                 fprintf(out, ", %s, activation checkpointing %s", optim_names[j->optim],
                         j->act_ckpt ? "on" : "off");
         }
@@ -208,10 +211,16 @@ static json_t *job_json(const struct fit_job *j)
                 if (j->engine == FIT_EXL2) {
                         json_object_set_new(o, "bpw", json_real(j->bpw));
                         json_object_set_new(o, "cache", json_string(cache_names[j->cache]));
+                        json_object_set_new(o, "flash_attn", json_boolean(!j->matmul_attn));
                 }
         } else {
-                if (j->task != FIT_FULL)
+                if (j->task != FIT_FULL) {
                         json_object_set_new(o, "rank", json_integer(j->rank));
+                        json_object_set_new(o, "lora_targets",
+                                            json_string(j->lora_targets == FIT_LORA_QV ? "qv" : "attn-mlp"));
+                }
+                if (j->task == FIT_QLORA)
+                        json_object_set_new(o, "nf4", json_string(j->nf4 == FIT_NF4_BNB ? "bitsandbytes" : "torchao"));
                 json_object_set_new(o, "activation_checkpointing", json_boolean(j->act_ckpt));
                 json_object_set_new(o, "optimizer", json_string(optim_names[j->optim]));
                 json_object_set_new(o, "fp32_loss", json_boolean(j->fp32_loss));
