@@ -152,23 +152,32 @@ static void weights_train(const struct fit_arch *a, const struct fit_params *p,
                 return;
         }
         /* FSDP: a 1/N shard, plus the all-gathered layer being computed and
-         * the prefetched next one; CPU offload keeps only the gathered ones. */
-        g->comp[FIT_C_WEIGHTS] = 2 * layer;
+         * the prefetched next one; CPU offload keeps only the gathered ones.
+         * The root unit (embeddings, final norm, LM head: the parameters
+         * outside the wrapped decoder layers) is not resharded after forward
+         * because backward needs it at once (torch FSDP's _post_forward_reshard
+         * and fully_shard's root), so it stays gathered for the whole step. */
+        g->comp[FIT_C_WEIGHTS] = 2 * layer + (p->embed + p->lm_head) * 2;
         if (!(j->task == FIT_FULL && j->optim == FIT_CPU_OFFLOAD))
                 g->comp[FIT_C_WEIGHTS] += stored / n;
 }
 
 /* Gradients and optimizer state: bf16 gradients, AdamW's two moments in
- * bf16 (torchtune trains in pure bf16) or 8 bit; offloaded: none on GPU. */
+ * bf16 (torchtune trains in pure bf16) or 8 bit; offloaded: none on GPU.
+ * Full fine-tuning under FSDP also holds one decoder layer's unsharded
+ * bf16 gradients while they are reduce-scattered to their shards, CPU
+ * offload or not. */
 static void states_train(const struct fit_params *p, const struct fit_job *j, int n,
                          int64_t lora, struct fit_gpu_use *g)
 {
         int64_t trained = j->task == FIT_FULL ? p->total : lora;
         int shards = j->task == FIT_FULL ? n : 1;
 
+        if (j->task == FIT_FULL && n > 1)
+                g->comp[FIT_C_GRADS] = p->layer * 2;
         if (j->optim == FIT_CPU_OFFLOAD)
                 return;
-        g->comp[FIT_C_GRADS] = trained * 2 / shards;
+        g->comp[FIT_C_GRADS] += trained * 2 / shards;
         g->comp[FIT_C_OPTIM] = trained * (j->optim == FIT_ADAMW8BIT ? 2 : 4) / shards;
 }
 
