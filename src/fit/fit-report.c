@@ -3,6 +3,7 @@
  * context/batch, the changes. JSON: the same numbers, in bytes. */
 #include "fit/fit-report.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define GiB (1024.0 * 1024 * 1024)
@@ -275,9 +276,20 @@ static json_t *gpu_json(int i, const char *name, const struct fit_gpu_use *g, bo
                 json_object_set_new(c, fit_comp_name(k), json_integer(g->comp[k]));
         json_object_set_new(o, "components_bytes", c);
         if (infer)
-                json_object_set_new(o, "layers", json_pack("{s:i, s:i}", "first", g->first_layer,
+                json_object_set_new(o, "layers", json_pack("{s:i, s:o, s:i}", "first", g->first_layer, "last",
+                                                            g->layers ? json_integer(g->first_layer + g->layers - 1)
+                                                                      : json_null(),
                                                             "count", g->layers));
         return o;
+}
+
+/* The value the text prints with "%.1f", so both say the same number. */
+static double tenths(double v)
+{
+        char buf[32];
+
+        snprintf(buf, sizeof(buf), "%.1f", v);
+        return strtod(buf, NULL);
 }
 
 static json_t *plan_json(const struct fit_job *j, const struct fit_plan *p,
@@ -293,13 +305,27 @@ static json_t *plan_json(const struct fit_job *j, const struct fit_plan *p,
                                                      i < named ? names[i].name : "added",
                                                      &p->g[i], j->task == FIT_INFER));
                 if (p->g[i].used)
-                        json_array_append_new(split, json_real((double)(int)(split_gb(&p->g[i]) * 10 + 0.5) / 10));
+                        json_array_append_new(split, json_real(tenths(split_gb(&p->g[i]) + 0.05)));
         }
         json_object_set_new(o, "gpus", gpus);
-        if (j->task == FIT_INFER && j->engine == FIT_EXL2)
+        if (j->task == FIT_INFER && j->engine == FIT_EXL2) {
                 json_object_set_new(o, "gpu_split_gb", split);
-        else
+        } else if (j->task == FIT_INFER) {  /* accelerate max_memory, as the text prints it */
+                json_t *mm = json_object();
+
+                for (int i = 0; i < p->n; i++) {
+                        char key[16];
+
+                        if (!p->g[i].used)
+                                continue;
+                        snprintf(key, sizeof(key), "%d", i);
+                        json_object_set_new(mm, key, json_real(tenths(gib(p->g[i].total) + 0.05)));
+                }
+                json_object_set_new(o, "max_memory_gib", mm);
                 json_decref(split);
+        } else {
+                json_decref(split);
+        }
         if (j->task != FIT_INFER) {
                 json_object_set_new(o, "nproc_per_node", json_integer(p->nproc));
                 json_object_set_new(o, "fsdp", json_boolean(p->nproc > 1));
