@@ -36,6 +36,26 @@ def rtx4090_fit(m):
             "model (the changes that make it fit), and fit's usage errors.")
 
 
+def a10g_fit_select(m):
+    import machines_fabric  # the guide's topology, so doctor stays clean
+    machines_fabric.a10g_topology(m)
+    m["findings"] = ["driver.ok", "cuda.ok", "health.ok", "!pci.link-degraded"]
+    m["cases"] = [
+        "--json doctor",
+        # --gpus keeps the machine's numbering, and the split says which GPUs
+        # (CUDA_VISIBLE_DEVICES) the engine's 0..n-1 are.
+        "fit meta-llama/Meta-Llama-3-70B --bpw 4.0 --ctx 8192 --gpus 1,3,4,5",
+        "--json fit meta-llama/Meta-Llama-3-70B --bpw 4.0 --ctx 8192 --gpus 1,3,4,5",
+        "fit meta-llama/Meta-Llama-3-8B --task lora --activation-checkpointing --gpus 2,3",
+        "fit meta-llama/Meta-Llama-3-8B --task qlora --gpus 6",
+        "fit meta-llama/Meta-Llama-3-8B --engine transformers --ctx 32768 --gpus 0,7",
+        "fit meta-llama/Meta-Llama-3-70B --task full --activation-checkpointing --gpus 4,5,6,7",
+    ]
+    return ("The guide's 8 x A10G machine, healthy: dlrig fit on a subset of its GPUs (--gpus), "
+            "which keeps the machine's GPU numbers in the answer.")
+
+
 VARIANTS = {
     "rtx4090-x1-fit": rtx4090_fit,
+    "a10g-x8-fit-select": a10g_fit_select,
 }

@@ -167,6 +167,7 @@ int fit_gpus_from_list(const char *list, struct fit_gpus *g)
                 }
                 snprintf(g->names[g->n].name, sizeof(g->names[0].name), "%.0f GiB (planned)",
                          (double)g->caps[g->n] / 1073741824.0);
+                g->names[g->n].index = g->n;
                 g->n++;
         }
         if (g->n == 0) {
@@ -232,6 +233,7 @@ static int gpus_from_snapshot(const struct snapshot *s, const char *sel, struct 
                 }
                 snprintf(g->names[i].name, sizeof(g->names[0].name), "%s",
                          sg->name.st == FACT_OK && sg->name.v ? sg->name.v : "GPU");
+                g->names[i].index = (int)g->caps[i];  /* keep the machine's numbering */
                 g->caps[i] = sg->memory_total_bytes.v;
         }
         return 0;

@@ -25,6 +25,11 @@ static const char fit_help[] =
         "  --batch N         sequences per GPU (default 1)\n"
         "  --cache C         exllamav2 cache: fp16 (default), q8, q6, q4\n"
         "  --rank R          LoRA rank (default 8)\n"
+        "  --lora-targets T  attn-mlp (default: q, v, output and MLP, torchtune) or qv\n"
+        "                    (q and v only: LoRA paper, PEFT and lit-gpt defaults)\n"
+        "  --nf4 I           QLoRA's NF4: torchao (default, torchtune) or bitsandbytes\n"
+        "                    (PEFT, lit-gpt; keeps each quantized linear's input)\n"
+        "  --no-flash-attn   exllamav2 without flash-attn or xformers installed\n"
         "  --activation-checkpointing   recompute activations in backward\n"
         "  --fp32-loss       the trainer computes an unchunked loss on fp32 logits\n"
         "                    (HF Trainer, torchtune before chunked cross-entropy)\n"
@@ -91,6 +96,8 @@ static int option(int c, const char *arg, struct fit_opts *o, struct ctx *ctx)
         static const char *const engines[] = { "exllamav2", "transformers" };
         static const char *const caches[] = { "fp16", "q8", "q6", "q4" };
         static const char *const optims[] = { "adamw", "adamw8bit", "cpu-offload" };
+        static const char *const targets[] = { "attn-mlp", "qv" };
+        static const char *const nf4s[] = { "torchao", "bitsandbytes" };
         struct fit_job *j = &o->job;
 
         switch (c) {
@@ -102,6 +109,9 @@ static int option(int c, const char *arg, struct fit_opts *o, struct ctx *ctx)
         case 'n': o->ctx_set = true; return positive(arg, "--ctx", 1 << 22, &j->ctx);
         case 'B': return positive(arg, "--batch", 1 << 16, &j->batch);
         case 'r': return positive(arg, "--rank", 1 << 14, &j->rank);
+        case 'T': return pick(arg, targets, 2, "--lora-targets", (int *)&j->lora_targets);
+        case 'q': return pick(arg, nf4s, 2, "--nf4", (int *)&j->nf4);
+        case 'F': j->matmul_attn = true; return 0;
         case 'a': j->act_ckpt = true; return 0;
         case 'L': j->fp32_loss = true; return 0;
         case 'g': o->gpus = arg; return 0;
@@ -121,6 +131,8 @@ static int parse_fit(int argc, char **argv, struct ctx *ctx, struct fit_opts *o)
                 { "rank", required_argument, NULL, 'r' }, { "optimizer", required_argument, NULL, 'o' },
                 { "activation-checkpointing", no_argument, NULL, 'a' },
                 { "fp32-loss", no_argument, NULL, 'L' },
+                { "lora-targets", required_argument, NULL, 'T' }, { "nf4", required_argument, NULL, 'q' },
+                { "no-flash-attn", no_argument, NULL, 'F' },
                 { "gpus", required_argument, NULL, 'g' }, { "gpu-memory", required_argument, NULL, 'm' },
                 { "from", required_argument, NULL, 'f' }, { "json", no_argument, NULL, 'j' },
                 { "list", no_argument, NULL, 'l' }, { "help", no_argument, NULL, 'h' },

@@ -113,8 +113,10 @@ static void advise_train(struct fit_advice *out, const struct fit_arch *a,
         if (j->task == FIT_FULL && j->optim == FIT_ADAMW) {
                 t = *j, t.optim = FIT_ADAMW8BIT;
                 add(out, a, &t, caps, n, "--optimizer adamw8bit");
-                t.act_ckpt = true;
-                add(out, a, &t, caps, n, "--optimizer adamw8bit --activation-checkpointing");
+                if (!j->act_ckpt) {  /* else the same job as the line above */
+                        t.act_ckpt = true;
+                        add(out, a, &t, caps, n, "--optimizer adamw8bit --activation-checkpointing");
+                }
         }
         if (j->task == FIT_FULL && j->optim != FIT_CPU_OFFLOAD) {
                 t = *j, t.optim = FIT_CPU_OFFLOAD, t.act_ckpt = true;
@@ -127,8 +129,10 @@ static void advise_train(struct fit_advice *out, const struct fit_arch *a,
         if (j->task != FIT_QLORA) {
                 t = *j, t.task = FIT_QLORA, t.optim = FIT_ADAMW, t.rank = t.rank ? t.rank : 8;
                 add(out, a, &t, caps, n, "--task qlora");
-                t.act_ckpt = true;
-                add(out, a, &t, caps, n, "--task qlora --activation-checkpointing");
+                if (!j->act_ckpt) {
+                        t.act_ckpt = true;
+                        add(out, a, &t, caps, n, "--task qlora --activation-checkpointing");
+                }
         }
 }
 

@@ -36,6 +36,14 @@
  * SwiGLU block keeps gate, up and their product (3 x I). Calibrated. */
 #define ACT_H_ELEMS 16.0
 #define ACT_I_ELEMS 3.0
+/* bitsandbytes' 4-bit matmul (MatMul4Bit) saves its input for backward
+ * even though the weight is frozen, where a bf16 frozen linear keeps
+ * nothing: per token per layer the normed input feeding q/k/v, the one
+ * feeding gate/up, and the SwiGLU product feeding down (the attention
+ * output feeding o is kept by flash attention anyway): 2 x h + 1 x I bf16
+ * elements. Checked on lit-gpt's bnb.nf4-dq rows (docs/fit-calibration.md). */
+#define BNB_SAVED_H_ELEMS 2
+#define BNB_SAVED_I_ELEMS 1
 /* Logits per token: bf16 logits kept for backward plus the fp32 upcast of
  * one cross-entropy chunk (torchtune splits the loss in 8): 2 + 4/8. */
 #define LOGIT_BYTES_PER_VOCAB 2.5
@@ -83,16 +91,19 @@ int64_t fit_cache_bytes_per_token_layer(const struct fit_arch *a, enum fit_cache
         return 4 * kd;
 }
 
-/* torchtune's current defaults: q, v, output projections and the MLP (dense
- * models; MoE experts are left alone). Each adapted in x out linear adds
- * rank x (in + out). */
-int64_t fit_lora_params(const struct fit_arch *a, int64_t rank)
+/* Each adapted in x out linear adds rank x (in + out). torchtune's defaults
+ * adapt q, v, the output projection and the MLP (dense models; MoE experts
+ * are left alone); the q-and-v choice adapts only the first two. */
+int64_t fit_lora_params(const struct fit_arch *a, int64_t rank, enum fit_lora_targets t)
 {
         int64_t h = a->hidden, q = a->heads * a->head_dim, kv = a->kv_heads * a->head_dim;
-        int64_t per = (h + q) + (h + kv) + (q + h);
+        int64_t per = (h + q) + (h + kv);
 
-        if (a->experts == 0)
-                per += 3 * (h + a->intermediate);
+        if (t == FIT_LORA_ATTN_MLP) {
+                per += q + h;
+                if (a->experts == 0)
+                        per += 3 * (h + a->intermediate);
+        }
         return a->layers * rank * per;
 }
 
@@ -105,9 +116,11 @@ static int64_t mlp_width(const struct fit_arch *a)
 int64_t fit_train_activations(const struct fit_arch *a, const struct fit_job *j)
 {
         int64_t tokens = j->batch * j->ctx;
-        double layer = (double)tokens * (ACT_H_ELEMS * (double)a->hidden +
-                                         ACT_I_ELEMS * (double)mlp_width(a)) * 2;
+        double h_elems = ACT_H_ELEMS, i_elems = ACT_I_ELEMS, layer;
 
+        if (j->task == FIT_QLORA && j->nf4 == FIT_NF4_BNB)
+                h_elems += BNB_SAVED_H_ELEMS, i_elems += BNB_SAVED_I_ELEMS;
+        layer = (double)tokens * (h_elems * (double)a->hidden + i_elems * (double)mlp_width(a)) * 2;
         if (!j->act_ckpt)
                 return (int64_t)(layer * (double)a->layers);
         /* Checkpointing keeps each layer's input and recomputes one layer. */
@@ -139,30 +152,39 @@ static void weights_train(const struct fit_arch *a, const struct fit_params *p,
                 return;
         }
         /* FSDP: a 1/N shard, plus the all-gathered layer being computed and
-         * the prefetched next one; CPU offload keeps only the gathered ones. */
-        g->comp[FIT_C_WEIGHTS] = 2 * layer;
+         * the prefetched next one; CPU offload keeps only the gathered ones.
+         * The root unit (embeddings, final norm, LM head: the parameters
+         * outside the wrapped decoder layers) is not resharded after forward
+         * because backward needs it at once (torch FSDP's _post_forward_reshard
+         * and fully_shard's root), so it stays gathered for the whole step. */
+        g->comp[FIT_C_WEIGHTS] = 2 * layer + (p->embed + p->lm_head) * 2;
         if (!(j->task == FIT_FULL && j->optim == FIT_CPU_OFFLOAD))
                 g->comp[FIT_C_WEIGHTS] += stored / n;
 }
 
 /* Gradients and optimizer state: bf16 gradients, AdamW's two moments in
- * bf16 (torchtune trains in pure bf16) or 8 bit; offloaded: none on GPU. */
+ * bf16 (torchtune trains in pure bf16) or 8 bit; offloaded: none on GPU.
+ * Full fine-tuning under FSDP also holds one decoder layer's unsharded
+ * bf16 gradients while they are reduce-scattered to their shards, CPU
+ * offload or not. */
 static void states_train(const struct fit_params *p, const struct fit_job *j, int n,
                          int64_t lora, struct fit_gpu_use *g)
 {
         int64_t trained = j->task == FIT_FULL ? p->total : lora;
         int shards = j->task == FIT_FULL ? n : 1;
 
+        if (j->task == FIT_FULL && n > 1)
+                g->comp[FIT_C_GRADS] = p->layer * 2;
         if (j->optim == FIT_CPU_OFFLOAD)
                 return;
-        g->comp[FIT_C_GRADS] = trained * 2 / shards;
+        g->comp[FIT_C_GRADS] += trained * 2 / shards;
         g->comp[FIT_C_OPTIM] = trained * (j->optim == FIT_ADAMW8BIT ? 2 : 4) / shards;
 }
 
 static void plan_train(const struct fit_arch *a, const struct fit_params *p,
                        const struct fit_job *j, struct fit_plan *pl)
 {
-        int64_t lora = j->task == FIT_FULL ? 0 : fit_lora_params(a, j->rank);
+        int64_t lora = j->task == FIT_FULL ? 0 : fit_lora_params(a, j->rank, j->lora_targets);
 
         pl->lora_params = lora;
         pl->nproc = pl->n;
@@ -203,6 +225,11 @@ static void exl2_cost(const struct fit_arch *a, const struct fit_params *p,
         c->scratch = a->hidden * mil * b * 2 + mil * mil * b * 2 + a->head_dim * ctx * 2 * 2 +
                      3 * mil * b * max64(a->hidden, mlp_width(a)) * 2 +
                      2 * min64(p->largest_linear, EXL2_DEQUANT_MAX);
+        /* Without flash-attn or xformers (exllamav2 0.0.1 had neither), the
+         * attention of one chunk goes through matmul: fp16 scores for every
+         * head, query and key, and their softmax. */
+        if (j->matmul_attn)
+                c->scratch += 2 * b * a->heads * mil * ctx * 2;
         if (a->kv_heads < a->heads)  /* GQA: K/V expanded to all heads (attn.py) */
                 c->scratch += 2 * ctx * b * a->heads * a->head_dim * 2;
         c->layer_weights = (int64_t)((double)p->layer_linear * j->bpw / 8) +

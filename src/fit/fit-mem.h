@@ -14,6 +14,13 @@ enum fit_task { FIT_INFER, FIT_LORA, FIT_QLORA, FIT_FULL };
 enum fit_engine { FIT_EXL2, FIT_HF };
 enum fit_cache { FIT_CACHE_FP16, FIT_CACHE_Q8, FIT_CACHE_Q6, FIT_CACHE_Q4 };
 enum fit_optim { FIT_ADAMW, FIT_ADAMW8BIT, FIT_CPU_OFFLOAD };
+/* Which linears LoRA adapts: torchtune's defaults (q, v, output and the
+ * MLP), or q and v only (the LoRA paper, lit-gpt and PEFT defaults). */
+enum fit_lora_targets { FIT_LORA_ATTN_MLP, FIT_LORA_QV };
+/* NF4 implementation under QLoRA: torchao (torchtune) or bitsandbytes
+ * (PEFT, lit-gpt), whose autograd function keeps each quantized linear's
+ * input for backward. */
+enum fit_nf4 { FIT_NF4_TORCHAO, FIT_NF4_BNB };
 
 struct fit_job {
         enum fit_task task;
@@ -22,6 +29,9 @@ struct fit_job {
         int64_t ctx, batch;      /* tokens per sequence; sequences per GPU */
         enum fit_cache cache;
         int64_t rank;            /* LoRA rank */
+        enum fit_lora_targets lora_targets;
+        enum fit_nf4 nf4;
+        bool matmul_attn;        /* exllamav2 without flash-attn/xformers: scores materialized */
         bool act_ckpt;
         enum fit_optim optim;
         bool fp32_loss;          /* unchunked loss on fp32 logits (older torchtune, HF Trainer) */
@@ -59,7 +69,7 @@ const char *fit_comp_name(enum fit_comp c);
 
 /* Bytes per token per layer of the exllamav2 cache formats. */
 int64_t fit_cache_bytes_per_token_layer(const struct fit_arch *a, enum fit_cache c);
-int64_t fit_lora_params(const struct fit_arch *a, int64_t rank);
+int64_t fit_lora_params(const struct fit_arch *a, int64_t rank, enum fit_lora_targets t);
 /* Activation bytes per GPU for training (without logits), and the logits. */
 int64_t fit_train_activations(const struct fit_arch *a, const struct fit_job *j);
 int64_t fit_train_logits(const struct fit_arch *a, const struct fit_job *j);

@@ -3,6 +3,7 @@
  * context/batch, the changes. JSON: the same numbers, in bytes. */
 #include "fit/fit-report.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define GiB (1024.0 * 1024 * 1024)
@@ -23,18 +24,46 @@ static double gib(int64_t b)
         return (double)b / GiB;
 }
 
+/* The machine's index of plan GPU i; GPUs a suggestion adds are numbered
+ * after the last one at hand. */
+static int gpu_label(const struct fit_gpu_name *names, int named, int i)
+{
+        if (i < 0 || named < 1)
+                return i;
+        return i < named ? names[i].index : names[named - 1].index + (i - named + 1);
+}
+
+/* "1,3" when the GPUs are not 0..n-1: engines and torchrun number the
+ * visible devices from 0, so the split needs CUDA_VISIBLE_DEVICES. */
+static bool visible_devices(const struct fit_gpu_name *names, int n, char *buf, size_t size)
+{
+        bool renumbered = false;
+        size_t len = 0;
+
+        buf[0] = 0;
+        for (int i = 0; i < n; i++) {
+                renumbered |= names[i].index != i;
+                len += (size_t)snprintf(buf + len, len < size ? size - len : 0, "%s%d", i ? "," : "",
+                                        names[i].index);
+        }
+        return renumbered && len < size;
+}
+
 static void print_job(FILE *out, const struct fit_job *j)
 {
         if (j->task == FIT_INFER) {
                 fprintf(out, "inference with %s", engine_names[j->engine]);
                 if (j->engine == FIT_EXL2)
-                        fprintf(out, " at %.2f bpw, %s cache", j->bpw, cache_names[j->cache]);
+                        fprintf(out, " at %.2f bpw, %s cache%s", j->bpw, cache_names[j->cache],
+                                j->matmul_attn ? ", no flash-attn" : "");
                 else
                         fputs(" in bf16", out);
         } else {
                 fprintf(out, "%s fine-tune", j->task == FIT_FULL ? "full" : task_names[j->task]);
                 if (j->task != FIT_FULL)
-                        fprintf(out, " (rank %lld)", (long long)j->rank);
+                        fprintf(out, " (rank %lld on %s%s)", (long long)j->rank,
+                                j->lora_targets == FIT_LORA_QV ? "q, v" : "q, v, o, MLP",
+                                j->task == FIT_QLORA && j->nf4 == FIT_NF4_BNB ? ", bitsandbytes NF4" : "");
                 fprintf(out, ", %s, activation checkpointing %s", optim_names[j->optim],
                         j->act_ckpt ? "on" : "off");
         }
@@ -59,12 +88,12 @@ static bool same_gpu(const struct fit_gpu_use *a, const struct fit_gpu_use *b, c
                !memcmp(a->comp, b->comp, sizeof(a->comp)) && !strcmp(an, bn);
 }
 
-static void print_gpu(FILE *out, int i, int last, const char *name, const struct fit_gpu_use *g,
+static void print_gpu(FILE *out, int first, int last, const char *name, const struct fit_gpu_use *g,
                       bool infer)
 {
-        char label[16];
+        char label[32];
 
-        snprintf(label, sizeof(label), last > i ? "%d-%d" : "%d", i, last);
+        snprintf(label, sizeof(label), last > first ? "%d-%d" : "%d", first, last);
         fprintf(out, "GPU %-4s %-24.24s ", label, name);
         if (!g->used) {
                 fprintf(out, "unused (%.1f GiB)\n", gib(g->capacity));
@@ -78,7 +107,7 @@ static void print_gpu(FILE *out, int i, int last, const char *name, const struct
                 fprintf(out, ", %.2f OVER", gib(g->total - g->capacity));
         if (infer && g->layers)
                 fprintf(out, ", layers %d-%d", g->first_layer, g->first_layer + g->layers - 1);
-        if (last > i)
+        if (last > first)
                 fputs(" each", out);
         fputs("\n        ", out);
         for (int c = 0; c < FIT_C_MAX; c++)
@@ -94,36 +123,41 @@ static double split_gb(const struct fit_gpu_use *g)
         return gib(g->total - g->comp[FIT_C_KV]);
 }
 
-static void print_split(FILE *out, const struct fit_job *j, const struct fit_plan *p)
+static void print_split(FILE *out, const struct fit_job *j, const struct fit_plan *p,
+                        const struct fit_gpu_name *names)
 {
+        char vis[FIT_GPUS_MAX * 4];
         int last = 0;
 
+        fputs("Split: ", out);
+        if (visible_devices(names, p->n, vis, sizeof(vis)) && !(j->task != FIT_INFER && p->nproc == 1))
+                fprintf(out, "CUDA_VISIBLE_DEVICES=%s, ", vis);
         if (j->task != FIT_INFER) {
                 if (p->nproc > 1)
-                        fprintf(out, "Split: torchrun --nproc_per_node %d, FSDP full shard "
+                        fprintf(out, "torchrun --nproc_per_node %d, FSDP full shard "
                                 "(parameters, gradients and optimizer state 1/%d per GPU)\n",
                                 p->nproc, p->nproc);
                 else
-                        fputs("Split: one process on GPU 0 (no sharding)\n", out);
+                        fprintf(out, "one process on GPU %d (no sharding)\n", names[0].index);
                 return;
         }
         for (int i = 0; i < p->n; i++)
                 if (p->g[i].used)
                         last = i;
         if (j->engine == FIT_HF) {
-                fputs("Split: device_map=\"auto\" with max_memory {", out);
+                fputs("device_map=\"auto\" with max_memory {", out);
                 for (int i = 0; i <= last; i++)
                         fprintf(out, "%s%d: \"%.1fGiB\"", i ? ", " : "", i, gib(p->g[i].total) + 0.05);
                 fputs("}\n", out);
                 return;
         }
-        fputs("Split: exllamav2 gpu_split=[", out);
+        fputs("exllamav2 gpu_split=[", out);
         for (int i = 0; i <= last; i++)
                 fprintf(out, "%s%.1f", i ? ", " : "", p->g[i].used ? split_gb(&p->g[i]) + 0.05 : 0.0);
         fputs("] (GB per GPU without the cache), or load_autosplit\n", out);
 }
 
-static void print_verdict(FILE *out, const struct fit_advice *adv)
+static void print_verdict(FILE *out, const struct fit_advice *adv, const struct fit_gpu_name *names)
 {
         int peak = fit_plan_peak_gpu(&adv->plan);
         const struct fit_gpu_use *g = peak >= 0 ? &adv->plan.g[peak] : NULL;
@@ -132,13 +166,14 @@ static void print_verdict(FILE *out, const struct fit_advice *adv)
                 return;
         if (adv->plan.fits)
                 fprintf(out, "Fits: peak %.2f GiB on GPU %d, headroom %.2f GiB; %.2f GiB on all GPUs\n",
-                        gib(g->total), peak, gib(g->capacity - g->total), gib(adv->plan.total));
+                        gib(g->total), names[peak].index, gib(g->capacity - g->total),
+                        gib(adv->plan.total));
         else
                 fprintf(out, "Does not fit: GPU %d needs %.2f GiB of %.2f GiB; %.2f GiB on all GPUs\n",
-                        peak, gib(g->total), gib(g->capacity), gib(adv->plan.total));
+                        names[peak].index, gib(g->total), gib(g->capacity), gib(adv->plan.total));
 }
 
-static void print_changes(FILE *out, const struct fit_advice *adv)
+static void print_changes(FILE *out, const struct fit_advice *adv, const struct fit_gpu_name *names)
 {
         if (adv->plan.fits)
                 return;
@@ -152,7 +187,8 @@ static void print_changes(FILE *out, const struct fit_advice *adv)
                 int peak = fit_plan_peak_gpu(&c->plan);
 
                 fprintf(out, "  %-50s peak %6.2f GiB (GPU %d), %.2f GiB in all\n", c->args,
-                        gib(c->plan.g[peak].total), peak, gib(c->plan.total));
+                        gib(c->plan.g[peak].total), gpu_label(names, adv->plan.n, peak),
+                        gib(c->plan.total));
         }
 }
 
@@ -179,21 +215,23 @@ void fit_report_text(FILE *out, const struct fit_model *m, const struct fit_job 
                 const struct fit_gpu_use *g = adv->plan.g;
 
                 for (k = i; k + 1 < adv->plan.n && !(g[i].used && j->task == FIT_INFER) &&
+                            names[k + 1].index == names[k].index + 1 &&
                             same_gpu(&g[i], &g[k + 1], names[i].name, names[k + 1].name);)
                         k++;
-                print_gpu(out, i, k, names[i].name, &g[i], j->task == FIT_INFER);
+                print_gpu(out, names[i].index, names[k].index, names[i].name, &g[i],
+                          j->task == FIT_INFER);
         }
         fputc('\n', out);
-        print_verdict(out, adv);
+        print_verdict(out, adv, names);
         if (adv->plan.fits)
-                print_split(out, j, &adv->plan);
+                print_split(out, j, &adv->plan, names);
         fprintf(out, "Largest context that fits at batch %lld: ", (long long)j->batch);
         fprintf(out, adv->max_ctx ? "%lld" : "none", (long long)adv->max_ctx);
         if (m->arch.max_pos)
                 fprintf(out, " (model maximum %lld)", (long long)m->arch.max_pos);
         fprintf(out, "\nLargest batch that fits at context %lld: ", (long long)j->ctx);
         fprintf(out, adv->max_batch ? "%lld\n" : "none\n", (long long)adv->max_batch);
-        print_changes(out, adv);
+        print_changes(out, adv, names);
 }
 
 /* ---- JSON: every number of the text, in bytes ---- */
@@ -208,10 +246,16 @@ static json_t *job_json(const struct fit_job *j)
                 if (j->engine == FIT_EXL2) {
                         json_object_set_new(o, "bpw", json_real(j->bpw));
                         json_object_set_new(o, "cache", json_string(cache_names[j->cache]));
+                        json_object_set_new(o, "flash_attn", json_boolean(!j->matmul_attn));
                 }
         } else {
-                if (j->task != FIT_FULL)
+                if (j->task != FIT_FULL) {
                         json_object_set_new(o, "rank", json_integer(j->rank));
+                        json_object_set_new(o, "lora_targets",
+                                            json_string(j->lora_targets == FIT_LORA_QV ? "qv" : "attn-mlp"));
+                }
+                if (j->task == FIT_QLORA)
+                        json_object_set_new(o, "nf4", json_string(j->nf4 == FIT_NF4_BNB ? "bitsandbytes" : "torchao"));
                 json_object_set_new(o, "activation_checkpointing", json_boolean(j->act_ckpt));
                 json_object_set_new(o, "optimizer", json_string(optim_names[j->optim]));
                 json_object_set_new(o, "fp32_loss", json_boolean(j->fp32_loss));
@@ -232,29 +276,56 @@ static json_t *gpu_json(int i, const char *name, const struct fit_gpu_use *g, bo
                 json_object_set_new(c, fit_comp_name(k), json_integer(g->comp[k]));
         json_object_set_new(o, "components_bytes", c);
         if (infer)
-                json_object_set_new(o, "layers", json_pack("{s:i, s:i}", "first", g->first_layer,
+                json_object_set_new(o, "layers", json_pack("{s:i, s:o, s:i}", "first", g->first_layer, "last",
+                                                            g->layers ? json_integer(g->first_layer + g->layers - 1)
+                                                                      : json_null(),
                                                             "count", g->layers));
         return o;
+}
+
+/* The value the text prints with "%.1f", so both say the same number. */
+static double tenths(double v)
+{
+        char buf[32];
+
+        snprintf(buf, sizeof(buf), "%.1f", v);
+        return strtod(buf, NULL);
 }
 
 static json_t *plan_json(const struct fit_job *j, const struct fit_plan *p,
                          const struct fit_gpu_name *names, int named)
 {
         json_t *o = json_pack("{s:b, s:I, s:i}", "fits", p->fits, "total_bytes",
-                              (json_int_t)p->total, "peak_gpu", fit_plan_peak_gpu(p));
+                              (json_int_t)p->total, "peak_gpu",
+                              gpu_label(names, named, fit_plan_peak_gpu(p)));
         json_t *gpus = json_array(), *split = json_array();
 
         for (int i = 0; i < p->n; i++) {
-                json_array_append_new(gpus, gpu_json(i, i < named ? names[i].name : "added",
+                json_array_append_new(gpus, gpu_json(gpu_label(names, named, i),
+                                                     i < named ? names[i].name : "added",
                                                      &p->g[i], j->task == FIT_INFER));
                 if (p->g[i].used)
-                        json_array_append_new(split, json_real((double)(int)(split_gb(&p->g[i]) * 10 + 0.5) / 10));
+                        json_array_append_new(split, json_real(tenths(split_gb(&p->g[i]) + 0.05)));
         }
         json_object_set_new(o, "gpus", gpus);
-        if (j->task == FIT_INFER && j->engine == FIT_EXL2)
+        if (j->task == FIT_INFER && j->engine == FIT_EXL2) {
                 json_object_set_new(o, "gpu_split_gb", split);
-        else
+        } else if (j->task == FIT_INFER) {  /* accelerate max_memory, as the text prints it */
+                json_t *mm = json_object();
+
+                for (int i = 0; i < p->n; i++) {
+                        char key[16];
+
+                        if (!p->g[i].used)
+                                continue;
+                        snprintf(key, sizeof(key), "%d", i);
+                        json_object_set_new(mm, key, json_real(tenths(gib(p->g[i].total) + 0.05)));
+                }
+                json_object_set_new(o, "max_memory_gib", mm);
                 json_decref(split);
+        } else {
+                json_decref(split);
+        }
         if (j->task != FIT_INFER) {
                 json_object_set_new(o, "nproc_per_node", json_integer(p->nproc));
                 json_object_set_new(o, "fsdp", json_boolean(p->nproc > 1));
@@ -285,10 +356,13 @@ json_t *fit_report_json(const struct fit_model *m, const struct fit_job *j,
                         const struct fit_gpu_name *names, const struct fit_advice *adv)
 {
         json_t *o = json_object(), *changes = json_array();
+        char vis[FIT_GPUS_MAX * 4];
 
         json_object_set_new(o, "model", model_json(m));
         json_object_set_new(o, "job", job_json(j));
         json_object_set_new(o, "plan", plan_json(j, &adv->plan, names, adv->plan.n));
+        if (visible_devices(names, adv->plan.n, vis, sizeof(vis)))
+                json_object_set_new(o, "cuda_visible_devices", json_string(vis));
         json_object_set_new(o, "largest", json_pack("{s:I, s:I}", "ctx", (json_int_t)adv->max_ctx,
                                                      "batch", (json_int_t)adv->max_batch));
         for (int i = 0; i < adv->nchanges; i++) {

@@ -14,6 +14,7 @@ struct fit_model {
 
 struct fit_gpu_name {
         char name[64];
+        int index;      /* the machine's GPU index (nvidia-smi order), or the list position */
 };
 
 const char *fit_task_name(enum fit_task t);

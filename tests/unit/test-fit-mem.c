@@ -41,9 +41,11 @@ static void test_lora_params(void **state)
 
         (void)state;
         /* q (4096+4096) + v (4096+1024) + o (4096+4096) + MLP 3 x (4096+14336), rank 8, 32 layers */
-        assert_int_equal(fit_lora_params(&a, 8), 32LL * 8 * (8192 + 5120 + 8192 + 3 * 18432));
+        assert_int_equal(fit_lora_params(&a, 8, FIT_LORA_ATTN_MLP), 32LL * 8 * (8192 + 5120 + 8192 + 3 * 18432));
         a = arch_of("Mixtral-8x7B");  /* experts are not adapted */
-        assert_int_equal(fit_lora_params(&a, 16), 32LL * 16 * (8192 + 5120 + 8192));
+        assert_int_equal(fit_lora_params(&a, 16, FIT_LORA_ATTN_MLP), 32LL * 16 * (8192 + 5120 + 8192));
+        /* q and v only: (4096+4096) + (4096+1024) per layer. */
+        assert_int_equal(fit_lora_params(&a, 16, FIT_LORA_QV), 32LL * 16 * (8192 + 5120));
 }
 
 static void test_activations(void **state)
@@ -57,6 +59,14 @@ static void test_activations(void **state)
         j.act_ckpt = true;
         assert_int_equal(fit_train_activations(&a, &j), 32 * tokens * 4096 * 2 + layer);
         assert_int_equal(fit_train_logits(&a, &j), tokens * 128256 * 5 / 2);
+        /* bitsandbytes QLoRA keeps each quantized linear's input: + 2 h + I. */
+        j = (struct fit_job){ .task = FIT_QLORA, .nf4 = FIT_NF4_BNB, .ctx = 2048, .batch = 4 };
+        assert_int_equal(fit_train_activations(&a, &j), 32 * tokens * (18 * 4096 + 4 * 14336) * 2);
+        j.act_ckpt = true;  /* only the recomputed layer has them */
+        assert_int_equal(fit_train_activations(&a, &j),
+                         32 * tokens * 4096 * 2 + tokens * (18 * 4096 + 4 * 14336) * 2);
+        j.nf4 = FIT_NF4_TORCHAO;  /* torchao's NF4 linear keeps nothing extra */
+        assert_int_equal(fit_train_activations(&a, &j), 32 * tokens * 4096 * 2 + layer);
 }
 
 static void test_exl2_one_gpu(void **state)
@@ -80,6 +90,11 @@ static void test_exl2_one_gpu(void **state)
         j.cache = FIT_CACHE_Q4;
         fit_plan_job(&a, &j, caps, 2, &p);
         assert_int_equal(p.g[0].comp[FIT_C_KV], 32LL * 8192 * 1152 + 2LL * 8192 * 1024 * 2);
+        /* Matmul attention: fp16 scores and softmax, 32 heads x 2048 x 8192. */
+        int64_t act = p.g[0].comp[FIT_C_ACT];
+        j.matmul_attn = true;
+        fit_plan_job(&a, &j, caps, 2, &p);
+        assert_int_equal(p.g[0].comp[FIT_C_ACT] - act, 2LL * 32 * 2048 * 8192 * 2);
 }
 
 static void test_exl2_split(void **state)
@@ -112,6 +127,7 @@ static void test_train_fsdp(void **state)
         struct fit_job j = { .task = FIT_FULL, .ctx = 2048, .batch = 1, .act_ckpt = true,
                              .optim = FIT_ADAMW };
         int64_t caps[8], P = 8030261248LL, layer = 218103808LL + 2 * 4096;
+        int64_t root = 2 * 128256LL * 4096 * 2;  /* embeddings + LM head, gathered, bf16 */
         struct fit_plan p;
 
         (void)state;
@@ -119,8 +135,8 @@ static void test_train_fsdp(void **state)
                 caps[i] = 24 * GiB;
         fit_plan_job(&a, &j, caps, 8, &p);
         assert_int_equal(p.nproc, 8);
-        assert_int_equal(p.g[7].comp[FIT_C_WEIGHTS], 2 * P / 8 + 2 * layer * 2);
-        assert_int_equal(p.g[7].comp[FIT_C_GRADS], 2 * P / 8);
+        assert_int_equal(p.g[7].comp[FIT_C_WEIGHTS], 2 * P / 8 + 2 * layer * 2 + root);
+        assert_int_equal(p.g[7].comp[FIT_C_GRADS], 2 * P / 8 + layer * 2);
         assert_int_equal(p.g[7].comp[FIT_C_OPTIM], 4 * P / 8);
         assert_int_equal(p.g[7].comp[FIT_C_CONTEXT], CTX_BYTES + 400 * MiB);
         j.optim = FIT_ADAMW8BIT;
@@ -128,8 +144,9 @@ static void test_train_fsdp(void **state)
         assert_int_equal(p.g[0].comp[FIT_C_OPTIM], 2 * P / 8);
         j.optim = FIT_CPU_OFFLOAD;  /* FSDP CPU offload: only gathered layers stay */
         fit_plan_job(&a, &j, caps, 8, &p);
-        assert_int_equal(p.g[0].comp[FIT_C_WEIGHTS], 2 * layer * 2);
-        assert_int_equal(p.g[0].comp[FIT_C_GRADS] + p.g[0].comp[FIT_C_OPTIM], 0);
+        assert_int_equal(p.g[0].comp[FIT_C_WEIGHTS], 2 * layer * 2 + root);
+        assert_int_equal(p.g[0].comp[FIT_C_GRADS], layer * 2);  /* being reduce-scattered */
+        assert_int_equal(p.g[0].comp[FIT_C_OPTIM], 0);
         fit_plan_job(&a, &j, caps, 1, &p);  /* one GPU: 8 B/param, 64 GB */
         j.optim = FIT_ADAMW;
         fit_plan_job(&a, &j, caps, 1, &p);
@@ -144,7 +161,7 @@ static void test_qlora_weights(void **state)
         struct fit_job j = { .task = FIT_QLORA, .ctx = 2048, .batch = 1, .rank = 8,
                              .optim = FIT_ADAMW };
         int64_t caps[1] = { 24 * GiB }, linear = 32 * 218103808LL, P = 8030261248LL;
-        int64_t lora = fit_lora_params(&a, 8);
+        int64_t lora = fit_lora_params(&a, 8, FIT_LORA_ATTN_MLP);
         struct fit_plan p;
 
         (void)state;
