@@ -198,6 +198,7 @@ static void test_pci(void **state)
 static void test_pci_unreadable(void **state)
 {
         _cleanup_free_ char *dev = xasprintf("%s/dev", root_dir);
+        struct probe_cache cache;
         struct sysroot *bare;
         struct probe_ctx ctx;
         struct snapshot s;
@@ -210,9 +211,13 @@ static void test_pci_unreadable(void **state)
         assert_non_null(strstr(s.pci.probe.why, "/sys/bus/pci/devices"));
         probe_klog(&ctx, &s.klog);
         assert_int_equal(s.klog.probe.st, FACT_ABSENT);
-        probe_fabric(&ctx, &s.fabric);
+        probe_cache_load(&ctx, &cache);
+        assert_int_equal(cache.dpkg.n, 0);
+        assert_int_equal(cache.procs_err, -ENOENT);
+        probe_fabric(&ctx, &cache, &s.fabric);
         assert_int_equal(s.fabric.version.st, FACT_ABSENT);
         assert_int_equal(s.fabric.running.st, FACT_ABSENT);
+        probe_cache_release(&cache);
         sysroot_free(bare);
         snap_release(&s);
 }
@@ -304,6 +309,7 @@ static void test_kmod(void **state)
 static void test_klog_fabric(void **state)
 {
         struct probe_ctx ctx = { .root = root };
+        struct probe_cache cache;
         struct snapshot s;
         (void)state;
         snap_init(&s);
@@ -313,10 +319,18 @@ static void test_klog_fabric(void **state)
         assert_int_equal(s.klog.nxid, 1);
         assert_string_equal(s.klog.xids[0].pci_bus_id, "0000:3b:00.0");
         assert_int_equal(s.klog.nvrm.n, 1);
-        probe_fabric(&ctx, &s.fabric);
+        /* One read of dpkg's database and /proc serves every probe: the
+         * cache holds the installed packages and the processes by name. */
+        probe_cache_load(&ctx, &cache);
+        assert_int_equal(cache.procs_err, 0);
+        assert_int_equal(cache.comms.n, 2);
+        assert_string_equal(cache.pids.v[1], "4242");
+        assert_string_equal(cache.comms.v[1], "nv-fabricmanager");
+        probe_fabric(&ctx, &cache, &s.fabric);
         assert_string_equal(s.fabric.version.v, "535.161.08");
         assert_int_equal(s.fabric.running.v, 1);
         assert_int_equal(s.fabric.enabled.v, 1);
+        probe_cache_release(&cache);
         snap_release(&s);
 }
 
