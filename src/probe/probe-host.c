@@ -104,7 +104,12 @@ static void host_ctk(const struct probe_ctx *ctx, const struct dpkg_db *dpkg, st
                 fact_fail_str(&h->ctk_version, FACT_UNSUPPORTED, "installed outside dpkg");
         else
                 fact_fail_str(&h->ctk_version, FACT_ABSENT, "not installed");
-        fact_set_num(&h->ctk_configured, host_ctk_wired(ctx));
+        /* Wiring is a property of an engine: with none there is nothing
+         * to judge, and a 0 would read as "engines left unconfigured". */
+        if (fact_ok(&h->engines))
+                fact_set_num(&h->ctk_configured, host_ctk_wired(ctx));
+        else
+                fact_fail_num(&h->ctk_configured, FACT_ABSENT, "no container engine installed");
 }
 
 void probe_host(const struct probe_ctx *ctx, const struct probe_cache *c, struct snapshot *s)

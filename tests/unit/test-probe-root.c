@@ -334,13 +334,50 @@ static void test_klog_fabric(void **state)
         snap_release(&s);
 }
 
+static void drop(const char *rel)
+{
+        _cleanup_free_ char *p = xasprintf("%s/%s", root_dir, rel);
+
+        assert_int_equal(unlink(p), 0);
+}
+
+/* Whether the container toolkit is wired into an engine is only a fact
+ * where an engine is installed; without one it is absent, never 0. */
+static void test_host_ctk(void **state)
+{
+        struct probe_ctx ctx = { .root = root };
+        struct probe_cache cache;
+        struct snapshot s;
+        (void)state;
+        probe_cache_load(&ctx, &cache);
+        snap_init(&s);
+        probe_host(&ctx, &cache, &s);
+        assert_int_equal(s.host.engines.st, FACT_ABSENT);
+        assert_int_equal(s.host.ctk_configured.st, FACT_ABSENT);
+        snap_release(&s);
+        put("usr/bin/dockerd", "");
+        snap_init(&s);
+        probe_host(&ctx, &cache, &s);
+        assert_string_equal(s.host.engines.v, "docker");
+        assert_int_equal(s.host.ctk_configured.st, FACT_OK);
+        assert_int_equal(s.host.ctk_configured.v, 0);
+        snap_release(&s);
+        put("etc/cdi/nvidia.yaml", "cdiVersion: 0.5.0\n");
+        snap_init(&s);
+        probe_host(&ctx, &cache, &s);
+        assert_int_equal(s.host.ctk_configured.v, 1);
+        snap_release(&s);
+        drop("etc/cdi/nvidia.yaml"), drop("usr/bin/dockerd");
+        probe_cache_release(&cache);
+}
+
 int main(int argc, char **argv)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_pci), cmocka_unit_test(test_pci_unreadable),
                 cmocka_unit_test(test_pci_bad_ids),
                 cmocka_unit_test(test_devnodes), cmocka_unit_test(test_kmod),
-                cmocka_unit_test(test_klog_fabric),
+                cmocka_unit_test(test_klog_fabric), cmocka_unit_test(test_host_ctk),
         };
         if (argc < 2) {
                 fprintf(stderr, "usage: %s FAKE-NVIDIA.ko\n", argv[0]);
