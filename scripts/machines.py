@@ -21,6 +21,14 @@ A100 = {"name": "NVIDIA A100-SXM4-80GB", "device": "0x20b2", "subsys": "0x1463",
 RTX4090 = {"name": "NVIDIA GeForce RTX 4090", "device": "0x2684", "subsys": "0x16f6",
            "class": "0x030000", "mem": 25757220864, "cc": "8.9", "power_limit": 450000,
            "link": ["2.5 GT/s PCIe", 16, "16.0 GT/s PCIe", 16], "nvml_link": [1, 16, 4, 16]}
+RTX2080TI = {"name": "NVIDIA GeForce RTX 2080 Ti", "device": "0x1e04", "subsys": "0x12fa",
+             "class": "0x030000", "mem": 11811160064, "cc": "7.5", "power_limit": 250000,
+             "link": ["2.5 GT/s PCIe", 16, "8.0 GT/s PCIe", 16], "nvml_link": [1, 16, 3, 16]}
+RTX3090 = {"name": "NVIDIA GeForce RTX 3090", "device": "0x2204", "subsys": "0x403b",
+           "class": "0x030000", "mem": 25769803776, "cc": "8.6", "power_limit": 350000,
+           "link": ["2.5 GT/s PCIe", 16, "16.0 GT/s PCIe", 16], "nvml_link": [1, 16, 4, 16]}
+SHM_64M = "shm /dev/shm tmpfs rw,nosuid,nodev,noexec,relatime,size=65536k 0 0\n"
+OVERLAY = "overlay / overlay rw,relatime,lowerdir=/var/lib/docker/overlay2/l/X,upperdir=U,workdir=W 0 0\n"
 
 
 def uuid(bus):
@@ -62,6 +70,30 @@ def guide_software():
 
 def dl_env(m):
     return m["software"]["conda"]["envs"]["dl"]
+
+
+def set_driver(m, version, cuda, packages=None):
+    """Another driver release everywhere the guide's machine names one: the
+    module (loaded, built for the kernel, in DKMS), the packages (the guide's
+    three of that branch unless given), the kernel log, NVML and CUDA."""
+    m["kmod"].update(version=version, ko={KERNEL: {"version": version}},
+                     dkms=[(version, KERNEL, "installed")])
+    branch = version.split(".")[0]
+    m["packages"] = packages if packages is not None else [
+        (f"{name}-{branch}", f"{version}-0ubuntu1")
+        for name in ("nvidia-driver", "nvidia-dkms", "libnvidia-compute")]
+    m["kern_log"] = [line.replace(DRIVER, version) for line in m["kern_log"]]
+    m["nvml"] = {"driver": version, "cuda": cuda}
+    m["cuda"]["version"] = cuda
+
+
+def in_docker(m, mounts=OVERLAY + SHM_64M):
+    """dlrig run inside a Docker container: the marker file, PID 1's cgroup
+    and the container's mounts (Docker's default 64 MiB /dev/shm)."""
+    m["files"] = dict(m.get("files", {}))
+    m["files"][".dockerenv"] = ""
+    m["files"]["proc/1/cgroup"] = "0::/system.slice/docker-4f1c2a.scope\n"
+    m["files"]["proc/mounts"] = mounts
 
 
 def guide():
@@ -517,13 +549,7 @@ def torch_cpu(m):
 
 def torch_driver_old(m):
     old = "520.61.05"
-    m["kmod"]["version"] = old
-    m["kmod"]["ko"] = {KERNEL: {"version": old}}
-    m["kmod"]["dkms"] = [(old, KERNEL, "installed")]
-    m["kern_log"][1] = m["kern_log"][1].replace(DRIVER, old)
-    m["packages"] = [("nvidia-driver-520", f"{old}-0ubuntu1")]
-    m["nvml"] = {"driver": old, "cuda": 11080}
-    m["cuda"] = {"version": 11080}
+    set_driver(m, old, 11080, [("nvidia-driver-520", f"{old}-0ubuntu1")])
     m["software"]["toolkits"] = {"11.8": "11.8.89"}
     m["software"]["cuda_link"] = "11.8"
     m["software"]["bashrc"] = [l.replace("12.1", "11.8") for l in CUDA_LINES]
@@ -541,12 +567,8 @@ BW_DRIVER = "570.133.07"
 def _rtx5090(m, flavour="open"):
     m["gpus"] = gpus(RTX5090, ["0000:01:00.0"])
     m["devnodes"] = ["nvidiactl", "nvidia-uvm", "nvidia-modeset", "nvidia0"]
-    m["kmod"].update(version=BW_DRIVER, flavour=flavour, ko={KERNEL: {"version": BW_DRIVER}},
-                     dkms=[(BW_DRIVER, KERNEL, "installed")])
-    m["kern_log"][1] = m["kern_log"][1].replace(DRIVER, BW_DRIVER)
-    m["packages"] = [("nvidia-driver-570-open", f"{BW_DRIVER}-0ubuntu1")]
-    m["nvml"] = {"driver": BW_DRIVER, "cuda": 12080}
-    m["cuda"] = {"version": 12080}
+    m["kmod"]["flavour"] = flavour
+    set_driver(m, BW_DRIVER, 12080, [("nvidia-driver-570-open", f"{BW_DRIVER}-0ubuntu1")])
 
 
 def rtx5090_torch_cu124(m):
@@ -591,13 +613,11 @@ def p100_new_branch(m):
         g["in_nvml"] = False
         g["in_cuda"] = False
     m["devnodes"] = ["nvidiactl", "nvidia-uvm"]
-    m["kmod"].update(version=new, ko={KERNEL: {"version": new}}, dkms=[(new, KERNEL, "installed")])
-    m["kern_log"][1] = m["kern_log"][1].replace(DRIVER, new)
+    set_driver(m, new, 13010, [("nvidia-driver-590", f"{new}-0ubuntu1")])
     m["kern_log"].append("NVRM: The NVIDIA Tesla P100-PCIE-16GB GPU installed in this system is")
     m["kern_log"].append("NVRM:  supported through the NVIDIA 580.xx Legacy drivers.")
-    m["packages"] = [("nvidia-driver-590", f"{new}-0ubuntu1")]
-    m["nvml"] = {"driver": new, "cuda": 13010, "extra": {"DeviceGetCount": 0}}
-    m["cuda"] = {"version": 13010, "init": {"ret": "CUDA_ERROR_NO_DEVICE"}}
+    m["nvml"]["extra"] = {"DeviceGetCount": 0}
+    m["cuda"]["init"] = {"ret": "CUDA_ERROR_NO_DEVICE"}
     m["findings"] = ["driver.branch-unsupported", "!kmod.no-driver-bound", "!gpu.count-pci-nvml"]
     return ("Four Tesla P100s (Pascal) after an upgrade to driver branch 590, which dropped Pascal "
             "(580 is its last): the driver ignores them: driver.branch-unsupported.")

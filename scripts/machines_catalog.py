@@ -6,19 +6,11 @@ takes the guide's machine (machines.guide()), changes it and returns the
 README text. machines.py merges this table into its own."""
 import machines
 
-SHM_64M = "shm /dev/shm tmpfs rw,nosuid,nodev,noexec,relatime,size=65536k 0 0\n"
-OVERLAY = "overlay / overlay rw,relatime,lowerdir=/var/lib/docker/overlay2/l/X,upperdir=U,workdir=W 0 0\n"
-
-
-def _in_docker(m):
-    m["files"] = dict(m.get("files", {}))
-    m["files"][".dockerenv"] = ""
-    m["files"]["proc/1/cgroup"] = "0::/system.slice/docker-4f1c2a.scope\n"
-    m["files"]["proc/mounts"] = OVERLAY + SHM_64M
+from machines import OVERLAY, RTX2080TI, RTX3090, SHM_64M, in_docker
 
 
 def container_shm(m):
-    _in_docker(m)
+    in_docker(m)
     m["findings"] = ["container.inside", "container.shm-small", "driver.ok"]
     return ("The guide's machine seen from inside a Docker container started without --shm-size: "
             "/dev/shm is Docker's default 64 MiB, too small for NCCL and DataLoader workers "
@@ -26,8 +18,7 @@ def container_shm(m):
 
 
 def container_revoked(m):
-    _in_docker(m)
-    m["files"]["proc/mounts"] = OVERLAY + SHM_64M.replace("size=65536k", "size=16777216k")
+    in_docker(m, OVERLAY + SHM_64M.replace("size=65536k", "size=16777216k"))
     m["nvml"]["init"] = {"ret": "NVML_ERROR_UNKNOWN"}
     m["cuda"]["init"] = {"ret": "CUDA_ERROR_NO_DEVICE"}
     m["findings"] = ["container.inside", "container.gpus-revoked", "driver.nvml-failed",
@@ -177,28 +168,6 @@ def display_server(m):
 # ---- machines assembled from public bug reports: the facts as the
 # reporter gave them, everything the report does not say is the guide's ----
 
-RTX2080TI = {"name": "NVIDIA GeForce RTX 2080 Ti", "device": "0x1e04", "subsys": "0x12fa",
-             "class": "0x030000", "mem": 11811160064, "cc": "7.5", "power_limit": 250000,
-             "link": ["2.5 GT/s PCIe", 16, "8.0 GT/s PCIe", 16], "nvml_link": [1, 16, 3, 16]}
-RTX3090 = {"name": "NVIDIA GeForce RTX 3090", "device": "0x2204", "subsys": "0x403b",
-           "class": "0x030000", "mem": 25769803776, "cc": "8.6", "power_limit": 350000,
-           "link": ["2.5 GT/s PCIe", 16, "16.0 GT/s PCIe", 16], "nvml_link": [1, 16, 4, 16]}
-
-
-def _driver(m, version, cuda):
-    """Another driver release everywhere the guide's machine names one."""
-    k = machines.KERNEL
-    m["kmod"]["version"] = version
-    m["kmod"]["ko"] = {k: {"version": version}}
-    m["kmod"]["dkms"] = [(version, k, "installed")]
-    branch = version.split(".")[0]
-    m["packages"] = [(f"nvidia-driver-{branch}", f"{version}-0ubuntu1"),
-                     (f"nvidia-dkms-{branch}", f"{version}-0ubuntu1"),
-                     (f"libnvidia-compute-{branch}", f"{version}-0ubuntu1")]
-    m["kern_log"] = [line.replace(machines.DRIVER, version) for line in m["kern_log"]]
-    m["nvml"] = {"driver": version, "cuda": cuda}
-    m["cuda"]["version"] = cuda
-
 
 def report_nccl473(m):
     buses = ["0000:18:00.0", "0000:3b:00.0", "0000:86:00.0", "0000:af:00.0"]
@@ -233,7 +202,7 @@ def report_vllm1060(m):
 def report_icra804(m):
     m["gpus"] = machines.gpus(RTX3090, ["0000:01:00.0"])
     m["devnodes"] = ["nvidiactl", "nvidia-uvm", "nvidia-modeset", "nvidia0"]
-    _driver(m, "525.147.05", 12000)
+    machines.set_driver(m, "525.147.05", 12000)
     m["cuda"]["init"] = {"ret": "CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE"}
     m["files"] = {".dockerenv": ""}
     m["findings"] = ["cuda.init-failed", "container.inside", "toolkit.newer-than-driver"]
@@ -243,10 +212,48 @@ def report_icra804(m):
             "driver. Doctor's first finding: cuda.init-failed (804) with that fix.")
 
 
+def report_ogkm387(m):
+    buses = ["0000:0a:00.0", "0000:0b:00.0", "0000:0c:00.0", "0000:0d:00.0"]
+    m["os"].update(id="opensuse-leap", id_like="suse opensuse", name="openSUSE Leap", version_id="15.2",
+                   pretty="openSUSE Leap 15.2", kernel="5.3.18-lp152.106-default")
+    machines.set_driver(m, "520.61.05", 11080, packages=[])
+    m["kmod"]["flavour"] = "open"
+    m["kmod"]["ko"] = {"5.3.18-lp152.106-default": {"version": "520.61.05"}}
+    m["kmod"]["dkms"] = [("520.61.05", "5.3.18-lp152.106-default", "installed")]
+    m["gpus"] = machines.gpus(RTX2080TI, buses, numa_split=4)
+    m["gpus"][1]["nvml_overrides"] = {"DeviceGetHandleByIndex": {"ret": "NVML_ERROR_UNKNOWN"}}
+    m["devnodes"] = ["nvidiactl", "nvidia-uvm", "nvidia-modeset"] + [f"nvidia{i}" for i in range(4)]
+    m["software"] = {"user": ("user", 1000, "/home/user", "/bin/bash"), "toolkits": {}, "bashrc": []}
+    m["findings"] = ["driver.gpu-lost"]
+    return ("From https://github.com/NVIDIA/open-gpu-kernel-modules/issues/387 : 4 x GeForce RTX 2080 Ti "
+            "on openSUSE Leap 15.2 (kernel 5.3.18-lp152.106-default) with the open 520.61.05 modules; "
+            "under load GPU 1 (0000:0B:00.0) drops out and nvidia-smi says \"Unable to determine the "
+            "device handle for GPU 0000:0B:00.0: Unknown Error\"; fixed by reseating the GPU. The other "
+            "three buses are not in the report (0x0a, 0x0c, 0x0d stand in). Doctor's first finding: "
+            "driver.gpu-lost.")
+
+
+def report_torchtune1025(m):
+    head6 = ("  sl  local_address                         remote_address                        st tx_queue "
+             "rx_queue tr tm->when retrnsmt   uid  timeout inode\n")
+    m["files"] = {"proc/net/tcp6": head6 +
+                  "   0: 00000000000000000000000000000000:733C 00000000000000000000000000000000:0000 0A "
+                  "00000000:00000000 00:00000000 00000000  1000        0 90211 1 0000000000000000 100 0 0 10 0\n"}
+    m["processes"] = list(m.get("processes", [])) + ["tune"]
+    m["findings"] = ["workload.torchrun-port-busy"]
+    return ("From https://github.com/meta-pytorch/torchtune/issues/1025 : a second torchtune run on a "
+            "machine where one already runs stops with \"DistNetworkError: The server socket has failed "
+            "to listen on any local network address. The server socket has failed to bind to [::]:29500 "
+            "(errno: 98 - Address already in use)\": the first run's rendezvous holds the default port "
+            "(on IPv6 here). Doctor's first finding: workload.torchrun-port-busy, with another port as fix.")
+
+
 VARIANTS = {
     "report-nccl473-rtx2080ti-docker-shm": report_nccl473,
     "report-vllm1060-nvcc122-torch-cu117": report_vllm1060,
     "report-icra5-rtx3090-docker-804": report_icra804,
+    "report-ogkm387-rtx2080ti-handle-unknown": report_ogkm387,
+    "report-torchtune1025-port-29500": report_torchtune1025,
     "a10g-x8-uvm-after-resume": uvm_after_resume,
     "a10g-x8-display-server": display_server,
     "a10g-x8-nvcc118-torch-cu121": nvcc_cuda11,

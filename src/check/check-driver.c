@@ -236,20 +236,53 @@ static const char *check_driver_xid79_bus(const struct snapshot *s)
         return bus;
 }
 
+/* The one NVIDIA GPU on the bus that no NVML GPU claims, or NULL. */
+static const char *check_driver_unclaimed_bus(const struct snapshot *s)
+{
+        const char *bus = NULL;
+
+        for (size_t i = 0; i < s->pci.n; i++) {
+                const struct snap_pci_dev *d = &s->pci.devs[i];
+                if (!d->kind || strcmp(d->kind, "gpu") || check_util_gpu_at(s, d->bus_id))
+                        continue;
+                if (bus)
+                        return NULL;
+                bus = d->bus_id;
+        }
+        return bus;
+}
+
+/* NVML lists the GPU but cannot open it: nvidia-smi's "Unable to determine
+ * the device handle for GPU ...: Unknown Error". Most often the GPU dropped
+ * off the bus and the driver has not (yet) said so with GPU_IS_LOST. */
+static bool check_driver_unanswered(const struct snap_gpu *g)
+{
+        return g->name.st == FACT_ERROR && g->name.why && strstr(g->name.why, "no device handle");
+}
+
 static void check_driver_lost_nvml(const struct snapshot *s, const struct snap_gpu *g,
                                    struct findings *fs)
 {
         char name[CHECK_NAME_MAX];
         const char *field = NULL, *why = check_util_gpu_fault(g, FACT_ST_INVALID, "GPU_IS_LOST", &field);
         const char *bus = g->pci_bus_id.st == FACT_OK ? NULL : check_driver_xid79_bus(s);
+        bool lost = check_util_gpu_lost(g);
         struct finding *f;
 
         if (!why)
                 why = check_util_gpu_fault(g, FACT_ST_INVALID, "GPU is lost", &field);
-        f = finding_add(fs, "driver.gpu-lost", "%s%s%s%s has fallen off the bus: the driver cannot reach it",
-                        check_util_gpu_name(g, name), bus ? " (" : "", bus ? bus : "", bus ? ")" : "");
+        if (!lost) {
+                why = g->name.why, field = "device handle";
+                bus = bus ? bus : check_driver_unclaimed_bus(s);
+        }
+        f = finding_add(fs, "driver.gpu-lost", "%s%s%s%s %s", check_util_gpu_name(g, name),
+                        bus ? " (" : "", bus ? bus : "", bus ? ")" : "",
+                        lost ? "has fallen off the bus: the driver cannot reach it"
+                             : "does not answer the driver: NVML lists it but cannot open it");
         finding_evidence(f, "NVML, asked for its %s: %s", field, why);
-        check_driver_xid_evidence(f, s, g->pci_bus_id.st == FACT_OK ? g->pci_bus_id.v : NULL, 79);
+        check_driver_xid_evidence(f, s, g->pci_bus_id.st == FACT_OK ? g->pci_bus_id.v : bus, 79);
+        if (!lost)
+                finding_fix(f, "sudo dmesg | grep -i -e 'Xid' -e 'fallen off'   # Xid 79: it dropped off the bus");
         check_driver_fix_lost(f);
 }
 
@@ -286,7 +319,7 @@ static bool check_driver_lost(const struct snapshot *s, struct findings *fs)
                 return true;
         }
         for (size_t i = 0; i < s->ngpus; i++) {
-                if (!check_util_gpu_lost(&s->gpus[i]))
+                if (!check_util_gpu_lost(&s->gpus[i]) && !check_driver_unanswered(&s->gpus[i]))
                         continue;
                 check_driver_lost_nvml(s, &s->gpus[i], fs);
                 unnamed |= s->gpus[i].pci_bus_id.st != FACT_OK;

@@ -56,7 +56,7 @@ static void check_port(const struct snapshot *s, struct findings *fs)
         f = finding_add(fs, "workload.torchrun-port-busy",
                         "port 29500, torchrun's default rendezvous port, is already taken: "
                         "a new torchrun fails with 'address already in use'");
-        finding_evidence(f, "/proc/net/tcp: a socket listens on port 29500 (0x733C)");
+        finding_evidence(f, "/proc/net/tcp or tcp6: a socket listens on port 29500 (0x733C)");
         finding_fix(f, "sudo ss -ltnp 'sport = :29500'   # which process; an earlier run left behind?");
         finding_fix(f, "torchrun --master-port 29501 ...   # or: --rdzv-endpoint localhost:0 with --standalone");
 }

@@ -20,3 +20,4 @@ KB_TABLE(kb_arch, kb_arch_table)                  /* oldest first */
 KB_TABLE(kb_gpu, kb_gpu_table)
 KB_TABLE(kb_branch, kb_branch_table)              /* oldest first */
 KB_TABLE(kb_installer, kb_installer_table)
+KB_TABLE(kb_cc, kb_cc_table)                      /* oldest first */

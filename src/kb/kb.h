@@ -37,6 +37,14 @@ const struct kb_cuda *kb_cuda_find(const char *version);
 /* The newest CUDA major.minor whose min_driver this driver meets, or NULL. */
 const struct kb_cuda *kb_cuda_max_for_driver(const char *driver_version);
 size_t kb_cuda_count(void);
+/* A range of CUDA minor releases whose nvcc accepts the same newest GCC
+ * major as host compiler (cc.tsv). */
+struct kb_cc {
+        const char *first_cuda, *last_cuda; /* "12.4", "12.6": inclusive */
+        int max_gcc;
+        const char *source;
+};
+
 /* The newest GCC major nvcc of this CUDA release accepts as host
  * compiler; 0 when unknown (kb-cc.c). */
 int kb_cuda_max_gcc(const char *cuda_version);

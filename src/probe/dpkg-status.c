@@ -16,11 +16,8 @@ struct dpkg_para {
 };
 
 struct dpkg_scan {
-        const char *name;
         struct dpkg_para cur;
-        char *best;
-        bool held_mode;   /* dpkg_status_held: name is a prefix, look for holds */
-        bool held;
+        struct dpkg_db *db;
 };
 
 static void dpkg_para_release(struct dpkg_para *p)
@@ -29,52 +26,21 @@ static void dpkg_para_release(struct dpkg_para *p)
         memset(p, 0, sizeof(*p));
 }
 
-/* "name" or "name-<digits>". */
-static bool dpkg_name_matches(const char *pkg, const char *name)
-{
-        size_t n = strlen(name);
-
-        if (strncmp(pkg, name, n))
-                return false;
-        if (!pkg[n])
-                return true;
-        pkg += n + 1;
-        return pkg[-1] == '-' && *pkg && strspn(pkg, "0123456789") == strlen(pkg);
-}
-
-/* "1:535.161.08-1ubuntu1" → "535.161.08". */
-static char *dpkg_upstream(const char *v)
-{
-        const char *colon = strchr(v, ':'), *dash;
-
-        if (colon && colon > v && strspn(v, "0123456789") == (size_t)(colon - v))
-                v = colon + 1;
-        dash = strrchr(v, '-');
-        return xstrndup(v, dash ? (size_t)(dash - v) : strlen(v));
-}
-
-/* Ends a paragraph: keeps its version when it is the package we want. */
+/* Ends a paragraph: an installed package joins the database, taking the
+ * paragraph's strings. */
 static void dpkg_para_end(struct dpkg_scan *sc)
 {
         struct dpkg_para *p = &sc->cur;
+        struct dpkg_db *db = sc->db;
+        bool held = p->status && !strcmp(p->status, "hold ok installed");
 
-        if (sc->held_mode) {
-                if (p->package && p->status && startswith(p->package, sc->name) &&
-                    !strcmp(p->status, "hold ok installed"))
-                        sc->held = true;
-                dpkg_para_release(p);
-                return;
-        }
-        if (p->package && p->status && p->version && dpkg_name_matches(p->package, sc->name) &&
-            !strcmp(p->status, "install ok installed")) {
-                char *v = dpkg_upstream(p->version);
-
-                if (*v && (!sc->best || version_cmp(v, sc->best) > 0)) {
-                        free(sc->best);
-                        sc->best = v;
-                } else {
-                        free(v);
+        if (p->package && p->status && (held || !strcmp(p->status, "install ok installed"))) {
+                if (db->n == db->alloc) {
+                        db->alloc = db->alloc ? 2 * db->alloc : 64;
+                        db->v = xrealloc(db->v, db->alloc * sizeof(*db->v));
                 }
+                db->v[db->n++] = (struct dpkg_pkg){ p->package, p->version, held };
+                p->package = p->version = NULL;
         }
         dpkg_para_release(p);
 }
@@ -120,20 +86,93 @@ static int dpkg_line(const char *line, size_t len, void *data)
         return 0;
 }
 
-char *dpkg_status_version(const char *buf, size_t len, const char *name)
+void dpkg_db_parse(const char *buf, size_t len, struct dpkg_db *ret)
 {
-        struct dpkg_scan sc = { name, { NULL, NULL, NULL }, NULL, false, false };
+        struct dpkg_scan sc = { { NULL, NULL, NULL }, ret };
 
+        *ret = (struct dpkg_db)DPKG_DB_INIT;
         for_each_line(buf, len, dpkg_line, &sc);
         dpkg_para_end(&sc);
-        return sc.best;
+}
+
+void dpkg_db_release(struct dpkg_db *db)
+{
+        for (size_t i = 0; i < db->n; i++)
+                free(db->v[i].package), free(db->v[i].version);
+        free(db->v);
+        *db = (struct dpkg_db)DPKG_DB_INIT;
+}
+
+/* "name" or "name-<digits>". */
+static bool dpkg_name_matches(const char *pkg, const char *name)
+{
+        size_t n = strlen(name);
+
+        if (strncmp(pkg, name, n))
+                return false;
+        if (!pkg[n])
+                return true;
+        pkg += n + 1;
+        return pkg[-1] == '-' && *pkg && strspn(pkg, "0123456789") == strlen(pkg);
+}
+
+/* "1:535.161.08-1ubuntu1" → "535.161.08". */
+static char *dpkg_upstream(const char *v)
+{
+        const char *colon = strchr(v, ':'), *dash;
+
+        if (colon && colon > v && strspn(v, "0123456789") == (size_t)(colon - v))
+                v = colon + 1;
+        dash = strrchr(v, '-');
+        return xstrndup(v, dash ? (size_t)(dash - v) : strlen(v));
+}
+
+char *dpkg_db_version(const struct dpkg_db *db, const char *name)
+{
+        char *best = NULL;
+
+        for (size_t i = 0; i < db->n; i++) {
+                char *v;
+
+                if (!db->v[i].version || !dpkg_name_matches(db->v[i].package, name))
+                        continue;
+                v = dpkg_upstream(db->v[i].version);
+                if (*v && (!best || version_cmp(v, best) > 0)) {
+                        free(best);
+                        best = v;
+                } else {
+                        free(v);
+                }
+        }
+        return best;
+}
+
+bool dpkg_db_held(const struct dpkg_db *db, const char *prefix)
+{
+        for (size_t i = 0; i < db->n; i++)
+                if (db->v[i].held && startswith(db->v[i].package, prefix))
+                        return true;
+        return false;
+}
+
+char *dpkg_status_version(const char *buf, size_t len, const char *name)
+{
+        struct dpkg_db db;
+        char *v;
+
+        dpkg_db_parse(buf, len, &db);
+        v = dpkg_db_version(&db, name);
+        dpkg_db_release(&db);
+        return v;
 }
 
 bool dpkg_status_held(const char *buf, size_t len, const char *prefix)
 {
-        struct dpkg_scan sc = { prefix, { NULL, NULL, NULL }, NULL, true, false };
+        struct dpkg_db db;
+        bool held;
 
-        for_each_line(buf, len, dpkg_line, &sc);
-        dpkg_para_end(&sc);
-        return sc.held;
+        dpkg_db_parse(buf, len, &db);
+        held = dpkg_db_held(&db, prefix);
+        dpkg_db_release(&db);
+        return held;
 }

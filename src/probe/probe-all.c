@@ -32,6 +32,7 @@ static void start_job(struct worker_job *job, pthread_t *t, bool *started)
 void probe_all(const struct probe_ctx *ctx, struct snapshot *s)
 {
         struct worker_job nvml = { ctx, "nvml", { 0 }, 0 }, cuda = { ctx, "cuda", { 0 }, 0 };
+        struct probe_cache cache;
         pthread_t tn, tc;
         bool sn, sc;
 
@@ -42,11 +43,13 @@ void probe_all(const struct probe_ctx *ctx, struct snapshot *s)
         probe_kmod(ctx, s);
         probe_devnodes(ctx, &s->devnodes);
         probe_klog(ctx, &s->klog);
-        probe_fabric(ctx, &s->fabric);
+        probe_cache_load(ctx, &cache);
+        probe_fabric(ctx, &cache, &s->fabric);
         probe_shell(ctx, &s->shell);
         probe_toolkits(ctx, s);
         probe_python(ctx, s);
-        probe_host(ctx, s);
+        probe_host(ctx, &cache, s);
+        probe_cache_release(&cache);
         if (sn)
                 pthread_join(tn, NULL);
         if (sc)

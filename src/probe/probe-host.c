@@ -5,14 +5,12 @@
 
 #include <string.h>
 
-#include "dpkg-status.h"
 #include "host-parse.h"
 #include "probe-internal.h"
 #include "util/cleanup.h"
 #include "util/xalloc.h"
 
 #define HOST_FILE_MAX (1u << 20)
-#define HOST_DPKG_MAX (64u << 20)
 
 /* The marker files the runtimes leave, then the cgroup path of PID 1. */
 static void host_container(const struct probe_ctx *ctx, struct snap_host *h)
@@ -96,9 +94,9 @@ static bool host_ctk_wired(const struct probe_ctx *ctx)
         return false;
 }
 
-static void host_ctk(const struct probe_ctx *ctx, const struct strbuf *dpkg, struct snap_host *h)
+static void host_ctk(const struct probe_ctx *ctx, const struct dpkg_db *dpkg, struct snap_host *h)
 {
-        char *v = dpkg->len ? dpkg_status_version(dpkg->buf, dpkg->len, "nvidia-container-toolkit") : NULL;
+        char *v = dpkg_db_version(dpkg, "nvidia-container-toolkit");
 
         if (v)
                 fact_take_str(&h->ctk_version, v);
@@ -106,21 +104,22 @@ static void host_ctk(const struct probe_ctx *ctx, const struct strbuf *dpkg, str
                 fact_fail_str(&h->ctk_version, FACT_UNSUPPORTED, "installed outside dpkg");
         else
                 fact_fail_str(&h->ctk_version, FACT_ABSENT, "not installed");
-        fact_set_num(&h->ctk_configured, host_ctk_wired(ctx));
+        /* Wiring is a property of an engine: with none there is nothing
+         * to judge, and a 0 would read as "engines left unconfigured". */
+        if (fact_ok(&h->engines))
+                fact_set_num(&h->ctk_configured, host_ctk_wired(ctx));
+        else
+                fact_fail_num(&h->ctk_configured, FACT_ABSENT, "no container engine installed");
 }
 
-void probe_host(const struct probe_ctx *ctx, struct snapshot *s)
+void probe_host(const struct probe_ctx *ctx, const struct probe_cache *c, struct snapshot *s)
 {
-        _cleanup_(strbuf_releasep) struct strbuf dpkg = STRBUF_INIT;
         struct snap_host *h = &s->host;
 
-        strbuf_init(&dpkg, HOST_DPKG_MAX);
-        if (sys_read_file(ctx->root, "/var/lib/dpkg/status", HOST_DPKG_MAX, &dpkg) < 0)
-                strbuf_reset(&dpkg);
         host_container(ctx, h);
         host_shm(ctx, h);
         host_engines(ctx, h);
-        host_ctk(ctx, &dpkg, h);
-        probe_upkeep(ctx, &dpkg, s);
+        host_ctk(ctx, &c->dpkg, h);
+        probe_upkeep(ctx, c, s);
         probe_set(&h->probe, FACT_OK, NULL);
 }

@@ -38,6 +38,5 @@ void probe_dkms(const struct probe_ctx *ctx, struct snapshot *s);
 void probe_python_live(const struct probe_ctx *ctx, struct snap_pyenv *e);
 
 /* The host's upkeep and workload facts (probe-upkeep.c), called by
- * probe_host with the dpkg database it has read. */
-struct strbuf;
-void probe_upkeep(const struct probe_ctx *ctx, const struct strbuf *dpkg, struct snapshot *s);
+ * probe_host with the shared dpkg database and process list. */
+void probe_upkeep(const struct probe_ctx *ctx, const struct probe_cache *c, struct snapshot *s);

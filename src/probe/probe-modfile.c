@@ -7,12 +7,12 @@
  * to the sys layer. Everything else (modules.dep as text) goes through it. */
 #include "probe.h"
 
-#include <libkmod.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kmod-parse.h"
 #include "probe-internal.h"
+#include "probe-libs.h"
 #include "util/cleanup.h"
 #include "util/parse.h"
 #include "util/xalloc.h"
@@ -63,25 +63,26 @@ static int modfile_dirs_find(const struct sysroot *root, const char *kernel,
 
 /* The module's path relative to the modules folder as libkmod's lookup
  * finds it (needs modules.dep.bin), or NULL. */
-static char *modfile_lookup(struct kmod_ctx *kc, const struct modfile_dirs *d)
+static char *modfile_lookup(const struct kmod_api *K, struct kmod_ctx *kc,
+                            const struct modfile_dirs *d)
 {
         struct kmod_list *list = NULL, *l;
         size_t n = strlen(d->host);
         char *rel = NULL;
 
-        if (kmod_module_new_from_lookup(kc, "nvidia", &list) < 0)
+        if (K->new_from_lookup(kc, "nvidia", &list) < 0)
                 return NULL;
-        kmod_list_foreach(l, list) {
-                struct kmod_module *mod = kmod_module_get_module(l);
-                const char *path = kmod_module_get_path(mod);
+        for (l = list; l; l = K->list_next(list, l)) {
+                struct kmod_module *mod = K->get_module(l);
+                const char *path = K->get_path(mod);
 
                 /* A path outside the root (an absolute modules.dep entry)
                  * would be a host file: ignore it. */
                 if (!rel && path && !strncmp(path, d->host, n) && path[n] == '/')
                         rel = xstrdup(path + n + 1);
-                kmod_module_unref(mod);
+                K->module_unref(mod);
         }
-        kmod_module_unref_list(list);
+        K->unref_list(list);
         return rel;
 }
 
@@ -107,20 +108,20 @@ static char *modfile_moddep(const struct sysroot *root, const struct modfile_dir
         return rel;
 }
 
-static void modfile_info(struct kmod_module *mod, struct snap_kmod *k)
+static void modfile_info(const struct kmod_api *K, struct kmod_module *mod, struct snap_kmod *k)
 {
         struct kmod_list *info = NULL, *l;
         const char *version = NULL, *signer = NULL, *sig_id = NULL;
-        int r = kmod_module_get_info(mod, &info);
+        int r = K->get_info(mod, &info);
 
         if (r < 0) {
                 fact_fail_str(&k->module_version, FACT_ERROR, strerror(-r));
                 fact_fail_str(&k->module_signer, FACT_ERROR, strerror(-r));
                 return;
         }
-        kmod_list_foreach(l, info) {
-                const char *key = kmod_module_info_get_key(l);
-                const char *val = kmod_module_info_get_value(l);
+        for (l = info; l; l = K->list_next(info, l)) {
+                const char *key = K->info_key(l);
+                const char *val = K->info_value(l);
 
                 if (!strcmp(key, "version") && !version)
                         version = val;
@@ -139,7 +140,7 @@ static void modfile_info(struct kmod_module *mod, struct snap_kmod *k)
                 fact_take_str(&k->module_signer, xasprintf("unknown (%s)", sig_id));
         else
                 fact_fail_str(&k->module_signer, FACT_ABSENT, "unsigned");
-        kmod_module_info_free_list(info);
+        K->info_free_list(info);
 }
 
 static void modfile_fail(struct snap_kmod *k, enum fact_st st, const char *why)
@@ -149,10 +150,11 @@ static void modfile_fail(struct snap_kmod *k, enum fact_st st, const char *why)
         fact_fail_str(&k->module_signer, st, why);
 }
 
-static void modfile_read(struct kmod_ctx *kc, const struct sysroot *root,
-                         const struct modfile_dirs *d, struct snap_kmod *k)
+static void modfile_read(const struct kmod_api *K, struct kmod_ctx *kc,
+                         const struct sysroot *root, const struct modfile_dirs *d,
+                         struct snap_kmod *k)
 {
-        _cleanup_free_ char *rel = modfile_lookup(kc, d);
+        _cleanup_free_ char *rel = modfile_lookup(K, kc, d);
         _cleanup_free_ char *host = NULL;
         struct kmod_module *mod = NULL;
         int r;
@@ -165,21 +167,23 @@ static void modfile_read(struct kmod_ctx *kc, const struct sysroot *root,
         }
         fact_take_str(&k->module_path, xasprintf("%s/%s", d->own, rel));
         host = xasprintf("%s/%s", d->host, rel);
-        r = kmod_module_new_from_path(kc, host, &mod);
+        r = K->new_from_path(kc, host, &mod);
         if (r < 0) {
                 fact_fail_str(&k->module_version, probe_st_from_errno(r), strerror(-r));
                 fact_fail_str(&k->module_signer, probe_st_from_errno(r), strerror(-r));
                 return;
         }
-        modfile_info(mod, k);
-        kmod_module_unref(mod);
+        modfile_info(K, mod, k);
+        K->module_unref(mod);
 }
 
 void probe_modfile(const struct probe_ctx *ctx, struct snapshot *s)
 {
         static const char *const no_config[] = { NULL }; /* not the host's modprobe.d */
         struct modfile_dirs d = { NULL, NULL };
+        const struct kmod_api *K;
         struct kmod_ctx *kc;
+        const char *why;
 
         if (!fact_ok(&s->os.kernel)) {
                 modfile_fail(&s->kmod, FACT_ERROR, "running kernel unknown");
@@ -190,14 +194,15 @@ void probe_modfile(const struct probe_ctx *ctx, struct snapshot *s)
                              "no /lib/modules folder for the running kernel");
                 return;
         }
-        kc = kmod_new(d.host, no_config);
+        K = probe_libkmod(&why);
+        kc = K ? K->new_ctx(d.host, no_config) : NULL;
         if (!kc) {
-                modfile_fail(&s->kmod, FACT_ERROR, "libkmod: kmod_new failed");
+                modfile_fail(&s->kmod, FACT_ERROR, K ? "libkmod: kmod_new failed" : why);
                 modfile_dirs_release(&d);
                 return;
         }
-        kmod_set_log_fn(kc, modfile_log, NULL);
-        modfile_read(kc, ctx->root, &d, &s->kmod);
-        kmod_unref(kc);
+        K->set_log_fn(kc, modfile_log, NULL);
+        modfile_read(K, kc, ctx->root, &d, &s->kmod);
+        K->unref(kc);
         modfile_dirs_release(&d);
 }

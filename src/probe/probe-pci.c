@@ -6,13 +6,13 @@
  * let it scan the bus (no pci_init/pci_scan_bus), only look names up. */
 #include "probe.h"
 
-#include <pci/pci.h>
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pci-sysfs.h"
 #include "probe-internal.h"
+#include "probe-libs.h"
 #include "util/cleanup.h"
 #include "util/parse.h"
 #include "util/xalloc.h"
@@ -23,6 +23,8 @@
 #define PCI_IDS_PATH "/usr/share/misc/pci.ids"
 
 struct probe_pci_names {
+        const struct pci_api *api; /* NULL when libpci could not be loaded */
+        const char *why;
         struct pci_access *acc;
         bool broken;   /* the database failed to parse: stop asking it */
 };
@@ -50,8 +52,12 @@ static void probe_pci_names_open(const struct sysroot *root, struct probe_pci_na
         const char *top = sysroot_path(root);
         size_t n = strlen(top);
 
-        nm->acc = pci_alloc();
         nm->broken = false;
+        nm->acc = NULL;
+        nm->api = probe_libpci(&nm->why);
+        if (!nm->api)
+                return;
+        nm->acc = nm->api->alloc();
         nm->acc->error = probe_pci_names_error;
         nm->acc->warning = probe_pci_names_quiet;
         nm->acc->debug = probe_pci_names_quiet;
@@ -59,14 +65,15 @@ static void probe_pci_names_open(const struct sysroot *root, struct probe_pci_na
         while (n && top[n - 1] == '/')
                 n--;
         if (sys_exists(root, PCI_IDS_PATH))
-                pci_set_name_list_path(nm->acc, xasprintf("%.*s%s", (int)n, top, PCI_IDS_PATH), 1);
+                nm->api->set_name_list_path(nm->acc, xasprintf("%.*s%s", (int)n, top, PCI_IDS_PATH), 1);
         else
-                pci_set_name_list_path(nm->acc, (char *)DLRIG_PCI_IDS, 0);
+                nm->api->set_name_list_path(nm->acc, (char *)DLRIG_PCI_IDS, 0);
 }
 
 static void probe_pci_names_close(struct probe_pci_names *nm)
 {
-        pci_cleanup(nm->acc);
+        if (nm->acc)
+                nm->api->cleanup(nm->acc);
         nm->acc = NULL;
 }
 
@@ -79,7 +86,7 @@ static char *probe_pci_names_lookup(struct probe_pci_names *nm, int what, int64_
         jmp_buf jb;
         char *name;
 
-        if (nm->broken)
+        if (nm->broken || !nm->acc)
                 return NULL;
         if (setjmp(jb)) {
                 probe_pci_jmp = NULL;
@@ -87,7 +94,7 @@ static char *probe_pci_names_lookup(struct probe_pci_names *nm, int what, int64_
                 return NULL;
         }
         probe_pci_jmp = &jb;
-        name = pci_lookup_name(nm->acc, buf, sizeof(buf),
+        name = nm->api->lookup_name(nm->acc, buf, sizeof(buf),
                                what | PCI_LOOKUP_NO_NUMBERS | PCI_LOOKUP_NO_HWDB,
                                (int)vendor, (int)device);
         probe_pci_jmp = NULL;
@@ -105,7 +112,9 @@ static void probe_pci_name(struct probe_pci_names *nm, struct snap_pci_dev *d)
         }
         /* NVIDIA itself missing means the database is unreadable. */
         vendor = probe_pci_names_lookup(nm, PCI_LOOKUP_VENDOR, d->vendor_id, 0);
-        if (nm->broken)
+        if (!nm->acc)
+                fact_fail_str(&d->name, FACT_ERROR, nm->why);
+        else if (nm->broken)
                 fact_fail_str(&d->name, FACT_ERROR, "pci.ids: malformed");
         else if (!vendor)
                 fact_fail_str(&d->name, FACT_UNSUPPORTED, "pci.ids not readable");

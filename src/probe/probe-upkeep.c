@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dpkg-status.h"
 #include "host-parse.h"
 #include "probe-internal.h"
 #include "util/cleanup.h"
@@ -25,11 +24,11 @@ static int upkeep_read(const struct probe_ctx *ctx, const char *path, struct str
 
 /* unattended-upgrades installed and switched on by 20auto-upgrades; the
  * driver guarded when its packages are held or blacklisted from it. */
-static void upkeep_upgrades(const struct probe_ctx *ctx, const struct strbuf *dpkg,
+static void upkeep_upgrades(const struct probe_ctx *ctx, const struct dpkg_db *dpkg,
                             struct snap_host *h)
 {
         _cleanup_(strbuf_releasep) struct strbuf sb = STRBUF_INIT;
-        _cleanup_free_ char *uu = dpkg->len ? dpkg_status_version(dpkg->buf, dpkg->len, "unattended-upgrades") : NULL;
+        _cleanup_free_ char *uu = dpkg_db_version(dpkg, "unattended-upgrades");
         _cleanup_free_ char *on = NULL;
         bool guarded;
 
@@ -40,8 +39,7 @@ static void upkeep_upgrades(const struct probe_ctx *ctx, const struct strbuf *dp
         if (upkeep_read(ctx, "/etc/apt/apt.conf.d/20auto-upgrades", &sb) >= 0)
                 on = host_parse_apt_value(sb.buf, sb.len, "APT::Periodic::Unattended-Upgrade");
         fact_set_num(&h->auto_upgrades, on && strcmp(on, "0") != 0);
-        guarded = dpkg_status_held(dpkg->buf, dpkg->len, "nvidia-driver-") ||
-                  dpkg_status_held(dpkg->buf, dpkg->len, "libnvidia-compute-");
+        guarded = dpkg_db_held(dpkg, "nvidia-driver-") || dpkg_db_held(dpkg, "libnvidia-compute-");
         for (int i = 0; i < 2 && !guarded; i++) {
                 strbuf_reset(&sb);
                 if (upkeep_read(ctx, i ? "/etc/apt/apt.conf.d/51unattended-upgrades-local"
@@ -190,42 +188,33 @@ static void upkeep_libstdcxx(const struct probe_ctx *ctx, struct snap_host *h)
 }
 
 /* A display server process: it keeps a context and framebuffers on a GPU. */
-static void upkeep_display(const struct probe_ctx *ctx, struct snap_host *h)
+static void upkeep_display(const struct probe_cache *c, struct snap_host *h)
 {
         static const char *const servers[] = { "Xorg", "Xwayland", "gnome-shell", "kwin_wayland",
                                                "sway", "weston" };
-        _cleanup_(strv_release) struct strv pids = STRV_INIT;
 
-        if (sys_list_dir(ctx->root, "/proc", &pids) < 0) {
+        if (c->procs_err < 0) {
                 fact_fail_str(&h->display_server, FACT_ABSENT, "no /proc");
                 return;
         }
-        for (size_t i = 0; i < pids.n; i++) {
-                _cleanup_(strbuf_releasep) struct strbuf sb = STRBUF_INIT;
-                _cleanup_free_ char *p = NULL;
-
-                if (strspn(pids.v[i], "0123456789") != strlen(pids.v[i]))
-                        continue;
-                p = xasprintf("/proc/%s/comm", pids.v[i]);
-                if (sys_read_value(ctx->root, p, &sb) < 0)
-                        continue;
+        for (size_t i = 0; i < c->comms.n; i++)
                 for (size_t j = 0; j < sizeof(servers) / sizeof(servers[0]); j++)
-                        if (!strcmp(sb.buf, servers[j])) {
-                                _cleanup_free_ char *v = xasprintf("%s (pid %s)", sb.buf, pids.v[i]);
+                        if (!strcmp(c->comms.v[i], servers[j])) {
+                                _cleanup_free_ char *v = xasprintf("%s (pid %s)", servers[j],
+                                                                   c->pids.v[i]);
                                 fact_set_str(&h->display_server, v);
                                 return;
                         }
-        }
         fact_fail_str(&h->display_server, FACT_ABSENT, "no display server running");
 }
 
-void probe_upkeep(const struct probe_ctx *ctx, const struct strbuf *dpkg, struct snapshot *s)
+void probe_upkeep(const struct probe_ctx *ctx, const struct probe_cache *c, struct snapshot *s)
 {
-        upkeep_upgrades(ctx, dpkg, &s->host);
+        upkeep_upgrades(ctx, &c->dpkg, &s->host);
         upkeep_port(ctx, &s->host);
         upkeep_accelerate(ctx, s, &s->host);
         upkeep_cc(ctx, &s->host);
         upkeep_services(ctx, &s->host);
         upkeep_libstdcxx(ctx, &s->host);
-        upkeep_display(ctx, &s->host);
+        upkeep_display(c, &s->host);
 }

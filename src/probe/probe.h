@@ -7,6 +7,7 @@
 #pragma once
 
 #include "drv/drv-worker.h"
+#include "probe/dpkg-status.h"
 #include "snap/snap.h"
 #include "sys/sys.h"
 #include "util/strv.h"
@@ -21,13 +22,27 @@ struct probe_ctx {
 
 void probe_all(const struct probe_ctx *ctx, struct snapshot *s);
 
+/* What more than one probe reads, read once by probe_all: dpkg's database
+ * (the fabric manager, the container toolkit, unattended-upgrades and the
+ * driver's holds) and the running processes' names (the fabric manager
+ * daemon, a display server). A busy host has thousands of both. */
+struct probe_cache {
+        struct dpkg_db dpkg;      /* empty when /var/lib/dpkg/status is unreadable */
+        struct strv pids, comms;  /* parallel: each process with a readable comm */
+        int procs_err;            /* -errno when /proc could not be listed, else 0 */
+};
+
+void probe_cache_load(const struct probe_ctx *ctx, struct probe_cache *c);
+void probe_cache_release(struct probe_cache *c);
+
 void probe_os(const struct probe_ctx *ctx, struct snap_os *os);
 void probe_pci(const struct probe_ctx *ctx, struct snap_pci *pci);
 /* Needs s->os.kernel to find the module built for the running kernel. */
 void probe_kmod(const struct probe_ctx *ctx, struct snapshot *s);
 void probe_devnodes(const struct probe_ctx *ctx, struct snap_devnodes *dn);
 void probe_klog(const struct probe_ctx *ctx, struct snap_klog *klog);
-void probe_fabric(const struct probe_ctx *ctx, struct snap_fabric *fm);
+void probe_fabric(const struct probe_ctx *ctx, const struct probe_cache *c,
+                  struct snap_fabric *fm);
 
 /* Software layers. probe_shell runs first: the others use its PATH and
  * LD_LIBRARY_PATH (the login shell's view) and the user's home. */
@@ -35,7 +50,7 @@ void probe_shell(const struct probe_ctx *ctx, struct snap_shell *sh);
 void probe_toolkits(const struct probe_ctx *ctx, struct snapshot *s);
 void probe_python(const struct probe_ctx *ctx, struct snapshot *s);
 /* Containers, upkeep, workload set-up; needs the shell's home folder. */
-void probe_host(const struct probe_ctx *ctx, struct snapshot *s);
+void probe_host(const struct probe_ctx *ctx, const struct probe_cache *c, struct snapshot *s);
 
 /* Driver probes: the parent side of the worker, split in two so that the
  * NVML and CUDA workers run at the same time. */

@@ -201,7 +201,7 @@ struct snap_devnodes {
         X(NUM, shm_bytes)        /* /dev/shm size limit (size= of its mount) */ \
         X(STR, engines)          /* container engines installed: "docker containerd" */ \
         X(STR, ctk_version)      /* nvidia-container-toolkit package */        \
-        X(NUM, ctk_configured)   /* 1: an nvidia runtime or CDI spec exists */ \
+        X(NUM, ctk_configured)   /* 1: an nvidia runtime or CDI spec exists; absent with no engine */ \
         X(NUM, auto_upgrades)    /* 1: unattended-upgrades installs on its own */ \
         X(NUM, driver_guarded)   /* 1: driver packages held or blacklisted from it */ \
         X(NUM, port_busy)        /* 1: something listens on torchrun's port 29500 */ \

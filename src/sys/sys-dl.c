@@ -83,6 +83,18 @@ int sys_dl_open(const struct sysroot *root, const char *env_override,
         return -ENOENT;
 }
 
+int sys_dl_open_own(const char *soname, struct dl_lib *ret, char **reterr)
+{
+        void *h = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+
+        if (!h) {
+                *reterr = xasprintf("'%s' could not be loaded: %s", soname, dlerror());
+                return -ENOENT;
+        }
+        *ret = (struct dl_lib){ h, mapped_path(h, soname) };
+        return 0;
+}
+
 int sys_dl_resolve(const struct dl_lib *lib, const struct dl_sym_spec *specs,
                    size_t n, void *api, char **reterr)
 {

@@ -29,6 +29,12 @@ int sys_dl_open(const struct sysroot *root, const char *env_override,
  * with -ELIBBAD and names it in *reterr; a missing optional one is NULL. */
 int sys_dl_resolve(const struct dl_lib *lib, const struct dl_sym_spec *specs,
                    size_t n, void *api, char **reterr);
+/* Opens one of the libraries dlrig itself uses (libkmod, libpci) from this
+ * host, whatever --root says: they are tools, not facts about the machine.
+ * Loaded on first use rather than linked, so a process that never asks
+ * (the driver workers, most commands) does not pay for mapping and
+ * relocating them and their own dependencies (libcrypto, libzstd...). */
+int sys_dl_open_own(const char *soname, struct dl_lib *ret, char **reterr);
 /* Looks for a soname in the root's library folders; returns an owned path. */
 char *sys_dl_find_in_root(const struct sysroot *root, const char *soname);
 void sys_dl_close(struct dl_lib *lib);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -64,8 +65,11 @@ static void child_exec(const struct exec_req *req, char **env, int out_w, int er
                 dup2(devnull, 0);
         dup2(out_w, 1);
         dup2(err_w, 2);
-        for (int fd = 3; fd < 1024; fd++)
-                close(fd);
+        /* One call where the kernel has it (5.9); else the slow way,
+         * a thousand syscalls in every child. */
+        if (syscall(SYS_close_range, 3u, ~0u, 0u) < 0)
+                for (int fd = 3; fd < 1024; fd++)
+                        close(fd);
         /* A bare name (apt-get, curl) is looked up on PATH. */
         if (strchr(req->argv[0], '/'))
                 execve(req->argv[0], (char *const *)req->argv, env);

@@ -104,6 +104,27 @@ static void test_gpu_lost_unnamed(void **state)
         snap_release(&s);
 }
 
+/* NVML counts the GPU but cannot open it ("Unable to determine the device
+ * handle ... Unknown Error"): reported, at the one PCI GPU NVML lacks. */
+#define UNANSWERED_NUM(name) fact_fail_num(&g->name, FACT_ERROR, "NVML_ERROR_UNKNOWN (no device handle)");
+#define UNANSWERED_STR(name) fact_fail_str(&g->name, FACT_ERROR, "NVML_ERROR_UNKNOWN (no device handle)");
+#define UNANSWERED(kind, name) UNANSWERED_##kind(name)
+static void test_gpu_unanswered(void **state)
+{
+        struct snapshot s;
+        struct snap_gpu *g;
+
+        (void)state;
+        snapb_healthy(&s, 4);
+        g = &s.gpus[1];
+        SNAP_GPU_FIELDS(UNANSWERED)
+        snapb_expect_bad(&s, "driver.gpu-lost");
+        snapb_expect_summary(&s, "driver.gpu-lost", "GPU 1 (0000:11:00.0) does not answer the driver");
+        snapb_expect_line(&s, "driver.gpu-lost", "device handle: NVML_ERROR_UNKNOWN");
+        snapb_expect_line(&s, "driver.gpu-lost", "reseat the card");
+        snap_release(&s);
+}
+
 static void test_gpu_lost_unlisted(void **state)
 {
         struct snapshot s;
@@ -238,6 +259,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_version_mismatch),  cmocka_unit_test(test_version_mismatch_init_ok),
                 cmocka_unit_test(test_gpu_lost),          cmocka_unit_test(test_gpu_lost_unnamed),
+                cmocka_unit_test(test_gpu_unanswered),
                 cmocka_unit_test(test_gpu_lost_unlisted),
                 cmocka_unit_test(test_gpu_lost_init),     cmocka_unit_test(test_hung),
                 cmocka_unit_test(test_gpu_not_initialized), cmocka_unit_test(test_rm_init_failed),

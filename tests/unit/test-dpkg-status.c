@@ -28,6 +28,9 @@ static void test_version(void **state)
                   "550.54.15" },
                 { "Package: nvidia-fabricmanager-535\nStatus: install ok installed\n", NULL },
                 { "Package: nvidia-fabricmanager\nStatus: install ok installed\nVersion: 535.54\n", "535.54" },
+                /* `apt-mark hold` keeps the package installed */
+                { "Package: nvidia-fabricmanager-535\nStatus: hold ok installed\nVersion: 535.161.08-1\n",
+                  "535.161.08" },
                 { "", NULL },
         };
         (void)state;
@@ -41,10 +44,33 @@ static void test_version(void **state)
         }
 }
 
+/* The database parsed once answers every question; only installed
+ * packages are kept. */
+static void test_db(void **state)
+{
+        static const char st[] =
+                "Package: nvidia-driver-535\nStatus: hold ok installed\nVersion: 535.161.08-0ubuntu1\n\n"
+                "Package: vim\nStatus: deinstall ok config-files\nVersion: 2:9.0-1\n\n"
+                "Package: unattended-upgrades\nVersion: 2.9.1+nmu3\nStatus: install ok installed\n";
+        struct dpkg_db db;
+        (void)state;
+        dpkg_db_parse(st, sizeof(st) - 1, &db);
+        assert_int_equal(db.n, 2);
+        assert_true(db.v[0].held);
+        assert_false(db.v[1].held);
+        assert_true(dpkg_db_held(&db, "nvidia-driver-"));
+        assert_false(dpkg_db_held(&db, "unattended"));
+        _cleanup_free_ char *uu = dpkg_db_version(&db, "unattended-upgrades");
+        assert_string_equal(uu, "2.9.1+nmu3");
+        assert_null(dpkg_db_version(&db, "vim"));
+        dpkg_db_release(&db);
+        assert_int_equal(db.n, 0);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_version),
+                cmocka_unit_test(test_version), cmocka_unit_test(test_db),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

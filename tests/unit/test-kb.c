@@ -203,6 +203,34 @@ static void test_gpu_table(void **state)
         assert_null(kb_gpu_at(kb_gpu_count()));
 }
 
+/* cc.tsv: ranges in release order that never overlap, each a CUDA release
+ * the cuda table knows, each newer range allowing a newer GCC. */
+static void test_cc_table(void **state)
+{
+        (void)state;
+        assert_true(kb_cc_table_size >= 7);
+        for (size_t i = 0; i < kb_cc_table_size; i++) {
+                const struct kb_cc *c = &kb_cc_table[i];
+
+                assert_true(version_cmp(c->first_cuda, c->last_cuda) <= 0);
+                assert_non_null(kb_cuda_find(c->first_cuda));
+                assert_non_null(strstr(c->source, "docs.nvidia.com/cuda/"));
+                if (i) {
+                        assert_true(version_cmp(kb_cc_table[i - 1].last_cuda, c->first_cuda) < 0);
+                        assert_true(kb_cc_table[i - 1].max_gcc < c->max_gcc);
+                }
+        }
+        /* each range's ends, and patch releases inside them */
+        assert_int_equal(kb_cuda_max_gcc("11.0.3"), 9);
+        assert_int_equal(kb_cuda_max_gcc("11.3.1"), 10);
+        assert_int_equal(kb_cuda_max_gcc("12.3.2"), 12);
+        assert_int_equal(kb_cuda_max_gcc("12.6.85"), 13);
+        assert_int_equal(kb_cuda_max_gcc("12.8.61"), 14);
+        assert_int_equal(kb_cuda_max_gcc("12.9"), 14);
+        assert_int_equal(kb_cuda_max_gcc("13.1.80"), 0); /* past the table */
+        assert_int_equal(kb_cuda_max_gcc(NULL), 0);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -210,7 +238,7 @@ int main(void)
                 cmocka_unit_test(test_cuda_table),  cmocka_unit_test(test_torch_find),
                 cmocka_unit_test(test_torch_runs_on), cmocka_unit_test(test_torch_table),
                 cmocka_unit_test(test_arch),        cmocka_unit_test(test_gpu),
-                cmocka_unit_test(test_gpu_table),
+                cmocka_unit_test(test_gpu_table),   cmocka_unit_test(test_cc_table),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

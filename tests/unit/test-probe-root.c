@@ -198,6 +198,7 @@ static void test_pci(void **state)
 static void test_pci_unreadable(void **state)
 {
         _cleanup_free_ char *dev = xasprintf("%s/dev", root_dir);
+        struct probe_cache cache;
         struct sysroot *bare;
         struct probe_ctx ctx;
         struct snapshot s;
@@ -210,9 +211,13 @@ static void test_pci_unreadable(void **state)
         assert_non_null(strstr(s.pci.probe.why, "/sys/bus/pci/devices"));
         probe_klog(&ctx, &s.klog);
         assert_int_equal(s.klog.probe.st, FACT_ABSENT);
-        probe_fabric(&ctx, &s.fabric);
+        probe_cache_load(&ctx, &cache);
+        assert_int_equal(cache.dpkg.n, 0);
+        assert_int_equal(cache.procs_err, -ENOENT);
+        probe_fabric(&ctx, &cache, &s.fabric);
         assert_int_equal(s.fabric.version.st, FACT_ABSENT);
         assert_int_equal(s.fabric.running.st, FACT_ABSENT);
+        probe_cache_release(&cache);
         sysroot_free(bare);
         snap_release(&s);
 }
@@ -304,6 +309,7 @@ static void test_kmod(void **state)
 static void test_klog_fabric(void **state)
 {
         struct probe_ctx ctx = { .root = root };
+        struct probe_cache cache;
         struct snapshot s;
         (void)state;
         snap_init(&s);
@@ -313,11 +319,56 @@ static void test_klog_fabric(void **state)
         assert_int_equal(s.klog.nxid, 1);
         assert_string_equal(s.klog.xids[0].pci_bus_id, "0000:3b:00.0");
         assert_int_equal(s.klog.nvrm.n, 1);
-        probe_fabric(&ctx, &s.fabric);
+        /* One read of dpkg's database and /proc serves every probe: the
+         * cache holds the installed packages and the processes by name. */
+        probe_cache_load(&ctx, &cache);
+        assert_int_equal(cache.procs_err, 0);
+        assert_int_equal(cache.comms.n, 2);
+        assert_string_equal(cache.pids.v[1], "4242");
+        assert_string_equal(cache.comms.v[1], "nv-fabricmanager");
+        probe_fabric(&ctx, &cache, &s.fabric);
         assert_string_equal(s.fabric.version.v, "535.161.08");
         assert_int_equal(s.fabric.running.v, 1);
         assert_int_equal(s.fabric.enabled.v, 1);
+        probe_cache_release(&cache);
         snap_release(&s);
+}
+
+static void drop(const char *rel)
+{
+        _cleanup_free_ char *p = xasprintf("%s/%s", root_dir, rel);
+
+        assert_int_equal(unlink(p), 0);
+}
+
+/* Whether the container toolkit is wired into an engine is only a fact
+ * where an engine is installed; without one it is absent, never 0. */
+static void test_host_ctk(void **state)
+{
+        struct probe_ctx ctx = { .root = root };
+        struct probe_cache cache;
+        struct snapshot s;
+        (void)state;
+        probe_cache_load(&ctx, &cache);
+        snap_init(&s);
+        probe_host(&ctx, &cache, &s);
+        assert_int_equal(s.host.engines.st, FACT_ABSENT);
+        assert_int_equal(s.host.ctk_configured.st, FACT_ABSENT);
+        snap_release(&s);
+        put("usr/bin/dockerd", "");
+        snap_init(&s);
+        probe_host(&ctx, &cache, &s);
+        assert_string_equal(s.host.engines.v, "docker");
+        assert_int_equal(s.host.ctk_configured.st, FACT_OK);
+        assert_int_equal(s.host.ctk_configured.v, 0);
+        snap_release(&s);
+        put("etc/cdi/nvidia.yaml", "cdiVersion: 0.5.0\n");
+        snap_init(&s);
+        probe_host(&ctx, &cache, &s);
+        assert_int_equal(s.host.ctk_configured.v, 1);
+        snap_release(&s);
+        drop("etc/cdi/nvidia.yaml"), drop("usr/bin/dockerd");
+        probe_cache_release(&cache);
 }
 
 int main(int argc, char **argv)
@@ -326,7 +377,7 @@ int main(int argc, char **argv)
                 cmocka_unit_test(test_pci), cmocka_unit_test(test_pci_unreadable),
                 cmocka_unit_test(test_pci_bad_ids),
                 cmocka_unit_test(test_devnodes), cmocka_unit_test(test_kmod),
-                cmocka_unit_test(test_klog_fabric),
+                cmocka_unit_test(test_klog_fabric), cmocka_unit_test(test_host_ctk),
         };
         if (argc < 2) {
                 fprintf(stderr, "usage: %s FAKE-NVIDIA.ko\n", argv[0]);
