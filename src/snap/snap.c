@@ -113,6 +113,7 @@ static void pci_dev_release(struct snap_pci_dev *d)
         fact_num_release(&d->link_width_cur);
         fact_num_release(&d->link_width_max);
         fact_num_release(&d->bar0_bytes);
+        strv_release(&d->upstream);
 }
 
 static void kmod_release(struct snap_kmod *k)
@@ -237,6 +238,12 @@ void snap_release(struct snapshot *s)
         for (size_t i = 0; i < s->pci.n; i++)
                 pci_dev_release(&s->pci.devs[i]);
         free(s->pci.devs);
+        for (size_t i = 0; i < s->pci.nbridges; i++) {
+                free(s->pci.bridges[i].bus_id);
+                fact_num_release(&s->pci.bridges[i].acs_cap);
+                fact_num_release(&s->pci.bridges[i].acs_ctrl);
+        }
+        free(s->pci.bridges);
         kmod_release(&s->kmod);
         nvml_release(&s->nvml);
         for (size_t i = 0; i < s->ngpus; i++)
@@ -271,6 +278,11 @@ static void *add_elem(void *arr, size_t *n, size_t size)
 struct snap_pci_dev *snap_add_pci_dev(struct snap_pci *pci)
 {
         return add_elem(&pci->devs, &pci->n, sizeof(*pci->devs));
+}
+
+struct snap_pci_bridge *snap_add_pci_bridge(struct snap_pci *pci)
+{
+        return add_elem(&pci->bridges, &pci->nbridges, sizeof(*pci->bridges));
 }
 
 struct snap_gpu *snap_add_gpu(struct snapshot *s)
@@ -314,6 +326,14 @@ const struct snap_gpu *snap_gpu_by_bus(const struct snapshot *s, const char *bus
         for (size_t i = 0; i < s->ngpus; i++)
                 if (s->gpus[i].pci_bus_id.v && !strcmp(s->gpus[i].pci_bus_id.v, bus_id))
                         return &s->gpus[i];
+        return NULL;
+}
+
+const struct snap_pci_bridge *snap_pci_bridge_of(const struct snap_pci *pci, const char *bus_id)
+{
+        for (size_t i = 0; i < pci->nbridges; i++)
+                if (!strcmp(pci->bridges[i].bus_id, bus_id))
+                        return &pci->bridges[i];
         return NULL;
 }
 

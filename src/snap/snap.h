@@ -68,12 +68,25 @@ struct snap_pci_dev {
         struct fact_num link_gen_cur, link_gen_max;     /* derived: 1..6 */
         struct fact_num link_width_cur, link_width_max;
         struct fact_num bar0_bytes;   /* size of BAR0; 0 when unassigned */
+        /* the way up from the device in the sysfs PCI tree: its host bridge
+         * ("pci0000:00"), then the bridges down to its parent; empty when
+         * the device's sysfs link does not show the tree */
+        struct strv upstream;
+};
+
+/* A bridge or switch port above a GPU or NVSwitch (docs/topo.md). */
+struct snap_pci_bridge {
+        char *bus_id;
+        struct fact_num acs_cap;      /* ACS Capability register; absent: no ACS */
+        struct fact_num acs_ctrl;     /* ACS Control register (PCI_ACS_* bits) */
 };
 
 struct snap_pci {
         struct probe_st probe;
         size_t n;
         struct snap_pci_dev *devs;
+        size_t nbridges;
+        struct snap_pci_bridge *bridges; /* every bridge in some device's upstream */
 };
 
 struct snap_dkms {
@@ -356,6 +369,7 @@ enum fact_st fact_st_from_name(const char *name);
 
 /* Grow helpers for the snapshot's arrays; return the new zeroed element. */
 struct snap_pci_dev *snap_add_pci_dev(struct snap_pci *pci);
+struct snap_pci_bridge *snap_add_pci_bridge(struct snap_pci *pci);
 struct snap_gpu *snap_add_gpu(struct snapshot *s);
 struct snap_cuda_dev *snap_add_cuda_dev(struct snap_cuda *c);
 struct snap_xid *snap_add_xid(struct snap_klog *k);
@@ -371,6 +385,7 @@ void snap_cuda_dev_release(struct snap_cuda_dev *d);
 /* Lookups (borrowed results, NULL when not found). */
 const struct snap_gpu *snap_gpu_by_bus(const struct snapshot *s, const char *bus_id);
 const struct snap_pci_dev *snap_pci_by_bus(const struct snapshot *s, const char *bus_id);
+const struct snap_pci_bridge *snap_pci_bridge_of(const struct snap_pci *pci, const char *bus_id);
 size_t snap_pci_count(const struct snapshot *s, const char *kind);
 const struct snap_topo_pair *snap_topo_pair_of(const struct snap_topo *t, int64_t a, int64_t b);
 const struct snap_topo_gpu *snap_topo_gpu_of(const struct snap_topo *t, int64_t index);
