@@ -181,7 +181,61 @@ def a100_acs_unreadable(m):
             "asking for sudo), never a false all-clear.")
 
 
+# A Sapphire Rapids host's cpuinfo flags (shortened); a guest adds "hypervisor".
+XEON_FLAGS = ("fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 "
+              "clflush dts acpi mmx fxsr sse sse2 ss ht tm pbe syscall nx pdpe1gb rdtscp lm "
+              "constant_tsc nonstop_tsc pni pclmulqdq vmx est ssse3 fma cx16 sse4_1 sse4_2 "
+              "x2apic movbe popcnt aes xsave avx f16c rdrand lahf_lm abm avx2 avx512f "
+              "avx512bw amx_bf16 amx_tile amx_int8")
+
+
+def iommu(m, kind, cmdline, flags=XEON_FLAGS):
+    """Every GPU in its own IOMMU group of type kind, the kernel command
+    line and the CPU flags (bare metal unless flags has "hypervisor")."""
+    m["os"]["cmdline"] = cmdline
+    m["os"]["cpu_flags"] = flags
+    for i, g in enumerate(m["gpus"]):
+        g["iommu_group"], g["iommu_type"] = 20 + i, kind
+
+
+def h100_iommu_dma(m):
+    _hgx_h100(m)
+    iommu(m, "DMA-FQ", f"BOOT_IMAGE=/boot/vmlinuz-{m['os']['kernel']} "
+          "root=UUID=5f1c7c2e-3d5b-4b8e-9a51-0c8e2f6b1a77 ro intel_iommu=on quiet splash")
+    m["cases"] = ["doctor", "--json doctor"]
+    m["findings"] = ["topo.iommu-translated", "fabric.manager-ok"]
+    return ("Bare-metal HGX H100 booted with intel_iommu=on and no iommu=pt: every GPU sits "
+            "in an IOMMU group of type DMA-FQ, so P2P DMA is translated: "
+            "topo.iommu-translated.")
+
+
+def h100_iommu_pt(m):
+    _hgx_h100(m)
+    iommu(m, "identity", f"BOOT_IMAGE=/boot/vmlinuz-{m['os']['kernel']} "
+          "root=UUID=5f1c7c2e-3d5b-4b8e-9a51-0c8e2f6b1a77 ro intel_iommu=on iommu=pt")
+    m["cases"] = ["doctor"]
+    m["findings"] = ["fabric.manager-ok", "!topo.iommu-translated"]
+    return ("The same HGX H100 booted with iommu=pt: IOMMU groups of type identity, no "
+            "finding (the IOMMU stays on for VFIO).")
+
+
+def a10g_vm_iommu(m):
+    """The guide's g5.48xlarge is a virtual machine: translation there is the
+    hypervisor's isolation, not something to fix."""
+    a10g_topology(m)
+    iommu(m, "DMA", f"BOOT_IMAGE=/boot/vmlinuz-{m['os']['kernel']} root=LABEL=cloudimg-rootfs "
+          "ro console=tty1 console=ttyS0 nvme_core.io_timeout=4294967295",
+          XEON_FLAGS + " hypervisor")
+    m["cases"] = ["doctor"]
+    m["findings"] = ["!topo.iommu-translated"]
+    return ("The guide's A10G virtual machine with every GPU in a translated (DMA) IOMMU group: "
+            "a guest, so no IOMMU finding.")
+
+
 VARIANTS = {
+    "h100-x8-iommu-dma": h100_iommu_dma,
+    "h100-x8-iommu-pt": h100_iommu_pt,
+    "a10g-x8-vm-iommu": a10g_vm_iommu,
     "a100-x4-acs": a100_acs,
     "a100-x4-acs-unreadable": a100_acs_unreadable,
     "h100-x8-nvlink-down": h100_nvlink_down,

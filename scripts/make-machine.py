@@ -52,6 +52,13 @@ def os_files(m, root):
     write(root, "proc/sys/kernel/arch", o.get("arch", "x86_64") + "\n")
     if o.get("secure_boot") is not None:
         write(root, SECURE_BOOT_VAR, bytes([6, 0, 0, 0, 1 if o["secure_boot"] else 0]))
+    if o.get("cmdline"):
+        write(root, "proc/cmdline", o["cmdline"] + "\n")
+    if o.get("cpu_flags"):
+        # two logical CPUs are enough: every "flags" line is the same
+        write(root, "proc/cpuinfo", "".join(
+            f"processor\t: {i}\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R) "
+            f"Platinum 8480+\nflags\t\t: {o['cpu_flags']}\n\n" for i in range(2)))
 
 
 def pci_dir(dev, bridges):
@@ -108,6 +115,10 @@ def pci_device(root, dev, bridges=None):
           + "0x0000000000000000 0x0000000000000000 0x0000000000000000\n")
     if "port" in dev:
         write(root, f"{d}/config", bridge_config(dev))
+    if dev.get("iommu_group") is not None:
+        group = f"sys/kernel/iommu_groups/{dev['iommu_group']}"
+        write(root, f"{group}/type", dev["iommu_type"] + "\n")
+        link(root, f"{d}/iommu_group", os.path.relpath(group, d))
     link(root, f"sys/bus/pci/devices/{bdf}", os.path.relpath(d, "sys/bus/pci/devices"))
     if dev.get("driver"):
         # A driver folder holds bind/unbind files (and keeps git from dropping it).

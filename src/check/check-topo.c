@@ -119,6 +119,7 @@ static void p2p_unsupported(const struct snapshot *s, struct findings *fs)
 void check_topo(const struct snapshot *s, struct findings *fs)
 {
         check_acs(s, fs);
+        check_iommu(s, fs);
         if (s->topo.probe.st != FACT_OK)
                 return;
         nvlink_down(s, fs);

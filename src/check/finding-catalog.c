@@ -78,6 +78,7 @@ const struct catalog_entry finding_catalog[] = {
         { "topo.p2p-unsupported", SEV_WARN, "health", "P2P is not supported between GPUs that share a PCIe switch" },
         { "topo.acs-enabled", SEV_FAIL, "health", "PCIe ACS redirects P2P at a bridge between GPUs (traffic through the root complex)" },
         { "topo.acs-unreadable", SEV_INFO, "health", "PCIe ACS on the bridges between GPUs could not be read (needs root)" },
+        { "topo.iommu-translated", SEV_WARN, "health", "the IOMMU translates GPU DMA on a bare-metal multi-GPU machine (not iommu=pt)" },
         { "topo.p2p-consumer", SEV_INFO, "health", "GeForce cards without P2P between them, as the driver ships them" },
         /* toolkit */
         { "toolkit.stub-libcuda", SEV_FAIL, "toolkit", "the login shell's library path finds the CUDA stub libcuda before the driver's" },

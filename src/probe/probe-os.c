@@ -1,10 +1,12 @@
-/* probe-os.c - distribution, kernel, architecture and Secure Boot. */
-#include "probe.h"
+/* probe-os.c - distribution, kernel, architecture, Secure Boot, the kernel
+ * command line and whether it runs in a virtual machine. */
+#include "probe-internal.h"
 
 #include <errno.h>
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "host-parse.h"
 #include "os-release.h"
 #include "util/cleanup.h"
 #include "util/xalloc.h"
@@ -91,11 +93,33 @@ static void probe_secure_boot(const struct probe_ctx *ctx, struct snap_os *os)
         fact_set_num(&os->secure_boot, buf.buf[4] == 1);
 }
 
+/* The kernel command line and whether the CPU runs under a hypervisor:
+ * the IOMMU check (check-iommu.c) judges bare metal only. */
+static void probe_boot(const struct probe_ctx *ctx, struct snap_os *os)
+{
+        _cleanup_(strbuf_releasep) struct strbuf buf = STRBUF_INIT;
+        int r = sys_read_value(ctx->root, "/proc/cmdline", &buf);
+
+        if (r < 0)
+                fail_str_errno(&os->cmdline, "/proc/cmdline", r);
+        else
+                fact_set_str(&os->cmdline, buf.buf);
+        strbuf_reset(&buf);
+        r = sys_read_file(ctx->root, "/proc/cpuinfo", 1 << 22, &buf);
+        if (r < 0)
+                fact_fail_num(&os->hypervisor, probe_st_from_errno(r), strerror(-r));
+        else if ((r = host_parse_cpu_flag(buf.buf, buf.len, "hypervisor")) < 0)
+                fact_fail_num(&os->hypervisor, FACT_ABSENT, "no flags line in /proc/cpuinfo");
+        else
+                fact_set_num(&os->hypervisor, r);
+}
+
 void probe_os(const struct probe_ctx *ctx, struct snap_os *os)
 {
         probe_os_release(ctx, os);
         probe_uname_value(ctx, &os->kernel, "/proc/sys/kernel/osrelease", false);
         probe_uname_value(ctx, &os->arch, "/proc/sys/kernel/arch", true);
         probe_secure_boot(ctx, os);
+        probe_boot(ctx, os);
         probe_set(&os->probe, FACT_OK, NULL);
 }

@@ -1,5 +1,6 @@
-/* probe-pcitree.c - where the GPUs and NVSwitches sit in the PCI tree, and
- * the ACS state of every bridge above them (docs/topo.md).
+/* probe-pcitree.c - where the GPUs and NVSwitches sit in the PCI tree, their
+ * IOMMU group type, and the ACS state of every bridge above them
+ * (docs/topo.md).
  *
  * The tree comes from the targets of the /sys/bus/pci/devices links; each
  * bridge's `config` file gives its ACS capability. Without root sysfs hands
@@ -23,6 +24,26 @@ static void pcitree_upstream(const struct sysroot *root, struct snap_pci_dev *d)
         if (sys_readlink(root, path, &sb) < 0)
                 return;
         (void)pci_sysfs_upstream(sb.buf, &d->upstream);
+}
+
+/* The device's IOMMU group type; no iommu_group link: no IOMMU (or it is
+ * off), which is what passthrough achieves too. */
+static void pcitree_iommu(const struct sysroot *root, struct snap_pci_dev *d)
+{
+        _cleanup_(strbuf_releasep) struct strbuf sb = STRBUF_INIT;
+        _cleanup_free_ char *path = xasprintf(PCI_DEVICES "/%s/iommu_group/type", d->bus_id);
+        _cleanup_free_ char *group = xasprintf(PCI_DEVICES "/%s/iommu_group", d->bus_id);
+        int r;
+
+        if (!sys_exists(root, group)) {
+                fact_fail_str(&d->iommu_type, FACT_ABSENT, "no IOMMU group");
+                return;
+        }
+        r = sys_read_value(root, path, &sb);
+        if (r < 0)
+                probe_fail_str(&d->iommu_type, r);
+        else
+                fact_set_str(&d->iommu_type, sb.buf);
 }
 
 static void pcitree_acs(const struct sysroot *root, struct snap_pci_bridge *b)
@@ -59,6 +80,7 @@ void probe_pci_tree(const struct probe_ctx *ctx, struct snap_pci *pci)
                 struct snap_pci_dev *d = &pci->devs[i];
 
                 pcitree_upstream(ctx->root, d);
+                pcitree_iommu(ctx->root, d);
                 /* [0] is the host bridge, which has no config file */
                 for (size_t j = 1; j < d->upstream.n; j++) {
                         struct snap_pci_bridge *b;

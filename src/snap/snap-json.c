@@ -17,6 +17,7 @@ static const struct jfield os_fields[] = {
         F(JT_FSTR, struct snap_os, distro_id), F(JT_FSTR, struct snap_os, version_id),
         F(JT_FSTR, struct snap_os, pretty_name), F(JT_FSTR, struct snap_os, kernel),
         F(JT_FSTR, struct snap_os, arch), F(JT_FNUM, struct snap_os, secure_boot),
+        F(JT_FSTR, struct snap_os, cmdline), F(JT_FNUM, struct snap_os, hypervisor),
 };
 
 #define PD struct snap_pci_dev
@@ -29,6 +30,7 @@ static const struct jfield pci_dev_fields[] = {
         F(JT_FNUM, PD, link_gen_cur), F(JT_FNUM, PD, link_gen_max),
         F(JT_FNUM, PD, link_width_cur), F(JT_FNUM, PD, link_width_max),
         F(JT_FNUM, PD, bar0_bytes), F(JT_STRV, PD, upstream),
+        F(JT_FSTR, PD, iommu_type),
 };
 #undef PD
 static const struct jtable pci_dev_table = {

@@ -114,6 +114,7 @@ static void pci_dev_release(struct snap_pci_dev *d)
         fact_num_release(&d->link_width_max);
         fact_num_release(&d->bar0_bytes);
         strv_release(&d->upstream);
+        fact_str_release(&d->iommu_type);
 }
 
 static void kmod_release(struct snap_kmod *k)
@@ -163,6 +164,7 @@ static void os_release(struct snap_os *o)
         fact_str_release(&o->distro_id), fact_str_release(&o->version_id);
         fact_str_release(&o->pretty_name), fact_str_release(&o->kernel);
         fact_str_release(&o->arch), fact_num_release(&o->secure_boot);
+        fact_str_release(&o->cmdline), fact_num_release(&o->hypervisor);
 }
 
 static void nvml_release(struct snap_nvml *n)

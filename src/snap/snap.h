@@ -54,6 +54,8 @@ struct snap_os {
         struct fact_str kernel;       /* running kernel release */
         struct fact_str arch;         /* "x86_64" */
         struct fact_num secure_boot;  /* 1 enabled, 0 disabled */
+        struct fact_str cmdline;      /* /proc/cmdline */
+        struct fact_num hypervisor;   /* 1: cpuinfo's "hypervisor" flag (a VM); absent: no flags line */
 };
 
 struct snap_pci_dev {
@@ -72,6 +74,9 @@ struct snap_pci_dev {
          * ("pci0000:00"), then the bridges down to its parent; empty when
          * the device's sysfs link does not show the tree */
         struct strv upstream;
+        /* the type of the device's IOMMU group: "DMA", "DMA-FQ" (addresses
+         * translated), "identity" (passthrough); absent: no IOMMU group */
+        struct fact_str iommu_type;
 };
 
 /* A bridge or switch port above a GPU or NVSwitch (docs/topo.md). */
