@@ -361,6 +361,10 @@ def nvml_device(g):
         "DeviceGetPowerUsage": g.get("power", 24000),
         "DeviceGetEnforcedPowerLimit": g["power_limit"],
         "DeviceGetCurrentClocksEventReasons": g.get("reasons", "0x1"),
+        # the sysfs numa_node; -1 (no NUMA information) NVML answers with
+        # an empty set, which the fake can only say as not supported
+        "DeviceGetMemoryAffinity": g["numa"] if g.get("numa", -1) >= 0
+        else {"ret": "NVML_ERROR_NOT_SUPPORTED"},
     }
     dev.update(nvml_topology(g))
     dev.update(g.get("nvml_overrides", {}))

@@ -145,7 +145,8 @@ struct snap_kmod {
         X(NUM, temperature_c)                                                  \
         X(NUM, power_draw_mw)                                                  \
         X(NUM, power_limit_mw)                                                 \
-        X(NUM, clock_event_reasons)
+        X(NUM, clock_event_reasons)                                            \
+        X(NUM, numa_node)
 
 #define SNAP_FIELD_NUM(name) struct fact_num name;
 #define SNAP_FIELD_STR(name) struct fact_str name;
