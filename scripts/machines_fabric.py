@@ -232,7 +232,33 @@ def a10g_vm_iommu(m):
             "a guest, so no IOMMU finding.")
 
 
+def a100_numa_unknown(m):
+    place = _a100_x4(m)
+    topology(m, place, p2p=lambda i, j, cap: 5 if cap == "nvlink" else 0)
+    # the firmware places socket 1's PCIe root in no proximity domain
+    for g in m["gpus"][2:]:
+        g["numa"] = -1
+    m["os"]["numa_nodes"] = [CPUS[0], CPUS[1]]
+    m["cases"] = ["doctor", "topo"]
+    m["findings"] = ["topo.numa-unknown"]
+    return ("4 x A100 PCIe on a two-socket machine whose firmware gives socket 1's GPUs no NUMA "
+            "node (sysfs numa_node -1, NVML's memory affinity empty): topo.numa-unknown; topo "
+            "shows N/A for their NUMA node.")
+
+
+def a100_switch_no_driver(m):
+    _a100_switched(m, lambda sock: 0)
+    machines._no_driver(m)
+    m["cases"] = ["topo", "--json topo", "topo --dot"]
+    m["findings"] = []  # no doctor case: a10g-x8-no-driver has the driver findings
+    return ("The 4 x A100 PCIe machine with its two PCIe switches and no NVIDIA driver: "
+            "dlrig topo falls back to the PCI tree in sysfs (PIX under each switch, SYS "
+            "across the sockets' host bridges), without NVLink or P2P information.")
+
+
 VARIANTS = {
+    "a100-x4-switch-no-driver": a100_switch_no_driver,
+    "a100-x4-numa-unknown": a100_numa_unknown,
     "h100-x8-iommu-dma": h100_iommu_dma,
     "h100-x8-iommu-pt": h100_iommu_pt,
     "a10g-x8-vm-iommu": a10g_vm_iommu,

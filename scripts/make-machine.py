@@ -54,6 +54,10 @@ def os_files(m, root):
         write(root, SECURE_BOOT_VAR, bytes([6, 0, 0, 0, 1 if o["secure_boot"] else 0]))
     if o.get("cmdline"):
         write(root, "proc/cmdline", o["cmdline"] + "\n")
+    for n, cpus in enumerate(o.get("numa_nodes", [])):
+        write(root, f"sys/devices/system/node/node{n}/cpulist", cpus + "\n")
+    if o.get("numa_nodes"):
+        write(root, "sys/devices/system/node/online", f"0-{len(o['numa_nodes']) - 1}\n")
     if o.get("cpu_flags"):
         # two logical CPUs are enough: every "flags" line is the same
         write(root, "proc/cpuinfo", "".join(

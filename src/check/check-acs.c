@@ -33,21 +33,6 @@ static void acs_bits(int64_t bits, char *buf, size_t size)
                 snprintf(buf, size, "none");
 }
 
-static bool is_gpu(const struct snap_pci_dev *d)
-{
-        return d->kind && !strcmp(d->kind, "gpu");
-}
-
-/* How many leading entries two ways up share. */
-static size_t common_prefix(const struct strv *a, const struct strv *b)
-{
-        size_t k = 0;
-
-        while (k < a->n && k < b->n && !strcmp(a->v[k], b->v[k]))
-                k++;
-        return k;
-}
-
 /* Adds each bridge of d's way up below level k to bridges (once), and d to
  * gpus at the same index. */
 static void below(const struct snap_pci_dev *d, size_t k, struct strv *bridges,
@@ -70,9 +55,9 @@ static void shared_paths(const struct snapshot *s, struct strv *bridges, struct 
         for (size_t i = 0; i < s->pci.n; i++) {
                 const struct snap_pci_dev *a = &s->pci.devs[i];
 
-                for (size_t j = i + 1; j < s->pci.n && is_gpu(a); j++) {
+                for (size_t j = i + 1; j < s->pci.n && snap_pci_is_gpu(a); j++) {
                         const struct snap_pci_dev *b = &s->pci.devs[j];
-                        size_t k = is_gpu(b) ? common_prefix(&a->upstream, &b->upstream) : 0;
+                        size_t k = snap_pci_is_gpu(b) ? snap_pci_common_upstream(a, b) : 0;
 
                         if (k < 2)
                                 continue;

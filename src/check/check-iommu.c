@@ -16,7 +16,7 @@
 
 static bool translated(const struct snap_pci_dev *d)
 {
-        return d->kind && !strcmp(d->kind, "gpu") && fact_ok(&d->iommu_type) &&
+        return snap_pci_is_gpu(d) && fact_ok(&d->iommu_type) &&
                (!strcmp(d->iommu_type.v, "DMA") || !strcmp(d->iommu_type.v, "DMA-FQ"));
 }
 

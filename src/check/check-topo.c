@@ -120,6 +120,7 @@ void check_topo(const struct snapshot *s, struct findings *fs)
 {
         check_acs(s, fs);
         check_iommu(s, fs);
+        check_numa(s, fs);
         if (s->topo.probe.st != FACT_OK)
                 return;
         nvlink_down(s, fs);

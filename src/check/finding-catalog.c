@@ -79,6 +79,7 @@ const struct catalog_entry finding_catalog[] = {
         { "topo.acs-enabled", SEV_FAIL, "health", "PCIe ACS redirects P2P at a bridge between GPUs (traffic through the root complex)" },
         { "topo.acs-unreadable", SEV_INFO, "health", "PCIe ACS on the bridges between GPUs could not be read (needs root)" },
         { "topo.iommu-translated", SEV_WARN, "health", "the IOMMU translates GPU DMA on a bare-metal multi-GPU machine (not iommu=pt)" },
+        { "topo.numa-unknown", SEV_WARN, "health", "a GPU has no NUMA node on a machine with several (firmware ACPI tables)" },
         { "topo.p2p-consumer", SEV_INFO, "health", "GeForce cards without P2P between them, as the driver ships them" },
         /* toolkit */
         { "toolkit.stub-libcuda", SEV_FAIL, "toolkit", "the login shell's library path finds the CUDA stub libcuda before the driver's" },

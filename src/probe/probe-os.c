@@ -1,5 +1,5 @@
 /* probe-os.c - distribution, kernel, architecture, Secure Boot, the kernel
- * command line and whether it runs in a virtual machine. */
+ * command line, whether it runs in a virtual machine, its NUMA nodes. */
 #include "probe-internal.h"
 
 #include <errno.h>
@@ -9,6 +9,8 @@
 #include "host-parse.h"
 #include "os-release.h"
 #include "util/cleanup.h"
+#include "util/parse.h"
+#include "util/strv.h"
 #include "util/xalloc.h"
 
 /* The EFI variable holding the Secure Boot state: 4 attribute bytes, then
@@ -114,6 +116,26 @@ static void probe_boot(const struct probe_ctx *ctx, struct snap_os *os)
                 fact_set_num(&os->hypervisor, r);
 }
 
+/* node0, node1, ...: the NUMA nodes the kernel knows (the folder also
+ * holds files such as "online"). */
+static void probe_numa_nodes(const struct probe_ctx *ctx, struct snap_os *os)
+{
+        _cleanup_(strv_release) struct strv names = STRV_INIT;
+        int64_t n = 0;
+        int r = sys_list_dir(ctx->root, "/sys/devices/system/node", &names);
+
+        if (r < 0) {
+                fact_fail_num(&os->numa_nodes, probe_st_from_errno(r), strerror(-r));
+                return;
+        }
+        for (size_t i = 0; i < names.n; i++) {
+                const char *p = names.v[i];
+
+                n += startswith(p, "node") && p[4] && strspn(p + 4, "0123456789") == strlen(p + 4);
+        }
+        fact_set_num(&os->numa_nodes, n);
+}
+
 void probe_os(const struct probe_ctx *ctx, struct snap_os *os)
 {
         probe_os_release(ctx, os);
@@ -121,5 +143,6 @@ void probe_os(const struct probe_ctx *ctx, struct snap_os *os)
         probe_uname_value(ctx, &os->arch, "/proc/sys/kernel/arch", true);
         probe_secure_boot(ctx, os);
         probe_boot(ctx, os);
+        probe_numa_nodes(ctx, os);
         probe_set(&os->probe, FACT_OK, NULL);
 }

@@ -18,6 +18,7 @@ static const struct jfield os_fields[] = {
         F(JT_FSTR, struct snap_os, pretty_name), F(JT_FSTR, struct snap_os, kernel),
         F(JT_FSTR, struct snap_os, arch), F(JT_FNUM, struct snap_os, secure_boot),
         F(JT_FSTR, struct snap_os, cmdline), F(JT_FNUM, struct snap_os, hypervisor),
+        F(JT_FNUM, struct snap_os, numa_nodes),
 };
 
 #define PD struct snap_pci_dev

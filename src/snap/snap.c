@@ -165,6 +165,7 @@ static void os_release(struct snap_os *o)
         fact_str_release(&o->pretty_name), fact_str_release(&o->kernel);
         fact_str_release(&o->arch), fact_num_release(&o->secure_boot);
         fact_str_release(&o->cmdline), fact_num_release(&o->hypervisor);
+        fact_num_release(&o->numa_nodes);
 }
 
 static void nvml_release(struct snap_nvml *n)
@@ -329,6 +330,20 @@ const struct snap_gpu *snap_gpu_by_bus(const struct snapshot *s, const char *bus
                 if (s->gpus[i].pci_bus_id.v && !strcmp(s->gpus[i].pci_bus_id.v, bus_id))
                         return &s->gpus[i];
         return NULL;
+}
+
+bool snap_pci_is_gpu(const struct snap_pci_dev *d)
+{
+        return d->kind && !strcmp(d->kind, "gpu");
+}
+
+size_t snap_pci_common_upstream(const struct snap_pci_dev *a, const struct snap_pci_dev *b)
+{
+        size_t k = 0;
+
+        while (k < a->upstream.n && k < b->upstream.n && !strcmp(a->upstream.v[k], b->upstream.v[k]))
+                k++;
+        return k;
 }
 
 const struct snap_pci_bridge *snap_pci_bridge_of(const struct snap_pci *pci, const char *bus_id)

@@ -56,6 +56,7 @@ struct snap_os {
         struct fact_num secure_boot;  /* 1 enabled, 0 disabled */
         struct fact_str cmdline;      /* /proc/cmdline */
         struct fact_num hypervisor;   /* 1: cpuinfo's "hypervisor" flag (a VM); absent: no flags line */
+        struct fact_num numa_nodes;   /* /sys/devices/system/node/node<N> folders */
 };
 
 struct snap_pci_dev {
@@ -392,6 +393,10 @@ void snap_cuda_dev_release(struct snap_cuda_dev *d);
 const struct snap_gpu *snap_gpu_by_bus(const struct snapshot *s, const char *bus_id);
 const struct snap_pci_dev *snap_pci_by_bus(const struct snapshot *s, const char *bus_id);
 const struct snap_pci_bridge *snap_pci_bridge_of(const struct snap_pci *pci, const char *bus_id);
+bool snap_pci_is_gpu(const struct snap_pci_dev *d);
+/* How many leading entries the ways up of a and b share: 0 different host
+ * bridges, 1 the same host bridge only, 2 or more a common bridge. */
+size_t snap_pci_common_upstream(const struct snap_pci_dev *a, const struct snap_pci_dev *b);
 size_t snap_pci_count(const struct snapshot *s, const char *kind);
 const struct snap_topo_pair *snap_topo_pair_of(const struct snap_topo *t, int64_t a, int64_t b);
 const struct snap_topo_gpu *snap_topo_gpu_of(const struct snap_topo *t, int64_t index);
