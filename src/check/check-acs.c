@@ -69,13 +69,14 @@ static void shared_paths(const struct snapshot *s, struct strv *bridges, struct 
 
 static void acs_enabled_fix(struct finding *f, const struct strv *bad)
 {
-        for (size_t i = 0; i < bad->n; i++)
-                finding_fix(f, "sudo setpci -s %s ECAP_ACS+0x6.w=0000   # until the next reboot",
-                            bad->v[i]);
         _cleanup_(strbuf_releasep) struct strbuf list = STRBUF_INIT;
 
-        for (size_t i = 0; i < bad->n; i++)
+        /* writing 0 turns every ACS control off, as NCCL's guide does */
+        for (size_t i = 0; i < bad->n; i++) {
+                finding_fix(f, "sudo setpci -s %s ECAP_ACS+0x6.w=0000   # until the next reboot",
+                            bad->v[i]);
                 strbuf_addf(&list, "%s%s", i ? ";" : "", bad->v[i]);
+        }
         finding_fix(f, "# to keep it off: disable ACS in the BIOS setup (PCIe settings, often "
                        "'ACS Control'), or boot with 'pci=disable_acs_redir=%s' (Linux 5.1+)",
                     list.buf);
