@@ -109,13 +109,18 @@ def rtx4090_no_p2p(m):
             "P2P between GeForce cards. Expected, so a note (topo.p2p-consumer), not a warning.")
 
 
-def a100_p2p_refused(m):
+def _a100_x4(m):
+    """4 x A100 PCIe, two per socket behind a PCIe switch; returns the places."""
     buses = ["0000:03:00.0", "0000:04:00.0", "0000:83:00.0", "0000:84:00.0"]
     m["gpus"] = machines.gpus(machines.A100, buses, numa_split=2)
     m["gpus"] = [dict(g, name="NVIDIA A100 80GB PCIe", device="0x20b5") for g in m["gpus"]]
     m["devnodes"] = (["nvidiactl", "nvidia-uvm", "nvidia-uvm-tools", "nvidia-modeset"]
                      + [f"nvidia{i}" for i in range(4)])
-    place = [(i // 2, f"hb{i // 2}", f"sw{i // 2}") for i in range(4)]
+    return [(i // 2, f"hb{i // 2}", f"sw{i // 2}") for i in range(4)]
+
+
+def a100_p2p_refused(m):
+    place = _a100_x4(m)
     # the pair under switch 0 is refused (3: IOH topology not supported)
     topology(m, place, p2p=lambda i, j, cap: 3 if {i, j} == {0, 1} else
              (5 if cap == "nvlink" else 0))
@@ -125,7 +130,140 @@ def a100_p2p_refused(m):
             "under the same switch: topo.p2p-unsupported.")
 
 
+# Broadcom/PLX PEX 8747, a common 48-lane PCIe switch on GPU servers.
+PEX_SWITCH = {"vendor": "0x10b5", "device": "0x8747"}
+ACS_ON = 0x001d  # SV RR CR UF: what Linux turns on for IOMMU isolation
+
+
+def pcie_switches(m, acs, config_len=4096):
+    """Per socket a root port, a PCIe switch (upstream port, one downstream
+    port per GPU) and two GPUs below it: 0000:00:01.0 > 01:00.0 > 02:0k.0 >
+    0k+3:00.0 on socket 0, the same from bus 0x80 on socket 1. acs(socket)
+    is the downstream ports' ACS control; the root ports have ACS on (not
+    between GPUs: only the CPU is above them), the upstream ports none."""
+    m["bridges"] = []
+    for sock, base in enumerate((0x00, 0x80)):
+        rp, up = f"0000:{base:02x}:01.0", f"0000:{base + 1:02x}:00.0"
+        m["bridges"] += [dict(PEX_SWITCH, vendor="0x8086", device="0x347a", bus=rp,
+                              port="root", acs=ACS_ON, config_len=config_len),
+                         dict(PEX_SWITCH, bus=up, parent=rp, port="upstream", acs=None,
+                              config_len=config_len)]
+        for k in range(2):
+            dp = f"0000:{base + 2:02x}:{k:02x}.0"
+            m["bridges"].append(dict(PEX_SWITCH, bus=dp, parent=up, port="downstream",
+                                     acs=acs(sock), config_len=config_len))
+            m["gpus"][2 * sock + k]["parent"] = dp
+
+
+def _a100_switched(m, acs, config_len=4096):
+    place = _a100_x4(m)
+    # the driver reports P2P as supported: ACS redirect is invisible to NVML
+    topology(m, place, p2p=lambda i, j, cap: 5 if cap == "nvlink" else 0)
+    pcie_switches(m, acs, config_len)
+
+
+def a100_acs(m):
+    _a100_switched(m, lambda sock: ACS_ON if sock == 0 else 0)
+    m["cases"] = ["doctor", "--json doctor", "topo"]
+    m["findings"] = ["topo.acs-enabled"]
+    return ("4 x A100 PCIe, two behind each socket's PCIe switch; the downstream ports of "
+            "socket 0's switch have ACS P2P Request/Completion Redirect on (socket 1's are "
+            "off): GPUs 0 and 1 talk through the root complex. NVML still says P2P is "
+            "supported; doctor reports topo.acs-enabled from the bridges' config space.")
+
+
+def a100_acs_unreadable(m):
+    _a100_switched(m, lambda sock: ACS_ON, config_len=64)
+    m["cases"] = ["doctor"]
+    m["findings"] = ["topo.acs-unreadable"]
+    return ("The ACS machine read without root: sysfs gives only the first 64 bytes of each "
+            "bridge's config space, so ACS cannot be judged (topo.acs-unreadable, a note "
+            "asking for sudo), never a false all-clear.")
+
+
+# A Sapphire Rapids host's cpuinfo flags (shortened); a guest adds "hypervisor".
+XEON_FLAGS = ("fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 "
+              "clflush dts acpi mmx fxsr sse sse2 ss ht tm pbe syscall nx pdpe1gb rdtscp lm "
+              "constant_tsc nonstop_tsc pni pclmulqdq vmx est ssse3 fma cx16 sse4_1 sse4_2 "
+              "x2apic movbe popcnt aes xsave avx f16c rdrand lahf_lm abm avx2 avx512f "
+              "avx512bw amx_bf16 amx_tile amx_int8")
+
+
+def iommu(m, kind, cmdline, flags=XEON_FLAGS):
+    """Every GPU in its own IOMMU group of type kind, the kernel command
+    line and the CPU flags (bare metal unless flags has "hypervisor")."""
+    m["os"]["cmdline"] = cmdline
+    m["os"]["cpu_flags"] = flags
+    for i, g in enumerate(m["gpus"]):
+        g["iommu_group"], g["iommu_type"] = 20 + i, kind
+
+
+def h100_iommu_dma(m):
+    _hgx_h100(m)
+    iommu(m, "DMA-FQ", f"BOOT_IMAGE=/boot/vmlinuz-{m['os']['kernel']} "
+          "root=UUID=5f1c7c2e-3d5b-4b8e-9a51-0c8e2f6b1a77 ro intel_iommu=on quiet splash")
+    m["cases"] = ["doctor", "--json doctor"]
+    m["findings"] = ["topo.iommu-translated", "fabric.manager-ok"]
+    return ("Bare-metal HGX H100 booted with intel_iommu=on and no iommu=pt: every GPU sits "
+            "in an IOMMU group of type DMA-FQ, so P2P DMA is translated: "
+            "topo.iommu-translated.")
+
+
+def h100_iommu_pt(m):
+    _hgx_h100(m)
+    iommu(m, "identity", f"BOOT_IMAGE=/boot/vmlinuz-{m['os']['kernel']} "
+          "root=UUID=5f1c7c2e-3d5b-4b8e-9a51-0c8e2f6b1a77 ro intel_iommu=on iommu=pt")
+    m["cases"] = ["doctor"]
+    m["findings"] = ["fabric.manager-ok", "!topo.iommu-translated"]
+    return ("The same HGX H100 booted with iommu=pt: IOMMU groups of type identity, no "
+            "finding (the IOMMU stays on for VFIO).")
+
+
+def a10g_vm_iommu(m):
+    """The guide's g5.48xlarge is a virtual machine: translation there is the
+    hypervisor's isolation, not something to fix."""
+    a10g_topology(m)
+    iommu(m, "DMA", f"BOOT_IMAGE=/boot/vmlinuz-{m['os']['kernel']} root=LABEL=cloudimg-rootfs "
+          "ro console=tty1 console=ttyS0 nvme_core.io_timeout=4294967295",
+          XEON_FLAGS + " hypervisor")
+    m["cases"] = ["doctor"]
+    m["findings"] = ["!topo.iommu-translated"]
+    return ("The guide's A10G virtual machine with every GPU in a translated (DMA) IOMMU group: "
+            "a guest, so no IOMMU finding.")
+
+
+def a100_numa_unknown(m):
+    place = _a100_x4(m)
+    topology(m, place, p2p=lambda i, j, cap: 5 if cap == "nvlink" else 0)
+    # the firmware places socket 1's PCIe root in no proximity domain
+    for g in m["gpus"][2:]:
+        g["numa"] = -1
+    m["os"]["numa_nodes"] = [CPUS[0], CPUS[1]]
+    m["cases"] = ["doctor", "topo"]
+    m["findings"] = ["topo.numa-unknown"]
+    return ("4 x A100 PCIe on a two-socket machine whose firmware gives socket 1's GPUs no NUMA "
+            "node (sysfs numa_node -1, NVML's memory affinity empty): topo.numa-unknown; topo "
+            "shows N/A for their NUMA node.")
+
+
+def a100_switch_no_driver(m):
+    _a100_switched(m, lambda sock: 0)
+    machines._no_driver(m)
+    m["cases"] = ["topo", "--json topo", "topo --dot"]
+    m["findings"] = []  # no doctor case: a10g-x8-no-driver has the driver findings
+    return ("The 4 x A100 PCIe machine with its two PCIe switches and no NVIDIA driver: "
+            "dlrig topo falls back to the PCI tree in sysfs (PIX under each switch, SYS "
+            "across the sockets' host bridges), without NVLink or P2P information.")
+
+
 VARIANTS = {
+    "a100-x4-switch-no-driver": a100_switch_no_driver,
+    "a100-x4-numa-unknown": a100_numa_unknown,
+    "h100-x8-iommu-dma": h100_iommu_dma,
+    "h100-x8-iommu-pt": h100_iommu_pt,
+    "a10g-x8-vm-iommu": a10g_vm_iommu,
+    "a100-x4-acs": a100_acs,
+    "a100-x4-acs-unreadable": a100_acs_unreadable,
     "h100-x8-nvlink-down": h100_nvlink_down,
     "rtx4090-x4-no-p2p": rtx4090_no_p2p,
     "a100-x4-p2p-refused": a100_p2p_refused,

@@ -14,6 +14,7 @@ seventeen of them consistent with each other, and a new broken machine is
 import json
 import os
 import shutil
+import struct
 import subprocess
 import sys
 
@@ -51,11 +52,54 @@ def os_files(m, root):
     write(root, "proc/sys/kernel/arch", o.get("arch", "x86_64") + "\n")
     if o.get("secure_boot") is not None:
         write(root, SECURE_BOOT_VAR, bytes([6, 0, 0, 0, 1 if o["secure_boot"] else 0]))
+    if o.get("cmdline"):
+        write(root, "proc/cmdline", o["cmdline"] + "\n")
+    for n, cpus in enumerate(o.get("numa_nodes", [])):
+        write(root, f"sys/devices/system/node/node{n}/cpulist", cpus + "\n")
+    if o.get("numa_nodes"):
+        write(root, "sys/devices/system/node/online", f"0-{len(o['numa_nodes']) - 1}\n")
+    if o.get("cpu_flags"):
+        # two logical CPUs are enough: every "flags" line is the same
+        write(root, "proc/cpuinfo", "".join(
+            f"processor\t: {i}\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R) "
+            f"Platinum 8480+\nflags\t\t: {o['cpu_flags']}\n\n" for i in range(2)))
 
 
-def pci_device(root, dev):
+def pci_dir(dev, bridges):
+    """sys/devices/pciDDDD:BB/<bridges down>/BDF: a device below the bridges
+    named by its "parent" chain, else straight on its own root bus."""
+    chain = [dev["bus"]]
+    parent = dev.get("parent")
+    while parent:
+        chain.insert(0, parent)
+        parent = bridges[parent].get("parent")
+    return f"sys/devices/pci{chain[0][:7]}/" + "/".join(chain)
+
+
+# PCIe port types (PCI Express Capabilities register bits 7:4).
+PORT_TYPES = {"root": 4, "upstream": 5, "downstream": 6}
+
+
+def bridge_config(b):
+    """A bridge's config space as sysfs gives it to root (4096 bytes): a
+    type 1 header, the PCI Express capability at 0x40, AER at 0x100 and,
+    when b["acs"] is set, the ACS capability at 0x148 with that control
+    value; b["config_len"] cuts it (64: what a reader without root gets)."""
+    cfg = bytearray(4096)
+    struct.pack_into("<HHHH", cfg, 0, int(b.get("vendor", "0x10b5"), 16),
+                     int(b.get("device", "0x8747"), 16), 0x0547, 0x0010)
+    cfg[0x0a], cfg[0x0b], cfg[0x0e], cfg[0x34] = 0x04, 0x06, 0x01, 0x40
+    struct.pack_into("<BBH", cfg, 0x40, 0x10, 0, 0x0002 | PORT_TYPES[b["port"]] << 4)
+    acs = b.get("acs")
+    struct.pack_into("<I", cfg, 0x100, 0x0001 | 2 << 16 | (0x148 if acs is not None else 0) << 20)
+    if acs is not None:
+        struct.pack_into("<IHH", cfg, 0x148, 0x000d | 1 << 16, b.get("acs_cap", 0x005f), acs)
+    return bytes(cfg[:b.get("config_len", 4096)])
+
+
+def pci_device(root, dev, bridges=None):
     bdf = dev["bus"]
-    d = f"sys/devices/pci{bdf[:7]}/{bdf}"
+    d = pci_dir(dev, bridges or {})
     attrs = {
         "vendor": dev.get("vendor", "0x10de"), "device": dev["device"], "class": dev["class"],
         "subsystem_vendor": dev.get("subsys_vendor", "0x10de"),
@@ -73,12 +117,18 @@ def pci_device(root, dev):
     write(root, f"{d}/resource",
           f"0x{start:016x} 0x{end:016x} 0x{0x40200 if bar0 else 0:016x}\n"
           + "0x0000000000000000 0x0000000000000000 0x0000000000000000\n")
-    link(root, f"sys/bus/pci/devices/{bdf}", f"../../../devices/pci{bdf[:7]}/{bdf}")
+    if "port" in dev:
+        write(root, f"{d}/config", bridge_config(dev))
+    if dev.get("iommu_group") is not None:
+        group = f"sys/kernel/iommu_groups/{dev['iommu_group']}"
+        write(root, f"{group}/type", dev["iommu_type"] + "\n")
+        link(root, f"{d}/iommu_group", os.path.relpath(group, d))
+    link(root, f"sys/bus/pci/devices/{bdf}", os.path.relpath(d, "sys/bus/pci/devices"))
     if dev.get("driver"):
         # A driver folder holds bind/unbind files (and keeps git from dropping it).
         for f in ("bind", "unbind"):
             write(root, f"sys/bus/pci/drivers/{dev['driver']}/{f}", "", 0o200)
-        link(root, f"{d}/driver", f"../../../bus/pci/drivers/{dev['driver']}")
+        link(root, f"{d}/driver", os.path.relpath(f"sys/bus/pci/drivers/{dev['driver']}", d))
 
 
 def pci_ids_subset(devices):
@@ -112,10 +162,13 @@ def pci_ids_subset(devices):
 def pci_files(m, root):
     pci_device(root, {"bus": "0000:00:00.0", "vendor": "0x8086", "device": "0x1237",
                       "class": "0x060000", "subsys_vendor": "0x1af4", "subsys": "0x1100"})
+    bridges = {b["bus"]: b for b in m.get("bridges", [])}
+    for b in m.get("bridges", []):
+        pci_device(root, dict(b, **{"class": "0x060400"}), bridges)
     for g in m["gpus"]:
-        pci_device(root, g)
+        pci_device(root, g, bridges)
     for sw in m.get("nvswitches", []):
-        pci_device(root, sw)
+        pci_device(root, sw, bridges)
     host_bridge = {"vendor": "0x8086", "device": "0x1237"}
     write(root, "usr/share/misc/pci.ids",
           pci_ids_subset([host_bridge] + m["gpus"] + m.get("nvswitches", [])))
@@ -312,6 +365,10 @@ def nvml_device(g):
         "DeviceGetPowerUsage": g.get("power", 24000),
         "DeviceGetEnforcedPowerLimit": g["power_limit"],
         "DeviceGetCurrentClocksEventReasons": g.get("reasons", "0x1"),
+        # the sysfs numa_node; -1 (no NUMA information) NVML answers with
+        # an empty set, which the fake can only say as not supported
+        "DeviceGetMemoryAffinity": g["numa"] if g.get("numa", -1) >= 0
+        else {"ret": "NVML_ERROR_NOT_SUPPORTED"},
     }
     dev.update(nvml_topology(g))
     dev.update(g.get("nvml_overrides", {}))

@@ -11,8 +11,13 @@
 #                    /proc/sys/kernel/{osrelease,arch}, /proc/modules,
 #                    /proc/driver/nvidia/version, /sys/module/nvidia/{version,
 #                    taint,initstate}, and for every NVIDIA PCI device (vendor
-#                    0x10de) under /sys/bus/pci/devices/BDF/ its attribute
-#                    files and its 'driver' link (kept as a link, same target)
+#                    0x10de) its attribute files and its 'driver' link (kept
+#                    as a link, same target) in its real folder under
+#                    /sys/devices, so the PCI tree above it stays: each bridge
+#                    on the way up with its 'config' (the first 64 bytes
+#                    without root, 4096 with), the /sys/bus/pci/devices links,
+#                    the device's IOMMU group type; /proc/cmdline, the first
+#                    'flags' line of /proc/cpuinfo, the NUMA nodes' cpulists
 #
 # Usage (builds nothing, changes nothing outside OUT, needs python3):
 #
@@ -46,10 +51,44 @@ copy() {
                 cat "$1" >"$out/root$1" 2>/dev/null || rm -f "$out/root$1"
 }
 
+# link LINK TARGET: LINK in root/ pointing at TARGET (both absolute paths of
+# this machine), written relative so that it resolves inside the fixture
+link() {
+        mkdir -p "$out/root$(dirname "$1")" &&
+                ln -sfn "$(python3 -c 'import os, sys; print(os.path.relpath(sys.argv[2], os.path.dirname(sys.argv[1])))' "$1" "$2")" "$out/root$1"
+}
+
+# copy_bridges DEVICE_REAL_PATH: the bridges between the host bridge and
+# the device, with their config space and their bus link
+copy_bridges() {
+        up=$(dirname "$1")
+        while :; do
+                case ${up##*/} in
+                pci*) break ;;          # the host bridge: no config file of its own
+                *:*:*.*) ;;             # a bridge DDDD:BB:DD.F
+                *) break ;;
+                esac
+                mkdir -p "$out/root$up" || return 1
+                for a in vendor device class; do copy "$up/$a"; done
+                head -c 4096 "$up/config" >"$out/root$up/config" 2>/dev/null ||
+                        rm -f "$out/root$up/config"
+                link "/sys/bus/pci/devices/${up##*/}" "$up" || return 1
+                up=$(dirname "$up")
+        done
+}
+
 copy_pci_device() {
-        dev=$1
-        dst=$out/root/sys/bus/pci/devices/$(basename "$dev")
+        real=$(readlink -f "$1")
+        dev=$real
+        dst=$out/root$real
         mkdir -p "$dst" || return 1
+        link "/sys/bus/pci/devices/$(basename "$1")" "$real" || return 1
+        copy_bridges "$real" || return 1
+        if [ -L "$dev/iommu_group" ]; then
+                group=$(readlink -f "$dev/iommu_group")
+                copy "$group/type"
+                link "$dev/iommu_group" "$group"
+        fi
         for a in vendor device class subsystem_vendor subsystem_device numa_node \
                 current_link_speed current_link_width max_link_speed max_link_width resource; do
                 # links of non-PCIe functions refuse to be read: then leave the file out
@@ -74,8 +113,12 @@ python3 "$here/snap-to-fake.py" "$out/snap.json" >"$out/gpus.json" || exit 1
 
 for f in /etc/os-release /proc/sys/kernel/osrelease /proc/sys/kernel/arch /proc/modules \
         /proc/driver/nvidia/version /sys/module/nvidia/version /sys/module/nvidia/taint \
-        /sys/module/nvidia/initstate; do
+        /sys/module/nvidia/initstate /proc/cmdline; do
         copy "$f"
+done
+mkdir -p "$out/root/proc" && grep -m1 '^flags' /proc/cpuinfo >"$out/root/proc/cpuinfo" 2>/dev/null
+for node in /sys/devices/system/node/node[0-9]*; do
+        [ -d "$node" ] && copy "$node/cpulist"
 done
 n=0
 for dev in /sys/bus/pci/devices/*; do

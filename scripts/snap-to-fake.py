@@ -34,6 +34,7 @@ GPU_NUMS = [
     ("temperature_c", "DeviceGetTemperature:gpu"),
     ("power_draw_mw", "DeviceGetPowerUsage"),
     ("power_limit_mw", "DeviceGetEnforcedPowerLimit"),
+    ("numa_node", "DeviceGetMemoryAffinity"),
 ]
 # (fake key, snapshot fields in the call's parameter order) for calls with several outputs.
 GPU_MULTI = [

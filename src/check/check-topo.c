@@ -118,6 +118,9 @@ static void p2p_unsupported(const struct snapshot *s, struct findings *fs)
 
 void check_topo(const struct snapshot *s, struct findings *fs)
 {
+        check_acs(s, fs);
+        check_iommu(s, fs);
+        check_numa(s, fs);
         if (s->topo.probe.st != FACT_OK)
                 return;
         nvlink_down(s, fs);

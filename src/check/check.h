@@ -39,3 +39,7 @@ void check_host(const struct snapshot *s, struct findings *fs);
 void check_upkeep(const struct snapshot *s, struct findings *fs);
 void check_ext(const struct snapshot *s, struct findings *fs);
 void check_topo(const struct snapshot *s, struct findings *fs);
+/* PCI-tree checks that need no driver, run by check_topo (check-acs.c). */
+void check_acs(const struct snapshot *s, struct findings *fs);
+void check_iommu(const struct snapshot *s, struct findings *fs); /* check-iommu.c */
+void check_numa(const struct snapshot *s, struct findings *fs);  /* check-numa.c */

@@ -76,6 +76,10 @@ const struct catalog_entry finding_catalog[] = {
         /* topology (check-topo.c) */
         { "topo.nvlink-down", SEV_WARN, "health", "NVLink links are down compared with what the GPU model has" },
         { "topo.p2p-unsupported", SEV_WARN, "health", "P2P is not supported between GPUs that share a PCIe switch" },
+        { "topo.acs-enabled", SEV_FAIL, "health", "PCIe ACS redirects P2P at a bridge between GPUs (traffic through the root complex)" },
+        { "topo.acs-unreadable", SEV_INFO, "health", "PCIe ACS on the bridges between GPUs could not be read (needs root)" },
+        { "topo.iommu-translated", SEV_WARN, "health", "the IOMMU translates GPU DMA on a bare-metal multi-GPU machine (not iommu=pt)" },
+        { "topo.numa-unknown", SEV_WARN, "health", "a GPU has no NUMA node on a machine with several (firmware ACPI tables)" },
         { "topo.p2p-consumer", SEV_INFO, "health", "GeForce cards without P2P between them, as the driver ships them" },
         /* bench: measured by dlrig bench */
         { "bench.not-run", SEV_FAIL, "bench", "bench could not measure anything (CUDA unavailable)" },

@@ -1,5 +1,5 @@
 /* cmd-topo.c - "dlrig topo": how the GPUs reach each other, from the
- * driver's topology facts (docs/topo.md). */
+ * driver's topology facts, else from the PCI tree in sysfs (docs/topo.md). */
 #include "cmd.h"
 
 #include <getopt.h>
@@ -19,7 +19,10 @@ static const char topo_help[] =
         "  --json   print it as JSON\n"
         "  --dot    print it as Graphviz DOT (dlrig topo --dot | dot -Tpng -o topo.png)\n"
         "\n"
-        "Exit status: 0 shown, 3 the driver gives no topology.\n";
+        "Without the driver the matrix comes from the PCI tree in sysfs (no\n"
+        "NVLink or P2P information).\n"
+        "\n"
+        "Exit status: 0 shown, 3 no GPU topology (no driver topology, no GPU on the bus).\n";
 
 static int parse_topo(int argc, char **argv, struct ctx *ctx, bool *dot)
 {
@@ -62,7 +65,8 @@ static void explain(const struct snapshot *s)
         const struct probe_st *p = s->topo.probe.st != FACT_UNSET ? &s->topo.probe
                                                                    : &s->nvml.probe;
 
-        cmd_error("no GPU topology: %s", p->why ? p->why : "NVML gave no topology facts");
+        cmd_error("no GPU topology: %s, and no GPU in the PCI tree",
+                  p->why ? p->why : "NVML gave no topology facts");
 }
 
 int cmd_topo(int argc, char **argv, struct ctx *ctx)
@@ -76,7 +80,7 @@ int cmd_topo(int argc, char **argv, struct ctx *ctx)
                 return r;
         snap_init(&s);
         gather(ctx, &s);
-        if (topo_build(&s, &m) < 0) {
+        if (topo_build(&s, &m) < 0 && topo_build_pci(&s, &m) < 0) {
                 explain(&s);
                 snap_release(&s);
                 return EXIT_UNKNOWN;

@@ -239,10 +239,28 @@ static void get_clock_event_reasons(const struct nvml_q *q)
         drv_nvml_num(&q->g->clock_event_reasons, r, (int64_t)(mask & INT64_MAX));
 }
 
+/* The CPU NUMA node the GPU hangs off: NVML's node set at node scope, one
+ * word (nodes 0..63). nvmlDeviceGetNumaNodeId is not it: that one names
+ * the node of the GPU's own memory on coherent (Grace) platforms. An empty
+ * set is a platform without NUMA information, kept as unsupported. */
+static void get_numa_node(const struct nvml_q *q)
+{
+        nvmlReturn_t r = NVML_ERRORS_NO_SYMBOL;
+        unsigned long set = 0;
+
+        if (q_begin(q, NVML_SYM_memory_affinity))
+                r = q->c->api.memory_affinity(q->dev, 1, &set, NVML_AFFINITY_SCOPE_NODE);
+        if (r == NVML_SUCCESS && set == 0) {
+                fact_fail_num(&q->g->numa_node, FACT_UNSUPPORTED, "no NUMA node in the affinity set");
+                return;
+        }
+        drv_nvml_num(&q->g->numa_node, r, set ? __builtin_ctzl(set) : 0);
+}
+
 static void (*const nvml_getters[])(const struct nvml_q *) = {
         get_name, get_pci, get_uuid, get_memory, get_compute_capability, get_uints,
         get_temperature, get_modes, get_ecc_totals, get_retired_pages, get_remapped_rows,
-        get_clock_event_reasons,
+        get_clock_event_reasons, get_numa_node,
 };
 
 /* A GPU without a handle is still reported, so that a lost GPU shows. */

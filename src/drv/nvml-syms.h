@@ -82,7 +82,10 @@
           nvmlDeviceGetTopologyCommonAncestor)                                                    \
         X(p2p_status, OPTIONAL, nvmlReturn_t,                                                     \
           (nvmlDevice_t, nvmlDevice_t, nvmlGpuP2PCapsIndex_t, nvmlGpuP2PStatus_t *),              \
-          nvmlDeviceGetP2PStatus)
+          nvmlDeviceGetP2PStatus)                                                                 \
+        X(memory_affinity, OPTIONAL, nvmlReturn_t,                                                \
+          (nvmlDevice_t, unsigned int, unsigned long *, nvmlAffinityScope_t),                     \
+          nvmlDeviceGetMemoryAffinity)
 
 /* The function-pointer struct, passed around explicitly. */
 struct nvml_api {

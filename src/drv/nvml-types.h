@@ -24,6 +24,7 @@ typedef unsigned int nvmlGpuTopologyLevel_t;    /* enum nvmlGpuLevel_enum */
 typedef unsigned int nvmlGpuP2PCapsIndex_t;     /* enum nvmlGpuP2PCapsIndex_enum */
 typedef unsigned int nvmlGpuP2PStatus_t;        /* enum nvmlGpuP2PStatus_enum */
 typedef unsigned int nvmlIntNvLinkDeviceType_t; /* enum nvmlIntNvLinkDeviceType_enum */
+typedef unsigned int nvmlAffinityScope_t;       /* NVML_AFFINITY_SCOPE_* */
 
 /* Return codes: name, value, what it means for the person reading a report. */
 #define NVML_RETURN_CODES(X)                                                                  \
@@ -90,6 +91,7 @@ typedef unsigned int nvmlIntNvLinkDeviceType_t; /* enum nvmlIntNvLinkDeviceType_
 #define NVML_NVLINK_MAX_LINKS 18
 #define NVML_DEVICE_MIG_DISABLE 0x0
 #define NVML_DEVICE_MIG_ENABLE 0x1
+#define NVML_AFFINITY_SCOPE_NODE 0
 
 enum { NVML_RETURN_CODES(DRV_ENUM_CONST) };
 enum { NVML_CONSTANTS(DRV_ENUM_CONST) };

@@ -225,3 +225,33 @@ char *host_parse_unit_env(const char *buf, size_t len, const char *name)
         for_each_line(buf, len, unit_line, &sc);
         return sc.value;
 }
+
+struct flag_scan {
+        const char *word;
+        int found;
+};
+
+/* "flags\t\t: fpu vme ... hypervisor ..." */
+static int flag_line(const char *line, size_t len, void *data)
+{
+        struct flag_scan *sc = data;
+        char *l = line_dup(line, len), *colon = strchr(l, ':'), *save = NULL, *w;
+
+        if (colon && startswith(l, "flags") && strspn(l + 5, " \t") == (size_t)(colon - l - 5)) {
+                if (sc->found < 0)
+                        sc->found = 0;
+                for (w = strtok_r(colon + 1, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
+                        if (!strcmp(w, sc->word))
+                                sc->found = 1;
+        }
+        free(l);
+        return 0;
+}
+
+int host_parse_cpu_flag(const char *buf, size_t len, const char *word)
+{
+        struct flag_scan sc = { word, -1 };
+
+        for_each_line(buf, len, flag_line, &sc);
+        return sc.found;
+}

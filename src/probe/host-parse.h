@@ -33,3 +33,8 @@ char *host_parse_yaml_value(const char *buf, size_t len, const char *key);
  * ("Environment=CUDA_VISIBLE_DEVICES=0,1" or quoted, several per line),
  * owned as "NAME=value"; NULL when absent. */
 char *host_parse_unit_env(const char *buf, size_t len, const char *name);
+
+/* 1 when a "flags" line of /proc/cpuinfo lists word (x86's "hypervisor":
+ * running in a virtual machine), 0 when flags lines exist without it, -1
+ * when there is none (another architecture, or not a cpuinfo). */
+int host_parse_cpu_flag(const char *buf, size_t len, const char *word);

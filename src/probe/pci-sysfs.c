@@ -7,6 +7,7 @@
 
 #include "util/cleanup.h"
 #include "util/parse.h"
+#include "util/strv.h"
 #include "util/xalloc.h"
 
 /* Transfer rate per lane → generation. Linux prints "2.5", "5.0", "8.0",
@@ -88,5 +89,32 @@ int pci_sysfs_bar0_size(const char *buf, size_t len, uint64_t *ret)
         if (end < start || (end == UINT64_MAX && start == 0))
                 return -EBADMSG;
         *ret = end - start + 1;
+        return 0;
+}
+
+int pci_sysfs_upstream(const char *link, struct strv *out)
+{
+        _cleanup_(strv_release) struct strv parts = STRV_INIT;
+        const char *p = link;
+        size_t top = SIZE_MAX;
+
+        while (*p) {
+                size_t n = strcspn(p, "/");
+
+                if (n)
+                        strv_push(&parts, xstrndup(p, n));
+                p += n + (p[n] == '/');
+        }
+        for (size_t i = 0; i < parts.n && top == SIZE_MAX; i++)
+                if (startswith(parts.v[i], "pci") && strchr(parts.v[i], ':'))
+                        top = i;
+        /* the device itself must come after its host bridge */
+        if (top == SIZE_MAX || top + 1 >= parts.n)
+                return -EBADMSG;
+        for (size_t i = top; i < parts.n; i++)
+                if (!strcmp(parts.v[i], "..") || !strcmp(parts.v[i], "."))
+                        return -EBADMSG;
+        for (size_t i = top; i + 1 < parts.n; i++)
+                strv_push(out, xstrdup(parts.v[i]));
         return 0;
 }

@@ -18,3 +18,11 @@ int pci_sysfs_link_gen(const char *buf, size_t len, int *ret_gen);
  * "0x<start> 0x<end> 0x<flags>": end - start + 1, or 0 when the BAR is
  * unassigned (start = end = 0). Returns 0 or -EBADMSG. */
 int pci_sysfs_bar0_size(const char *buf, size_t len, uint64_t *ret);
+
+struct strv;
+/* The way up from a device, from the target of its /sys/bus/pci/devices
+ * link ("../../../devices/pci0000:00/0000:00:01.0/0000:01:00.0"): the host
+ * bridge ("pci0000:00") and every folder below it but the device's own,
+ * appended to out. Returns 0, or -EBADMSG when the target has no host
+ * bridge folder (a "pci<domain>:<bus>" component) before the device. */
+int pci_sysfs_upstream(const char *link, struct strv *out);

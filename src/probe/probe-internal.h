@@ -33,6 +33,10 @@ static inline void probe_fail_num(struct fact_num *f, int r)
 void probe_modfile(const struct probe_ctx *ctx, struct snapshot *s);
 void probe_dkms(const struct probe_ctx *ctx, struct snapshot *s);
 
+/* Each device's way up the PCI tree and the ACS state of the bridges on
+ * it (probe-pcitree.c); run by probe_pci once the devices are known. */
+void probe_pci_tree(const struct probe_ctx *ctx, struct snap_pci *pci);
+
 /* doctor --live: asks the environment's own Python what torch sees
  * (probe-python-live.c). */
 void probe_python_live(const struct probe_ctx *ctx, struct snap_pyenv *e);

@@ -1,12 +1,16 @@
-/* probe-os.c - distribution, kernel, architecture and Secure Boot. */
-#include "probe.h"
+/* probe-os.c - distribution, kernel, architecture, Secure Boot, the kernel
+ * command line, whether it runs in a virtual machine, its NUMA nodes. */
+#include "probe-internal.h"
 
 #include <errno.h>
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "host-parse.h"
 #include "os-release.h"
 #include "util/cleanup.h"
+#include "util/parse.h"
+#include "util/strv.h"
 #include "util/xalloc.h"
 
 /* The EFI variable holding the Secure Boot state: 4 attribute bytes, then
@@ -91,11 +95,54 @@ static void probe_secure_boot(const struct probe_ctx *ctx, struct snap_os *os)
         fact_set_num(&os->secure_boot, buf.buf[4] == 1);
 }
 
+/* The kernel command line and whether the CPU runs under a hypervisor:
+ * the IOMMU check (check-iommu.c) judges bare metal only. */
+static void probe_boot(const struct probe_ctx *ctx, struct snap_os *os)
+{
+        _cleanup_(strbuf_releasep) struct strbuf buf = STRBUF_INIT;
+        int r = sys_read_value(ctx->root, "/proc/cmdline", &buf);
+
+        if (r < 0)
+                fail_str_errno(&os->cmdline, "/proc/cmdline", r);
+        else
+                fact_set_str(&os->cmdline, buf.buf);
+        strbuf_reset(&buf);
+        r = sys_read_file(ctx->root, "/proc/cpuinfo", 1 << 22, &buf);
+        if (r < 0)
+                fact_fail_num(&os->hypervisor, probe_st_from_errno(r), strerror(-r));
+        else if ((r = host_parse_cpu_flag(buf.buf, buf.len, "hypervisor")) < 0)
+                fact_fail_num(&os->hypervisor, FACT_ABSENT, "no flags line in /proc/cpuinfo");
+        else
+                fact_set_num(&os->hypervisor, r);
+}
+
+/* node0, node1, ...: the NUMA nodes the kernel knows (the folder also
+ * holds files such as "online"). */
+static void probe_numa_nodes(const struct probe_ctx *ctx, struct snap_os *os)
+{
+        _cleanup_(strv_release) struct strv names = STRV_INIT;
+        int64_t n = 0;
+        int r = sys_list_dir(ctx->root, "/sys/devices/system/node", &names);
+
+        if (r < 0) {
+                fact_fail_num(&os->numa_nodes, probe_st_from_errno(r), strerror(-r));
+                return;
+        }
+        for (size_t i = 0; i < names.n; i++) {
+                const char *p = names.v[i];
+
+                n += startswith(p, "node") && p[4] && strspn(p + 4, "0123456789") == strlen(p + 4);
+        }
+        fact_set_num(&os->numa_nodes, n);
+}
+
 void probe_os(const struct probe_ctx *ctx, struct snap_os *os)
 {
         probe_os_release(ctx, os);
         probe_uname_value(ctx, &os->kernel, "/proc/sys/kernel/osrelease", false);
         probe_uname_value(ctx, &os->arch, "/proc/sys/kernel/arch", true);
         probe_secure_boot(ctx, os);
+        probe_boot(ctx, os);
+        probe_numa_nodes(ctx, os);
         probe_set(&os->probe, FACT_OK, NULL);
 }

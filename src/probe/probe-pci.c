@@ -293,5 +293,6 @@ void probe_pci(const struct probe_ctx *ctx, struct snap_pci *pci)
         probe_pci_names_close(&nm);
         if (pci->n > 1)
                 qsort(pci->devs, pci->n, sizeof(*pci->devs), probe_pci_cmp);
+        probe_pci_tree(ctx, pci);
         probe_set(&pci->probe, FACT_OK, NULL);
 }

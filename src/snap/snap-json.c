@@ -17,6 +17,8 @@ static const struct jfield os_fields[] = {
         F(JT_FSTR, struct snap_os, distro_id), F(JT_FSTR, struct snap_os, version_id),
         F(JT_FSTR, struct snap_os, pretty_name), F(JT_FSTR, struct snap_os, kernel),
         F(JT_FSTR, struct snap_os, arch), F(JT_FNUM, struct snap_os, secure_boot),
+        F(JT_FSTR, struct snap_os, cmdline), F(JT_FNUM, struct snap_os, hypervisor),
+        F(JT_FNUM, struct snap_os, numa_nodes),
 };
 
 #define PD struct snap_pci_dev
@@ -28,16 +30,26 @@ static const struct jfield pci_dev_fields[] = {
         F(JT_FSTR, PD, link_speed_cur), F(JT_FSTR, PD, link_speed_max),
         F(JT_FNUM, PD, link_gen_cur), F(JT_FNUM, PD, link_gen_max),
         F(JT_FNUM, PD, link_width_cur), F(JT_FNUM, PD, link_width_max),
-        F(JT_FNUM, PD, bar0_bytes),
+        F(JT_FNUM, PD, bar0_bytes), F(JT_STRV, PD, upstream),
+        F(JT_FSTR, PD, iommu_type),
 };
 #undef PD
 static const struct jtable pci_dev_table = {
         pci_dev_fields, sizeof(pci_dev_fields) / sizeof(pci_dev_fields[0]),
         sizeof(struct snap_pci_dev), offsetof(struct snap_pci, n)
 };
+static const struct jfield pci_bridge_fields[] = {
+        F(JT_STR, struct snap_pci_bridge, bus_id), F(JT_FNUM, struct snap_pci_bridge, acs_cap),
+        F(JT_FNUM, struct snap_pci_bridge, acs_ctrl),
+};
+static const struct jtable pci_bridge_table = {
+        pci_bridge_fields, sizeof(pci_bridge_fields) / sizeof(pci_bridge_fields[0]),
+        sizeof(struct snap_pci_bridge), offsetof(struct snap_pci, nbridges)
+};
 static const struct jfield pci_fields[] = {
         { "status", JT_PROBE, offsetof(struct snap_pci, probe), NULL },
         { "devices", JT_ARRAY, offsetof(struct snap_pci, devs), &pci_dev_table },
+        { "bridges", JT_ARRAY, offsetof(struct snap_pci, bridges), &pci_bridge_table },
 };
 
 #define DK struct snap_dkms

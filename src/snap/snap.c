@@ -113,6 +113,8 @@ static void pci_dev_release(struct snap_pci_dev *d)
         fact_num_release(&d->link_width_cur);
         fact_num_release(&d->link_width_max);
         fact_num_release(&d->bar0_bytes);
+        strv_release(&d->upstream);
+        fact_str_release(&d->iommu_type);
 }
 
 static void kmod_release(struct snap_kmod *k)
@@ -162,6 +164,8 @@ static void os_release(struct snap_os *o)
         fact_str_release(&o->distro_id), fact_str_release(&o->version_id);
         fact_str_release(&o->pretty_name), fact_str_release(&o->kernel);
         fact_str_release(&o->arch), fact_num_release(&o->secure_boot);
+        fact_str_release(&o->cmdline), fact_num_release(&o->hypervisor);
+        fact_num_release(&o->numa_nodes);
 }
 
 static void nvml_release(struct snap_nvml *n)
@@ -237,6 +241,12 @@ void snap_release(struct snapshot *s)
         for (size_t i = 0; i < s->pci.n; i++)
                 pci_dev_release(&s->pci.devs[i]);
         free(s->pci.devs);
+        for (size_t i = 0; i < s->pci.nbridges; i++) {
+                free(s->pci.bridges[i].bus_id);
+                fact_num_release(&s->pci.bridges[i].acs_cap);
+                fact_num_release(&s->pci.bridges[i].acs_ctrl);
+        }
+        free(s->pci.bridges);
         kmod_release(&s->kmod);
         nvml_release(&s->nvml);
         for (size_t i = 0; i < s->ngpus; i++)
@@ -271,6 +281,11 @@ static void *add_elem(void *arr, size_t *n, size_t size)
 struct snap_pci_dev *snap_add_pci_dev(struct snap_pci *pci)
 {
         return add_elem(&pci->devs, &pci->n, sizeof(*pci->devs));
+}
+
+struct snap_pci_bridge *snap_add_pci_bridge(struct snap_pci *pci)
+{
+        return add_elem(&pci->bridges, &pci->nbridges, sizeof(*pci->bridges));
 }
 
 struct snap_gpu *snap_add_gpu(struct snapshot *s)
@@ -314,6 +329,28 @@ const struct snap_gpu *snap_gpu_by_bus(const struct snapshot *s, const char *bus
         for (size_t i = 0; i < s->ngpus; i++)
                 if (s->gpus[i].pci_bus_id.v && !strcmp(s->gpus[i].pci_bus_id.v, bus_id))
                         return &s->gpus[i];
+        return NULL;
+}
+
+bool snap_pci_is_gpu(const struct snap_pci_dev *d)
+{
+        return d->kind && !strcmp(d->kind, "gpu");
+}
+
+size_t snap_pci_common_upstream(const struct snap_pci_dev *a, const struct snap_pci_dev *b)
+{
+        size_t k = 0;
+
+        while (k < a->upstream.n && k < b->upstream.n && !strcmp(a->upstream.v[k], b->upstream.v[k]))
+                k++;
+        return k;
+}
+
+const struct snap_pci_bridge *snap_pci_bridge_of(const struct snap_pci *pci, const char *bus_id)
+{
+        for (size_t i = 0; i < pci->nbridges; i++)
+                if (!strcmp(pci->bridges[i].bus_id, bus_id))
+                        return &pci->bridges[i];
         return NULL;
 }
 

@@ -54,6 +54,9 @@ struct snap_os {
         struct fact_str kernel;       /* running kernel release */
         struct fact_str arch;         /* "x86_64" */
         struct fact_num secure_boot;  /* 1 enabled, 0 disabled */
+        struct fact_str cmdline;      /* /proc/cmdline */
+        struct fact_num hypervisor;   /* 1: cpuinfo's "hypervisor" flag (a VM); absent: no flags line */
+        struct fact_num numa_nodes;   /* /sys/devices/system/node/node<N> folders */
 };
 
 struct snap_pci_dev {
@@ -68,12 +71,28 @@ struct snap_pci_dev {
         struct fact_num link_gen_cur, link_gen_max;     /* derived: 1..6 */
         struct fact_num link_width_cur, link_width_max;
         struct fact_num bar0_bytes;   /* size of BAR0; 0 when unassigned */
+        /* the way up from the device in the sysfs PCI tree: its host bridge
+         * ("pci0000:00"), then the bridges down to its parent; empty when
+         * the device's sysfs link does not show the tree */
+        struct strv upstream;
+        /* the type of the device's IOMMU group: "DMA", "DMA-FQ" (addresses
+         * translated), "identity" (passthrough); absent: no IOMMU group */
+        struct fact_str iommu_type;
+};
+
+/* A bridge or switch port above a GPU or NVSwitch (docs/topo.md). */
+struct snap_pci_bridge {
+        char *bus_id;
+        struct fact_num acs_cap;      /* ACS Capability register; absent: no ACS */
+        struct fact_num acs_ctrl;     /* ACS Control register (PCI_ACS_* bits) */
 };
 
 struct snap_pci {
         struct probe_st probe;
         size_t n;
         struct snap_pci_dev *devs;
+        size_t nbridges;
+        struct snap_pci_bridge *bridges; /* every bridge in some device's upstream */
 };
 
 struct snap_dkms {
@@ -127,7 +146,8 @@ struct snap_kmod {
         X(NUM, temperature_c)                                                  \
         X(NUM, power_draw_mw)                                                  \
         X(NUM, power_limit_mw)                                                 \
-        X(NUM, clock_event_reasons)
+        X(NUM, clock_event_reasons)                                            \
+        X(NUM, numa_node)
 
 #define SNAP_FIELD_NUM(name) struct fact_num name;
 #define SNAP_FIELD_STR(name) struct fact_str name;
@@ -356,6 +376,7 @@ enum fact_st fact_st_from_name(const char *name);
 
 /* Grow helpers for the snapshot's arrays; return the new zeroed element. */
 struct snap_pci_dev *snap_add_pci_dev(struct snap_pci *pci);
+struct snap_pci_bridge *snap_add_pci_bridge(struct snap_pci *pci);
 struct snap_gpu *snap_add_gpu(struct snapshot *s);
 struct snap_cuda_dev *snap_add_cuda_dev(struct snap_cuda *c);
 struct snap_xid *snap_add_xid(struct snap_klog *k);
@@ -371,6 +392,11 @@ void snap_cuda_dev_release(struct snap_cuda_dev *d);
 /* Lookups (borrowed results, NULL when not found). */
 const struct snap_gpu *snap_gpu_by_bus(const struct snapshot *s, const char *bus_id);
 const struct snap_pci_dev *snap_pci_by_bus(const struct snapshot *s, const char *bus_id);
+const struct snap_pci_bridge *snap_pci_bridge_of(const struct snap_pci *pci, const char *bus_id);
+bool snap_pci_is_gpu(const struct snap_pci_dev *d);
+/* How many leading entries the ways up of a and b share: 0 different host
+ * bridges, 1 the same host bridge only, 2 or more a common bridge. */
+size_t snap_pci_common_upstream(const struct snap_pci_dev *a, const struct snap_pci_dev *b);
 size_t snap_pci_count(const struct snapshot *s, const char *kind);
 const struct snap_topo_pair *snap_topo_pair_of(const struct snap_topo *t, int64_t a, int64_t b);
 const struct snap_topo_gpu *snap_topo_gpu_of(const struct snap_topo *t, int64_t index);

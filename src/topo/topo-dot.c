@@ -56,6 +56,8 @@ static void dot_edges(FILE *out, const struct topo_model *m)
 void topo_render_dot(FILE *out, const struct topo_model *m)
 {
         fputs("graph topology {\n  graph [rankdir=TB];\n  node [fontname=\"Helvetica\"];\n", out);
+        if (m->from_pci)
+                fputs("  label=\"from the PCI tree in sysfs: no NVLink or P2P information\";\n", out);
         dot_nodes(out, m);
         dot_edges(out, m);
         fputs("}\n", out);

@@ -39,7 +39,10 @@ static void fill_gpu(const struct snapshot *s, const struct snap_topo_gpu *tg, s
         g->name = sg && fact_ok(&sg->name) ? sg->name.v : NULL;
         g->cpus = fact_ok(&tg->cpu_affinity) ? tg->cpu_affinity.v : NULL;
         pd = g->bus_id ? snap_pci_by_bus(s, g->bus_id) : NULL;
+        /* sysfs first (what the kernel uses), then NVML's memory affinity */
         g->numa = pd ? num_or(&pd->numa_node, -1) : -1;
+        if (g->numa < 0 && sg)
+                g->numa = num_or(&sg->numa_node, -1);
         g->links = num_or(&tg->nvlink_links, -1);
         g->up = num_or(&tg->nvlink_up, -1);
         for (size_t k = 0; k < tg->nvlink_remotes.n; k++)

@@ -86,9 +86,14 @@ static void text_nvlink(FILE *out, const struct topo_model *m)
 
 void topo_render_text(FILE *out, const struct topo_model *m)
 {
+        if (m->from_pci)
+                fputs("From the PCI tree in sysfs (the driver gives no topology): GPUs in bus "
+                      "order, no CPU affinity, NVLink or P2P information.\n\n", out);
         text_matrix(out, m);
         fputc('\n', out);
         fputs(legend, out);
+        if (m->from_pci)
+                return;
         text_p2p(out, m);
         text_nvlink(out, m);
 }
@@ -135,6 +140,7 @@ json_t *topo_render_json(const struct topo_model *m)
         for (size_t a = 0; a < m->n; a++)
                 for (size_t b = a + 1; b < m->n; b++)
                         json_array_append_new(pairs, pair_json(m, a, b));
-        return json_pack("{s:i, s:b, s:o, s:o}", "schema_version", 1, "nvswitch", m->nvswitch,
-                         "gpus", gpus, "pairs", pairs);
+        return json_pack("{s:i, s:s, s:b, s:o, s:o}", "schema_version", 1, "source",
+                         m->from_pci ? "pci" : "driver", "nvswitch", m->nvswitch, "gpus", gpus,
+                         "pairs", pairs);
 }

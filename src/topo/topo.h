@@ -45,10 +45,14 @@ struct topo_model {
         struct topo_gpu *gpus;
         struct topo_cell *cells;          /* n * n, row-major */
         int nvswitch;                     /* some GPU links to an NVSwitch */
+        int from_pci;                     /* built from the sysfs PCI tree: no NVLink, no P2P */
 };
 
 /* Fills m from s; returns -1 (m empty) when the snapshot has no topology. */
 int topo_build(const struct snapshot *s, struct topo_model *m);
+/* The fallback without the driver (topo-pci.c): the path kinds from the
+ * PCI tree, GPUs in bus order; -1 (m empty) when no GPU is on the bus. */
+int topo_build_pci(const struct snapshot *s, struct topo_model *m);
 void topo_release(struct topo_model *m);
 const struct topo_cell *topo_cell(const struct topo_model *m, size_t a, size_t b);
 

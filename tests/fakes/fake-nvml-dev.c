@@ -222,6 +222,24 @@ nvmlReturn_t nvmlDeviceGetMaxPcieLinkWidth(nvmlDevice_t device, unsigned int *ma
         return fake_nvml_uint(device, "DeviceGetMaxPcieLinkWidth", maxLinkWidth);
 }
 
+/* The node number; the fake fills one word of the set at any scope. */
+nvmlReturn_t nvmlDeviceGetMemoryAffinity(nvmlDevice_t device, unsigned int nodeSetSize,
+                                         unsigned long *nodeSet, nvmlAffinityScope_t scope)
+{
+        unsigned int node = 0;
+        nvmlReturn_t r;
+
+        (void)scope;
+        if (nodeSetSize < 1 || !nodeSet)
+                return NVML_ERROR_INVALID_ARGUMENT;
+        r = fake_nvml_uint(device, "DeviceGetMemoryAffinity", &node);
+        if (r == NVML_SUCCESS && node >= 8 * sizeof(unsigned long))
+                return NVML_ERROR_INVALID_ARGUMENT;
+        if (r == NVML_SUCCESS)
+                nodeSet[0] = 1UL << node;
+        return r;
+}
+
 /* Keyed "DeviceGetTemperature:gpu" (sensor 0), other sensors by number. */
 nvmlReturn_t nvmlDeviceGetTemperature(nvmlDevice_t device, nvmlTemperatureSensors_t sensorType,
                                       unsigned int *temp)

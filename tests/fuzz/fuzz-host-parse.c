@@ -14,6 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 return 0;
         (void)host_parse_mount_size(buf, size, "/dev/shm");
         (void)host_parse_tcp_listening(buf, size, 29500);
+        if (host_parse_cpu_flag(buf, size, "hypervisor") > 1)
+                __builtin_trap();
         (void)host_parse_apt_blacklists(buf, size, "nvidia");
         (void)dpkg_status_held(buf, size, "nvidia-driver-");
         free(host_parse_apt_value(buf, size, "APT::Periodic::Unattended-Upgrade"));

@@ -81,6 +81,24 @@ static void test_yaml_and_units(void **state)
         assert_null(host_parse_unit_env(P("Environment=XCUDA_VISIBLE_DEVICES=2\n"), "CUDA_VISIBLE_DEVICES"));
 }
 
+static void test_cpu_flag(void **state)
+{
+        static const struct { const char *in; int want; } cases[] = {
+                { "processor\t: 0\nflags\t\t: fpu vme hypervisor lm\n\n", 1 },
+                { "processor\t: 0\nflags\t\t: fpu vme lm\nflags\t\t: fpu\n", 0 },
+                { "flags: hypervisor", 1 },
+                /* a word that only contains it, another field named like it */
+                { "flags\t: hypervisorx\nvmx flags\t: hypervisor\n", 0 },
+                { "flagsx\t: hypervisor\n", -1 },
+                { "Features\t: fp asimd evtstrm\n", -1 }, /* arm64 */
+                { "", -1 },
+        };
+        (void)state;
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+                assert_int_equal(host_parse_cpu_flag(cases[i].in, strlen(cases[i].in),
+                                                     "hypervisor"), cases[i].want);
+}
+
 static void test_dpkg_held(void **state)
 {
         const char *st = "Package: nvidia-driver-535\nStatus: hold ok installed\nVersion: 535.161.08-0ubuntu1\n\n"
@@ -96,7 +114,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_mount_size), cmocka_unit_test(test_tcp),
                 cmocka_unit_test(test_apt), cmocka_unit_test(test_yaml_and_units),
-                cmocka_unit_test(test_dpkg_held),
+                cmocka_unit_test(test_dpkg_held), cmocka_unit_test(test_cpu_flag),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

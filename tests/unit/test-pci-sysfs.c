@@ -5,11 +5,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "probe/pci-sysfs.h"
 #include "util/cleanup.h"
+#include "util/strv.h"
 
 static void test_link_gen(void **state)
 {
@@ -76,11 +78,45 @@ static void test_bar0(void **state)
         }
 }
 
+static void test_upstream(void **state)
+{
+        static const struct { const char *link; int r; const char *want; } cases[] = {
+                { "../../../devices/pci0000:00/0000:00:01.0/0000:01:00.0/0000:02:00.0/0000:03:00.0",
+                  0, "pci0000:00 0000:00:01.0 0000:01:00.0 0000:02:00.0" },
+                { "../../../devices/pci0000:3a/0000:3a:00.0", 0, "pci0000:3a" },
+                /* VMD: a second host bridge below the first */
+                { "../../../devices/pci0000:00/0000:00:0e.0/pci10000:00/10000:00:01.0/10000:01:00.0",
+                  0, "pci0000:00 0000:00:0e.0 pci10000:00 10000:00:01.0" },
+                { "/sys/devices/platform/soc/pci0000:00//0000:00:00.0/", 0, "pci0000:00" },
+                { "../../../devices/pci0000:00", -EBADMSG, NULL },
+                { "../../../devices/0000:03:00.0", -EBADMSG, NULL },
+                { "../../../devices/pci0000:00/../0000:03:00.0", -EBADMSG, NULL },
+                { "", -EBADMSG, NULL },
+        };
+        (void)state;
+        for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+                struct strv up = STRV_INIT;
+                char got[256] = "";
+                int r = pci_sysfs_upstream(cases[i].link, &up);
+
+                assert_int_equal(r, cases[i].r);
+                for (size_t j = 0; j < up.n; j++)
+                        snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s",
+                                 j ? " " : "", up.v[j]);
+                if (!r)
+                        assert_string_equal(got, cases[i].want);
+                else
+                        assert_int_equal(up.n, 0);
+                strv_release(&up);
+        }
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_link_gen), cmocka_unit_test(test_num),
                 cmocka_unit_test(test_bar0),
+                cmocka_unit_test(test_upstream),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
