@@ -53,6 +53,9 @@ struct fmem {
         int corrupt;
 };
 
+/* The clock of a stream whose work never finishes. */
+#define FAKE_NEVER 1e300
+
 static struct CUctx_st fake_ctxs[FAKE_MAX_DEVS];
 static struct CUctx_st *fake_current;
 static struct fmem *fake_mems;
@@ -299,6 +302,19 @@ CUresult cuEventSynchronize(CUevent hEvent)
 {
         if (!hEvent)
                 return CUDA_ERROR_INVALID_HANDLE;
+        fake_now = dmax(fake_now, hEvent->t);
+        return CUDA_SUCCESS;
+}
+
+/* A polling host: the event is done once the host's clock reaches it,
+ * which it does at once, unless its stream is blocked (a hung collective,
+ * fake-nccl.c): then never. */
+CUresult cuEventQuery(CUevent hEvent)
+{
+        if (!hEvent)
+                return CUDA_ERROR_INVALID_HANDLE;
+        if (hEvent->t >= FAKE_NEVER)
+                return CUDA_ERROR_NOT_READY;
         fake_now = dmax(fake_now, hEvent->t);
         return CUDA_SUCCESS;
 }
