@@ -17,6 +17,7 @@
 #include "bench/bench-types.h"
 #include "bench/bench-syms.h"
 #include "fake-cuda.h"
+#include "fake-cuda-clock.h"
 
 #define FAKE_EXPORT __attribute__((visibility("default")))
 #define FAKE_MEM_DECL_(ret, args, name) FAKE_EXPORT ret name args;
@@ -52,9 +53,6 @@ struct fmem {
         size_t bytes;
         int corrupt;
 };
-
-/* The clock of a stream whose work never finishes. */
-#define FAKE_NEVER 1e300
 
 static struct CUctx_st fake_ctxs[FAKE_MAX_DEVS];
 static struct CUctx_st *fake_current;
@@ -448,4 +446,41 @@ CUresult cuCtxEnablePeerAccess(CUcontext peerContext, unsigned int Flags)
                 return (CUresult)CUDA_ERROR_PEER_ACCESS_ALREADY_ENABLED;
         fake_current->peer[peerContext->dev] = 1;
         return CUDA_SUCCESS;
+}
+
+/* ---- for the fake cuBLAS and NCCL (fake-cuda-clock.h) ---------------------------- */
+
+int fake_cuda_current_dev(void)
+{
+        return fake_current ? fake_current->dev : -1;
+}
+
+int fake_cuda_stream_dev(CUstream s)
+{
+        return s ? s->dev : -1;
+}
+
+double fake_cuda_stream_time(CUstream s)
+{
+        return s ? dmax(s->t, fake_now) : fake_now;
+}
+
+void fake_cuda_stream_set_time(CUstream s, double t)
+{
+        if (s)
+                s->t = t;
+}
+
+double fake_cuda_host_time(void)
+{
+        return fake_now;
+}
+
+void *fake_cuda_mem(const void *p, size_t n)
+{
+        struct fmem *m = fake_find(p);
+
+        if (!m || (const unsigned char *)p + n > m->p + m->n)
+                return NULL;
+        return (void *)(uintptr_t)p;
 }

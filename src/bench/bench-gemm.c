@@ -1,0 +1,205 @@
+/* bench-gemm.c - every selected GPU's matrix-multiply rate through cuBLAS
+ * (docs/bench.md): C = A x B, all n x n, cublasGemmEx with BF16 inputs and
+ * output and FP32 accumulation (what PyTorch's bf16 matmul asks for), then
+ * FP32 throughout without TF32 (CUBLAS_COMPUTE_32F, the default math mode).
+ * gemm_iters untimed GEMMs bring the clocks up and let cuBLAS pick its
+ * kernel, then gemm_iters more are timed by CUDA events on the GPU's
+ * stream: TFLOP/s = 2 n^3 x iters / elapsed. The inputs hold pseudo-random
+ * values in [-1, 1): zeros would draw less power and flatter the figure.
+ *
+ * cuBLAS is optional: without it the worker says why ("gemm_skipped") and
+ * bench goes on. A cuBLAS error (BF16 on a GPU without it) is that figure's
+ * error, not the run's. */
+#include "bench-cuda.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "drv/drv-worker.h"
+#include "util/cleanup.h"
+
+#define CUBLAS_SPEC_(field, req, ret, args, ...)                               \
+        { DRV_SYM_NAMES(__VA_ARGS__), req, offsetof(struct cublas_api, field) },
+static const struct dl_sym_spec cublas_specs[] = { CUBLAS_SYMS(CUBLAS_SPEC_) };
+#define CUBLAS_NAME_(field, req, ret, args, ...) DRV_FIRST_NAME(__VA_ARGS__),
+static const char *const cublas_names[] = { CUBLAS_SYMS(CUBLAS_NAME_) };
+
+#define CUBLAS_CODE_(name, value, meaning) { value, #name " (" meaning ")" },
+static const struct {
+        unsigned code;
+        const char *text;
+} cublas_codes[] = { CUBLAS_RETURN_CODES(CUBLAS_CODE_) };
+
+struct gemm_kind {
+        const char *name; /* "bf16": the record's dtype */
+        cudaDataType type;
+        size_t elt;       /* bytes per element */
+};
+
+static const struct gemm_kind gemm_kinds[] = {
+        { "bf16", CUDA_R_16BF, 2 },
+        { "fp32", CUDA_R_32F, 4 },
+};
+
+/* One GPU's run of one kind: its buffers and its cuBLAS handle. */
+struct gemm_run {
+        struct bench_cuda *bc;
+        struct cublas_api *blas;
+        struct bench_dev *d;
+        const struct gemm_kind *k;
+        CUdeviceptr a, b, c;
+        cublasHandle_t h;
+        char error[160];  /* the failed cuBLAS call, or "" */
+};
+
+/* Announces a cuBLAS call and makes it; a failure is the figure's error. */
+#define BLAS(g, fn, ...)                                                       \
+        do {                                                                   \
+                cublasStatus_t s_;                                             \
+                bench_crumb(cublas_names[CUBLAS_SYM_##fn]);                    \
+                s_ = (g)->blas->fn(__VA_ARGS__);                               \
+                if (s_ != CUBLAS_STATUS_SUCCESS)                               \
+                        return blas_failed((g), CUBLAS_SYM_##fn, s_);          \
+        } while (0)
+
+static CUresult blas_failed(struct gemm_run *g, enum cublas_sym k, cublasStatus_t s)
+{
+        const char *text = "unknown status";
+
+        for (size_t i = 0; i < ARRAY_SIZE(cublas_codes); i++)
+                if (cublas_codes[i].code == s)
+                        text = cublas_codes[i].text;
+        snprintf(g->error, sizeof(g->error), "%s returned %u: %s", cublas_names[k], s, text);
+        return CUDA_SUCCESS; /* the run goes on */
+}
+
+/* Pseudo-random values in [-1, 1) as n x n elements of kind k. */
+static void gemm_fill(void *host, size_t n, const struct gemm_kind *k)
+{
+        for (size_t i = 0; i < n * n; i++) {
+                float f = (float)(bench_pattern(0, i) >> 8) / (float)(1u << 23) - 1.0f;
+                uint32_t bits;
+
+                memcpy(&bits, &f, sizeof(bits));
+                if (k->elt == 2) {
+                        uint16_t h = (uint16_t)(bits >> 16); /* bfloat16: the top half */
+                        memcpy((char *)host + 2 * i, &h, 2);
+                } else {
+                        memcpy((char *)host + 4 * i, &f, 4);
+                }
+        }
+}
+
+static CUresult gemm_launch(struct gemm_run *g, unsigned count)
+{
+        int n = (int)g->bc->plan->gemm_n;
+        const float alpha = 1.0f, beta = 0.0f;
+
+        for (unsigned i = 0; i < count; i++)
+                BLAS(g, gemm_ex, g->h, CUBLAS_OP_N, CUBLAS_OP_N, n, n, n, &alpha,
+                     (const void *)(uintptr_t)g->a, g->k->type, n, (const void *)(uintptr_t)g->b,
+                     g->k->type, n, &beta, (void *)(uintptr_t)g->c, g->k->type, n,
+                     CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT);
+        return CUDA_SUCCESS;
+}
+
+/* Buffers filled from host, a handle on the GPU's stream, the warm-up and
+ * the timed GEMMs. *ms stays 0 when cuBLAS failed (g->error). */
+static CUresult gemm_time(struct gemm_run *g, void *host, float *ms)
+{
+        struct bench_cuda *bc = g->bc;
+        struct bench_dev *d = g->d;
+        size_t bytes = (size_t)bc->plan->gemm_n * bc->plan->gemm_n * g->k->elt;
+        CUresult r;
+
+        BCALL(bc, ctx_set, d->ctx);
+        BCALL(bc, mem_alloc, &g->a, bytes);
+        BCALL(bc, mem_alloc, &g->b, bytes);
+        BCALL(bc, mem_alloc, &g->c, bytes);
+        BCALL(bc, htod, g->a, host, bytes, d->stream);
+        BCALL(bc, htod, g->b, host, bytes, d->stream);
+        BCALL(bc, stream_sync, d->stream);
+        BLAS(g, create, &g->h);
+        BLAS(g, set_stream, g->h, d->stream);
+        r = gemm_launch(g, bc->plan->gemm_iters);
+        if (r == CUDA_SUCCESS && !g->error[0])
+                r = bench_sync(bc, d->stream);
+        if (r == CUDA_SUCCESS && !g->error[0])
+                r = bench_mark_start(bc, d);
+        if (r == CUDA_SUCCESS && !g->error[0])
+                r = gemm_launch(g, bc->plan->gemm_iters);
+        if (r == CUDA_SUCCESS && !g->error[0])
+                r = bench_mark_stop(bc, d, ms);
+        return r;
+}
+
+/* Frees what gemm_time got, without breadcrumbs (as bench_dev_close). */
+static void gemm_release(struct gemm_run *g)
+{
+        if (g->h)
+                g->blas->destroy(g->h);
+        if (g->a)
+                g->bc->api.mem_free(g->a);
+        if (g->b)
+                g->bc->api.mem_free(g->b);
+        if (g->c)
+                g->bc->api.mem_free(g->c);
+}
+
+static CUresult gemm_one(struct bench_cuda *bc, struct cublas_api *blas, struct bench_dev *d,
+                         const struct gemm_kind *k, void *host)
+{
+        struct gemm_run g = { .bc = bc, .blas = blas, .d = d, .k = k };
+        double n = bc->plan->gemm_n, flops = 2.0 * n * n * n * bc->plan->gemm_iters;
+        float ms = 0;
+        json_t *rec;
+        CUresult r;
+
+        bench_set_op("%s GEMM %u^3, GPU %d", k->name, bc->plan->gemm_n, d->ordinal);
+        r = gemm_time(&g, host, &ms);
+        gemm_release(&g);
+        rec = json_pack("{s:i, s:s, s:i, s:i, s:f, s:f}", "index", d->ordinal, "dtype", k->name,
+                        "n", (int)bc->plan->gemm_n, "iters", (int)bc->plan->gemm_iters, "ms",
+                        (double)ms, "tflops", ms > 0 ? flops / ((double)ms * 1e9) : 0.0);
+        if (g.error[0])
+                json_object_set_new(rec, "error", json_string(g.error));
+        worker_emit("gemm", rec);
+        return r;
+}
+
+static int gemm_load(struct bench_cuda *bc, struct cublas_api *blas)
+{
+        /* the soname carries the toolkit's major version: newest first */
+        static const char *const sonames[] = { "libcublas.so.13", "libcublas.so.12",
+                                               "libcublas.so.11", NULL };
+        static const struct bench_lib lib = { "DLRIG_CUBLAS_LIB", sonames, cublas_specs,
+                                              ARRAY_SIZE(cublas_specs) };
+        _cleanup_free_ char *err = NULL;
+        int r = bench_load(bc->root, &lib, bc->plan->cublas_lib, blas, &err);
+
+        if (r < 0)
+                worker_emit("gemm_skipped", json_pack("{s:s}", "why", err ? err : "failed"));
+        return r;
+}
+
+CUresult bench_gemms(struct bench_cuda *bc)
+{
+        size_t n = bc->plan->gemm_n;
+        struct cublas_api blas;
+        void *host = NULL;
+        CUresult r = CUDA_SUCCESS;
+
+        if (!n || !bc->ndevs || gemm_load(bc, &blas) < 0)
+                return CUDA_SUCCESS;
+        bench_set_op("pinned host memory for the GEMM inputs");
+        BCALL(bc, ctx_set, bc->devs[0].ctx);
+        BCALL(bc, host_alloc, &host, n * n * 4, CU_MEMHOSTALLOC_PORTABLE);
+        /* kind by kind: the inputs are filled once per kind */
+        for (size_t k = 0; r == CUDA_SUCCESS && k < ARRAY_SIZE(gemm_kinds); k++) {
+                gemm_fill(host, n, &gemm_kinds[k]);
+                for (size_t i = 0; r == CUDA_SUCCESS && i < bc->ndevs; i++)
+                        r = gemm_one(bc, &blas, &bc->devs[i], &gemm_kinds[k], host);
+        }
+        bc->api.host_free(host);
+        return r;
+}

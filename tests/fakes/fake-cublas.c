@@ -1,0 +1,108 @@
+/* fake-cublas.c - a fake libcublas.so for dlrig bench's GEMM: no
+ * arithmetic, only time. cublasGemmEx advances its stream's clock in the
+ * fake libcuda (fake-cuda-clock.h) by 2 m n k / rate, the rate being the
+ * device's "Gemm" entry of the description's "cublas" section (README.md):
+ * {"bf16_tflops": ..., "fp32_tflops": ...}, so bench's TFLOP/s are the
+ * modelled ones. The entry may also hang or return a code ("ret"), like
+ * any entry; a type bench does not ask for is CUBLAS_STATUS_NOT_SUPPORTED. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "drv/cublas-types.h"
+#include "drv/cublas-syms.h"
+#include "fake-cuda-clock.h"
+#include "fake-desc.h"
+
+#define FAKE_EXPORT __attribute__((visibility("default")))
+#define FAKE_BLAS_DECL_(ret, args, name) FAKE_EXPORT ret name args;
+#define FAKE_BLAS_ROW_(field, req, ret, args, ...)                             \
+        DRV_EACH_NAME(FAKE_BLAS_DECL_, ret, args, __VA_ARGS__)
+CUBLAS_SYMS(FAKE_BLAS_ROW_)
+
+#define FAKE_CODE_(name, value, ...) { #name, (value) },
+static const struct fake_code fake_cublas_codes[] = { CUBLAS_RETURN_CODES(FAKE_CODE_) };
+
+static const struct fake_lib fake_cublas = {
+        "fake-cublas", "cublas", fake_cublas_codes,
+        sizeof(fake_cublas_codes) / sizeof(fake_cublas_codes[0]), CUBLAS_STATUS_INTERNAL_ERROR,
+};
+
+struct cublasContext {
+        int dev;
+        CUstream stream;
+};
+
+cublasStatus_t cublasCreate_v2(cublasHandle_t *handle)
+{
+        int dev = fake_cuda_current_dev();
+
+        if (!handle)
+                return CUBLAS_STATUS_INVALID_VALUE;
+        if (dev < 0)
+                return CUBLAS_STATUS_NOT_INITIALIZED;
+        if (!(*handle = calloc(1, sizeof(**handle))))
+                return CUBLAS_STATUS_ALLOC_FAILED;
+        (*handle)->dev = dev;
+        return CUBLAS_STATUS_SUCCESS;
+}
+
+cublasStatus_t cublasDestroy_v2(cublasHandle_t handle)
+{
+        if (!handle)
+                return CUBLAS_STATUS_NOT_INITIALIZED;
+        free(handle);
+        return CUBLAS_STATUS_SUCCESS;
+}
+
+cublasStatus_t cublasSetStream_v2(cublasHandle_t handle, cudaStream_t streamId)
+{
+        if (!handle)
+                return CUBLAS_STATUS_NOT_INITIALIZED;
+        if (streamId && fake_cuda_stream_dev(streamId) != handle->dev)
+                return CUBLAS_STATUS_INVALID_VALUE; /* a stream of another GPU */
+        handle->stream = streamId;
+        return CUBLAS_STATUS_SUCCESS;
+}
+
+/* The modelled rate in TFLOP/s for these types, 0 when not supported. */
+static double fake_rate(json_t *gemm, cudaDataType a, cudaDataType c, cublasComputeType_t ct)
+{
+        if (ct != CUBLAS_COMPUTE_32F)
+                return 0;
+        if (a == CUDA_R_16BF && (c == CUDA_R_16BF || c == CUDA_R_32F))
+                return json_number_value(json_object_get(gemm, "bf16_tflops"));
+        if (a == CUDA_R_32F && c == CUDA_R_32F)
+                return json_number_value(json_object_get(gemm, "fp32_tflops"));
+        return 0;
+}
+
+cublasStatus_t cublasGemmEx(cublasHandle_t handle, cublasOperation_t transa,
+                            cublasOperation_t transb, int m, int n, int k, const void *alpha,
+                            const void *A, cudaDataType Atype, int lda, const void *B,
+                            cudaDataType Btype, int ldb, const void *beta, void *C,
+                            cudaDataType Ctype, int ldc, cublasComputeType_t computeType,
+                            cublasGemmAlgo_t algo)
+{
+        json_t *gemm = NULL;
+        double rate;
+        int r;
+
+        (void)algo;
+        if (!handle)
+                return CUBLAS_STATUS_NOT_INITIALIZED;
+        if (m <= 0 || n <= 0 || k <= 0 || !alpha || !beta || !A || !B || !C || Atype != Btype ||
+            transa > CUBLAS_OP_T || transb > CUBLAS_OP_T ||
+            lda < (transa == CUBLAS_OP_N ? m : k) || ldb < (transb == CUBLAS_OP_N ? k : n) ||
+            ldc < m)
+                return CUBLAS_STATUS_INVALID_VALUE;
+        r = fake_desc_call(&fake_cublas, handle->dev, "Gemm", 1, &gemm); /* may hang */
+        if (r != 0)
+                return (cublasStatus_t)r;
+        rate = fake_rate(gemm, Atype, Ctype, computeType);
+        if (rate <= 0)
+                return CUBLAS_STATUS_NOT_SUPPORTED;
+        /* rate x 1e12 FLOP/s is rate x 1e6 FLOP per microsecond */
+        fake_cuda_stream_set_time(handle->stream, fake_cuda_stream_time(handle->stream) +
+                                  2.0 * m * n * k / (rate * 1e6));
+        return CUBLAS_STATUS_SUCCESS;
+}
