@@ -39,7 +39,8 @@ struct ar_run {
         float *host;          /* pinned, ar_max_bytes: inputs out, outputs back */
         int n;                /* ranks: the selected GPUs */
         bool failed;          /* an NCCL error or a hang: no more collectives */
-        unsigned deadline_ms;
+        unsigned deadline_ms; /* the per-operation deadline */
+        double us_per_byte;   /* of the last size measured, per collective */
 };
 
 /* Announces an NCCL call and makes it; a failure ends the all-reduce part
@@ -175,16 +176,19 @@ static CUresult ar_poll_once(struct ar_run *ar, bool *done)
 
 /* Waits for the stop events by polling; past the deadline the
  * communicators are aborted and the hang is reported. */
-static CUresult ar_wait(struct ar_run *ar, size_t bytes)
+static CUresult ar_wait(struct ar_run *ar, size_t bytes, unsigned count)
 {
         long start = now_ms(), last_crumb = start;
+        /* a batch on a slow link may take longer than one operation: four
+         * times what the last size's rate predicts, on top */
+        long deadline = (long)ar->deadline_ms + (long)(4e-3 * ar->us_per_byte * bytes * count);
         bool done = false;
         CUresult r = CUDA_SUCCESS;
 
         while (r == CUDA_SUCCESS && !ar->failed && !done) {
                 long t = now_ms();
 
-                if (t - start > (long)ar->deadline_ms)
+                if (t - start > deadline)
                         break;
                 if (t - last_crumb >= 250) { /* the parent's deadline restarts */
                         bench_crumb("cuEventQuery");
@@ -204,7 +208,7 @@ static CUresult ar_wait(struct ar_run *ar, size_t bytes)
         }
         worker_emit("allreduce_hung", json_pack("{s:I, s:i, s:I}", "bytes", (json_int_t)bytes,
                                                 "ranks", ar->n, "deadline_ms",
-                                                (json_int_t)ar->deadline_ms));
+                                                (json_int_t)deadline));
         ar->failed = true;
         return CUDA_SUCCESS;
 }
@@ -260,7 +264,7 @@ static CUresult ar_size(struct ar_run *ar, size_t bytes)
         for (int k = 0; r == CUDA_SUCCESS && !ar->failed && k < ar->n; k++)
                 BCALL(bc, event_record, bc->devs[k].ev[1], bc->devs[k].stream);
         if (r == CUDA_SUCCESS && !ar->failed)
-                r = ar_wait(ar, bytes);
+                r = ar_wait(ar, bytes, iters + iters / 5 + 1);
         if (r == CUDA_SUCCESS && !ar->failed)
                 r = ar_elapsed(ar, &ms);
         if (r == CUDA_SUCCESS && !ar->failed)
@@ -268,6 +272,7 @@ static CUresult ar_size(struct ar_run *ar, size_t bytes)
         if (r != CUDA_SUCCESS || ar->failed)
                 return r;
         algbw = ms > 0 ? (double)bytes * iters / ((double)ms * 1e6) : 0;
+        ar->us_per_byte = ms > 0 ? (double)ms * 1e3 / iters / bytes : 0;
         worker_emit("allreduce", json_pack("{s:I, s:i, s:f, s:f, s:f, s:I}", "bytes",
                                            (json_int_t)bytes, "iters", (int)iters, "ms",
                                            (double)ms, "algbw_gbps", algbw, "busbw_gbps",

@@ -2,9 +2,9 @@
  * (docs/bench.md): C = A x B, all n x n, cublasGemmEx with BF16 inputs and
  * output and FP32 accumulation (what PyTorch's bf16 matmul asks for), then
  * FP32 throughout without TF32 (CUBLAS_COMPUTE_32F, the default math mode).
- * gemm_iters untimed GEMMs bring the clocks up and let cuBLAS pick its
- * kernel, then gemm_iters more are timed by CUDA events on the GPU's
- * stream: TFLOP/s = 2 n^3 x iters / elapsed. The inputs hold pseudo-random
+ * Untimed GEMMs bring the clocks up and let cuBLAS pick its kernel, then
+ * as many are timed by CUDA events on the GPU's stream (gemm_iters, fewer
+ * where they would take over a second): TFLOP/s = 2 n^3 x iters / elapsed. The inputs hold pseudo-random
  * values in [-1, 1): zeros would draw less power and flatter the figure.
  *
  * cuBLAS is optional: without it the worker says why ("gemm_skipped") and
@@ -29,6 +29,10 @@ static const struct {
         unsigned code;
         const char *text;
 } cublas_codes[] = { CUBLAS_RETURN_CODES(CUBLAS_CODE_) };
+
+/* The longest timed batch, so a slow GPU stays inside the parent's
+ * per-operation deadline. */
+#define GEMM_BATCH_MS 1000.0
 
 struct gemm_kind {
         const char *name; /* "bf16": the record's dtype */
@@ -103,9 +107,30 @@ static CUresult gemm_launch(struct gemm_run *g, unsigned count)
         return CUDA_SUCCESS;
 }
 
+/* How many GEMMs to time: the plan's, fewer on a GPU so slow that they
+ * would take over a second (the parent's per-operation deadline is 5 s),
+ * judged by one GEMM timed alone after the first, which picks the kernel. */
+static CUresult gemm_count(struct gemm_run *g, unsigned *iters)
+{
+        float ms = 0;
+        CUresult r;
+
+        *iters = g->bc->plan->gemm_iters;
+        r = gemm_launch(g, 1);
+        if (r == CUDA_SUCCESS && !g->error[0])
+                r = bench_mark_start(g->bc, g->d);
+        if (r == CUDA_SUCCESS && !g->error[0])
+                r = gemm_launch(g, 1);
+        if (r == CUDA_SUCCESS && !g->error[0])
+                r = bench_mark_stop(g->bc, g->d, &ms);
+        if (ms > 0 && (double)ms * *iters > GEMM_BATCH_MS)
+                *iters = (unsigned)(GEMM_BATCH_MS / ms) > 2 ? (unsigned)(GEMM_BATCH_MS / ms) : 2;
+        return r;
+}
+
 /* Buffers filled from host, a handle on the GPU's stream, the warm-up and
  * the timed GEMMs. *ms stays 0 when cuBLAS failed (g->error). */
-static CUresult gemm_time(struct gemm_run *g, void *host, float *ms)
+static CUresult gemm_time(struct gemm_run *g, void *host, unsigned *iters, float *ms)
 {
         struct bench_cuda *bc = g->bc;
         struct bench_dev *d = g->d;
@@ -121,13 +146,15 @@ static CUresult gemm_time(struct gemm_run *g, void *host, float *ms)
         BCALL(bc, stream_sync, d->stream);
         BLAS(g, create, &g->h);
         BLAS(g, set_stream, g->h, d->stream);
-        r = gemm_launch(g, bc->plan->gemm_iters);
+        r = gemm_count(g, iters);
+        if (r == CUDA_SUCCESS && !g->error[0])
+                r = gemm_launch(g, *iters); /* warm-up: clocks up, as many as timed */
         if (r == CUDA_SUCCESS && !g->error[0])
                 r = bench_sync(bc, d->stream);
         if (r == CUDA_SUCCESS && !g->error[0])
                 r = bench_mark_start(bc, d);
         if (r == CUDA_SUCCESS && !g->error[0])
-                r = gemm_launch(g, bc->plan->gemm_iters);
+                r = gemm_launch(g, *iters);
         if (r == CUDA_SUCCESS && !g->error[0])
                 r = bench_mark_stop(bc, d, ms);
         return r;
@@ -150,17 +177,19 @@ static CUresult gemm_one(struct bench_cuda *bc, struct cublas_api *blas, struct 
                          const struct gemm_kind *k, void *host)
 {
         struct gemm_run g = { .bc = bc, .blas = blas, .d = d, .k = k };
-        double n = bc->plan->gemm_n, flops = 2.0 * n * n * n * bc->plan->gemm_iters;
+        double n = bc->plan->gemm_n, flops;
+        unsigned iters = 0;
         float ms = 0;
         json_t *rec;
         CUresult r;
 
         bench_set_op("%s GEMM %u^3, GPU %d", k->name, bc->plan->gemm_n, d->ordinal);
-        r = gemm_time(&g, host, &ms);
+        r = gemm_time(&g, host, &iters, &ms);
         gemm_release(&g);
+        flops = 2.0 * n * n * n * iters;
         rec = json_pack("{s:i, s:s, s:i, s:i, s:f, s:f}", "index", d->ordinal, "dtype", k->name,
-                        "n", (int)bc->plan->gemm_n, "iters", (int)bc->plan->gemm_iters, "ms",
-                        (double)ms, "tflops", ms > 0 ? flops / ((double)ms * 1e9) : 0.0);
+                        "n", (int)bc->plan->gemm_n, "iters", (int)iters, "ms", (double)ms,
+                        "tflops", ms > 0 ? flops / ((double)ms * 1e9) : 0.0);
         if (g.error[0])
                 json_object_set_new(rec, "error", json_string(g.error));
         worker_emit("gemm", rec);
