@@ -163,11 +163,10 @@ int bench_load(const struct sysroot *root, const struct bench_lib *what, const c
         int r;
 
         r = sys_dl_open(root, what->env, what->sonames, &lib, reterr);
-        if (r < 0 && file) { /* a wheel's copy: the soname's message tells more */
-                _cleanup_free_ char *err2 = NULL;
-
-                if (sys_dl_open_file(root, file, &lib, &err2) == 0)
-                        r = 0;
+        if (r < 0 && file) { /* a wheel's copy: its message tells more */
+                free(*reterr);
+                *reterr = NULL;
+                r = sys_dl_open_file(root, file, &lib, reterr);
         }
         if (r == 0)
                 r = sys_dl_resolve(&lib, what->specs, what->nspecs, api, reterr);

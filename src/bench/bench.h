@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "check/finding.h"
+#include "snap/snap.h"
 #include "sys/sys.h"
 
 #define BENCH_MAX_GPUS 64
@@ -131,6 +132,11 @@ double bench_ar_expected(const struct bench_result *res, double *slow_fraction,
                          const char **basis);
 /* The knowledge base's dense peak of GPU g for kind (BENCH_BF16/FP32). */
 double bench_gemm_peak(const struct bench_gpu *g, int kind);
+
+/* A PyTorch wheel's cuBLAS and NCCL in the environments the Python probe
+ * found (bench-libs.c): owned paths under the root, or NULL. */
+void bench_wheel_libs(const struct sysroot *root, const struct snap_python *py, char **cublas,
+                      char **nccl);
 
 /* ---- the two halves ------------------------------------------------------ */
 

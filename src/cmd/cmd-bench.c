@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "bench/bench.h"
+#include "probe/probe.h"
 #include "render/render.h"
 
 static const char bench_help[] =
@@ -201,6 +202,23 @@ static void print_json(const struct bench_result *res, const struct bench_plan *
         json_decref(j);
 }
 
+/* cuBLAS and NCCL as a PyTorch wheel installed them, for the worker to try
+ * after the loader's search (bench-libs.c). */
+static void find_wheel_libs(struct ctx *ctx, char **cublas, char **nccl)
+{
+        struct strv diag = STRV_INIT;
+        struct probe_ctx pc = { .root = ctx->root, .self_exe = ctx->self_exe, .diag = &diag };
+        struct snapshot s;
+
+        snap_init(&s);
+        drv_limits_default(&pc.limits);
+        probe_shell(&pc, &s.shell);  /* the home folder, for venvs */
+        probe_python(&pc, &s);
+        bench_wheel_libs(ctx->root, &s.python, cublas, nccl);
+        snap_release(&s);
+        strv_release(&diag);
+}
+
 int cmd_bench(int argc, char **argv, struct ctx *ctx)
 {
         static const int codes[SEV_MAX] = { EXIT_OK, EXIT_OK, EXIT_WARN, EXIT_FAIL };
@@ -208,6 +226,7 @@ int cmd_bench(int argc, char **argv, struct ctx *ctx)
         struct bench_result res = { 0 };
         struct findings fs = FINDINGS_INIT;
         struct bench_plan plan;
+        char *cublas = NULL, *nccl = NULL;
         bool tty = isatty(STDERR_FILENO) && !getenv("DLRIG_DETERMINISTIC");
         int r = parse_bench(argc, argv, ctx, &o);
 
@@ -224,7 +243,12 @@ int cmd_bench(int argc, char **argv, struct ctx *ctx)
         if (o.gpus && bench_parse_gpus(o.gpus, &plan.gpu_mask) < 0)
                 return cmd_usage_error("bench", "--gpus wants CUDA ordinals such as 0,2-3, "
                                        "not '%s'", o.gpus);
+        find_wheel_libs(ctx, &cublas, &nccl);
+        plan.cublas_lib = cublas;
+        plan.nccl_lib = nccl;
         r = bench_run(ctx->root, ctx->self_exe, &plan, tty ? progress : NULL, NULL, &res);
+        free(cublas);
+        free(nccl);
         if (tty)
                 fputs("\r\033[K", stderr);
         if (r < 0) {
