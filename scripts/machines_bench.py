@@ -154,10 +154,12 @@ def no_libcuda(m):
 def gemm_slow(m):
     _bench(m, A10G_RATES, HOST_PATH, nccl=A10G_NCCL)
     m["cublas"]["devices"][6]["Gemm"] = {"bf16_tflops": 31.0, "fp32_tflops": 9.9}
-    m["findings"] = ["bench.gemm-slow", "!bench.ok", "!bench.gpu-slow"]
+    m["cublas"]["devices"][2]["Gemm"] = {"bf16_tflops": 55.0, "fp32_tflops": 17.5, "wrong": True}
+    m["findings"] = ["bench.gemm-slow", "bench.gemm-wrong", "!bench.ok", "!bench.gpu-slow"]
     return ("The guide's 8 x A10G where GPU 6 multiplies at 31 BF16 TFLOP/s while its siblings "
             "reach 55 (a GPU held at a low power limit or clock copies as fast as the others): "
-            "bench.gemm-slow.")
+            "bench.gemm-slow; and GPU 2 multiplies at full speed but returns zeros: "
+            "bench.gemm-wrong.")
 
 
 def allreduce_hang(m):

@@ -6,6 +6,8 @@
  * as many are timed by CUDA events on the GPU's stream (gemm_iters, fewer
  * where they would take over a second): TFLOP/s = 2 n^3 x iters / elapsed. The inputs hold pseudo-random
  * values in [-1, 1): zeros would draw less power and flatter the figure.
+ * Afterwards 16 elements of C are read back and compared with the host's
+ * sum: a fast GEMM that computes garbage is a failure (bench.gemm-wrong).
  *
  * cuBLAS is optional: without it the worker says why ("gemm_skipped") and
  * bench goes on. A cuBLAS error (BF16 on a GPU without it) is that figure's
@@ -45,6 +47,9 @@ static const struct gemm_kind gemm_kinds[] = {
         { "fp32", CUDA_R_32F, 4 },
 };
 
+/* Elements of C checked against the host's sum after the timed GEMMs. */
+#define GEMM_SAMPLES 16
+
 /* One GPU's run of one kind: its buffers and its cuBLAS handle. */
 struct gemm_run {
         struct bench_cuda *bc;
@@ -54,6 +59,7 @@ struct gemm_run {
         CUdeviceptr a, b, c;
         cublasHandle_t h;
         char error[160];  /* the failed cuBLAS call, or "" */
+        long wrong;       /* sampled elements of C that are not A x B */
 };
 
 /* Announces a cuBLAS call and makes it; a failure is the figure's error. */
@@ -92,6 +98,63 @@ static void gemm_fill(void *host, size_t n, const struct gemm_kind *k)
                         memcpy((char *)host + 4 * i, &f, 4);
                 }
         }
+}
+
+/* Element idx of the host's input as a float (bfloat16: the top half). */
+static double gemm_value(const void *host, const struct gemm_kind *k, size_t idx)
+{
+        float f;
+
+        if (k->elt == 2) {
+                uint16_t h;
+                uint32_t bits;
+
+                memcpy(&h, (const char *)host + 2 * idx, 2);
+                bits = (uint32_t)h << 16;
+                memcpy(&f, &bits, 4);
+        } else {
+                memcpy(&f, (const char *)host + 4 * idx, 4);
+        }
+        return f;
+}
+
+/* Whether got is C[i,j] of A x B (A = B = host, column-major): the sum in
+ * double, within 0.1% of the sum of |products| (accumulation order) plus,
+ * for BF16, the output's rounding. */
+static bool gemm_check_one(const void *host, const struct gemm_kind *k, size_t n, size_t i,
+                           size_t j, double got)
+{
+        double ref = 0, mag = 0, tol;
+
+        for (size_t x = 0; x < n; x++) {
+                double p = gemm_value(host, k, i + x * n) * gemm_value(host, k, x + j * n);
+
+                ref += p;
+                mag += p < 0 ? -p : p;
+        }
+        tol = 1e-3 * mag + (k->elt == 2 ? (ref < 0 ? -ref : ref) / 128 : 0);
+        return got - ref <= tol && ref - got <= tol;
+}
+
+/* Reads GEMM_SAMPLES elements of C back and counts the wrong ones. */
+static CUresult gemm_verify(struct gemm_run *g, const void *host)
+{
+        struct bench_cuda *bc = g->bc;
+        size_t n = bc->plan->gemm_n, pos[GEMM_SAMPLES][2];
+        unsigned char *back = (unsigned char *)g->d->host_dst;
+
+        bench_set_op("%s GEMM, GPU %d: reading C back to verify it", g->k->name, g->d->ordinal);
+        for (size_t s = 0; s < GEMM_SAMPLES; s++) {
+                pos[s][0] = (s * 2654435761u + 3) % n;
+                pos[s][1] = (s * 40503u + 7) % n;
+                BCALL(bc, dtoh, back + s * g->k->elt,
+                      g->c + (pos[s][0] + pos[s][1] * n) * g->k->elt, g->k->elt, g->d->stream);
+        }
+        BCALL(bc, stream_sync, g->d->stream);
+        for (size_t s = 0; s < GEMM_SAMPLES; s++)
+                g->wrong += !gemm_check_one(host, g->k, n, pos[s][0], pos[s][1],
+                                            gemm_value(back, g->k, s));
+        return CUDA_SUCCESS;
 }
 
 static CUresult gemm_launch(struct gemm_run *g, unsigned count)
@@ -157,6 +220,8 @@ static CUresult gemm_time(struct gemm_run *g, void *host, unsigned *iters, float
                 r = gemm_launch(g, *iters);
         if (r == CUDA_SUCCESS && !g->error[0])
                 r = bench_mark_stop(bc, d, ms);
+        if (r == CUDA_SUCCESS && !g->error[0])
+                r = gemm_verify(g, host);
         return r;
 }
 
@@ -187,9 +252,10 @@ static CUresult gemm_one(struct bench_cuda *bc, struct cublas_api *blas, struct 
         r = gemm_time(&g, host, &iters, &ms);
         gemm_release(&g);
         flops = 2.0 * n * n * n * iters;
-        rec = json_pack("{s:i, s:s, s:i, s:i, s:f, s:f}", "index", d->ordinal, "dtype", k->name,
-                        "n", (int)bc->plan->gemm_n, "iters", (int)iters, "ms", (double)ms,
-                        "tflops", ms > 0 ? flops / ((double)ms * 1e9) : 0.0);
+        rec = json_pack("{s:i, s:s, s:i, s:i, s:f, s:f, s:I}", "index", d->ordinal, "dtype",
+                        k->name, "n", (int)bc->plan->gemm_n, "iters", (int)iters, "ms",
+                        (double)ms, "tflops", ms > 0 ? flops / ((double)ms * 1e9) : 0.0,
+                        "wrong_samples", (json_int_t)g.wrong);
         if (g.error[0])
                 json_object_set_new(rec, "error", json_string(g.error));
         worker_emit("gemm", rec);

@@ -77,6 +77,8 @@ static void gemm_expect(const struct bench_gpu *g, json_t *o)
                 json_object_set_new(o, key, peak > 0 ? real3(peak) : json_null());
                 snprintf(key, sizeof(key), "gemm_%s_fraction", kinds[k]);
                 json_object_set_new(o, key, fraction(g->gemm_tflops[k], peak));
+                snprintf(key, sizeof(key), "gemm_%s_wrong_samples", kinds[k]);
+                json_object_set_new(o, key, json_integer(g->gemm_wrong[k]));
                 snprintf(key, sizeof(key), "gemm_%s_error", kinds[k]);
                 json_object_set_new(o, key, str_or_null(g->gemm_error[k]));
         }

@@ -68,6 +68,15 @@ static void judge_gemm_error(const struct bench_gpu *g, int k, struct findings *
         const char *e = g->gemm_error[k];
         struct finding *f;
 
+        if (g->gemm_wrong[k]) {
+                f = finding_add(fs, "bench.gemm-wrong", "GPU %d (%s): %ld of 16 sampled elements "
+                                "of a %s GEMM are wrong", g->ordinal, g->bus, g->gemm_wrong[k],
+                                gemm_kind[k]);
+                finding_evidence(f, "C = A x B read back and compared with the host's sum, "
+                                 "within 0.1%% of the sum of |products|");
+                finding_fix(f, "dlrig doctor   # Xid and ECC errors on GPU %d; a GPU that "
+                            "computes wrong results must not train", g->ordinal);
+        }
         if (!*e)
                 return;
         /* a GPU without BF16 (before Ampere) is no fault */

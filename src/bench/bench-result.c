@@ -77,7 +77,8 @@ static void add_pair(struct bench_result *res, json_t *j)
 
 static void add_gemm(struct bench_result *res, json_t *j)
 {
-        struct bench_gpu *g = bench_result_gpu(res, (int)json_integer_value(json_object_get(j, "index")));
+        int index = (int)json_integer_value(json_object_get(j, "index"));
+        struct bench_gpu *g = bench_result_gpu(res, index);
         const char *dtype = json_string_value(json_object_get(j, "dtype"));
         const char *err = json_string_value(json_object_get(j, "error"));
         int k = dtype && !strcmp(dtype, "bf16") ? BENCH_BF16 : BENCH_FP32;
@@ -86,6 +87,7 @@ static void add_gemm(struct bench_result *res, json_t *j)
                 return;
         res->gemm_n = (unsigned)json_integer_value(json_object_get(j, "n"));
         g->gemm_tflops[k] = num(j, "tflops");
+        g->gemm_wrong[k] = (long)json_integer_value(json_object_get(j, "wrong_samples"));
         snprintf(g->gemm_error[k], sizeof(g->gemm_error[k]), "%s", err ? err : "");
 }
 

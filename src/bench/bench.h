@@ -75,6 +75,7 @@ struct bench_gpu {
         struct bench_link link;               /* read while H2D copies ran */
         double gemm_tflops[2];                /* BENCH_BF16, BENCH_FP32; 0: not measured */
         char gemm_error[2][160];              /* cuBLAS's complaint, or "" */
+        long gemm_wrong[2];                   /* sampled elements of C that are wrong */
 };
 
 enum { BENCH_BF16, BENCH_FP32 };

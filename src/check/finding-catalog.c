@@ -72,6 +72,7 @@ const struct catalog_entry finding_catalog[] = {
         { "bench.gpu-slow", SEV_WARN, "bench", "a GPU copies far slower than its siblings" },
         { "bench.pair-slow", SEV_WARN, "bench", "a GPU pair copies far slower than the other pairs of its link kind" },
         { "bench.allreduce-hung", SEV_FAIL, "bench", "an NCCL all-reduce did not complete before its deadline" },
+        { "bench.gemm-wrong", SEV_FAIL, "bench", "a GPU's matrix multiply returned wrong results" },
         { "bench.allreduce-wrong", SEV_FAIL, "bench", "an NCCL all-reduce returned wrong sums" },
         { "bench.gemm-slow", SEV_WARN, "bench", "a GPU multiplies matrices far slower than its siblings or its peak" },
         { "bench.allreduce-slow", SEV_WARN, "bench", "NCCL all-reduce is far below what the slowest link allows" },

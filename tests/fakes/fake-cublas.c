@@ -3,10 +3,14 @@
  * fake libcuda (fake-cuda-clock.h) by 2 m n k / rate, the rate being the
  * device's "Gemm" entry of the description's "cublas" section (README.md):
  * {"bf16_tflops": ..., "fp32_tflops": ...}, so bench's TFLOP/s are the
- * modelled ones. The entry may also hang or return a code ("ret"), like
- * any entry; a type bench does not ask for is CUBLAS_STATUS_NOT_SUPPORTED. */
+ * modelled ones. The product itself is computed for real, once per handle
+ * (the timed loop repeats one GEMM), so a verifying reader sees it;
+ * "wrong": true leaves C zero. The entry may also hang or return a code
+ * ("ret"), like any entry; a type bench does not ask for is
+ * CUBLAS_STATUS_NOT_SUPPORTED. */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "drv/cublas-types.h"
 #include "drv/cublas-syms.h"
@@ -30,7 +34,70 @@ static const struct fake_lib fake_cublas = {
 struct cublasContext {
         int dev;
         CUstream stream;
+        const void *done_c;  /* the C already computed on this handle */
 };
+
+/* Element idx of a matrix of type t as a float. */
+static float fake_get(const void *m, cudaDataType t, size_t idx)
+{
+        float f;
+
+        if (t == CUDA_R_16BF) {
+                uint16_t h;
+                uint32_t bits;
+
+                memcpy(&h, (const char *)m + 2 * idx, 2);
+                bits = (uint32_t)h << 16;
+                memcpy(&f, &bits, 4);
+        } else {
+                memcpy(&f, (const char *)m + 4 * idx, 4);
+        }
+        return f;
+}
+
+/* Stores f at idx, bfloat16 rounded to nearest even. */
+static void fake_put(void *m, cudaDataType t, size_t idx, float f)
+{
+        if (t == CUDA_R_16BF) {
+                uint32_t bits;
+                uint16_t h;
+
+                memcpy(&bits, &f, 4);
+                h = (uint16_t)((bits + 0x7fffu + ((bits >> 16) & 1u)) >> 16);
+                memcpy((char *)m + 2 * idx, &h, 2);
+        } else {
+                memcpy((char *)m + 4 * idx, &f, 4);
+        }
+}
+
+struct fake_gemm {
+        cublasOperation_t ta, tb;
+        int m, n, k, lda, ldb, ldc;
+        const void *A, *B;
+        void *C;
+        cudaDataType at, ct;
+        float alpha, beta;
+};
+
+/* C = alpha op(A) op(B) + beta C, column-major, accumulated in float. */
+static void fake_compute(const struct fake_gemm *g, int wrong)
+{
+        for (int j = 0; j < g->n; j++)
+                for (int i = 0; i < g->m; i++) {
+                        size_t ci = (size_t)i + (size_t)j * g->ldc;
+                        float acc = 0;
+
+                        for (int x = 0; !wrong && x < g->k; x++) {
+                                size_t ai = g->ta == CUBLAS_OP_N ? (size_t)i + (size_t)x * g->lda
+                                                                 : (size_t)x + (size_t)i * g->lda;
+                                size_t bi = g->tb == CUBLAS_OP_N ? (size_t)x + (size_t)j * g->ldb
+                                                                 : (size_t)j + (size_t)x * g->ldb;
+                                acc += fake_get(g->A, g->at, ai) * fake_get(g->B, g->at, bi);
+                        }
+                        fake_put(g->C, g->ct, ci, wrong ? 0.0f
+                                 : g->alpha * acc + (g->beta != 0 ? g->beta * fake_get(g->C, g->ct, ci) : 0));
+                }
+}
 
 cublasStatus_t cublasCreate_v2(cublasHandle_t *handle)
 {
@@ -101,6 +168,17 @@ cublasStatus_t cublasGemmEx(cublasHandle_t handle, cublasOperation_t transa,
         rate = fake_rate(gemm, Atype, Ctype, computeType);
         if (rate <= 0)
                 return CUBLAS_STATUS_NOT_SUPPORTED;
+        if (!fake_cuda_mem(A, (size_t)lda * (transa == CUBLAS_OP_N ? k : m) * (Atype == CUDA_R_16BF ? 2 : 4)) ||
+            !fake_cuda_mem(B, (size_t)ldb * (transb == CUBLAS_OP_N ? n : k) * (Btype == CUDA_R_16BF ? 2 : 4)) ||
+            !fake_cuda_mem(C, (size_t)ldc * n * (Ctype == CUDA_R_16BF ? 2 : 4)))
+                return CUBLAS_STATUS_INVALID_VALUE; /* would fault on a GPU */
+        if (handle->done_c != C) {
+                struct fake_gemm g = { transa, transb, m, n, k, lda, ldb, ldc, A, B, C,
+                                       Atype, Ctype, *(const float *)alpha, *(const float *)beta };
+
+                fake_compute(&g, json_is_true(json_object_get(gemm, "wrong")));
+                handle->done_c = C;
+        }
         /* rate x 1e12 FLOP/s is rate x 1e6 FLOP per microsecond */
         fake_cuda_stream_set_time(handle->stream, fake_cuda_stream_time(handle->stream) +
                                   2.0 * m * n * k / (rate * 1e6));

@@ -241,6 +241,9 @@ static void test_judge_compute(void **state)
         r.gpus[0].gemm_tflops[BENCH_BF16] = 0;
         judge(&r, "bench.gemm-not-run", 1);
         healthy_compute(&r, 4, 9);
+        r.gpus[1].gemm_wrong[BENCH_FP32] = 16;
+        judge(&r, "bench.gemm-wrong", 1);
+        healthy_compute(&r, 4, 9);
         r.ar_skipped = strdup("no NCCL");
         judge(&r, "bench.ok", 1);  /* info only */
         healthy_compute(&r, 4, 9);
