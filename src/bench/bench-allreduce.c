@@ -161,13 +161,17 @@ static CUresult ar_poll_once(struct ar_run *ar, bool *done)
 {
         *done = true;
         for (int r = 0; r < ar->n && !ar->failed; r++) {
-                ncclResult_t async = ncclSuccess;
+                ncclResult_t async = ncclSuccess, r_async;
                 CUresult q = ar->bc->api.event_query(ar->bc->devs[r].ev[1]);
 
                 if (q != CUDA_SUCCESS && q != CUDA_ERROR_NOT_READY)
                         return bench_call_failed(BENCH_SYM_event_query, q);
                 *done = *done && q == CUDA_SUCCESS;
-                NCALL(ar, async_error, ar->comms[r], &async);
+                /* both calls only read state: no breadcrumb for each poll
+                 * (ar_wait sends one every 250 ms) */
+                r_async = ar->api.async_error(ar->comms[r], &async);
+                if (r_async != ncclSuccess)
+                        return nccl_failed(ar, NCCL_SYM_async_error, r_async);
                 if (async != ncclSuccess && async != ncclInProgress)
                         return nccl_failed(ar, NCCL_SYM_async_error, async);
         }
