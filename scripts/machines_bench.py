@@ -53,9 +53,9 @@ def _bench(m, rates, peer_default, peers=None, gemm=A10G_GEMM, nccl=None):
         m["nccl"] = {"GetVersion": NCCL_VERSION, "AllReduce": dict(nccl)}
     m["cases"] = list(CASES)
     # 4 MiB copies and all-reduces instead of --quick's 32 and 128 MiB, and
-    # 256^3 GEMMs: the fakes move and add the data for real, and 8 GPUs'
+    # 128^3 GEMMs: the fakes move and add the data for real, and 8 GPUs'
     # buffers at full size make a slow test
-    m["env"] = {"DLRIG_BENCH_COPY_BYTES": "4194304", "DLRIG_BENCH_GEMM_N": "256",
+    m["env"] = {"DLRIG_BENCH_COPY_BYTES": "4194304", "DLRIG_BENCH_GEMM_N": "128",
                 "DLRIG_BENCH_AR_MAX_BYTES": "4194304"}
 
 

@@ -117,8 +117,8 @@ static void ar_hung_fix(struct finding *f)
         finding_fix(f, "sudo lspci -vvv | grep -i acsctl   # ACS on PCIe bridges redirects P2P; "
                     "disable it in the BIOS or with setpci");
         finding_fix(f, "cat /proc/cmdline   # iommu=pt (or the IOMMU off) for P2P through PCIe");
-        finding_fix(f, "NCCL_DEBUG=INFO NCCL_DEBUG_SUBSYS=INIT,P2P,SHM dlrig bench --quick   "
-                    "# which transport NCCL chose");
+        finding_fix(f, "NCCL_DEBUG=INFO NCCL_DEBUG_FILE=/tmp/nccl.%%p.log dlrig bench --quick   "
+                    "# which transport NCCL chose (bench's worker keeps its stdout)");
 }
 
 void bench_judge_ar_hung(const char *what, struct findings *fs)
@@ -157,7 +157,7 @@ static void judge_ar_result(const struct bench_result *res, struct findings *fs)
                         100 * big->busbw_gbps / expected, expected);
         finding_evidence(f, "link: %s; below %.0f%% of it NCCL is not using the path it should",
                          basis, 100 * frac);
-        finding_fix(f, "NCCL_DEBUG=INFO NCCL_DEBUG_SUBSYS=INIT,P2P dlrig bench --quick   "
+        finding_fix(f, "NCCL_DEBUG=INFO NCCL_DEBUG_FILE=/tmp/nccl.%%p.log dlrig bench --quick   "
                     "# which transport NCCL chose (P2P/NVLink, SHM, NET)");
         finding_fix(f, "env | grep NCCL_   # a leftover NCCL_P2P_DISABLE or NCCL_P2P_LEVEL");
 }

@@ -55,7 +55,7 @@ def check(dlrig, fake, machine, out):
     env = {"PATH": "/usr/bin:/bin", "DLRIG_CUDA_LIB": fake,
            "DLRIG_FAKE_MACHINE": os.path.join(machine, "gpus.json"),
            "DLRIG_BENCH_COPY_BYTES": "4194304", "DLRIG_DETERMINISTIC": "1",
-           "DLRIG_BENCH_GEMM_N": "256", "DLRIG_BENCH_AR_MAX_BYTES": "4194304"}
+           "DLRIG_BENCH_GEMM_N": "128", "DLRIG_BENCH_AR_MAX_BYTES": "4194304"}
     if "cublas" in desc:
         env["DLRIG_CUBLAS_LIB"] = os.path.join(fakes, "libcublas.so.13")
     if "nccl" in desc:

@@ -79,24 +79,45 @@ struct fake_gemm {
         float alpha, beta;
 };
 
-/* C = alpha op(A) op(B) + beta C, column-major, accumulated in float. */
+/* op(M) of an r x c result as floats, row by row of op(M)'s columns: out[x
+ * + col * r] = op(M)[x, col], so the inner loop runs over contiguous x. */
+static float *fake_unpack(const void *m, cudaDataType t, cublasOperation_t op, int ld, int r,
+                          int c)
+{
+        float *out = malloc((size_t)r * (size_t)c * sizeof(*out));
+
+        if (!out)
+                abort(); /* a test fake: out of memory is the end */
+        for (int col = 0; col < c; col++)
+                for (int x = 0; x < r; x++)
+                        out[(size_t)x + (size_t)col * r] =
+                                fake_get(m, t, op == CUBLAS_OP_N ? (size_t)x + (size_t)col * ld
+                                                                 : (size_t)col + (size_t)x * ld);
+        return out;
+}
+
+/* C = alpha op(A) op(B) + beta C, column-major, accumulated in float; the
+ * inputs are unpacked once so the loops stay cheap under sanitizers. */
 static void fake_compute(const struct fake_gemm *g, int wrong)
 {
+        /* At[x + i*k] = op(A)[i, x]: A transposed, so the dot product is contiguous */
+        float *at = fake_unpack(g->A, g->at, g->ta == CUBLAS_OP_N ? CUBLAS_OP_T : CUBLAS_OP_N,
+                                g->lda, g->k, g->m);
+        float *b = fake_unpack(g->B, g->at, g->tb, g->ldb, g->k, g->n);
+
         for (int j = 0; j < g->n; j++)
                 for (int i = 0; i < g->m; i++) {
                         size_t ci = (size_t)i + (size_t)j * g->ldc;
+                        const float *ar = at + (size_t)i * g->k, *bc = b + (size_t)j * g->k;
                         float acc = 0;
 
-                        for (int x = 0; !wrong && x < g->k; x++) {
-                                size_t ai = g->ta == CUBLAS_OP_N ? (size_t)i + (size_t)x * g->lda
-                                                                 : (size_t)x + (size_t)i * g->lda;
-                                size_t bi = g->tb == CUBLAS_OP_N ? (size_t)x + (size_t)j * g->ldb
-                                                                 : (size_t)j + (size_t)x * g->ldb;
-                                acc += fake_get(g->A, g->at, ai) * fake_get(g->B, g->at, bi);
-                        }
+                        for (int x = 0; !wrong && x < g->k; x++)
+                                acc += ar[x] * bc[x];
                         fake_put(g->C, g->ct, ci, wrong ? 0.0f
                                  : g->alpha * acc + (g->beta != 0 ? g->beta * fake_get(g->C, g->ct, ci) : 0));
                 }
+        free(at);
+        free(b);
 }
 
 cublasStatus_t cublasCreate_v2(cublasHandle_t *handle)
