@@ -51,13 +51,18 @@ if [ -x scripts/record-machine.sh ]; then
         scripts/record-machine.sh "$dlrig" "$out/recorded-machine" >"$out/record.log" 2>&1 || true
 fi
 
-# The same figures from PyTorch, in the same run, on GPU 0.
+# The same figures from PyTorch, in the same run, on GPU 0; the matmul at
+# bench's GEMM size (--quick's n), so the two compare like for like.
 py=$(command -v python3 || true)
 if [ -n "$py" ] && "$py" -c 'import torch; assert torch.cuda.is_available()' 2>/dev/null; then
-        step torch "$py" - >"$out/torch.json" 2>"$out/torch.stderr" <<'PY'
-import json, torch
+        gemm_n=$("$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["plan"]["gemm_n"] or 8192)' \
+                 "$out/bench.json" 2>/dev/null || echo 8192)
+        step torch env DLRIG_GEMM_N="$gemm_n" "$py" - >"$out/torch.json" 2>"$out/torch.stderr" <<'PY'
+import json, os, torch
 def timed(fn, iters):
-    fn(); torch.cuda.synchronize()
+    for _ in range(iters):  # warm-up as bench does: as many as timed
+        fn()
+    torch.cuda.synchronize()
     a, b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
     a.record()
     for _ in range(iters):
@@ -65,12 +70,14 @@ def timed(fn, iters):
     b.record(); torch.cuda.synchronize()
     return a.elapsed_time(b) / 1000 / iters
 res = {"torch": torch.__version__, "device": torch.cuda.get_device_name(0)}
-n = 8192
+n = int(os.environ.get("DLRIG_GEMM_N", "8192"))
+res["gemm_n"] = n
 x = torch.randn(n, n, device="cuda", dtype=torch.bfloat16)
 y = torch.randn(n, n, device="cuda", dtype=torch.bfloat16)
 res["bf16_matmul_tflops"] = 2 * n**3 / timed(lambda: x @ y, 20) / 1e12
 x32, y32 = x.float(), y.float()
-res["fp32_matmul_tflops"] = 2 * n**3 / timed(lambda: x32 @ y32, 5) / 1e12
+torch.backends.cuda.matmul.allow_tf32 = False  # bench's FP32 is FP32, not TF32
+res["fp32_matmul_tflops"] = 2 * n**3 / timed(lambda: x32 @ y32, 10) / 1e12
 for mib in (32, 256):
     src = torch.empty(mib << 20, dtype=torch.uint8, device="cuda")
     dst = torch.empty_like(src)
@@ -91,8 +98,13 @@ for k, tk in (("d2d_gbps", "d2d_copy_gbps"), ("h2d_gbps", "h2d_copy_gbps"), ("d2
     tv = t.get(f"{tk}_{mib}mib") or t.get(f"{tk}_32mib")
     if g.get(k) and tv:
         print(f"GPU 0 {k}: dlrig {g[k]:.1f}  torch {tv:.1f}  ratio {g[k] / tv:.3f}")
-print(f"torch bf16 matmul {t['bf16_matmul_tflops']:.1f} TFLOPS, fp32 {t['fp32_matmul_tflops']:.1f} "
-      "(dlrig bench has no GEMM figure yet)")
+for k in ("bf16", "fp32"):
+    d, tv = g.get(f"gemm_{k}_tflops"), t.get(f"{k}_matmul_tflops")
+    if d and tv:
+        print(f"GPU 0 {k} GEMM {t['gemm_n']}^3: dlrig {d:.1f}  torch {tv:.1f} TFLOP/s  "
+              f"ratio {d / tv:.3f} (wanted >= 0.95)")
+    else:
+        print(f"GPU 0 {k} GEMM: dlrig {d}, torch {tv}: no comparison")
 PY
 fi
 echo "gpu-check: outputs in $out"

@@ -424,6 +424,9 @@ def fake_description(m):
         desc["cuda"] = {"Init": cu.get("init", {}), "DriverGetVersion": cu["version"]}
         desc["cuda"].update(cu.get("extra", {}))
         desc["cuda"]["devices"] = [cuda_device(g) for g in m["gpus"] if g.get("in_cuda", True)]
+    for lib in ("cublas", "nccl"):  # bench's libraries (tests/fakes/README.md)
+        if m.get(lib) is not None:
+            desc[lib] = m[lib]
     return desc
 
 

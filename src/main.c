@@ -28,7 +28,7 @@ const struct cmd cmd_table[] = {
           "show how the GPUs reach each other: NVLink, PCIe, NUMA, P2P", false },
         { "bench", cmd_bench, "[--quick] [--gpus LIST] [--json]",
           "measure copy, peer and GPU-to-GPU bandwidth, with every copy verified", false },
-        { "__bench-worker", cmd_bench_worker, "BYTES ITERS LAT_ITERS MASK",
+        { "__bench-worker", cmd_bench_worker, "BYTES ITERS LAT_ITERS MASK [KEY=VALUE...]",
           "internal: run bench's measurements in this process", true },
         { "__driver-worker", cmd_driver_worker, "LIB", "internal: load LIB in this process", true },
         { NULL, NULL, NULL, NULL, false },

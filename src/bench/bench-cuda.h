@@ -7,7 +7,10 @@
 #include "bench.h"
 #include "bench-types.h"
 #include "bench-syms.h"
+#include "drv/cublas-types.h"
+#include "drv/cublas-syms.h"
 #include "sys/sys.h"
+#include "sys/sys-dl.h"
 
 struct bench_dev {
         int ordinal;
@@ -30,6 +33,20 @@ struct bench_cuda {
         size_t ndevs;
 };
 
+/* A library bench loads: its override variable, sonames (newest first)
+ * and symbol table. */
+struct bench_lib {
+        const char *env;
+        const char *const *sonames;
+        const struct dl_sym_spec *specs;
+        size_t nspecs;
+};
+
+/* Loads what into api: the override, the sonames, then file (a path under
+ * the root, or NULL). On failure *reterr says why (owned). */
+int bench_load(const struct sysroot *root, const struct bench_lib *what, const char *file,
+               void *api, char **reterr);
+
 /* Announces a driver call and makes it; a failure returns from the caller
  * with the result after reporting it on stderr. */
 #define BCALL(bc, fn, ...)                                                     \
@@ -44,6 +61,9 @@ struct bench_cuda {
 /* What the worker is doing ("peer copy GPU 0 -> GPU 3"), for breadcrumbs. */
 void bench_set_op(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void bench_call_begin(enum bench_sym k);
+/* The breadcrumb for a call of another library ("cublasGemmEx"). */
+void bench_crumb(const char *call);
+const char *bench_current_op(void);
 /* Reports the failed call on stderr and as an "error" record. */
 CUresult bench_call_failed(enum bench_sym k, CUresult r);
 
@@ -62,6 +82,10 @@ CUresult bench_mark_stop(struct bench_cuda *bc, struct bench_dev *d, float *ms);
 /* bench-copy.c: one device's own figures, then every pair's. */
 CUresult bench_gpu_copies(struct bench_cuda *bc, struct bench_dev *d);
 CUresult bench_pairs(struct bench_cuda *bc);
+/* bench-gemm.c: every GPU's BF16 and FP32 GEMM rate through cuBLAS. */
+CUresult bench_gemms(struct bench_cuda *bc);
+/* bench-allreduce.c: NCCL all-reduce over all selected GPUs. */
+CUresult bench_allreduce(struct bench_cuda *bc);
 /* bench-link.c: the PCIe link of bus right now, from sysfs. */
 void bench_read_link(const struct sysroot *root, const char *bus, json_t *into);
 /* The PCI device id of bus (0x2237 for an A10G), 0 when unreadable. */

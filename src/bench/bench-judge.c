@@ -5,7 +5,7 @@
  * link kind (same CUDA P2P access and performance rank), a P2P pair slower
  * than the same copy staged through host memory would be. Wrong data and a
  * hung operation are failures whatever the speed. */
-#include "bench.h"
+#include "bench-judge.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,8 +20,7 @@ static int cmp_double(const void *a, const void *b)
         return (x > y) - (x < y);
 }
 
-/* The median of the n values (0 for none); v is reordered. */
-static double median(double *v, size_t n)
+double bench_median(double *v, size_t n)
 {
         if (!n)
                 return 0;
@@ -89,7 +88,7 @@ static double sibling_median(const struct bench_result *res, const struct bench_
                 if (!strcmp(res->gpus[i].name, g->name) && gpu_val(&res->gpus[i], k) > 0)
                         v[n++] = gpu_val(&res->gpus[i], k);
         *nsib = n;
-        return median(v, n);
+        return bench_median(v, n);
 }
 
 /* Returns whether g was found slow. */
@@ -144,7 +143,7 @@ static double pair_median(const struct bench_result *res, const struct bench_pai
                     res->pairs[i].uni_gbps > 0)
                         v[n++] = res->pairs[i].uni_gbps;
         *nsib = n;
-        med = median(v, n);
+        med = bench_median(v, n);
         free(v);
         return med;
 }
@@ -211,7 +210,9 @@ static bool judge_run(const struct bench_result *res, struct findings *fs)
                 finding_fix(f, "dlrig doctor");
                 return false;
         }
-        if (res->failure && res->hung) {
+        if (res->failure && res->hung && strstr(res->failure, "all-reduce")) {
+                bench_judge_ar_hung(res->failure, fs); /* NCCL set-up or launch blocked */
+        } else if (res->failure && res->hung) {
                 f = finding_add(fs, "bench.hung", "%s", res->failure);
                 finding_evidence(f, "the figures measured before it are kept");
                 finding_fix(f, "dlrig doctor   # a GPU or link that stops answering under load");
@@ -228,6 +229,15 @@ static bool pair_explained(const bool *slow, const struct bench_pair *p)
 {
         return (p->src >= 0 && p->src < BENCH_MAX_GPUS && slow[p->src]) ||
                (p->dst >= 0 && p->dst < BENCH_MAX_GPUS && slow[p->dst]);
+}
+
+/* Whether a warning or failure was added since finding number before. */
+static bool judged_bad(const struct findings *fs, size_t before)
+{
+        for (size_t i = before; i < fs->n; i++)
+                if (fs->v[i].cat && fs->v[i].cat->sev >= SEV_WARN)
+                        return true;
+        return false;
 }
 
 void bench_judge(const struct bench_result *res, struct findings *fs)
@@ -252,8 +262,11 @@ void bench_judge(const struct bench_result *res, struct findings *fs)
                 judge_p2p_vs_host(res, &res->pairs[i], fs);
                 judge_pair_speed(res, &res->pairs[i], fs);
         }
-        if (fs->n == before)
-                finding_add(fs, "bench.ok", "%zu GPUs and %zu pairs measured; every copy "
-                            "verified, no outlier", res->ngpus, res->npairs);
+        bench_judge_gemm(res, fs);
+        bench_judge_allreduce(res, fs);
+        if (!judged_bad(fs, before))
+                finding_add(fs, "bench.ok", "%zu GPUs, %zu pairs and %zu all-reduce sizes "
+                            "measured; every result verified, no outlier", res->ngpus,
+                            res->npairs, res->nar);
         findings_sort(fs);
 }

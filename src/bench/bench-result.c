@@ -75,6 +75,44 @@ static void add_pair(struct bench_result *res, json_t *j)
         }
 }
 
+static void add_gemm(struct bench_result *res, json_t *j)
+{
+        int index = (int)json_integer_value(json_object_get(j, "index"));
+        struct bench_gpu *g = bench_result_gpu(res, index);
+        const char *dtype = json_string_value(json_object_get(j, "dtype"));
+        const char *err = json_string_value(json_object_get(j, "error"));
+        int k = dtype && !strcmp(dtype, "bf16") ? BENCH_BF16 : BENCH_FP32;
+
+        if (!g || !dtype)
+                return;
+        res->gemm_n = (unsigned)json_integer_value(json_object_get(j, "n"));
+        g->gemm_tflops[k] = num(j, "tflops");
+        g->gemm_wrong[k] = (long)json_integer_value(json_object_get(j, "wrong_samples"));
+        snprintf(g->gemm_error[k], sizeof(g->gemm_error[k]), "%s", err ? err : "");
+}
+
+static void add_allreduce(struct bench_result *res, json_t *j)
+{
+        struct bench_ar *a;
+
+        res->ar = xrealloc(res->ar, (res->nar + 1) * sizeof(*res->ar));
+        a = &res->ar[res->nar++];
+        a->bytes = (size_t)json_integer_value(json_object_get(j, "bytes"));
+        a->iters = (unsigned)json_integer_value(json_object_get(j, "iters"));
+        a->ms = num(j, "ms");
+        a->algbw_gbps = num(j, "algbw_gbps");
+        a->busbw_gbps = num(j, "busbw_gbps");
+        a->wrong = (long)json_integer_value(json_object_get(j, "wrong_values"));
+}
+
+static void set_why(char **dst, json_t *j)
+{
+        const char *why = json_string_value(json_object_get(j, "why"));
+
+        free(*dst);
+        *dst = xstrdup(why ? why : "?");
+}
+
 static void add_error(struct bench_result *res, json_t *j)
 {
         const char *call = json_string_value(json_object_get(j, "call"));
@@ -107,6 +145,20 @@ void bench_result_add(struct bench_result *res, const char *tag, json_t *j)
                 add_pair(res, j);
         } else if (!strcmp(tag, "error")) {
                 add_error(res, j);
+        } else if (!strcmp(tag, "gemm")) {
+                add_gemm(res, j);
+        } else if (!strcmp(tag, "gemm_skipped")) {
+                set_why(&res->gemm_skipped, j);
+        } else if (!strcmp(tag, "allreduce")) {
+                add_allreduce(res, j);
+        } else if (!strcmp(tag, "allreduce_skipped")) {
+                set_why(&res->ar_skipped, j);
+        } else if (!strcmp(tag, "allreduce_setup")) {
+                res->nccl_version = (int)json_integer_value(json_object_get(j, "nccl_version"));
+                res->ar_ranks = (int)json_integer_value(json_object_get(j, "ranks"));
+        } else if (!strcmp(tag, "allreduce_hung")) {
+                res->ar_hung_bytes = (size_t)json_integer_value(json_object_get(j, "bytes"));
+                res->ar_deadline_ms = (long)json_integer_value(json_object_get(j, "deadline_ms"));
         }
 }
 
@@ -115,5 +167,8 @@ void bench_result_release(struct bench_result *res)
         free(res->pairs);
         free(res->failure);
         free(res->not_run);
+        free(res->gemm_skipped);
+        free(res->ar);
+        free(res->ar_skipped);
         memset(res, 0, sizeof(*res));
 }

@@ -53,8 +53,9 @@ int bench_run(const struct sysroot *root, const char *self_exe, const struct ben
 {
         struct progress pr = { progress, arg, 0 };
         char bytes[24], iters[16], lat[16], mask[24];
+        char *more[5] = { NULL };
         const char *argv[] = { self_exe, "--root", sysroot_path(root), "__bench-worker",
-                               bytes, iters, lat, mask, NULL };
+                               bytes, iters, lat, mask, NULL, NULL, NULL, NULL, NULL };
         struct worker_result wr;
         struct drv_limits lim;
         int r;
@@ -63,6 +64,9 @@ int bench_run(const struct sysroot *root, const char *self_exe, const struct ben
         snprintf(iters, sizeof(iters), "%u", p->copy_iters);
         snprintf(lat, sizeof(lat), "%u", p->lat_iters);
         snprintf(mask, sizeof(mask), "%llu", (unsigned long long)p->gpu_mask);
+        bench_plan_args(p, more);
+        for (size_t i = 0; more[i]; i++)
+                argv[8 + i] = more[i];
         drv_limits_default(&lim);
         lim.total_timeout_ms = p->quick ? BENCH_QUICK_TOTAL_MS : BENCH_FULL_TOTAL_MS;
         if (progress) {
@@ -70,6 +74,8 @@ int bench_run(const struct sysroot *root, const char *self_exe, const struct ben
                 lim.on_output_arg = &pr;
         }
         r = drv_worker_run_argv(root, argv, &lim, &wr);
+        for (size_t i = 0; more[i]; i++)
+                free(more[i]);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < wr.n; i++)

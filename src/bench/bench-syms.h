@@ -43,6 +43,7 @@
         X(event_destroy, REQUIRED, CUresult, (CUevent), cuEventDestroy_v2)                        \
         X(event_record, REQUIRED, CUresult, (CUevent, CUstream), cuEventRecord)                   \
         X(event_sync, REQUIRED, CUresult, (CUevent), cuEventSynchronize)                          \
+        X(event_query, REQUIRED, CUresult, (CUevent), cuEventQuery)                               \
         X(elapsed, REQUIRED, CUresult, (float *, CUevent, CUevent), cuEventElapsedTime_v2,        \
           cuEventElapsedTime)
 

@@ -35,9 +35,19 @@ void bench_set_op(const char *fmt, ...)
         va_end(ap);
 }
 
+void bench_crumb(const char *call)
+{
+        worker_crumb("%s (%s)", call, bench_op);
+}
+
+const char *bench_current_op(void)
+{
+        return bench_op;
+}
+
 void bench_call_begin(enum bench_sym k)
 {
-        worker_crumb("%s (%s)", bench_names[k], bench_op);
+        bench_crumb(bench_names[k]);
 }
 
 CUresult bench_call_failed(enum bench_sym k, CUresult r)
@@ -146,15 +156,34 @@ static void bench_dev_close(struct bench_cuda *bc, struct bench_dev *d)
         bc->api.ctx_release(d->dev);
 }
 
-static int bench_load(struct bench_cuda *bc, struct dl_lib *lib)
+int bench_load(const struct sysroot *root, const struct bench_lib *what, const char *file,
+               void *api, char **reterr)
 {
-        static const char *const sonames[] = { "libcuda.so.1", NULL };
-        _cleanup_free_ char *err = NULL;
+        struct dl_lib lib = { 0 };
         int r;
 
-        r = sys_dl_open(bc->root, "DLRIG_CUDA_LIB", sonames, lib, &err);
+        r = sys_dl_open(root, what->env, what->sonames, &lib, reterr);
+        if (r < 0 && file) { /* a wheel's copy: its message tells more */
+                free(*reterr);
+                *reterr = NULL;
+                r = sys_dl_open_file(root, file, &lib, reterr);
+        }
         if (r == 0)
-                r = sys_dl_resolve(lib, bench_specs, ARRAY_SIZE(bench_specs), &bc->api, &err);
+                r = sys_dl_resolve(&lib, what->specs, what->nspecs, api, reterr);
+        /* stays mapped until the worker exits: NVIDIA's libraries are not
+         * unload-safe */
+        sys_dl_close(&lib);
+        return r;
+}
+
+static int bench_load_cuda(struct bench_cuda *bc)
+{
+        static const char *const sonames[] = { "libcuda.so.1", NULL };
+        static const struct bench_lib cuda = { "DLRIG_CUDA_LIB", sonames, bench_specs,
+                                               ARRAY_SIZE(bench_specs) };
+        _cleanup_free_ char *err = NULL;
+        int r = bench_load(bc->root, &cuda, NULL, &bc->api, &err);
+
         if (r < 0)
                 worker_emit("error", json_pack("{s:s, s:s}", "op", "loading libcuda", "meaning",
                                                err ? err : "failed"));
@@ -191,24 +220,25 @@ static CUresult bench_measure(struct bench_cuda *bc)
         for (size_t i = 0; r == CUDA_SUCCESS && i < bc->ndevs; i++)
                 r = bench_gpu_copies(bc, &bc->devs[i]);
         if (r == CUDA_SUCCESS)
+                r = bench_gemms(bc);
+        if (r == CUDA_SUCCESS)
                 r = bench_pairs(bc);
+        if (r == CUDA_SUCCESS)
+                r = bench_allreduce(bc);
         return r;
 }
 
 int bench_worker_main(const struct sysroot *root, const struct bench_plan *p)
 {
         struct bench_cuda bc = { .plan = p, .root = root };
-        struct dl_lib lib = { 0 };
         CUresult r;
 
-        if (bench_load(&bc, &lib) < 0)
+        if (bench_load_cuda(&bc) < 0)
                 return 0; /* the error record says why */
         r = bench_measure(&bc);
         for (size_t i = 0; i < bc.ndevs; i++)
                 bench_dev_close(&bc, &bc.devs[i]);
         free(bc.devs);
-        /* libcuda stays mapped: it is not unload-safe */
-        sys_dl_close(&lib);
         worker_emit("done", json_pack("{s:b}", "complete", r == CUDA_SUCCESS));
         return 0;
 }

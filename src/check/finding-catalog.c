@@ -90,6 +90,13 @@ const struct catalog_entry finding_catalog[] = {
         { "bench.p2p-slower-than-host", SEV_WARN, "bench", "P2P between two GPUs is slower than copying through the host" },
         { "bench.gpu-slow", SEV_WARN, "bench", "a GPU copies far slower than its siblings" },
         { "bench.pair-slow", SEV_WARN, "bench", "a GPU pair copies far slower than the other pairs of its link kind" },
+        { "bench.allreduce-hung", SEV_FAIL, "bench", "an NCCL all-reduce did not complete before its deadline" },
+        { "bench.gemm-wrong", SEV_FAIL, "bench", "a GPU's matrix multiply returned wrong results" },
+        { "bench.allreduce-wrong", SEV_FAIL, "bench", "an NCCL all-reduce returned wrong sums" },
+        { "bench.gemm-slow", SEV_WARN, "bench", "a GPU multiplies matrices far slower than its siblings or its peak" },
+        { "bench.allreduce-slow", SEV_WARN, "bench", "NCCL all-reduce is far below what the slowest link allows" },
+        { "bench.gemm-not-run", SEV_INFO, "bench", "no GEMM figure (cuBLAS missing, or the GPU lacks the type)" },
+        { "bench.allreduce-not-run", SEV_INFO, "bench", "no all-reduce figure (NCCL missing, or one GPU)" },
         { "bench.ok", SEV_OK, "bench", "every copy verified, no outlier among the measured figures" },
         /* toolkit */
         { "toolkit.stub-libcuda", SEV_FAIL, "toolkit", "the login shell's library path finds the CUDA stub libcuda before the driver's" },

@@ -95,6 +95,29 @@ int sys_dl_open_own(const char *soname, struct dl_lib *ret, char **reterr)
         return 0;
 }
 
+int sys_dl_open_file(const struct sysroot *root, const char *path, struct dl_lib *ret,
+                     char **reterr)
+{
+        void *h;
+
+        if (!sys_exists(root, path)) {
+                *reterr = xasprintf("'%s' does not exist", path);
+                return -ENOENT;
+        }
+        if (!sysroot_is_host(root)) {
+                *reterr = xasprintf("'%s' is installed in the root but is not loaded for a "
+                                    "foreign root", path);
+                return -EOPNOTSUPP;
+        }
+        h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+        if (!h) {
+                *reterr = xasprintf("'%s' failed to load: %s", path, dlerror());
+                return -ENOENT;
+        }
+        *ret = (struct dl_lib){ h, mapped_path(h, path) };
+        return 0;
+}
+
 int sys_dl_resolve(const struct dl_lib *lib, const struct dl_sym_spec *specs,
                    size_t n, void *api, char **reterr)
 {

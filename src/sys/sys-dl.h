@@ -25,6 +25,11 @@ struct dl_sym_spec {
  * *reterr gets an owned message ("'libcuda.so.1' not found: ..."). */
 int sys_dl_open(const struct sysroot *root, const char *env_override,
                 const char *const *sonames, struct dl_lib *ret, char **reterr);
+/* Opens the library file at path (inside the root), such as the copy of
+ * NCCL in a PyTorch wheel. Like a soname, a file under a foreign root is
+ * not loaded (-EOPNOTSUPP). */
+int sys_dl_open_file(const struct sysroot *root, const char *path, struct dl_lib *ret,
+                     char **reterr);
 /* Resolves each spec into api + offset. A missing required symbol fails
  * with -ELIBBAD and names it in *reterr; a missing optional one is NULL. */
 int sys_dl_resolve(const struct dl_lib *lib, const struct dl_sym_spec *specs,

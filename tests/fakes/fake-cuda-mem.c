@@ -17,6 +17,7 @@
 #include "bench/bench-types.h"
 #include "bench/bench-syms.h"
 #include "fake-cuda.h"
+#include "fake-cuda-clock.h"
 
 #define FAKE_EXPORT __attribute__((visibility("default")))
 #define FAKE_MEM_DECL_(ret, args, name) FAKE_EXPORT ret name args;
@@ -303,6 +304,19 @@ CUresult cuEventSynchronize(CUevent hEvent)
         return CUDA_SUCCESS;
 }
 
+/* A polling host: the event is done once the host's clock reaches it,
+ * which it does at once, unless its stream is blocked (a hung collective,
+ * fake-nccl.c): then never. */
+CUresult cuEventQuery(CUevent hEvent)
+{
+        if (!hEvent)
+                return CUDA_ERROR_INVALID_HANDLE;
+        if (hEvent->t >= FAKE_NEVER)
+                return CUDA_ERROR_NOT_READY;
+        fake_now = dmax(fake_now, hEvent->t);
+        return CUDA_SUCCESS;
+}
+
 CUresult cuEventElapsedTime_v2(float *pMilliseconds, CUevent hStart, CUevent hEnd)
 {
         if (!pMilliseconds || !hStart || !hEnd)
@@ -432,4 +446,41 @@ CUresult cuCtxEnablePeerAccess(CUcontext peerContext, unsigned int Flags)
                 return (CUresult)CUDA_ERROR_PEER_ACCESS_ALREADY_ENABLED;
         fake_current->peer[peerContext->dev] = 1;
         return CUDA_SUCCESS;
+}
+
+/* ---- for the fake cuBLAS and NCCL (fake-cuda-clock.h) ---------------------------- */
+
+int fake_cuda_current_dev(void)
+{
+        return fake_current ? fake_current->dev : -1;
+}
+
+int fake_cuda_stream_dev(CUstream s)
+{
+        return s ? s->dev : -1;
+}
+
+double fake_cuda_stream_time(CUstream s)
+{
+        return s ? dmax(s->t, fake_now) : fake_now;
+}
+
+void fake_cuda_stream_set_time(CUstream s, double t)
+{
+        if (s)
+                s->t = t;
+}
+
+double fake_cuda_host_time(void)
+{
+        return fake_now;
+}
+
+void *fake_cuda_mem(const void *p, size_t n)
+{
+        struct fmem *m = fake_find(p);
+
+        if (!m || (const unsigned char *)p + n > m->p + m->n)
+                return NULL;
+        return (void *)(uintptr_t)p;
 }

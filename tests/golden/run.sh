@@ -30,6 +30,13 @@ run_dlrig() {
         if grep -q '"cuda":' "$machine/gpus.json" 2>/dev/null; then
                 set -- "$@" DLRIG_CUDA_LIB="$fake_cuda" DLRIG_FAKE_MACHINE="$machine/gpus.json"
         fi
+        # cuBLAS and NCCL (bench) are built beside the fake libcuda
+        if grep -q '"cublas":' "$machine/gpus.json" 2>/dev/null; then
+                set -- "$@" DLRIG_CUBLAS_LIB="$(dirname "$fake_cuda")/libcublas.so.13"
+        fi
+        if grep -q '"nccl":' "$machine/gpus.json" 2>/dev/null; then
+                set -- "$@" DLRIG_NCCL_LIB="$(dirname "$fake_cuda")/libnccl.so.2"
+        fi
         if [ -f "$machine/env" ]; then
                 while IFS= read -r line; do
                         case "$line" in ''|'#'*) continue ;; esac
@@ -42,6 +49,7 @@ run_dlrig() {
 # Strips what legitimately differs between builds: the version, build paths.
 normalise() {
         sed -e "s|$fake_nvml|@FAKE_NVML@|g" -e "s|$fake_cuda|@FAKE_CUDA@|g" \
+            -e "s|$(dirname "$fake_cuda")/|@FAKES@/|g" \
             -e "s|$machine/root|@ROOT@|g" -e "s|$machine|@MACHINE@|g" \
             -e 's|"dlrig_version": "[^"]*"|"dlrig_version": "@VERSION@"|'
 }

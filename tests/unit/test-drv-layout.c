@@ -3,7 +3,9 @@
  * own headers, wherever those are installed.
  *
  * Meson builds this file once per header: with DLRIG_LAYOUT_NVML when
- * nvml.h is found, with DLRIG_LAYOUT_CUDA when cuda.h is. Without its
+ * nvml.h is found, with DLRIG_LAYOUT_CUDA when cuda.h is (bench's CUDA
+ * declarations too), with DLRIG_LAYOUT_CUBLAS for cublas_api.h (src/drv/
+ * cublas-*.h) and DLRIG_LAYOUT_NCCL for nccl.h (src/drv/nccl-*.h). Without its
  * header a build only exits 77, which Meson reports as skipped. Every check
  * is a _Static_assert, so a build that compiles has passed; main() says
  * what it proved.
@@ -166,6 +168,78 @@ static const int layout_cuda_consts = 0 CUDA_RETURN_CODES(COUNT_ROW_) CUDA_CONST
         BENCH_CUDA_CONSTS(COUNT_ROW_);
 #endif
 
+/* ---- cuBLAS -------------------------------------------------------------- */
+#ifdef DLRIG_LAYOUT_CUBLAS
+#include <cublas_api.h>
+
+#include "drv/cublas-syms.h"
+
+CUBLAS_SYMS(CHECK_ROW_)
+
+#undef DRV_CONST
+#define DRV_CONST(name) ours_##name
+#define cublasStatus_t ours_cublasStatus_t
+#define cublasOperation_t ours_cublasOperation_t
+#define cublasGemmAlgo_t ours_cublasGemmAlgo_t
+#define cublasComputeType_t ours_cublasComputeType_t
+#define cudaDataType ours_cudaDataType
+#include "drv/cublas-types.h"
+#undef cublasStatus_t
+#undef cublasOperation_t
+#undef cublasGemmAlgo_t
+#undef cublasComputeType_t
+#undef cudaDataType
+
+CHECK_TYPE(ours_cublasStatus_t, cublasStatus_t);
+CHECK_TYPE(ours_cublasOperation_t, cublasOperation_t);
+CHECK_TYPE(ours_cublasGemmAlgo_t, cublasGemmAlgo_t);
+CHECK_TYPE(ours_cublasComputeType_t, cublasComputeType_t);
+CHECK_TYPE(ours_cudaDataType, cudaDataType);
+/* cublasHandle_t and cudaStream_t are not renamed: redeclared above */
+
+CUBLAS_RETURN_CODES(CHECK_CONST_)
+CUBLAS_CONSTANTS(CHECK_CONST_)
+
+static const int layout_cublas_syms = 0 CUBLAS_SYMS(COUNT_ROW_);
+static const int layout_cublas_consts = 0 CUBLAS_RETURN_CODES(COUNT_ROW_)
+        CUBLAS_CONSTANTS(COUNT_ROW_);
+#endif
+
+/* ---- NCCL ---------------------------------------------------------------- */
+#ifdef DLRIG_LAYOUT_NCCL
+/* nccl.h declares ncclGroupStart() without (void): an unprototyped
+ * declaration, compatible with our (void) prototype */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wstrict-prototypes"
+#include <nccl.h>
+#pragma GCC diagnostic pop
+
+#include "drv/nccl-syms.h"
+
+NCCL_SYMS(CHECK_ROW_)
+
+#undef DRV_CONST
+#define DRV_CONST(name) ours_##name
+#define ncclResult_t ours_ncclResult_t
+#define ncclDataType_t ours_ncclDataType_t
+#define ncclRedOp_t ours_ncclRedOp_t
+#include "drv/nccl-types.h"
+#undef ncclResult_t
+#undef ncclDataType_t
+#undef ncclRedOp_t
+
+CHECK_TYPE(ours_ncclResult_t, ncclResult_t);
+CHECK_TYPE(ours_ncclDataType_t, ncclDataType_t);
+CHECK_TYPE(ours_ncclRedOp_t, ncclRedOp_t);
+_Static_assert(sizeof(ncclUniqueId) == NCCL_UNIQUE_ID_BYTES, "ncclUniqueId differs");
+
+NCCL_RETURN_CODES(CHECK_CONST_)
+NCCL_CONSTANTS(CHECK_CONST_)
+
+static const int layout_nccl_syms = 0 NCCL_SYMS(COUNT_ROW_);
+static const int layout_nccl_consts = 0 NCCL_RETURN_CODES(COUNT_ROW_) NCCL_CONSTANTS(COUNT_ROW_);
+#endif
+
 int main(void)
 {
         int checked = 0;
@@ -178,6 +252,16 @@ int main(void)
 #ifdef DLRIG_LAYOUT_CUDA
         printf("cuda.h: %d entry points, 1 struct, %d constants match\n", layout_cuda_syms,
                layout_cuda_consts);
+        checked = 1;
+#endif
+#ifdef DLRIG_LAYOUT_CUBLAS
+        printf("cublas_api.h: %d entry points, %d constants match\n", layout_cublas_syms,
+               layout_cublas_consts);
+        checked = 1;
+#endif
+#ifdef DLRIG_LAYOUT_NCCL
+        printf("nccl.h: %d entry points, %d constants match\n", layout_nccl_syms,
+               layout_nccl_consts);
         checked = 1;
 #endif
         if (!checked) {
