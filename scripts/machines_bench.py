@@ -76,10 +76,13 @@ def h100_nvswitch(m):
     m["gpus"] = machines.gpus(H100, buses)
     _bench(m, (53.2, 54.6, 1450.0), {"p2p": 1, "rank": 0, "gbps": 372.0, "latency_us": 2.4},
            gemm=H100_GEMM, nccl=H100_NCCL)
+    # NCCL's setup of 8 GPUs takes seconds: longer than the tests' 2 s
+    # per-operation deadline, which it must not trip.
+    m["nccl"]["CommInitAll"] = {"delay_ms": 3000}
     m["findings"] = ["bench.ok"]
     return ("8 x H100 SXM5 behind NVSwitch (HGX H100-like): every pair P2P over NVLink at "
             "372 GB/s one way, host links PCIe 5.0 x16, cuBLAS at 720 BF16 and 51 FP32 TFLOP/s, "
-            "NCCL all-reduce at 365 GB/s bus bandwidth: bench.ok.")
+            "NCCL all-reduce at 365 GB/s bus bandwidth after a 3 s NCCL setup: bench.ok.")
 
 
 def rtx4090_x4(m):

@@ -15,6 +15,8 @@
  * and reported with its size and GPUs; the rest of bench goes on. */
 #include "bench-cuda.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -110,15 +112,80 @@ static CUresult ar_buffers(struct ar_run *ar)
         return CUDA_SUCCESS;
 }
 
+static void nap_us(long us)
+{
+        struct timespec ts = { 0, us * 1000 };
+
+        nanosleep(&ts, NULL);
+}
+
+static long now_ms(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* ncclCommInitAll sets up every GPU's channels, proxy threads and shared
+ * memory in one call: seconds on 8 real GPUs, more than the per-operation
+ * deadline allows a silent call. It runs in a thread while this one keeps
+ * the parent's deadline away with a breadcrumb every 250 ms, for at most
+ * NCCL_INIT_PATIENCE_MS; after that the breadcrumbs stop, the parent kills
+ * the worker at its next deadline and the setup is reported as the hang. */
+#define NCCL_INIT_PATIENCE_MS 60000L
+
+struct init_call {
+        struct ar_run *ar;
+        const int *devlist;
+        ncclResult_t res;
+        atomic_bool done;
+};
+
+static void *init_thread(void *arg)
+{
+        struct init_call *c = arg;
+
+        c->res = c->ar->api.init_all(c->ar->comms, c->ar->n, c->devlist);
+        atomic_store(&c->done, true);
+        return NULL;
+}
+
+static ncclResult_t init_all_patiently(struct ar_run *ar, const int *devlist)
+{
+        struct init_call c = { ar, devlist, ncclSuccess, false };
+        const char *name = nccl_names[NCCL_SYM_init_all];
+        long start = now_ms(), last_crumb = start;
+        pthread_t t;
+
+        bench_crumb(name);
+        if (pthread_create(&t, NULL, init_thread, &c) != 0)
+                return ar->api.init_all(ar->comms, ar->n, devlist); /* no thread: plain deadline */
+        while (!atomic_load(&c.done)) {
+                long now = now_ms();
+
+                if (now - start < NCCL_INIT_PATIENCE_MS && now - last_crumb >= 250) {
+                        bench_crumb(name);
+                        last_crumb = now;
+                }
+                nap_us(5000);
+        }
+        pthread_join(t, NULL);
+        return c.res;
+}
+
 static CUresult ar_init(struct ar_run *ar)
 {
         int devlist[BENCH_MAX_GPUS], version = 0;
+        ncclResult_t r;
 
-        for (int r = 0; r < ar->n; r++)
-                devlist[r] = ar->bc->devs[r].ordinal;
+        for (int k = 0; k < ar->n; k++)
+                devlist[k] = ar->bc->devs[k].ordinal;
         bench_set_op("all-reduce: NCCL setup over %d GPUs", ar->n);
         NCALL(ar, version, &version);
-        NCALL(ar, init_all, ar->comms, ar->n, devlist);
+        r = init_all_patiently(ar, devlist);
+        if (r != ncclSuccess)
+                return nccl_failed(ar, NCCL_SYM_init_all, r);
         worker_emit("allreduce_setup", json_pack("{s:i, s:i}", "nccl_version", version,
                                                  "ranks", ar->n));
         return CUDA_SUCCESS;
@@ -138,21 +205,6 @@ static CUresult ar_launch(struct ar_run *ar, size_t bytes, unsigned count)
                 NCALL(ar, group_end);
         }
         return CUDA_SUCCESS;
-}
-
-static void nap_us(long us)
-{
-        struct timespec ts = { 0, us * 1000 };
-
-        nanosleep(&ts, NULL);
-}
-
-static long now_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
 /* Whether every rank's stop event is done; an asynchronous NCCL error
