@@ -249,8 +249,12 @@ static void py_manager(const struct probe_ctx *ctx, struct snapshot *s, const ch
                 _cleanup_free_ char *p = xasprintf("%s/%s", dir, names.v[i]);
                 _cleanup_free_ char *envdir = xasprintf("%s/envs", p), *lib = py_lib_dir(ctx, p);
 
-                if (names.v[i][0] == '.' || !lib)
-                        continue; /* not a finished install (a link, a failed build) */
+                _cleanup_(strbuf_releasep) struct strbuf target = STRBUF_INIT;
+
+                /* pyenv-virtualenv links versions/NAME to X.Y.Z/envs/NAME, and
+                 * people link 3.11 to 3.11.9: each is listed once, at its folder */
+                if (names.v[i][0] == '.' || !lib || sys_readlink(ctx->root, p, &target) >= 0)
+                        continue; /* a link, or not a finished install (a failed build) */
                 py_add_env(ctx, s, kind, p, names.v[i]);
                 if (sys_list_dir(ctx->root, envdir, &envs) >= 0)
                         for (size_t j = 0; j < envs.n; j++) {
