@@ -248,7 +248,26 @@ def report_torchtune1025(m):
             "(on IPv6 here). Doctor's first finding: workload.torchrun-port-busy, with another port as fix.")
 
 
+def report_pytorch112553(m):
+    old = "470.199.02"
+    machines.set_driver(m, old, 11040)
+    sw = m["software"]
+    for key in ("conda", "toolkits", "cuda_link", "bashrc"):
+        sw.pop(key, None)
+    sw["pythons"] = {"/opt/asdf/installs/python/3.10.13": {
+        "python": "3.10.13", "torch_cuda": "12.1",
+        "packages": {"torch": "2.1.0+cu121", "nvidia-cuda-runtime-cu12": "12.1.105",
+                     "nvidia-cudnn-cu12": "8.9.2.26", "nvidia-nccl-cu12": "2.18.1"}}}
+    m["findings"] = ["torch.cuda-newer-than-driver"]
+    return ("From https://github.com/pytorch/pytorch/issues/112553 : torch 2.1.0+cu121 installed "
+            "with pip into a Python that asdf built (ASDF_DATA_DIR=/opt/asdf; the 3.10 patch "
+            "release and the nvidia-* wheel versions are torch 2.1.0's, not the report's) on a "
+            "470 driver (CUDA 11.4): torch.cuda.is_available() is False. Doctor's first "
+            "finding: torch.cuda-newer-than-driver.")
+
+
 VARIANTS = {
+    "report-pytorch112553-asdf-driver470": report_pytorch112553,
     "report-nccl473-rtx2080ti-docker-shm": report_nccl473,
     "report-vllm1060-nvcc122-torch-cu117": report_vllm1060,
     "report-icra5-rtx3090-docker-804": report_icra804,

@@ -264,13 +264,14 @@ def dist_info(site, name, version):
     write(site, f"{folder}/INSTALLER", "pip\n")
 
 
-def python_env(root, prefix, env):
+def python_env(root, prefix, env, conda=True):
     py = env["python"]
     mm = ".".join(py.split(".")[:2])
     rel = prefix.lstrip("/")
-    write(root, f"{rel}/conda-meta/python-{py}-h955ad1f_0.json",
-          json.dumps({"name": "python", "version": py, "build": "h955ad1f_0"}) + "\n")
-    write(root, f"{rel}/conda-meta/history", "==> 2024-05-02 10:11:12 <==\n")
+    if conda:
+        write(root, f"{rel}/conda-meta/python-{py}-h955ad1f_0.json",
+              json.dumps({"name": "python", "version": py, "build": "h955ad1f_0"}) + "\n")
+        write(root, f"{rel}/conda-meta/history", "==> 2024-05-02 10:11:12 <==\n")
     for pkg in env.get("conda_pkgs", []):
         write(root, f"{rel}/conda-meta/{pkg}", "{}\n")
     write(root, f"{rel}/bin/python{mm}", "", 0o755)
@@ -328,6 +329,9 @@ def software_files(m, root):
         write(root, f"usr/lib/python{mm}/os.py", "")
         os.makedirs(os.path.join(root, "usr/lib/python3/dist-packages"), exist_ok=True)
         dist_info(os.path.join(root, "usr/lib/python3/dist-packages"), "numpy", "1.21.5")
+    # Pythons a version manager built (pyenv, asdf): prefix -> env, no conda-meta
+    for prefix, env in sw.get("pythons", {}).items():
+        python_env(root, prefix, env, conda=False)
     for lib in sw.get("driver_libs", []):
         write(root, f"usr/lib/x86_64-linux-gnu/{lib}", "")
     if conda:

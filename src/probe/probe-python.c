@@ -1,5 +1,6 @@
 /* probe-python.c - conda installations and their environments, venvs and
- * uv environments under the user's home, and the system Python: for each,
+ * uv environments under the user's home, Pythons built by pyenv or asdf
+ * (and pyenv-virtualenv's environments), and the system Python: for each,
  * the Python version, torch and its CUDA build, torchvision, torchaudio,
  * the nvidia-* runtime wheels, exllamav2 and torchtune. Everything comes
  * from files (conda-meta, pyvenv.cfg, dist-info folder names,
@@ -75,6 +76,9 @@ static void py_version(const struct probe_ctx *ctx, struct snap_pyenv *e, const 
                 fact_fail_str(&e->cuda_toolkit, FACT_ABSENT, "no cuda-nvcc or cudatoolkit package");
         if (!v && sys_read_file(ctx->root, cfg, PY_FILE_MAX, &buf) >= 0)
                 v = pyenv_cfg_get(buf.buf, buf.len, "version_info") ?: pyenv_cfg_get(buf.buf, buf.len, "version");
+        /* pyenv and asdf name each install's folder after its full version */
+        if (!v && (!strcmp(e->kind, "pyenv") || !strcmp(e->kind, "asdf")) && isdigit((unsigned char)e->name[0]))
+                v = xstrdup(e->name);
         if (!v && libdir && strrchr(libdir, '/'))
                 v = xstrdup(strrchr(libdir, '/') + 7); /* "python3.11" -> "3.11" */
         if (v)
@@ -229,6 +233,56 @@ static void py_venvs(const struct probe_ctx *ctx, struct snapshot *s, const char
         }
 }
 
+/* Interpreters a version manager built from source, one folder per version
+ * under ROOT/SUB (pyenv: versions, asdf: installs/python); pyenv-virtualenv
+ * keeps its environments in versions/X.Y.Z/envs/NAME (pyvenv.cfg). */
+static void py_manager(const struct probe_ctx *ctx, struct snapshot *s, const char *kind, const char *root,
+                       const char *sub)
+{
+        _cleanup_(strv_release) struct strv names = STRV_INIT;
+        _cleanup_free_ char *dir = xasprintf("%s/%s", root, sub);
+
+        if (sys_list_dir(ctx->root, dir, &names) < 0)
+                return;
+        for (size_t i = 0; i < names.n && i < PY_MAX_ENVS; i++) {
+                _cleanup_(strv_release) struct strv envs = STRV_INIT;
+                _cleanup_free_ char *p = xasprintf("%s/%s", dir, names.v[i]);
+                _cleanup_free_ char *envdir = xasprintf("%s/envs", p), *lib = py_lib_dir(ctx, p);
+
+                _cleanup_(strbuf_releasep) struct strbuf target = STRBUF_INIT;
+
+                /* pyenv-virtualenv links versions/NAME to X.Y.Z/envs/NAME, and
+                 * people link 3.11 to 3.11.9: each is listed once, at its folder */
+                if (names.v[i][0] == '.' || !lib || sys_readlink(ctx->root, p, &target) >= 0)
+                        continue; /* a link, or not a finished install (a failed build) */
+                py_add_env(ctx, s, kind, p, names.v[i]);
+                if (sys_list_dir(ctx->root, envdir, &envs) >= 0)
+                        for (size_t j = 0; j < envs.n; j++) {
+                                char *ep = xasprintf("%s/%s", envdir, envs.v[j]);
+                                py_add_env(ctx, s, kind, ep, envs.v[j]);
+                                free(ep);
+                        }
+        }
+}
+
+/* pyenv's and asdf's default roots, and /opt, where images that share one
+ * install among users put it (ASDF_DATA_DIR=/opt/asdf, PYENV_ROOT=/opt/pyenv). */
+static void py_managers(const struct probe_ctx *ctx, struct snapshot *s, const char *home)
+{
+        static const char *const roots[][3] = {
+                { "pyenv", ".pyenv", "versions" }, { "asdf", ".asdf", "installs/python" },
+        };
+
+        for (size_t i = 0; i < 2; i++) {
+                _cleanup_free_ char *opt = xasprintf("/opt/%s", roots[i][1] + 1);
+                if (home) {
+                        _cleanup_free_ char *h = xasprintf("%s/%s", home, roots[i][1]);
+                        py_manager(ctx, s, roots[i][0], h, roots[i][2]);
+                }
+                py_manager(ctx, s, roots[i][0], opt, roots[i][2]);
+        }
+}
+
 void probe_python(const struct probe_ctx *ctx, struct snapshot *s)
 {
         const char *home = s->shell.home.st == FACT_OK ? s->shell.home.v : NULL;
@@ -242,6 +296,7 @@ void probe_python(const struct probe_ctx *ctx, struct snapshot *s)
                 py_conda(ctx, s, py_conda_abs[i]);
         if (home)
                 py_venvs(ctx, s, home, 1);
+        py_managers(ctx, s, home);
         if (sys_exists(ctx->root, "/usr/bin/python3"))
                 py_add_env(ctx, s, "system", "/usr", "system");
         s->python.live = ctx->live;

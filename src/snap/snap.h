@@ -272,7 +272,7 @@ struct snap_shell {
 };
 
 struct snap_pyenv {
-        char *kind;                   /* "conda", "venv", "uv", "system" */
+        char *kind;                   /* "conda", "venv", "uv", "pyenv", "asdf", "system" */
         char *path;                   /* the environment's prefix */
         char *name;                   /* conda env name, or the folder's */
         struct fact_str python_version;   /* "3.11.9" */

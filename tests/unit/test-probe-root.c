@@ -371,6 +371,48 @@ static void test_host_ctk(void **state)
         probe_cache_release(&cache);
 }
 
+static const struct snap_pyenv *find_env(const struct snapshot *s, const char *path)
+{
+        for (size_t i = 0; i < s->python.n; i++)
+                if (!strcmp(s->python.envs[i].path, path))
+                        return &s->python.envs[i];
+        return NULL;
+}
+
+/* Pythons pyenv and asdf built, one folder per version, and
+ * pyenv-virtualenv's environments; its links to them are not listed again. */
+static void test_python_managers(void **state)
+{
+        struct probe_ctx ctx = { .root = root };
+        struct snapshot s;
+        const struct snap_pyenv *e;
+        (void)state;
+        put("home/u/.pyenv/versions/3.11.9/lib/python3.11/site-packages/torch-2.3.1.dist-info/METADATA", "");
+        put("home/u/.pyenv/versions/3.11.9/lib/python3.11/site-packages/torch/version.py", "cuda = '12.1'\n");
+        put("home/u/.pyenv/versions/3.11.9/envs/dl/pyvenv.cfg", "version = 3.11.9\n");
+        put("home/u/.pyenv/versions/3.11.9/envs/dl/lib/python3.11/site-packages/x", "");
+        put("home/u/.pyenv/versions/3.13-dev/README", ""); /* a build that failed */
+        link_to("home/u/.pyenv/versions/dl", "3.11.9/envs/dl");
+        put("opt/asdf/installs/python/3.10.13/lib/python3.10/site-packages/x", "");
+        snap_init(&s);
+        fact_set_str(&s.shell.home, "/home/u");
+        probe_python(&ctx, &s);
+        assert_int_equal(s.python.n, 3);
+        assert_non_null(e = find_env(&s, "/home/u/.pyenv/versions/3.11.9"));
+        assert_string_equal(e->kind, "pyenv");
+        assert_string_equal(e->python_version.v, "3.11.9");
+        assert_string_equal(e->torch_version.v, "2.3.1");
+        assert_string_equal(e->torch_cuda.v, "12.1");
+        assert_non_null(e = find_env(&s, "/home/u/.pyenv/versions/3.11.9/envs/dl"));
+        assert_string_equal(e->kind, "pyenv");
+        assert_string_equal(e->name, "dl");
+        assert_int_equal(e->torch_version.st, FACT_ABSENT);
+        assert_non_null(e = find_env(&s, "/opt/asdf/installs/python/3.10.13"));
+        assert_string_equal(e->kind, "asdf");
+        assert_string_equal(e->python_version.v, "3.10.13");
+        snap_release(&s);
+}
+
 int main(int argc, char **argv)
 {
         const struct CMUnitTest tests[] = {
@@ -378,6 +420,7 @@ int main(int argc, char **argv)
                 cmocka_unit_test(test_pci_bad_ids),
                 cmocka_unit_test(test_devnodes), cmocka_unit_test(test_kmod),
                 cmocka_unit_test(test_klog_fabric), cmocka_unit_test(test_host_ctk),
+                cmocka_unit_test(test_python_managers),
         };
         if (argc < 2) {
                 fprintf(stderr, "usage: %s FAKE-NVIDIA.ko\n", argv[0]);
