@@ -51,22 +51,30 @@ static int open_foreign(const struct sysroot *root, const char *const *sonames,
         return -ENOENT;
 }
 
+/* Loads one library named by path or soname; origin names the variable that
+ * chose it, for the error. */
+static int load_file(const char *file, const char *origin, struct dl_lib *ret, char **reterr)
+{
+        void *h = dlopen(file, RTLD_NOW | RTLD_LOCAL);
+
+        if (!h) {
+                *reterr = origin ? xasprintf("'%s' (from %s) failed to load: %s", file, origin,
+                                             dlerror())
+                                 : xasprintf("'%s' failed to load: %s", file, dlerror());
+                return -ENOENT;
+        }
+        *ret = (struct dl_lib){ h, mapped_path(h, file) };
+        return 0;
+}
+
 int sys_dl_open(const struct sysroot *root, const char *env_override,
                 const char *const *sonames, struct dl_lib *ret, char **reterr)
 {
         const char *override = env_override ? getenv(env_override) : NULL;
         const char *err = NULL;
 
-        if (override && *override) {
-                void *h = dlopen(override, RTLD_NOW | RTLD_LOCAL);
-                if (!h) {
-                        *reterr = xasprintf("'%s' (from %s) failed to load: %s",
-                                            override, env_override, dlerror());
-                        return -ENOENT;
-                }
-                *ret = (struct dl_lib){ h, mapped_path(h, override) };
-                return 0;
-        }
+        if (override && *override)
+                return load_file(override, env_override, ret, reterr);
         if (!sysroot_is_host(root))
                 return open_foreign(root, sonames, reterr);
         for (const char *const *s = sonames; *s; s++) {
@@ -85,21 +93,12 @@ int sys_dl_open(const struct sysroot *root, const char *env_override,
 
 int sys_dl_open_own(const char *soname, struct dl_lib *ret, char **reterr)
 {
-        void *h = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
-
-        if (!h) {
-                *reterr = xasprintf("'%s' could not be loaded: %s", soname, dlerror());
-                return -ENOENT;
-        }
-        *ret = (struct dl_lib){ h, mapped_path(h, soname) };
-        return 0;
+        return load_file(soname, NULL, ret, reterr);
 }
 
 int sys_dl_open_file(const struct sysroot *root, const char *path, struct dl_lib *ret,
                      char **reterr)
 {
-        void *h;
-
         if (!sys_exists(root, path)) {
                 *reterr = xasprintf("'%s' does not exist", path);
                 return -ENOENT;
@@ -109,13 +108,7 @@ int sys_dl_open_file(const struct sysroot *root, const char *path, struct dl_lib
                                     "foreign root", path);
                 return -EOPNOTSUPP;
         }
-        h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-        if (!h) {
-                *reterr = xasprintf("'%s' failed to load: %s", path, dlerror());
-                return -ENOENT;
-        }
-        *ret = (struct dl_lib){ h, mapped_path(h, path) };
-        return 0;
+        return load_file(path, NULL, ret, reterr);
 }
 
 int sys_dl_resolve(const struct dl_lib *lib, const struct dl_sym_spec *specs,
