@@ -15,17 +15,9 @@
 #include "util/parse.h"
 #include "util/xalloc.h"
 
-/* The toolkit folder that holds path ("/usr/local/cuda-12.1/bin/nvcc" ->
- * its snap_toolkit), or NULL. */
 static const struct snap_toolkit *check_toolkit_holding(const struct snapshot *s, const char *path)
 {
-        for (size_t i = 0; path && i < s->toolkits.n; i++) {
-                const char *p = s->toolkits.v[i].path;
-                size_t n = p ? strlen(p) : 0;
-                if (n && !strncmp(path, p, n) && (path[n] == '/' || !path[n]))
-                        return &s->toolkits.v[i];
-        }
-        return NULL;
+        return snap_toolkit_holding(&s->toolkits, path);
 }
 
 static const char *check_toolkit_fact(const struct fact_str *f)
@@ -92,6 +84,8 @@ static void check_toolkit_not_on_path(const struct snapshot *s, const struct sna
                 return;
         f = finding_add(fs, "toolkit.nvcc-not-on-path", "CUDA %s is installed in %s but nvcc is not on PATH",
                         t->version.st == FACT_OK ? t->version.v : "?", t->path);
+        if (check_toolkit_fact(&s->procenv.path))
+                finding_evidence(f, "PATH (process): %s", s->procenv.path.v);
         finding_evidence(f, "PATH (login shell): %s", check_toolkit_fact(&s->shell.path) ?: "unknown");
         for (size_t i = 0; i < s->shell.rc_files.n; i++)
                 finding_evidence(f, "read: %s", s->shell.rc_files.v[i]);
@@ -158,6 +152,18 @@ static void check_toolkit_driver(const struct snapshot *s, const struct snap_too
                 finding_fix(f, "sudo ubuntu-drivers install --gpgpu && sudo reboot");
 }
 
+static void check_toolkit_ok(const struct snapshot *s, const struct snap_toolkit *t, struct findings *fs)
+{
+        const char *env = check_toolkit_fact(&s->toolkits.nvcc_env);
+        struct finding *f = finding_add(fs, "toolkit.ok", "CUDA %s (%s) is on PATH",
+                                        t->version.st == FACT_OK ? t->version.v : "?", t->path);
+
+        if (env && check_toolkit_fact(&s->toolkits.nvcc_path))
+                finding_evidence(f, "nvcc: %s, on the %s PATH", s->toolkits.nvcc_path.v, env);
+        if (t->evidence)
+                finding_evidence(f, "version from %s", t->evidence);
+}
+
 void check_toolkit(const struct snapshot *s, struct findings *fs)
 {
         const struct snap_toolkit *t;
@@ -180,6 +186,5 @@ void check_toolkit(const struct snapshot *s, struct findings *fs)
         check_toolkit_driver(s, t, fs);
         if (check_util_worst_since(fs, start) > SEV_INFO)
                 return;
-        finding_add(fs, "toolkit.ok", "CUDA %s (%s) is on PATH", t->version.st == FACT_OK ? t->version.v : "?",
-                    t->path);
+        check_toolkit_ok(s, t, fs);
 }

@@ -212,7 +212,8 @@ static void find_wheel_libs(struct ctx *ctx, char **cublas, char **nccl)
 
         snap_init(&s);
         drv_limits_default(&pc.limits);
-        probe_shell(&pc, &s.shell);  /* the home folder, for venvs */
+        probe_procenv(&pc, &s.procenv); /* PATH and VIRTUAL_ENV, for venvs */
+        probe_shell(&pc, &s.procenv, &s.shell);     /* the home folder, for venvs */
         probe_python(&pc, &s);
         bench_wheel_libs(ctx->root, &s.python, cublas, nccl);
         snap_release(&s);

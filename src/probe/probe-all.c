@@ -45,8 +45,9 @@ void probe_all(const struct probe_ctx *ctx, struct snapshot *s)
         probe_klog(ctx, &s->klog);
         probe_cache_load(ctx, &cache);
         probe_fabric(ctx, &cache, &s->fabric);
-        probe_shell(ctx, &s->shell);
-        probe_toolkits(ctx, s);
+        probe_procenv(ctx, &s->procenv);
+        probe_shell(ctx, &s->procenv, &s->shell);
+        probe_toolkits(ctx, &cache.dpkg, s);
         probe_python(ctx, s);
         probe_host(ctx, &cache, s);
         probe_cache_release(&cache);

@@ -44,3 +44,16 @@ void probe_python_live(const struct probe_ctx *ctx, struct snap_pyenv *e);
 /* The host's upkeep and workload facts (probe-upkeep.c), called by
  * probe_host with the shared dpkg database and process list. */
 void probe_upkeep(const struct probe_ctx *ctx, const struct probe_cache *c, struct snapshot *s);
+
+/* A CUDA toolkit folder's version and the evidence it came from
+ * (toolkit-version.c): version.json, the package database, nvcc, the
+ * runtime library's name; FACT_ABSENT when none says. */
+void probe_toolkit_version(const struct probe_ctx *ctx, const struct dpkg_db *db, const char *dir,
+                           struct snap_toolkit *k);
+
+/* Reads the Python environment at prefix into the snapshot (once: a prefix
+ * already listed is returned as it is); NULL past the cap (probe-python.c).
+ * kind says what made it: "conda", "venv", "uv", "poetry", "pyenv", "asdf",
+ * "user" (pip --user), "system". */
+struct snap_pyenv *probe_python_add(const struct probe_ctx *ctx, struct snapshot *s, const char *kind,
+                                    const char *prefix, const char *name);

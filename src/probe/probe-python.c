@@ -1,10 +1,10 @@
-/* probe-python.c - conda installations and their environments, venvs and
- * uv environments under the user's home, Pythons built by pyenv or asdf
- * (and pyenv-virtualenv's environments), and the system Python: for each,
- * the Python version, torch and its CUDA build, torchvision, torchaudio,
- * the nvidia-* runtime wheels, exllamav2 and torchtune. Everything comes
- * from files (conda-meta, pyvenv.cfg, dist-info folder names,
- * torch/version.py); only doctor --live starts an interpreter. */
+/* probe-python.c - what one Python environment holds: the Python version,
+ * torch and its CUDA build, torchvision, torchaudio, the nvidia-* runtime
+ * wheels, exllamav2 and torchtune, and for a venv the interpreter it runs
+ * on. Everything comes from files (conda-meta, pyvenv.cfg, dist-info folder
+ * names, torch/version.py); only doctor --live starts an interpreter, and
+ * only in environments that have torch. Where environments are looked for
+ * is probe-python-find.c's job. */
 #include "probe.h"
 
 #include <ctype.h>
@@ -19,18 +19,6 @@
 
 #define PY_MAX_ENVS 64
 #define PY_FILE_MAX (256u * 1024)
-
-static const char *const py_conda_dirs[] = {
-        "miniconda3", "miniforge3", "anaconda3", "mambaforge", "micromamba", NULL,
-};
-static const char *const py_conda_abs[] = { "/opt/conda", "/opt/miniconda3", "/opt/miniforge3", NULL };
-
-static bool py_is_conda(const struct probe_ctx *ctx, const char *prefix)
-{
-        _cleanup_free_ char *meta = xasprintf("%s/conda-meta", prefix);
-
-        return sys_exists(ctx->root, meta);
-}
 
 /* The first lib/python3.* folder of a prefix (owned), or NULL. */
 static char *py_lib_dir(const struct probe_ctx *ctx, const char *prefix)
@@ -87,16 +75,31 @@ static void py_version(const struct probe_ctx *ctx, struct snap_pyenv *e, const 
                 fact_fail_str(&e->python_version, FACT_ABSENT, "no conda-meta, pyvenv.cfg or lib/python3.*");
 }
 
+/* torch/version.py's __version__ carries the local tag the dist-info name
+ * may lack (uv and pip name the CUDA 13 default wheel "torch-2.11.0"). */
+static void py_torch_full_version(struct snap_pyenv *e, const struct strbuf *buf)
+{
+        char *v = NULL;
+        size_t n = strlen(e->torch_version.v);
+
+        if (pyenv_py_assign(buf->buf, buf->len, "__version__", &v) == 0 && v && !strncmp(v, e->torch_version.v, n) &&
+            v[n] == '+')
+                fact_take_str(&e->torch_version, v);
+        else
+                free(v);
+}
+
 static void py_torch_cuda(const struct probe_ctx *ctx, struct snap_pyenv *e, const char *site)
 {
         _cleanup_(strbuf_releasep) struct strbuf buf = STRBUF_INIT;
         _cleanup_free_ char *p = xasprintf("%s/torch/version.py", site);
         char *cuda = NULL;
 
-        if (sys_read_file(ctx->root, p, PY_FILE_MAX, &buf) < 0) {
+        if (sys_read_file(ctx->root, p, PY_FILE_MAX, &buf) < 0 || !buf.buf) {
                 fact_fail_str(&e->torch_cuda, FACT_ERROR, "no torch/version.py");
                 return;
         }
+        py_torch_full_version(e, &buf);
         if (pyenv_torch_cuda(buf.buf, buf.len, &cuda) < 0)
                 fact_fail_str(&e->torch_cuda, FACT_ERROR, "torch/version.py has no cuda line");
         else if (cuda)
@@ -156,30 +159,60 @@ static void py_libstdcxx(const struct probe_ctx *ctx, struct snap_pyenv *e, cons
                 fact_fail_str(&e->libstdcxx, FACT_ABSENT, "no libstdc++ in the environment");
 }
 
-static void py_add_env(const struct probe_ctx *ctx, struct snapshot *s, const char *kind, const char *prefix,
-                       const char *name)
+/* The interpreter a venv runs on: its bin/python link resolved. When the
+ * link dangles the environment is broken, unless the root lacks /usr/bin
+ * altogether (a partial recording that kept only the venv). */
+static void py_base_python(const struct probe_ctx *ctx, struct snap_pyenv *e)
+{
+        _cleanup_(strbuf_releasep) struct strbuf real = STRBUF_INIT, link = STRBUF_INIT;
+        _cleanup_free_ char *bin = xasprintf("%s/bin/python", e->path);
+        _cleanup_free_ char *bin3 = xasprintf("%s/bin/python3", e->path);
+
+        if (sys_resolve(ctx->root, bin, &real) >= 0 || sys_resolve(ctx->root, bin3, &real) >= 0) {
+                fact_set_str(&e->base_python, real.buf);
+        } else if (!sys_exists(ctx->root, "/usr/bin")) {
+                fact_fail_str(&e->base_python, FACT_UNSET, "the root has no /usr/bin (a partial recording)");
+        } else if (sys_readlink(ctx->root, bin, &link) >= 0 || sys_readlink(ctx->root, bin3, &link) >= 0) {
+                _cleanup_free_ char *why = xasprintf("bin/python -> %s, which does not exist", link.buf);
+                fact_fail_str(&e->base_python, FACT_ABSENT, why);
+        } else {
+                fact_fail_str(&e->base_python, FACT_ABSENT, "no bin/python");
+        }
+}
+
+struct snap_pyenv *probe_python_add(const struct probe_ctx *ctx, struct snapshot *s, const char *kind,
+                                    const char *prefix, const char *name)
 {
         struct snap_pyenv *e;
         _cleanup_free_ char *lib = NULL, *site = NULL;
 
         for (size_t i = 0; i < s->python.n; i++)
                 if (!strcmp(s->python.envs[i].path, prefix))
-                        return;
+                        return &s->python.envs[i];
         if (s->python.n >= PY_MAX_ENVS)
-                return;
+                return NULL;
         e = snap_add_pyenv(&s->python);
         e->kind = xstrdup(kind), e->path = xstrdup(prefix), e->name = xstrdup(name);
         lib = py_lib_dir(ctx, prefix);
         py_version(ctx, e, lib);
         if (!strcmp(kind, "system") && lib) {
-                /* Debian's layout: pip as root writes /usr/local/lib/pythonX.Y/
-                 * dist-packages; the distribution's packages /usr/lib/python3/. */
-                site = xasprintf("/usr/local/lib/%s/dist-packages", strrchr(lib, '/') + 1);
-                py_packages(ctx, e, site);
-                if (e->torch_version.st != FACT_OK) {
-                        fact_str_release(&e->torch_version);
-                        py_packages(ctx, e, "/usr/lib/python3/dist-packages");
+                /* Debian's layout: pip as root (NGC images too) writes
+                 * /usr/local/lib/pythonX.Y/dist-packages, the distribution's
+                 * packages (Lambda Stack's torch) /usr/lib/python3/; Python
+                 * built from source (the python:3.X images) site-packages. */
+                const char *ver = strrchr(lib, '/') + 1;
+                char *sites[] = { xasprintf("/usr/local/lib/%s/dist-packages", ver),
+                                  xasprintf("/usr/local/lib/%s/site-packages", ver),
+                                  xstrdup("/usr/lib/python3/dist-packages") };
+                for (size_t i = 0; i < 3; i++) {
+                        if (e->torch_version.st != FACT_OK) {
+                                fact_str_release(&e->torch_version);
+                                py_packages(ctx, e, sites[i]);
+                        }
+                        free(sites[i]);
                 }
+                if (e->torch_version.st != FACT_OK)
+                        fact_fail_str(&e->torch_version, FACT_ABSENT, "torch not installed");
         } else if (lib) {
                 site = xasprintf("%s/site-packages", lib);
                 py_packages(ctx, e, site);
@@ -188,117 +221,10 @@ static void py_add_env(const struct probe_ctx *ctx, struct snapshot *s, const ch
         }
         if (!strcmp(kind, "conda"))
                 py_libstdcxx(ctx, e, prefix);
-        if (ctx->live)
+        if (!strcmp(kind, "venv") || !strcmp(kind, "uv") || !strcmp(kind, "poetry"))
+                py_base_python(ctx, e);
+        if (ctx->live && e->torch_version.st == FACT_OK)
                 probe_python_live(ctx, e);
+        return e;
 }
 
-static void py_conda(const struct probe_ctx *ctx, struct snapshot *s, const char *prefix)
-{
-        _cleanup_(strv_release) struct strv envs = STRV_INIT;
-        _cleanup_free_ char *dir = xasprintf("%s/envs", prefix);
-
-        if (!py_is_conda(ctx, prefix))
-                return;
-        strv_push(&s->python.conda_installs, xstrdup(prefix));
-        py_add_env(ctx, s, "conda", prefix, "base");
-        if (sys_list_dir(ctx->root, dir, &envs) >= 0)
-                for (size_t i = 0; i < envs.n; i++) {
-                        char *p = xasprintf("%s/%s", dir, envs.v[i]);
-                        if (py_is_conda(ctx, p))
-                                py_add_env(ctx, s, "conda", p, envs.v[i]);
-                        free(p);
-                }
-}
-
-/* venvs and uv environments: a pyvenv.cfg one or two folders below home. */
-static void py_venvs(const struct probe_ctx *ctx, struct snapshot *s, const char *dir, int depth)
-{
-        _cleanup_(strv_release) struct strv names = STRV_INIT;
-
-        if (depth > 2 || sys_list_dir(ctx->root, dir, &names) < 0)
-                return;
-        for (size_t i = 0; i < names.n && names.n < 4096; i++) {
-                _cleanup_free_ char *p = xasprintf("%s/%s", dir, names.v[i]);
-                _cleanup_free_ char *cfg = xasprintf("%s/pyvenv.cfg", p);
-                _cleanup_(strbuf_releasep) struct strbuf buf = STRBUF_INIT;
-
-                if (names.v[i][0] == '.' && strcmp(names.v[i], ".venv"))
-                        continue; /* caches and config, not environments */
-                if (sys_read_file(ctx->root, cfg, PY_FILE_MAX, &buf) >= 0) {
-                        _cleanup_free_ char *uv = pyenv_cfg_get(buf.buf, buf.len, "uv");
-                        py_add_env(ctx, s, uv ? "uv" : "venv", p, names.v[i]);
-                } else if (depth < 2) {
-                        py_venvs(ctx, s, p, depth + 1);
-                }
-        }
-}
-
-/* Interpreters a version manager built from source, one folder per version
- * under ROOT/SUB (pyenv: versions, asdf: installs/python); pyenv-virtualenv
- * keeps its environments in versions/X.Y.Z/envs/NAME (pyvenv.cfg). */
-static void py_manager(const struct probe_ctx *ctx, struct snapshot *s, const char *kind, const char *root,
-                       const char *sub)
-{
-        _cleanup_(strv_release) struct strv names = STRV_INIT;
-        _cleanup_free_ char *dir = xasprintf("%s/%s", root, sub);
-
-        if (sys_list_dir(ctx->root, dir, &names) < 0)
-                return;
-        for (size_t i = 0; i < names.n && i < PY_MAX_ENVS; i++) {
-                _cleanup_(strv_release) struct strv envs = STRV_INIT;
-                _cleanup_free_ char *p = xasprintf("%s/%s", dir, names.v[i]);
-                _cleanup_free_ char *envdir = xasprintf("%s/envs", p), *lib = py_lib_dir(ctx, p);
-
-                _cleanup_(strbuf_releasep) struct strbuf target = STRBUF_INIT;
-
-                /* pyenv-virtualenv links versions/NAME to X.Y.Z/envs/NAME, and
-                 * people link 3.11 to 3.11.9: each is listed once, at its folder */
-                if (names.v[i][0] == '.' || !lib || sys_readlink(ctx->root, p, &target) >= 0)
-                        continue; /* a link, or not a finished install (a failed build) */
-                py_add_env(ctx, s, kind, p, names.v[i]);
-                if (sys_list_dir(ctx->root, envdir, &envs) >= 0)
-                        for (size_t j = 0; j < envs.n; j++) {
-                                char *ep = xasprintf("%s/%s", envdir, envs.v[j]);
-                                py_add_env(ctx, s, kind, ep, envs.v[j]);
-                                free(ep);
-                        }
-        }
-}
-
-/* pyenv's and asdf's default roots, and /opt, where images that share one
- * install among users put it (ASDF_DATA_DIR=/opt/asdf, PYENV_ROOT=/opt/pyenv). */
-static void py_managers(const struct probe_ctx *ctx, struct snapshot *s, const char *home)
-{
-        static const char *const roots[][3] = {
-                { "pyenv", ".pyenv", "versions" }, { "asdf", ".asdf", "installs/python" },
-        };
-
-        for (size_t i = 0; i < 2; i++) {
-                _cleanup_free_ char *opt = xasprintf("/opt/%s", roots[i][1] + 1);
-                if (home) {
-                        _cleanup_free_ char *h = xasprintf("%s/%s", home, roots[i][1]);
-                        py_manager(ctx, s, roots[i][0], h, roots[i][2]);
-                }
-                py_manager(ctx, s, roots[i][0], opt, roots[i][2]);
-        }
-}
-
-void probe_python(const struct probe_ctx *ctx, struct snapshot *s)
-{
-        const char *home = s->shell.home.st == FACT_OK ? s->shell.home.v : NULL;
-
-        for (size_t i = 0; home && py_conda_dirs[i]; i++) {
-                char *p = xasprintf("%s/%s", home, py_conda_dirs[i]);
-                py_conda(ctx, s, p);
-                free(p);
-        }
-        for (size_t i = 0; py_conda_abs[i]; i++)
-                py_conda(ctx, s, py_conda_abs[i]);
-        if (home)
-                py_venvs(ctx, s, home, 1);
-        py_managers(ctx, s, home);
-        if (sys_exists(ctx->root, "/usr/bin/python3"))
-                py_add_env(ctx, s, "system", "/usr", "system");
-        s->python.live = ctx->live;
-        probe_set(&s->python.probe, FACT_OK, NULL);
-}

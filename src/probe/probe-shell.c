@@ -116,13 +116,28 @@ static void shell_read_all(const struct probe_ctx *ctx, struct snap_shell *sh, s
         }
 }
 
-void probe_shell(const struct probe_ctx *ctx, struct snap_shell *sh)
+/* No passwd entry, but the process has a HOME: a container image run as
+ * root (HOME=/root from its ENV) or a recording that kept no /etc/passwd.
+ * The user is the home folder's owner by name; the shell the default. */
+static bool shell_user_from_env(const struct snap_procenv *pe, struct pw_entry *e)
+{
+        const char *home = pe->home.st == FACT_OK && pe->home.v[0] == '/' ? pe->home.v : NULL;
+        const char *base = home ? strrchr(home, '/') + 1 : NULL;
+
+        if (!home || !*base)
+                return false;
+        *e = (struct pw_entry){ xstrdup(!strcmp(home, "/root") ? "root" : base), xstrdup(home), xstrdup("/bin/sh") };
+        return true;
+}
+
+void probe_shell(const struct probe_ctx *ctx, const struct snap_procenv *pe, struct snap_shell *sh)
 {
         _cleanup_(strbuf_releasep) struct strbuf pw = STRBUF_INIT;
         struct shell_vars v = { .path = xstrdup(SHELL_DEFAULT_PATH) };
         struct pw_entry e = { 0 };
+        bool found = sys_read_file(ctx->root, "/etc/passwd", SHELL_RC_MAX, &pw) >= 0 && shell_user(ctx, pw.buf, &e);
 
-        if (sys_read_file(ctx->root, "/etc/passwd", SHELL_RC_MAX, &pw) < 0 || !shell_user(ctx, pw.buf, &e)) {
+        if (!found && !shell_user_from_env(pe, &e)) {
                 probe_set(&sh->probe, FACT_ABSENT, "the user is not in /etc/passwd");
                 shell_vars_release(&v);
                 return;

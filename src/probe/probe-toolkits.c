@@ -1,120 +1,194 @@
-/* probe-toolkits.c - CUDA toolkits under /usr/local, the nvcc the login
- * shell finds first, and the libcuda / libcudart files the dynamic loader
- * would find (LD_LIBRARY_PATH first, then ld.so.conf, then the defaults). */
+/* probe-toolkits.c - the CUDA toolkits of the machine, the nvcc that PATH
+ * finds first, and the libcuda / libcudart files the dynamic loader would
+ * find (LD_LIBRARY_PATH first, then ld.so.conf, then the defaults).
+ *
+ * Toolkits are looked for where installers put them, not by walking the
+ * disk: /usr/local/cuda-X.Y and /usr/local/cuda (NVIDIA's runfile, .deb and
+ * .rpm packages, container images), /opt/cuda (Arch), CUDA_HOME and
+ * CUDA_PATH, and the folder of every nvcc on the process's and the login
+ * shell's PATH (Debian's nvidia-cuda-toolkit in /usr/bin, a conda env).
+ * Links are resolved (/usr/local/cuda -> /etc/alternatives/cuda ->
+ * /usr/local/cuda-13.0), so each folder is listed once. */
 #include "probe.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "probe-internal.h"
 #include "util/cleanup.h"
 #include "util/parse.h"
 #include "util/xalloc.h"
 
 #define TK_FILE_MAX (256u * 1024)
 #define TK_MAX_DIRS 64
+#define TK_MAX_TOOLKITS 32
 
 static const char *const tk_default_dirs[] = {
         "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", NULL,
 };
 
-/* "12.1.105" from version.json, or "11.8.89" from version.txt. */
-static void tk_version(const struct probe_ctx *ctx, const char *dir, struct fact_str *ret)
+static const char *tk_fact(const struct fact_str *f)
 {
-        _cleanup_(strbuf_releasep) struct strbuf buf = STRBUF_INIT;
-        _cleanup_free_ char *js = xasprintf("%s/version.json", dir), *txt = xasprintf("%s/version.txt", dir);
-        json_t *j, *v;
-
-        if (sys_read_file(ctx->root, js, TK_FILE_MAX, &buf) >= 0) {
-                j = json_loadb(buf.buf, buf.len, 0, NULL);
-                v = json_object_get(json_object_get(j, "cuda"), "version");
-                if (json_is_string(v))
-                        fact_set_str(ret, json_string_value(v));
-                else
-                        fact_fail_str(ret, FACT_ERROR, "version.json has no cuda.version");
-                json_decref(j);
-                return;
-        }
-        if (sys_read_file(ctx->root, txt, TK_FILE_MAX, &buf) >= 0) {
-                char *v2 = version_find(buf.buf);
-                if (v2)
-                        fact_take_str(ret, v2);
-                else
-                        fact_fail_str(ret, FACT_ERROR, "version.txt names no version");
-                return;
-        }
-        fact_fail_str(ret, FACT_ABSENT, "no version.json or version.txt");
+        return f->st == FACT_OK ? f->v : NULL;
 }
 
-static void tk_add(const struct probe_ctx *ctx, struct snap_toolkits *t, const char *path, const char *origin)
+/* path with its links resolved (owned), or NULL when it does not exist. */
+static char *tk_resolve(const struct probe_ctx *ctx, const char *path)
 {
-        struct snap_toolkit *k = snap_add_toolkit(t);
+        struct strbuf sb = STRBUF_INIT;
 
-        k->path = xstrdup(path);
+        if (sys_resolve(ctx->root, path, &sb) < 0) {
+                strbuf_release(&sb);
+                return NULL;
+        }
+        return strbuf_detach(&sb);
+}
+
+/* Adds the toolkit folder at path (once, by its resolved name); a folder
+ * that does not exist is not a toolkit. Returns it, or NULL. */
+static struct snap_toolkit *tk_add(const struct probe_ctx *ctx, const struct dpkg_db *db, struct snap_toolkits *t,
+                                   const char *path, const char *origin)
+{
+        _cleanup_free_ char *real = tk_resolve(ctx, path);
+        struct snap_toolkit *k;
+
+        if (!real || !strcmp(real, "/"))
+                return NULL;
+        for (size_t i = 0; i < t->n; i++)
+                if (!strcmp(t->v[i].path, real))
+                        return &t->v[i];
+        if (t->n >= TK_MAX_TOOLKITS)
+                return NULL;
+        k = snap_add_toolkit(t);
+        k->path = xstrdup(real);
         k->origin = xstrdup(origin);
-        tk_version(ctx, path, &k->version);
+        probe_toolkit_version(ctx, db, real, k);
+        return k;
 }
 
-static void tk_system(const struct probe_ctx *ctx, struct snap_toolkits *t)
+/* A folder under which NVIDIA's layout has a toolkit: bin/nvcc,
+ * version.json or the runtime library. */
+static bool tk_looks_like(const struct probe_ctx *ctx, const char *dir)
+{
+        static const char *const marks[] = { "bin/nvcc", "version.json", "version.txt", "lib64", "targets", NULL };
+
+        for (size_t i = 0; marks[i]; i++) {
+                _cleanup_free_ char *p = xasprintf("%s/%s", dir, marks[i]);
+                if (sys_exists(ctx->root, p))
+                        return true;
+        }
+        return false;
+}
+
+static void tk_under(const struct probe_ctx *ctx, const struct dpkg_db *db, struct snap_toolkits *t,
+                     const char *parent)
 {
         _cleanup_(strv_release) struct strv names = STRV_INIT;
-        _cleanup_(strbuf_releasep) struct strbuf link = STRBUF_INIT;
 
-        if (sys_list_dir(ctx->root, "/usr/local", &names) >= 0)
-                for (size_t i = 0; i < names.n; i++)
-                        if (startswith(names.v[i], "cuda-")) {
-                                char *p = xasprintf("/usr/local/%s", names.v[i]);
-                                tk_add(ctx, t, p, "system");
-                                free(p);
-                        }
-        if (sys_readlink(ctx->root, "/usr/local/cuda", &link) >= 0)
-                fact_take_str(&t->cuda_link, link.buf[0] == '/' ? xstrdup(link.buf)
-                                                                : xasprintf("/usr/local/%s", link.buf));
-        else if (sys_exists(ctx->root, "/usr/local/cuda/bin")) {
-                fact_set_str(&t->cuda_link, "/usr/local/cuda"); /* a plain folder */
-                tk_add(ctx, t, "/usr/local/cuda", "system");
-        } else
-                fact_fail_str(&t->cuda_link, FACT_ABSENT, "no /usr/local/cuda");
+        if (sys_list_dir(ctx->root, parent, &names) < 0)
+                return;
+        /* the versioned folders; "cuda" itself (a link to one, or a plain
+         * folder) comes after them, so their order is the listing's */
+        strv_push(&names, xstrdup("cuda"));
+        for (size_t i = 0; i < names.n; i++)
+                if (startswith(names.v[i], "cuda-") || (i == names.n - 1 && !strcmp(names.v[i], "cuda"))) {
+                        _cleanup_free_ char *p = xasprintf("%s/%s", parent, names.v[i]);
+                        if (tk_looks_like(ctx, p))
+                                tk_add(ctx, db, t, p, "system");
+                }
 }
 
-/* Splits a colon list into strv, skipping empties; returns how many. */
-static size_t tk_split(const char *list, struct strv *out)
+static void tk_cuda_link(const struct probe_ctx *ctx, struct snap_toolkits *t)
 {
-        size_t n = 0;
+        _cleanup_(strbuf_releasep) struct strbuf link = STRBUF_INIT;
+        char *real;
 
+        if (sys_readlink(ctx->root, "/usr/local/cuda", &link) < 0) {
+                if (sys_exists(ctx->root, "/usr/local/cuda/bin"))
+                        fact_set_str(&t->cuda_link, "/usr/local/cuda"); /* a plain folder */
+                else
+                        fact_fail_str(&t->cuda_link, FACT_ABSENT, "no /usr/local/cuda");
+                return;
+        }
+        if ((real = tk_resolve(ctx, "/usr/local/cuda"))) {
+                fact_take_str(&t->cuda_link, real);
+        } else {
+                _cleanup_free_ char *why = xasprintf("/usr/local/cuda -> %s, which does not exist", link.buf);
+                fact_fail_str(&t->cuda_link, FACT_ERROR, why);
+        }
+}
+
+/* Splits a colon list into strv, skipping empties and duplicates. */
+static void tk_split(const char *list, struct strv *out)
+{
         for (const char *p = list; p && *p && out->n < TK_MAX_DIRS;) {
                 size_t len = strcspn(p, ":");
                 if (len) {
-                        strv_push(out, xstrndup(p, len));
-                        n++;
+                        char *dir = xstrndup(p, len);
+                        if (strv_find(out, dir) < 0)
+                                strv_push(out, dir);
+                        else
+                                free(dir);
                 }
                 p += len + (p[len] == ':');
         }
-        return n;
 }
 
-static void tk_nvcc(const struct probe_ctx *ctx, struct snapshot *s)
+/* The first nvcc on a PATH, links resolved (owned), or NULL. */
+static char *tk_nvcc_on(const struct probe_ctx *ctx, const char *path)
 {
-        struct snap_toolkits *t = &s->toolkits;
         _cleanup_(strv_release) struct strv dirs = STRV_INIT;
 
-        if (s->shell.path.st != FACT_OK) {
-                fact_fail_str(&t->nvcc_path, FACT_UNSET, "the login shell's PATH is unknown");
+        tk_split(path, &dirs);
+        for (size_t i = 0; i < dirs.n; i++) {
+                _cleanup_free_ char *p = xasprintf("%s/nvcc", dirs.v[i]);
+                char *real = sys_exists(ctx->root, p) ? tk_resolve(ctx, p) : NULL;
+                if (real)
+                        return real;
+        }
+        return NULL;
+}
+
+/* The toolkit folder of an nvcc: ".../bin/nvcc" -> "...". */
+static char *tk_top_of(const char *nvcc)
+{
+        char *top = xstrdup(nvcc), *slash = strrchr(top, '/');
+
+        if (slash)
+                *slash = '\0';
+        slash = strrchr(top, '/');
+        if (slash && !strcmp(slash, "/bin"))
+                *slash = '\0';
+        return top;
+}
+
+/* nvcc on the process's PATH first (what the user's jobs run with, and all
+ * there is in a container), else on the login shell's. */
+static void tk_nvcc(const struct probe_ctx *ctx, const struct dpkg_db *db, struct snapshot *s)
+{
+        struct snap_toolkits *t = &s->toolkits;
+        const char *paths[] = { tk_fact(&s->procenv.path), tk_fact(&s->shell.path) };
+        const char *names[] = { "process", "login shell" };
+
+        for (size_t i = 0; i < 2; i++) {
+                _cleanup_free_ char *nvcc = paths[i] ? tk_nvcc_on(ctx, paths[i]) : NULL;
+                _cleanup_free_ char *top = nvcc ? tk_top_of(nvcc) : NULL;
+                const struct snap_toolkit *k;
+
+                if (!nvcc)
+                        continue;
+                fact_set_str(&t->nvcc_path, nvcc);
+                fact_set_str(&t->nvcc_env, names[i]);
+                k = tk_add(ctx, db, t, top, !strcmp(top, "/usr") ? "distro" : "path");
+                if (k && k->version.st == FACT_OK)
+                        fact_set_str(&t->nvcc_version, k->version.v);
+                else
+                        fact_fail_str(&t->nvcc_version, FACT_ABSENT, "its toolkit's version is unknown");
                 return;
         }
-        tk_split(s->shell.path.v, &dirs);
-        for (size_t i = 0; i < dirs.n; i++) {
-                char *p = xasprintf("%s/nvcc", dirs.v[i]);
-                if (sys_exists(ctx->root, p)) {
-                        char *top = xstrdup(dirs.v[i]), *slash = strrchr(top, '/');
-                        fact_take_str(&t->nvcc_path, p);
-                        if (slash)
-                                *slash = '\0';
-                        tk_version(ctx, top, &t->nvcc_version);
-                        free(top);
-                        return;
-                }
-                free(p);
+        if (!paths[0] && !paths[1]) {
+                fact_fail_str(&t->nvcc_path, FACT_UNSET, "neither PATH is known");
+                return;
         }
         fact_fail_str(&t->nvcc_path, FACT_ABSENT, "no nvcc on PATH");
         fact_fail_str(&t->nvcc_version, FACT_ABSENT, "no nvcc on PATH");
@@ -127,7 +201,7 @@ static void tk_ld_conf(const struct probe_ctx *ctx, const char *path, struct str
         _cleanup_(strbuf_releasep) struct strbuf buf = STRBUF_INIT;
         char *save = NULL;
 
-        if (depth > 1 || sys_read_file(ctx->root, path, TK_FILE_MAX, &buf) < 0)
+        if (depth > 1 || sys_read_file(ctx->root, path, TK_FILE_MAX, &buf) < 0 || !buf.buf)
                 return;
         for (char *line = strtok_r(buf.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
                 char *v = strip_dup(line, strcspn(line, "#"));
@@ -145,7 +219,7 @@ static void tk_ld_conf(const struct probe_ctx *ctx, const char *path, struct str
                                         }
                         strv_release(&names);
                         free(dir);
-                } else if (*v == '/' && dirs->n < TK_MAX_DIRS) {
+                } else if (*v == '/' && dirs->n < TK_MAX_DIRS && strv_find(dirs, v) < 0) {
                         strv_push(dirs, v);
                         v = NULL;
                 }
@@ -176,8 +250,8 @@ static void tk_loader(const struct probe_ctx *ctx, struct snapshot *s)
 {
         struct snap_toolkits *t = &s->toolkits;
 
-        if (s->shell.ld_library_path.st == FACT_OK)
-                tk_split(s->shell.ld_library_path.v, &t->loader_dirs);
+        tk_split(tk_fact(&s->procenv.ld_library_path), &t->loader_dirs);
+        tk_split(tk_fact(&s->shell.ld_library_path), &t->loader_dirs);
         tk_ld_conf(ctx, "/etc/ld.so.conf", &t->loader_dirs, 0);
         for (size_t i = 0; tk_default_dirs[i]; i++)
                 if (strv_find(&t->loader_dirs, tk_default_dirs[i]) < 0)
@@ -188,10 +262,18 @@ static void tk_loader(const struct probe_ctx *ctx, struct snapshot *s)
                 fact_fail_str(&t->stub_libcuda, FACT_ABSENT, "no stub libcuda on the loader path");
 }
 
-void probe_toolkits(const struct probe_ctx *ctx, struct snapshot *s)
+void probe_toolkits(const struct probe_ctx *ctx, const struct dpkg_db *db, struct snapshot *s)
 {
-        tk_system(ctx, &s->toolkits);
-        tk_nvcc(ctx, s);
+        struct snap_toolkits *t = &s->toolkits;
+        const char *homes[] = { tk_fact(&s->procenv.cuda_home), tk_fact(&s->procenv.cuda_path) };
+
+        tk_under(ctx, db, t, "/usr/local");
+        tk_under(ctx, db, t, "/opt");
+        tk_cuda_link(ctx, t);
+        for (size_t i = 0; i < 2; i++)
+                if (homes[i])
+                        tk_add(ctx, db, t, homes[i], "env");
+        tk_nvcc(ctx, db, s);
         tk_loader(ctx, s);
-        probe_set(&s->toolkits.probe, FACT_OK, NULL);
+        probe_set(&t->probe, FACT_OK, NULL);
 }

@@ -44,10 +44,12 @@ void probe_klog(const struct probe_ctx *ctx, struct snap_klog *klog);
 void probe_fabric(const struct probe_ctx *ctx, const struct probe_cache *c,
                   struct snap_fabric *fm);
 
-/* Software layers. probe_shell runs first: the others use its PATH and
- * LD_LIBRARY_PATH (the login shell's view) and the user's home. */
-void probe_shell(const struct probe_ctx *ctx, struct snap_shell *sh);
-void probe_toolkits(const struct probe_ctx *ctx, struct snapshot *s);
+/* Software layers. probe_procenv and probe_shell run first: the others use
+ * both views of PATH and LD_LIBRARY_PATH (the process's own and the login
+ * shell's) and the user's home. */
+void probe_procenv(const struct probe_ctx *ctx, struct snap_procenv *pe);
+void probe_shell(const struct probe_ctx *ctx, const struct snap_procenv *pe, struct snap_shell *sh);
+void probe_toolkits(const struct probe_ctx *ctx, const struct dpkg_db *db, struct snapshot *s);
 void probe_python(const struct probe_ctx *ctx, struct snapshot *s);
 /* Containers, upkeep, workload set-up; needs the shell's home folder. */
 void probe_host(const struct probe_ctx *ctx, const struct probe_cache *c, struct snapshot *s);

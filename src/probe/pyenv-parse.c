@@ -49,18 +49,21 @@ char *pyenv_cfg_get(const char *buf, size_t len, const char *key)
         return c.value;
 }
 
-struct cuda_line {
+struct py_assign {
+        const char *name;
         int found;
         char *value;
 };
 
-/* "cuda: Optional[str] = '12.1'" or "cuda = None" */
-static int cuda_line(const char *line, size_t len, void *data)
+/* "cuda: Optional[str] = '12.1'", "cuda = None", "__version__ = '2.3.1'" */
+static int assign_line(const char *line, size_t len, void *data)
 {
-        struct cuda_line *c = data;
+        struct py_assign *c = data;
+        size_t nlen = strlen(c->name);
         const char *eq, *q;
 
-        if (len < 5 || strncmp(line, "cuda", 4) || (line[4] != ' ' && line[4] != ':' && line[4] != '='))
+        if (len <= nlen || strncmp(line, c->name, nlen) ||
+            (line[nlen] != ' ' && line[nlen] != ':' && line[nlen] != '='))
                 return 0;
         eq = memchr(line, '=', len);
         if (!eq)
@@ -79,15 +82,20 @@ static int cuda_line(const char *line, size_t len, void *data)
         return 1;
 }
 
-int pyenv_torch_cuda(const char *buf, size_t len, char **ret)
+int pyenv_py_assign(const char *buf, size_t len, const char *name, char **ret)
 {
-        struct cuda_line c = { 0, NULL };
+        struct py_assign c = { name, 0, NULL };
 
-        for_each_line(buf, len, cuda_line, &c);
+        for_each_line(buf, len, assign_line, &c);
         if (!c.found)
                 return -EBADMSG;
         *ret = c.value;
         return 0;
+}
+
+int pyenv_torch_cuda(const char *buf, size_t len, char **ret)
+{
+        return pyenv_py_assign(buf, len, "cuda", ret);
 }
 
 int pyenv_dist_info(const char *dirname, char **ret_name, char **ret_version)

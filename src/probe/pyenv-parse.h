@@ -10,6 +10,10 @@
 char *pyenv_conda_meta_version(const char *filename);
 /* The value of "key = value" in a pyvenv.cfg, or NULL. */
 char *pyenv_cfg_get(const char *buf, size_t len, const char *key);
+/* The string a top-level "NAME = '...'" (or "NAME: T = ...") line of a
+ * Python file assigns: *ret owned, or NULL for None; -EBADMSG when no
+ * line assigns NAME. */
+int pyenv_py_assign(const char *buf, size_t len, const char *name, char **ret);
 /* The cuda line of torch/version.py: *ret "12.1", or NULL for None. */
 int pyenv_torch_cuda(const char *buf, size_t len, char **ret);
 /* "torch-2.3.1+cu121.dist-info" -> "torch", "2.3.1+cu121"; names are

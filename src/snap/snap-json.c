@@ -152,9 +152,16 @@ static const struct jfield devnodes_fields[] = {
         F(JT_BOOL, struct snap_devnodes, nvidia_uvm), F(JT_STRV, struct snap_devnodes, gpus),
 };
 
+#define PROCENV_JF(name, var) F(JT_FSTR, struct snap_procenv, name),
+static const struct jfield procenv_fields[] = {
+        { "status", JT_PROBE, offsetof(struct snap_procenv, probe), NULL },
+        SNAP_PROCENV_VARS(PROCENV_JF)
+};
+#undef PROCENV_JF
+
 static const struct jfield toolkit_fields[] = {
         F(JT_STR, struct snap_toolkit, path), F(JT_STR, struct snap_toolkit, origin),
-        F(JT_FSTR, struct snap_toolkit, version),
+        F(JT_FSTR, struct snap_toolkit, version), F(JT_STR, struct snap_toolkit, evidence),
 };
 static const struct jtable toolkit_table = {
         toolkit_fields, sizeof(toolkit_fields) / sizeof(toolkit_fields[0]),
@@ -164,7 +171,7 @@ static const struct jtable toolkit_table = {
 static const struct jfield toolkits_fields[] = {
         { "status", JT_PROBE, offsetof(TK, probe), NULL }, F(JT_FSTR, TK, cuda_link),
         { "installed", JT_ARRAY, offsetof(TK, v), &toolkit_table },
-        F(JT_FSTR, TK, nvcc_path), F(JT_FSTR, TK, nvcc_version), F(JT_STRV, TK, loader_dirs),
+        F(JT_FSTR, TK, nvcc_path), F(JT_FSTR, TK, nvcc_env), F(JT_FSTR, TK, nvcc_version), F(JT_STRV, TK, loader_dirs),
         F(JT_STRV, TK, libcuda), F(JT_STRV, TK, libcudart), F(JT_FSTR, TK, stub_libcuda),
 };
 #undef TK
@@ -185,6 +192,7 @@ static const struct jfield pyenv_fields[] = {
         F(JT_FSTR, PE, torchvision_version), F(JT_FSTR, PE, torchaudio_version),
         F(JT_STRV, PE, nvidia_wheels), F(JT_FSTR, PE, cuda_toolkit), F(JT_BOOL, PE, exllamav2),
         F(JT_BOOL, PE, torchtune), F(JT_STRV, PE, extensions), F(JT_FSTR, PE, libstdcxx),
+        F(JT_FSTR, PE, base_python),
         F(JT_FNUM, PE, live_cuda_available),
         F(JT_FNUM, PE, live_device_count), F(JT_FSTR, PE, live_arch_list),
         F(JT_STRV, PE, live_capabilities), F(JT_FSTR, PE, live_error),
@@ -196,7 +204,8 @@ static const struct jtable pyenv_table = {
 };
 static const struct jfield python_fields[] = {
         { "status", JT_PROBE, offsetof(struct snap_python, probe), NULL },
-        F(JT_BOOL, struct snap_python, live), F(JT_STRV, struct snap_python, conda_installs),
+        F(JT_BOOL, struct snap_python, live), F(JT_FSTR, struct snap_python, selected),
+        F(JT_FSTR, struct snap_python, selected_by), F(JT_STRV, struct snap_python, conda_installs),
         { "environments", JT_ARRAY, offsetof(struct snap_python, envs), &pyenv_table },
 };
 
@@ -225,6 +234,7 @@ static const struct jfield topo_fields[] = {
 };
 
 static const struct jtable topo_table = TABLE(topo_fields);
+static const struct jtable procenv_table = TABLE(procenv_fields);
 static const struct jtable toolkits_table = TABLE(toolkits_fields), shell_table = TABLE(shell_fields),
         python_table = TABLE(python_fields);
 static const struct jtable os_table = TABLE(os_fields), pci_table = TABLE(pci_fields),
@@ -245,6 +255,7 @@ static const struct jfield snap_fields[] = {
         { "kernel_log", JT_OBJ, offsetof(SN, klog), &klog_table },
         { "fabric_manager", JT_OBJ, offsetof(SN, fabric), &fabric_table },
         { "device_nodes", JT_OBJ, offsetof(SN, devnodes), &devnodes_table },
+        { "process_env", JT_OBJ, offsetof(SN, procenv), &procenv_table },
         { "toolkits", JT_OBJ, offsetof(SN, toolkits), &toolkits_table },
         { "shell", JT_OBJ, offsetof(SN, shell), &shell_table },
         { "python", JT_OBJ, offsetof(SN, python), &python_table },

@@ -99,6 +99,14 @@ static void host_release(struct snap_host *g)
         SNAP_HOST_FIELDS(RELEASE_FIELD)
 }
 
+static void procenv_release(struct snap_procenv *pe)
+{
+#define RELEASE_PROCENV(name, var) fact_str_release(&pe->name);
+        free(pe->probe.why);
+        SNAP_PROCENV_VARS(RELEASE_PROCENV)
+#undef RELEASE_PROCENV
+}
+
 static void pci_dev_release(struct snap_pci_dev *d)
 {
         free(d->bus_id);
@@ -193,11 +201,11 @@ static void toolkits_release(struct snap_toolkits *t)
         free(t->probe.why);
         fact_str_release(&t->cuda_link);
         for (size_t i = 0; i < t->n; i++) {
-                free(t->v[i].path), free(t->v[i].origin);
+                free(t->v[i].path), free(t->v[i].origin), free(t->v[i].evidence);
                 fact_str_release(&t->v[i].version);
         }
         free(t->v);
-        fact_str_release(&t->nvcc_path), fact_str_release(&t->nvcc_version);
+        fact_str_release(&t->nvcc_path), fact_str_release(&t->nvcc_env), fact_str_release(&t->nvcc_version);
         strv_release(&t->loader_dirs), strv_release(&t->libcuda), strv_release(&t->libcudart);
         fact_str_release(&t->stub_libcuda);
 }
@@ -219,6 +227,7 @@ static void pyenv_release(struct snap_pyenv *e)
         fact_str_release(&e->torchaudio_version), fact_str_release(&e->cuda_toolkit);
         strv_release(&e->nvidia_wheels), strv_release(&e->extensions);
         fact_str_release(&e->libstdcxx);
+        fact_str_release(&e->base_python);
         fact_num_release(&e->live_cuda_available), fact_num_release(&e->live_device_count);
         fact_str_release(&e->live_arch_list), fact_str_release(&e->live_error);
         strv_release(&e->live_capabilities);
@@ -228,6 +237,7 @@ static void python_release(struct snap_python *p)
 {
         free(p->probe.why);
         strv_release(&p->conda_installs);
+        fact_str_release(&p->selected), fact_str_release(&p->selected_by);
         for (size_t i = 0; i < p->n; i++)
                 pyenv_release(&p->envs[i]);
         free(p->envs);
@@ -264,6 +274,7 @@ void snap_release(struct snapshot *s)
         shell_release(&s->shell);
         python_release(&s->python);
         host_release(&s->host);
+        procenv_release(&s->procenv);
         snap_topo_release(&s->topo);
         snap_init(s);
 }
@@ -418,4 +429,18 @@ const struct snap_topo_gpu *snap_topo_gpu_of(const struct snap_topo *t, int64_t 
                 if (t->gpus[i].index == index)
                         return &t->gpus[i];
         return NULL;
+}
+
+const struct snap_toolkit *snap_toolkit_holding(const struct snap_toolkits *t, const char *path)
+{
+        const struct snap_toolkit *best = NULL;
+
+        for (size_t i = 0; path && i < t->n; i++) {
+                const char *p = t->v[i].path;
+                size_t n = p ? strlen(p) : 0;
+                if (n && !strncmp(path, p, n) && (path[n] == '/' || !path[n]) &&
+                    (!best || n > strlen(best->path)))
+                        best = &t->v[i];
+        }
+        return best;
 }

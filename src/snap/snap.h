@@ -240,10 +240,40 @@ struct snap_host {
 
 /* ---- software layers (doctor part 2) ---- */
 
+/* The environment dlrig itself runs in, read from /proc/self/environ below
+ * the root (a recording or fixture gives that file). A container image sets
+ * PATH, CUDA_HOME and the venv through its ENV, which no rc file shows; the
+ * login shell's view (snap_shell) is the other environment a finding may
+ * speak of. Each fact is absent when the variable is unset. */
+#define SNAP_PROCENV_VARS(X)                                                   \
+        X(path, "PATH")                                                        \
+        X(ld_library_path, "LD_LIBRARY_PATH")                                  \
+        X(cuda_home, "CUDA_HOME")                                              \
+        X(cuda_path, "CUDA_PATH")                                              \
+        X(virtual_env, "VIRTUAL_ENV")                                          \
+        X(conda_prefix, "CONDA_PREFIX")                                        \
+        X(pythonpath, "PYTHONPATH")                                            \
+        X(pyenv_root, "PYENV_ROOT")                                            \
+        X(asdf_data_dir, "ASDF_DATA_DIR")                                      \
+        X(home, "HOME")                                                        \
+        X(cuda_visible_devices, "CUDA_VISIBLE_DEVICES")                        \
+        X(nvidia_visible_devices, "NVIDIA_VISIBLE_DEVICES")
+
+#define SNAP_PROCENV_FIELD(name, var) struct fact_str name;
+
+struct snap_procenv {
+        struct probe_st probe;        /* absent: the root records no environment */
+        SNAP_PROCENV_VARS(SNAP_PROCENV_FIELD)
+};
+
 struct snap_toolkit {
         char *path;                   /* "/usr/local/cuda-12.1", or inside a conda env */
-        char *origin;                 /* "system" or "conda" */
-        struct fact_str version;      /* "12.1.105" from version.json or version.txt */
+        char *origin;                 /* what put it there: "system" (NVIDIA's installers under
+                                       * /usr/local or /opt), "distro" (nvcc in /usr/bin), "env"
+                                       * (CUDA_HOME/CUDA_PATH), "path" (only an nvcc on PATH) */
+        struct fact_str version;      /* "12.1.105" */
+        char *evidence;               /* what the version was read from: "version.json",
+                                       * "dpkg cuda-nvcc-13-0 13.0.88", "nvcc --version", ... */
 };
 
 struct snap_toolkits {
@@ -251,9 +281,11 @@ struct snap_toolkits {
         struct fact_str cuda_link;    /* where /usr/local/cuda points */
         size_t n;
         struct snap_toolkit *v;
-        struct fact_str nvcc_path;    /* first nvcc on the login shell's PATH */
+        struct fact_str nvcc_path;    /* first nvcc on PATH, links resolved */
+        struct fact_str nvcc_env;     /* whose PATH found it: "process" or "login shell" */
         struct fact_str nvcc_version; /* its toolkit's version */
-        struct strv loader_dirs;      /* where the loader looks: LD_LIBRARY_PATH, then ld.so.conf(.d) */
+        struct strv loader_dirs;      /* where the loader looks: LD_LIBRARY_PATH (the process's, then
+                                       * the login shell's), then ld.so.conf(.d), then the defaults */
         struct strv libcuda;          /* libcuda.so* files on those dirs, in search order */
         struct strv libcudart;        /* libcudart.so* files on those dirs, in search order */
         struct fact_str stub_libcuda; /* a stubs/libcuda.so* that the loader finds; absent: none */
@@ -285,6 +317,7 @@ struct snap_pyenv {
         bool exllamav2, torchtune;
         struct strv extensions;           /* "exllamav2 0.1.8+cu121.torch2.3.1": wheels built for one torch */
         struct fact_str libstdcxx;        /* "6.0.29": the env's own lib/libstdc++.so.6 (conda) */
+        struct fact_str base_python;      /* a venv's interpreter (bin/python resolved); absent: gone */
         /* doctor --live: what the environment's Python itself says */
         struct fact_num live_cuda_available;
         struct fact_num live_device_count;
@@ -296,6 +329,8 @@ struct snap_pyenv {
 struct snap_python {
         struct probe_st probe;
         bool live;                    /* doctor --live ran the interpreters */
+        struct fact_str selected;     /* the environment whose python PATH finds first */
+        struct fact_str selected_by;  /* "process PATH", "login shell PATH" */
         struct strv conda_installs;   /* prefixes of conda/mamba installations */
         size_t n;
         struct snap_pyenv *envs;
@@ -346,6 +381,7 @@ struct snapshot {
         struct snap_klog klog;
         struct snap_fabric fabric;
         struct snap_devnodes devnodes;
+        struct snap_procenv procenv;
         struct snap_toolkits toolkits;
         struct snap_shell shell;
         struct snap_python python;
@@ -398,5 +434,9 @@ bool snap_pci_is_gpu(const struct snap_pci_dev *d);
  * bridges, 1 the same host bridge only, 2 or more a common bridge. */
 size_t snap_pci_common_upstream(const struct snap_pci_dev *a, const struct snap_pci_dev *b);
 size_t snap_pci_count(const struct snapshot *s, const char *kind);
+/* The toolkit folder that holds path ("/usr/local/cuda-12.1/bin/nvcc"): the
+ * longest match, so that a distro toolkit at /usr does not claim
+ * /usr/local/cuda-12.1's files. NULL for none, or a NULL path. */
+const struct snap_toolkit *snap_toolkit_holding(const struct snap_toolkits *t, const char *path);
 const struct snap_topo_pair *snap_topo_pair_of(const struct snap_topo *t, int64_t a, int64_t b);
 const struct snap_topo_gpu *snap_topo_gpu_of(const struct snap_topo *t, int64_t index);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -84,4 +85,32 @@ int sysroot_openat(const struct sysroot *root, const char *path, int flags)
                 return -errno;
         fd = openat(root->dirfd, rel, flags | O_CLOEXEC);
         return fd < 0 ? -errno : fd;
+}
+
+/* The kernel names what an O_PATH descriptor reached; below a root, that
+ * name starts with the root folder's own, which is cut off. */
+int sys_resolve(const struct sysroot *root, const char *path, struct strbuf *out)
+{
+        char link[64], host[4096], top[4096];
+        int fd = sysroot_openat(root, path, O_PATH);
+        ssize_t n, m = 0;
+
+        if (fd < 0)
+                return fd;
+        snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+        n = readlink(link, host, sizeof(host) - 1);
+        if (n >= 0 && !root->is_host) {
+                snprintf(link, sizeof(link), "/proc/self/fd/%d", root->dirfd);
+                m = readlink(link, top, sizeof(top) - 1);
+        }
+        close(fd);
+        if (n < 0 || m < 0)
+                return -errno;
+        host[n] = '\0';
+        top[m] = '\0';
+        if (m > 0 && !strcmp(top, "/"))
+                m = 0; /* a root of "/" given by another name */
+        if (m > 0 && (strncmp(host, top, (size_t)m) || (host[m] && host[m] != '/')))
+                return -EXDEV; /* cannot happen with RESOLVE_IN_ROOT; refuse rather than guess */
+        return strbuf_add(out, host[m] ? host + m : "/", strlen(host[m] ? host + m : "/"));
 }

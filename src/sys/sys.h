@@ -36,6 +36,10 @@ int sys_read_value(const struct sysroot *root, const char *path,
                    struct strbuf *out);
 int sys_readlink(const struct sysroot *root, const char *path,
                  struct strbuf *out);
+/* path with every symbolic link resolved, as the inspected machine names
+ * it ("/usr/local/cuda" -> "/usr/local/cuda-13.0" through /etc/alternatives).
+ * -ENOENT when a link dangles. */
+int sys_resolve(const struct sysroot *root, const char *path, struct strbuf *out);
 int sys_stat(const struct sysroot *root, const char *path, struct stat *ret);
 bool sys_exists(const struct sysroot *root, const char *path);
 /* Sorted entry names of a directory, without "." and "..". */

@@ -1,11 +1,14 @@
 /* fuzz-pyenv-shell.c - the rc-file evaluator and the Python environment
- * parsers (pyvenv.cfg, torch/version.py, dist-info and conda-meta names). */
+ * parsers (pyvenv.cfg, torch/version.py, dist-info and conda-meta names)
+ * and the process environment block. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
+#include "probe/environ-parse.h"
 #include "probe/pyenv-parse.h"
 #include "probe/shell-rc.h"
+#include "probe/toolkit-parse.h"
 #include "util/xalloc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -23,9 +26,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         shell_vars_release(&v);
         strv_release(&lines);
         free(pyenv_cfg_get((const char *)data, size, "version"));
+        free(environ_get((const char *)data, size, "PATH"));
         if (pyenv_torch_cuda((const char *)data, size, &a) == 0)
                 free(a);
         free(pyenv_conda_meta_version(text));
+        free(toolkit_nvcc_release(text));
+        free(toolkit_rpm_version(text, strlen(text), "cuda-nvcc-12-4"));
+        free(toolkit_name_version(text, "libcudart.so."));
         if (pyenv_dist_info(text, &a, &b) == 0)
                 free(a), free(b);
         free(text);

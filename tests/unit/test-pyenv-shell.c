@@ -8,8 +8,10 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "probe/environ-parse.h"
 #include "probe/pyenv-parse.h"
 #include "probe/shell-rc.h"
+#include "probe/toolkit-parse.h"
 #include "util/xalloc.h"
 
 static void rc_eval(const char *text, const char *start_ld, char **ret_path, char **ret_ld,
@@ -119,12 +121,68 @@ static void test_dist_info(void **state)
         assert_int_not_equal(pyenv_dist_info("torch-.dist-info", &n, &v), 0);
 }
 
+static void expect_str(char *got, const char *want)
+{
+        if (want)
+                assert_string_equal(got, want);
+        else
+                assert_null(got);
+        free(got);
+}
+
+static void test_torch_full_version(void **state)
+{
+        const char py[] = "__all__ = ['__version__']\n__version__ = '2.11.0+cu130'\ncuda: Optional[str] = '13.0'\n";
+        char *v = NULL;
+
+        (void)state;
+        assert_int_equal(pyenv_py_assign(py, strlen(py), "__version__", &v), 0);
+        expect_str(v, "2.11.0+cu130");
+        assert_int_not_equal(pyenv_py_assign(py, strlen(py), "git_version", &v), 0);
+}
+
+static void test_environ(void **state)
+{
+        const char nul[] = "PATH=/opt/torch/.venv/bin:/usr/bin\0CUDA_HOME=/usr/local/cuda\0X=a\nb\0PATH=/late";
+        const char lines[] = "CUDA_HOME=/usr/local/cuda\r\nPATHX=no\nPATH=/usr/bin\n";
+
+        (void)state;
+        expect_str(environ_get(nul, sizeof(nul) - 1, "PATH"), "/late"); /* the last one wins */
+        expect_str(environ_get(nul, sizeof(nul) - 1, "X"), "a\nb");  /* NUL-separated: newlines are data */
+        expect_str(environ_get(nul, sizeof(nul) - 1, "CUDA"), NULL);
+        expect_str(environ_get(lines, strlen(lines), "CUDA_HOME"), "/usr/local/cuda");
+        expect_str(environ_get(lines, strlen(lines), "PATH"), "/usr/bin");
+        expect_str(environ_get("", 0, "PATH"), NULL);
+        expect_str(environ_get("PATH", 4, "PATH"), NULL);
+}
+
+static void test_toolkit_parse(void **state)
+{
+        const char nvcc[] = "nvcc: NVIDIA (R) Cuda compiler driver\nCuda compilation tools, release 13.0, V13.0.88\n"
+                            "Build cuda_13.0.r13.0/compiler.36424714_0\n";
+        const char rec[] = "cuda-nvcc-12-4-config 1.0-1 noarch\ncuda-nvcc-12-4 12.4.131-1 x86_64\n";
+        const char qa[] = "cuda-cudart-12-4-12.4.127-1.x86_64\n";
+
+        (void)state;
+        expect_str(toolkit_nvcc_release(nvcc), "13.0.88");
+        expect_str(toolkit_nvcc_release("Cuda compilation tools, release 10.1\n"), "10.1");
+        expect_str(toolkit_nvcc_release("release \n, V1.2"), NULL);
+        expect_str(toolkit_rpm_version(rec, strlen(rec), "cuda-nvcc-12-4"), "12.4.131");
+        expect_str(toolkit_rpm_version(qa, strlen(qa), "cuda-cudart-12-4"), "12.4.127");
+        expect_str(toolkit_rpm_version(qa, strlen(qa), "cuda-cudart-12"), NULL);
+        expect_str(toolkit_name_version("libcudart.so.13.0.96", "libcudart.so."), "13.0.96");
+        expect_str(toolkit_name_version("libcudart.so.13", "libcudart.so."), NULL);
+        expect_str(toolkit_name_version("cuda-nvcc-12.4.131-0.json", "cuda-nvcc-"), "12.4.131");
+        expect_str(toolkit_name_version("cuda-12.4.1-1", "cuda-"), "12.4.1");
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_rc_guide_lines), cmocka_unit_test(test_rc_vars_quotes_blocks),
                 cmocka_unit_test(test_conda_meta_and_cfg), cmocka_unit_test(test_torch_version_py),
-                cmocka_unit_test(test_dist_info),
+                cmocka_unit_test(test_dist_info), cmocka_unit_test(test_torch_full_version),
+                cmocka_unit_test(test_environ), cmocka_unit_test(test_toolkit_parse),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
