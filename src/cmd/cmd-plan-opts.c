@@ -16,6 +16,7 @@ static const struct option plan_longopts[] = {
         { "python", required_argument, NULL, 'p' }, { "env", required_argument, NULL, 'e' },
         { "installer", required_argument, NULL, 'i' }, { "user", required_argument, NULL, 'u' },
         { "hold-kernel", no_argument, NULL, 'k' }, { "profile-d", no_argument, NULL, 'P' }, { "from", required_argument, NULL, 'f' },
+        { "new-env", no_argument, NULL, 'E' },
         { "script", no_argument, NULL, 's' }, { "dry-run", no_argument, NULL, 'n' },
         { "yes", no_argument, NULL, 'y' }, { "from-step", required_argument, NULL, 'N' },
         { "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
@@ -54,6 +55,7 @@ int plan_cli_parse(int argc, char **argv, struct plan_cli *cli)
                 case 'u': cli->o.user = optarg; break;
                 case 'k': cli->o.hold_kernel = true; break;
                 case 'P': cli->o.profile_d = true; break;
+                case 'E': cli->o.new_env = true; break;
                 case 'f': cli->from = optarg; break;
                 case 'j': cli->json = true; break;
                 case 'h': fputs(cli->help, stdout); return EXIT_OK;

@@ -6,7 +6,8 @@
 #include "plan/plan.h"
 
 #define PLAN_USAGE "[--torch V] [--cuda X.Y] [--python V] [--env NAME] " \
-                   "[--installer miniforge|miniconda|uv] [--user NAME] [--hold-kernel] [--profile-d] [--from FILE]"
+                   "[--installer miniforge|miniconda|uv] [--user NAME] [--hold-kernel] [--profile-d] [--new-env] " \
+                   "[--from FILE]"
 #define PLAN_OPTIONS_HELP                                                                   \
         "  --torch V      this PyTorch release (default: the newest that suits the GPUs)\n" \
         "  --cuda X.Y     this CUDA variant of the wheels and toolkit\n"                    \
@@ -16,6 +17,7 @@
         "  --user NAME    whose environment to set up (default: the invoking user)\n"       \
         "  --hold-kernel  also hold the kernel packages (an offered step)\n"                \
         "  --profile-d    CUDA's PATH for every user in /etc/profile.d, not ~/.bashrc\n"     \
+        "  --new-env      a fresh environment even where a working one exists\n"           \
         "  --from FILE    plan for a snapshot saved with dlrig doctor --save\n"
 
 struct plan_cli {

@@ -194,28 +194,46 @@ static int choose_refusal(const struct plan_gpus *g, const struct plan_opts *o, 
 
 /* A kept environment: one with torch whose wheels run here and whose CUDA
  * the driver runs, matching what was asked. */
+static bool choose_env_works(const struct snap_pyenv *e, const struct plan_gpus *g, const struct plan_opts *o,
+                             const char *driver);
+
+/* A kept environment: one with torch whose wheels run here and whose CUDA
+ * the driver runs, matching what was asked; the one PATH selects first. */
 static const struct snap_pyenv *choose_kept_env(const struct snapshot *s, const struct plan_gpus *g,
                                                 const struct plan_opts *o, const char *driver)
 {
-        for (size_t i = 0; i < s->python.n; i++) {
-                const struct snap_pyenv *e = &s->python.envs[i];
+        const struct snap_pyenv *sel = s->python.selected.st == FACT_OK ? plan_env_find(s, s->python.selected.v) : NULL;
+
+        if (o->new_env)
+                return NULL;
+        if (sel && choose_env_works(sel, g, o, driver))
+                return sel;
+        for (size_t i = 0; i < s->python.n; i++)
+                if (choose_env_works(&s->python.envs[i], g, o, driver))
+                        return &s->python.envs[i];
+        return NULL;
+}
+
+static bool choose_env_works(const struct snap_pyenv *e, const struct plan_gpus *g, const struct plan_opts *o,
+                             const char *driver)
+{
+        {
                 const char *plus;
                 const struct kb_torch_variant *v;
 
                 if (e->torch_version.st != FACT_OK || (o->env && strcmp(e->name, o->env)))
-                        continue;
+                        return false;
+                if (e->base_python.st == FACT_ABSENT)
+                        return false; /* its interpreter is gone */
                 plus = strchr(e->torch_version.v, '+');
                 v = plus ? kb_torch_variant_find(e->torch_version.v, plus + 1) : NULL;
                 if (!v || !choose_variant_ok(g, v, o->cuda, driver))
-                        continue;
+                        return false;
                 if (o->torch && version_cmp(e->torch_version.v, o->torch))
-                        continue;
-                if (o->python && (e->python_version.st != FACT_OK ||
-                                  strncmp(e->python_version.v, o->python, strlen(o->python))))
-                        continue;
-                return e;
+                        return false;
+                return !o->python || (e->python_version.st == FACT_OK &&
+                                      !strncmp(e->python_version.v, o->python, strlen(o->python)));
         }
-        return NULL;
 }
 
 /* "3.11.9" -> "3.11" */
@@ -260,6 +278,8 @@ static int choose_torch(const struct snapshot *s, const struct plan_opts *o, con
         const struct kb_torch *t;
 
         if (e) {
+                p->env_kept = true;
+                p->env_kind = xstrdup(e->kind);
                 t = kb_torch_find(e->torch_version.v);
                 v = kb_torch_variant_find(e->torch_version.v, strchr(e->torch_version.v, '+') + 1);
                 p->env_name = xstrdup(e->name);
@@ -324,10 +344,42 @@ static int choose_driver(const struct plan_gpus *g, const char *kept, struct pla
         return 0;
 }
 
+/* With a kept environment the toolkit serves only to build CUDA extensions:
+ * say which one is here and whether it matches the wheel's CUDA. */
+static void choose_toolkit_note(const struct snapshot *s, struct plan *p)
+{
+        const struct snap_toolkit *t = snap_toolkit_holding(&s->toolkits, s->toolkits.nvcc_path.st == FACT_OK ?
+                                                                                s->toolkits.nvcc_path.v : NULL);
+        size_t n = strlen(p->cuda);
+
+        if (!t || t->version.st != FACT_OK) {
+                plan_choice_add(p, "toolkit", xasprintf("CUDA %s, offered", p->cuda),
+                                xstrdup("none on PATH: torch brings its own runtime; nvcc is needed only to build "
+                                        "CUDA extensions (exllamav2, flash-attn)"));
+                return;
+        }
+        if (!strncmp(t->version.v, p->cuda, n) && (t->version.v[n] == '.' || !t->version.v[n]))
+                plan_choice_add(p, "toolkit", xasprintf("CUDA %s (installed, %s)", t->version.v, t->path),
+                                xasprintf("matches the wheel's CUDA %s", p->cuda));
+        else
+                plan_choice_add(p, "toolkit", xasprintf("CUDA %s (installed, %s)", t->version.v, t->path),
+                                xasprintf("the wheel's is CUDA %s: building CUDA extensions wants the two to match; "
+                                          "the toolkit step offers CUDA %s", p->cuda, p->cuda));
+}
+
 static void choose_manager(const struct snapshot *s, const struct plan_opts *o, struct plan *p)
 {
         const struct kb_installer *k;
 
+        if (p->env_kept && strcmp(p->env_kind, "conda")) { /* made by whatever made it: nothing to install */
+                p->installer = o->installer ? o->installer : !strcmp(p->env_kind, "uv") ? "uv" : "miniforge";
+                p->manager_prefix = xstrdup(s->python.conda_installs.n ? s->python.conda_installs.v[0] : p->home);
+                p->env_python = xasprintf("%s/bin/python", p->env_prefix);
+                plan_choice_add(p, "env", xasprintf("%s (%s, %s)", p->env_name, p->env_prefix, p->env_kind),
+                                xstrdup("kept: its torch runs on every GPU here (--new-env makes a fresh one)"));
+                choose_toolkit_note(s, p);
+                return;
+        }
         p->installer = o->installer ? o->installer : "miniforge";
         k = kb_installer_find(p->installer);
         if (strcmp(p->installer, "uv") && s->python.conda_installs.n)

@@ -23,6 +23,30 @@ static bool user_zsh(const struct snapshot *s)
         return n >= 3 && !strcmp(sh + n - 3, "zsh");
 }
 
+/* Done when the login shell's PATH has the toolkit, or when the nvcc that
+ * PATH finds (the process's: a container's ENV) is that CUDA's. */
+static void user_cuda_env_state(const struct snapshot *s, const struct plan *p, struct plan_step *st,
+                                const char *bin, const char *login_path)
+{
+        const struct fact_str *nv = &s->toolkits.nvcc_version;
+        size_t n = strlen(p->cuda);
+
+        if (strstr(login_path, bin)) {
+                step_set(st, true, xasprintf("%s is on the login shell's PATH", bin));
+        } else if (nv->st == FACT_OK && !strncmp(nv->v, p->cuda, n) && (nv->v[n] == '.' || !nv->v[n]) &&
+                   s->toolkits.nvcc_env.st == FACT_OK) {
+                step_set(st, true, xasprintf("nvcc on the %s PATH is CUDA %s's (%s)", s->toolkits.nvcc_env.v,
+                                             nv->v, s->toolkits.nvcc_path.v));
+        } else {
+                step_set(st, false, xasprintf("%s is not on the login shell's PATH", bin));
+                if (p->env_kept) {
+                        st->state = STEP_OFFERED;
+                        free(st->why);
+                        st->why = xasprintf("offered: %s is not on PATH; only building CUDA extensions needs it", bin);
+                }
+        }
+}
+
 static void user_cuda_env(const struct snapshot *s, const struct plan_opts *o, struct plan *p)
 {
         char *bin = xasprintf("/usr/local/cuda-%s/bin", p->cuda);
@@ -49,8 +73,7 @@ static void user_cuda_env(const struct snapshot *s, const struct plan_opts *o, s
                 a->path = xasprintf("%s/%s", p->home, rcs[i]);
                 a->text = xstrdup(text);
         }
-        step_set(st, strstr(path, bin) != NULL, strstr(path, bin) ? xasprintf("%s is on the login shell's PATH", bin) :
-                                                xasprintf("%s is not on the login shell's PATH", bin));
+        user_cuda_env_state(s, p, st, bin, path);
         free(bin), free(text);
 }
 
@@ -173,9 +196,13 @@ static void user_finish(struct plan *p)
 void plan_steps_user(const struct snapshot *s, const struct plan_opts *o, struct plan *p)
 {
         user_cuda_env(s, o, p);
-        user_manager(s, p);
-        if (strcmp(p->installer, "uv"))
-                user_shell_init(s, p);
+        /* a kept venv needs no manager of dlrig's choosing; a kept conda
+         * env still wants conda set up in the shell ('conda activate') */
+        if (!p->env_kept || !strcmp(p->env_kind, "conda")) {
+                user_manager(s, p);
+                if (strcmp(p->installer, "uv"))
+                        user_shell_init(s, p);
+        }
         user_env(s, p);
         user_torch(s, p);
         user_finish(p);

@@ -184,6 +184,11 @@ static void steps_toolkit(const struct snapshot *s, struct plan *p)
                         found = t->path;
         }
         step_state(st, found, found ? xasprintf("installed in %s", found) : xasprintf("no CUDA %s toolkit", p->cuda));
+        if (!found && p->env_kept) { /* torch works without it: only extension builds need nvcc */
+                st->state = STEP_OFFERED;
+                free(st->why);
+                st->why = xasprintf("offered: only building CUDA extensions needs a CUDA %s nvcc", p->cuda);
+        }
         free(pkg);
 }
 

@@ -108,7 +108,7 @@ void plan_release(struct plan *p)
 {
         char **strs[] = { &p->distro, &p->repo, &p->kernel, &p->branch, &p->torch, &p->torchvision,
                           &p->torchaudio, &p->variant, &p->index_url, &p->cuda, &p->python,
-                          &p->env_name, &p->env_prefix, &p->env_python, &p->user, &p->home,
+                          &p->env_name, &p->env_prefix, &p->env_python, &p->env_kind, &p->user, &p->home,
                           &p->manager_prefix };
 
         for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)

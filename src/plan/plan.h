@@ -78,11 +78,13 @@ struct plan {
         char *branch;         /* "580" */
         bool open_modules;
         bool driver_kept;
+        bool env_kept;        /* a working environment is adopted: no manager or env steps */
         char *torch, *torchvision, *torchaudio, *variant, *index_url;
         char *cuda;           /* "12.8": the wheel's CUDA and the toolkit's */
         char *python;
         const char *installer; /* "miniforge", "miniconda", "uv" */
         char *env_name, *env_prefix, *env_python;
+        char *env_kind;       /* the kept environment's kind: "uv", "conda", "system", ... */
         char *user, *home, *manager_prefix;
         struct plan_choice choices[PLAN_CHOICES_MAX];
         size_t nchoices;
@@ -94,6 +96,7 @@ struct plan_opts {
         const char *torch, *cuda, *python, *env, *installer, *user;
         bool hold_kernel;     /* make the offered kernel hold a step to do */
         bool profile_d;       /* PATH for every user in /etc/profile.d, not the user's rc */
+        bool new_env;         /* a fresh environment even where a working one exists */
 };
 
 /* Builds the plan. Asks that cannot work together, or a machine dlrig
