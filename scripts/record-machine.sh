@@ -38,7 +38,7 @@
 #       /etc/profile.d/*.sh, /etc/bash.bashrc, /etc/bashrc, /etc/zsh/*,
 #       /etc/environment, /etc/lsb-release, /usr/lib/os-release, /.dockerenv,
 #       /run/.containerenv, /etc/alternatives entries about CUDA, NVIDIA, cuDNN,
-#       NCCL and Python, the /etc/passwd lines of root and the user (the
+#       NCCL, Python and the C compiler, the /etc/passwd lines of root and the user (the
 #       comment field emptied), /usr/bin/{gcc*,g++*,cc,c++} and the folders
 #       /usr/lib/gcc/TRIPLET/MAJOR, /proc/mounts' /dev/shm line
 #     the user's rc files: ~/.bashrc ~/.profile ~/.bash_profile ~/.bash_login
@@ -573,7 +573,8 @@ while IFS= read -r p; do put_copy "$p"; done <"$tmp/l"
 list /etc/profile.d "$tmp/l" -mindepth 1 -maxdepth 1 -name '*.sh'
 while IFS= read -r p; do put_copy "$p" "$small" redact; done <"$tmp/l"
 list /etc/alternatives "$tmp/l" -mindepth 1 -maxdepth 1 \( -name '*cuda*' -o -name '*nvidia*' \
-        -o -name '*nvcc*' -o -name '*cudnn*' -o -name '*nccl*' -o -name 'python*' -o -name 'pip*' \)
+        -o -name '*nvcc*' -o -name '*cudnn*' -o -name '*nccl*' -o -name 'python*' -o -name 'pip*' \
+        -o -name cc -o -name c++ \)
 while IFS= read -r p; do put_entry "$p"; done <"$tmp/l"
 if [ -n "$home" ]; then
         place home "$home"
@@ -583,7 +584,8 @@ if [ -n "$home" ]; then
 fi
 
 # the compiler nvcc would call (/usr/bin/gcc -> gcc-12, /usr/lib/gcc/TRIPLET/12)
-list /usr/bin "$tmp/l" -mindepth 1 -maxdepth 1 \( -name 'gcc*' -o -name 'g++*' -o -name cc -o -name c++ \)
+list /usr/bin "$tmp/l" -mindepth 1 -maxdepth 1 \( -name 'gcc*' -o -name 'g++*' -o -name cc -o -name c++ \
+        -o -name '*-linux-gnu-gcc*' -o -name '*-linux-gnu-g++*' \)
 while IFS= read -r p; do put_entry "$p"; done <"$tmp/l"
 list /usr/lib/gcc "$tmp/l" -mindepth 2 -maxdepth 2 -type d
 while IFS= read -r p; do mkdir -p "$out/root$p"; done <"$tmp/l"
