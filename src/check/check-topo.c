@@ -5,6 +5,7 @@
 #include "check.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "check-util.h"
@@ -150,6 +151,57 @@ static void p2p_unsupported(const struct snapshot *s, struct findings *fs)
                        "P2P / ACS / IOMMU settings, then reboot");
 }
 
+/* A GeForce RTX 40-series card (Ada, compute capability 8.9). NVIDIA's
+ * driver does not support P2P between them, yet some branches and patched
+ * open-module builds report it as supported, and copies between them then
+ * arrive as zeros or NCCL hangs: NVIDIA/nccl-tests#117, the reports in
+ * ../shared/reference/failures.md F30 (docs/findings.md). Other GeForce
+ * generations are not judged: their reports do not justify a warning. */
+static bool geforce_ada(const struct snapshot *s, int64_t index)
+{
+        const struct snap_gpu *g = index >= 0 && (size_t)index < s->ngpus ? &s->gpus[index] : NULL;
+
+        return g && fact_ok(&g->name) && strstr(g->name.v, "GeForce") &&
+               fact_ok(&g->compute_capability) && !strcmp(g->compute_capability.v, "8.9");
+}
+
+/* NVML says the pair can read or write the other's memory directly. */
+static bool pair_claims_p2p(const struct snap_topo_pair *p)
+{
+        return (fact_ok(&p->p2p_read) && p->p2p_read.v == 0) ||
+               (fact_ok(&p->p2p_write) && p->p2p_write.v == 0);
+}
+
+static void p2p_geforce_claimed(const struct snapshot *s, struct findings *fs)
+{
+        struct finding *f = NULL;
+        char dbuf[CHECK_NAME_MAX];
+        const char *drv = check_util_driver_version(s, dbuf);
+
+        for (size_t i = 0; i < s->topo.npairs; i++) {
+                const struct snap_topo_pair *p = &s->topo.pairs[i];
+
+                if (!pair_claims_p2p(p) || !geforce_ada(s, p->a) || !geforce_ada(s, p->b))
+                        continue;
+                if (!f)
+                        f = finding_add(fs, "topo.p2p-geforce-claimed",
+                                        "the driver reports P2P between GeForce RTX 40-series cards, "
+                                        "which NVIDIA does not support: peer copies may arrive wrong");
+                finding_evidence(f, "GPU %lld - GPU %lld (%s): P2P read %s, write %s (NVML)",
+                                 (long long)p->a, (long long)p->b, s->gpus[p->a].name.v,
+                                 fact_ok(&p->p2p_read) && p->p2p_read.v == 0 ? "OK" : "not OK",
+                                 fact_ok(&p->p2p_write) && p->p2p_write.v == 0 ? "OK" : "not OK");
+        }
+        if (!f)
+                return;
+        if (drv)
+                finding_evidence(f, "driver %s, %s kernel modules", drv,
+                                 fact_ok(&s->kmod.flavour) ? s->kmod.flavour.v : "unknown");
+        finding_fix(f, "dlrig bench --quick   # verified peer copies: a wrong byte shows as bench.copy-wrong");
+        finding_fix(f, "export NCCL_P2P_DISABLE=1   # NCCL then copies through host memory, "
+                       "correct on every driver");
+}
+
 void check_topo(const struct snapshot *s, struct findings *fs)
 {
         check_acs(s, fs);
@@ -159,4 +211,5 @@ void check_topo(const struct snapshot *s, struct findings *fs)
                 return;
         nvlink_down(s, fs);
         p2p_unsupported(s, fs);
+        p2p_geforce_claimed(s, fs);
 }

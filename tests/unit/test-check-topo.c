@@ -1,5 +1,6 @@
 /* test-check-topo.c - NVLink links down only where a visible peer GPU
- * should be reachable over them; P2P between GPUs as the driver reports it. */
+ * should be reachable over them; P2P that GeForce RTX 40-series cards are
+ * said to have. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -116,12 +117,74 @@ static void test_pcie_bridges(void **state)
         snap_release(&s);
 }
 
+/* n GPUs named name (compute capability cc), every pair under one PCIe
+ * switch (PXB) with NVML's P2P read and write status p2p. */
+static void pcie_pairs(struct snapshot *s, size_t n, const char *name, const char *cc, int64_t p2p)
+{
+        static const int64_t none[8] = { 0 };
+
+        machine(s, n, 0x268410de, 0, none);
+        for (size_t i = 0; i < n; i++) {
+                fact_set_str(&s->gpus[i].name, name);
+                fact_set_str(&s->gpus[i].compute_capability, cc);
+        }
+        for (size_t a = 0; a < n; a++)
+                for (size_t b = a + 1; b < n; b++) {
+                        struct snap_topo_pair *p = snap_add_topo_pair(&s->topo);
+
+                        p->a = (int64_t)a, p->b = (int64_t)b;
+                        fact_set_num(&p->level, 20);
+                        fact_set_num(&p->p2p_read, p2p);
+                        fact_set_num(&p->p2p_write, p2p);
+                        fact_set_num(&p->p2p_atomics, 5);
+                        fact_set_num(&p->p2p_nvlink, 5);
+                        fact_set_num(&p->p2p_pci, p2p);
+                }
+}
+
+/* RTX 4090s whose driver says P2P is supported: a warning naming each
+ * pair and pointing at bench's verified copies and NCCL_P2P_DISABLE. */
+static void test_geforce_claimed(void **state)
+{
+        struct snapshot s;
+
+        (void)state;
+        pcie_pairs(&s, 4, "NVIDIA GeForce RTX 4090", "8.9", 0);
+        snapb_expect_bad(&s, "topo.p2p-geforce-claimed");
+        snapb_expect_line(&s, "topo.p2p-geforce-claimed",
+                          "GPU 0 - GPU 1 (NVIDIA GeForce RTX 4090): P2P read OK, write OK (NVML)");
+        snapb_expect_line(&s, "topo.p2p-geforce-claimed", "GPU 2 - GPU 3");
+        snapb_expect_line(&s, "topo.p2p-geforce-claimed", "driver " SNAPB_DRIVER);
+        snapb_expect_line(&s, "topo.p2p-geforce-claimed", "dlrig bench --quick");
+        snapb_expect_line(&s, "topo.p2p-geforce-claimed", "export NCCL_P2P_DISABLE=1");
+        snap_release(&s);
+}
+
+/* Where the knowledge does not justify it: refused P2P (the driver as it
+ * ships), a workstation Ada card, a GeForce card of another generation. */
+static void test_geforce_silent(void **state)
+{
+        struct snapshot s;
+
+        (void)state;
+        pcie_pairs(&s, 4, "NVIDIA GeForce RTX 4090", "8.9", 2);
+        snapb_expect_bad(&s, "");
+        snap_release(&s);
+        pcie_pairs(&s, 2, "NVIDIA RTX 6000 Ada Generation", "8.9", 0);
+        snapb_expect_bad(&s, "");
+        snap_release(&s);
+        pcie_pairs(&s, 2, "NVIDIA GeForce RTX 3090", "8.6", 0);
+        snapb_expect_bad(&s, "");
+        snap_release(&s);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_lone_sxm),     cmocka_unit_test(test_one_gpu_down),
                 cmocka_unit_test(test_partial),      cmocka_unit_test(test_all_down),
-                cmocka_unit_test(test_pcie_bridges),
+                cmocka_unit_test(test_pcie_bridges), cmocka_unit_test(test_geforce_claimed),
+                cmocka_unit_test(test_geforce_silent),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
