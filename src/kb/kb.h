@@ -123,8 +123,13 @@ struct kb_gpu {
 };
 
 const struct kb_gpu *kb_gpu_by_pci(unsigned device_id);
-/* Case-insensitive match of every word of query ("H100 SXM"); NULL when
- * none or ambiguous with no exact name. */
+/* The GPU models a query names, in table order (the nth; NULL past the
+ * last): every word of the query in the name, any case, and where some
+ * models have them all as whole words ("H20" in "NVIDIA H20", not in
+ * "NVIDIA H200 SXM"), only those. */
+const struct kb_gpu *kb_gpu_match(const char *query, size_t n);
+/* The model whose name is query (any case), else the only match; NULL when
+ * none or several match. */
 const struct kb_gpu *kb_gpu_find(const char *query);
 size_t kb_gpu_count(void);
 const struct kb_gpu *kb_gpu_at(size_t i);
