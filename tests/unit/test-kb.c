@@ -91,6 +91,49 @@ static void test_torch_find(void **state)
         assert_null(kb_torch_variant_nth(NULL, 0));
 }
 
+/* Releases before 2.0, with their companions and wheels (torchvision's
+ * compatibility table, RELEASE.md). */
+static void test_torch_old(void **state)
+{
+        const struct kb_torch *t = kb_torch_find("1.10.1+cu111");
+
+        (void)state;
+        assert_non_null(t);
+        assert_string_equal(t->python_min, "3.6");
+        assert_string_equal(t->python_max, "3.9");
+        assert_string_equal(t->torchvision, "0.11.2");
+        assert_string_equal(t->torchaudio, "0.10.1");
+        assert_string_equal(t->default_variant, "cu102");
+        assert_false(kb_torch_variant_runs_on(kb_torch_variant_find("1.10.1", "cu102"), "8.6"));
+        assert_true(kb_torch_variant_runs_on(kb_torch_variant_find("1.10.1", "cu111"), "8.6"));
+        assert_false(kb_torch_variant_runs_on(kb_torch_variant_find("1.13.1", "cu117"), "9.0"));
+        for (const char *const *v = (const char *const[]){ "1.8.0", "1.9.1", "1.11.0", "1.12.1",
+                                                           "1.13.0", NULL }; *v; v++)
+                assert_non_null(kb_torch_find(*v));
+        assert_string_equal(kb_torch_find("1.13.1")->default_variant, "cu117");
+        assert_string_equal(kb_torch_find("1.12.0")->python_max, "3.10");
+}
+
+/* Pre-releases are judged as their series: a nightly, NGC's builds, an rc;
+ * a series the table lacks stays unknown, and so does an unknown patch. */
+static void test_torch_prerelease(void **state)
+{
+        (void)state;
+        assert_ptr_equal(kb_torch_find("2.6.0.dev20241112+cu124"), kb_torch_find("2.6.0"));
+        assert_ptr_equal(kb_torch_find("2.6.0.dev20241112"), kb_torch_find("2.6.0"));
+        assert_ptr_equal(kb_torch_find("2.5.0a0+872d972e41.nv24.10"), kb_torch_find("2.5.0"));
+        assert_ptr_equal(kb_torch_find("2.4.0rc1"), kb_torch_find("2.4.0"));
+        assert_ptr_equal(kb_torch_find("2.8.1a0"), kb_torch_find("2.8.0")); /* no 2.8.1: its series */
+        assert_null(kb_torch_find("2.99.0.dev20300101"));
+        assert_null(kb_torch_find("2.5.3"));
+        assert_string_equal(kb_torch_prerelease("2.6.0.dev20241112+cu124"), "a nightly");
+        assert_string_equal(kb_torch_prerelease("2.5.0a0+872d972e41.nv24.10"), "an NVIDIA NGC build");
+        assert_string_equal(kb_torch_prerelease("2.4.0rc1"), "a pre-release");
+        assert_null(kb_torch_prerelease("2.5.1+cu124"));
+        assert_null(kb_torch_prerelease("2.5.1"));
+        assert_null(kb_torch_prerelease(NULL));
+}
+
 static void test_torch_runs_on(void **state)
 {
         static const struct kb_torch_variant fake = {
@@ -282,7 +325,8 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_cuda_find),   cmocka_unit_test(test_cuda_max_for_driver),
                 cmocka_unit_test(test_cuda_table),  cmocka_unit_test(test_torch_find),
-                cmocka_unit_test(test_torch_runs_on), cmocka_unit_test(test_torch_table),
+                cmocka_unit_test(test_torch_runs_on), cmocka_unit_test(test_torch_old),
+                cmocka_unit_test(test_torch_prerelease), cmocka_unit_test(test_torch_table),
                 cmocka_unit_test(test_arch),        cmocka_unit_test(test_gpu),
                 cmocka_unit_test(test_gpu_table),   cmocka_unit_test(test_gpu_match),
                 cmocka_unit_test(test_gpu_recent),  cmocka_unit_test(test_cc_table),
