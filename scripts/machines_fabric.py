@@ -109,6 +109,27 @@ def rtx4090_no_p2p(m):
             "P2P between GeForce cards. Expected, so a note (topo.p2p-consumer), not a warning.")
 
 
+def rtx4090_p2p_claimed(m):
+    """The 4 x RTX 4090 machine on a driver that reports P2P between them:
+    NVIDIA/nccl-tests#117 (all_reduce_perf hangs on 4 x 4090, fine with
+    NCCL_P2P_DISABLE=1) and tinygrad/open-gpu-kernel-modules#45 (8 x 4090 on
+    a 570 open-module build: hangs with P2P, fine without)."""
+    rtx4090_no_p2p(m)
+    m["kmod"]["flavour"] = "open"
+    machines.set_driver(m, machines.BW_DRIVER, 12080,
+                        [("nvidia-driver-570-open", f"{machines.BW_DRIVER}-0ubuntu1")])
+    place = [(i // 2, f"hb{i // 2}", f"sw{i // 2}") for i in range(4)]
+    # read, write and atomics reported OK over PCIe; no NVLink on Ada GeForce
+    topology(m, place, p2p=lambda i, j, cap: 5 if cap == "nvlink" else 0)
+    m["cases"] = ["doctor", "topo"]
+    m["findings"] = ["topo.p2p-geforce-claimed", "!topo.p2p-consumer"]
+    return ("4 x GeForce RTX 4090 whose driver (570, open kernel modules) reports P2P between "
+            "them, which NVIDIA does not support on GeForce 40-series: peer copies can arrive "
+            "wrong or NCCL hangs (NVIDIA/nccl-tests#117, tinygrad/open-gpu-kernel-modules#45). "
+            "doctor warns topo.p2p-geforce-claimed and points at dlrig bench's verified copies "
+            "and NCCL_P2P_DISABLE=1.")
+
+
 def _a100_x4(m):
     """4 x A100 PCIe, two per socket behind a PCIe switch; returns the places."""
     buses = ["0000:03:00.0", "0000:04:00.0", "0000:83:00.0", "0000:84:00.0"]
@@ -266,6 +287,7 @@ VARIANTS = {
     "a100-x4-acs-unreadable": a100_acs_unreadable,
     "h100-x8-nvlink-down": h100_nvlink_down,
     "rtx4090-x4-no-p2p": rtx4090_no_p2p,
+    "rtx4090-x4-p2p-claimed": rtx4090_p2p_claimed,
     "a100-x4-p2p-refused": a100_p2p_refused,
     "h100-x8-nvswitch": hgx_h100,
 }

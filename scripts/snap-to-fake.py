@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
 """snap-to-fake.py SNAPSHOT.json > gpus.json
 
-Turns the NVML, GPU and CUDA facts of a dlrig snapshot ('dlrig doctor --save')
-into the fake libraries' machine description (tests/fakes/README.md), so that
-the fakes answer as the recorded machine's driver did. Used by
+Turns the NVML, GPU, topology and CUDA facts of a dlrig snapshot ('dlrig doctor
+--save') into the fake libraries' machine description (tests/fakes/README.md),
+so that the fakes answer as the recorded machine's driver did. Used by
 scripts/record-machine.sh.
 
 Each fact becomes the entry of the call that produced it (the inverse of
-src/drv/drv-nvml-gpu.c and drv-cuda.c): a value as the shorthand, a failure as
-{"ret": <the code's name>}, a timeout as {"hang": true}; a fact that was never
-asked (status unset) gets no entry. Notes for the person reviewing the fixture
-go to stderr.
+src/drv/drv-nvml-gpu.c, drv-nvml-topo.c and drv-cuda.c): a value as the
+shorthand, a failure as {"ret": <the code's name>}, a timeout as {"hang": true};
+a fact that was never asked (status unset) gets no entry. The topology answers
+(CPU affinity, NVLink state and far ends per link, common ancestor and P2P
+status per peer) go into each NVML device as the per-link and per-peer arrays
+the fake reads (tests/fakes/fake-nvml-topo.c). Notes for the person reviewing
+the fixture go to stderr.
 """
 import json
 import re
@@ -112,6 +115,93 @@ def gpu_entries(g):
     return d
 
 
+# nvmlGpuP2PCapsIndex_t names the fake uses, and the snapshot's pair fields.
+P2P_CAPS = [("read", "p2p_read"), ("write", "p2p_write"), ("nvlink", "p2p_nvlink"),
+            ("atomics", "p2p_atomics"), ("prop", "p2p_pci")]
+# nvmlIntNvLinkDeviceType_t by the word drv-nvml-topo.c writes ("other": 0xff, unknown).
+NVLINK_KINDS = {"gpu": 0, "switch": 2, "other": 0xff}
+
+
+def nvlink_entries(d, t):
+    """DeviceGetNvLinkState and the far ends of the active links. The
+    snapshot keeps how many links there are and which far ends the active
+    ones reach, not their numbers: the active links are written first."""
+    links, up = t.get("nvlink_links"), t.get("nvlink_up")
+    if links is None or up is None:
+        put(d, "DeviceGetNvLinkState", t, "nvlink_links")
+        return
+    if links == 0:
+        # the driver refused link 0: a GPU without (visible) NVLink
+        d["DeviceGetNvLinkState"] = {"ret": "NVML_ERROR_NOT_SUPPORTED"}
+        return
+    d["DeviceGetNvLinkState"] = [1] * up + [0] * (links - up)
+    if 0 < up < links:
+        note("GPU %s: %d of %d NVLink links up; the snapshot does not number them, so "
+             "links 0-%d are the active ones" % (t.get("index"), up, links, up - 1))
+    remotes = [r.split(" ", 1) + [""] for r in t.get("nvlink_remotes", [])][:up]
+    if not remotes:
+        return
+    d["DeviceGetNvLinkRemoteDeviceType"] = [NVLINK_KINDS.get(r[0], 0xff) for r in remotes]
+    buses = [r[1] for r in remotes]
+    if all(b == "unknown" for b in buses):
+        d["DeviceGetNvLinkRemotePciInfo_v2"] = {"ret": "NVML_ERROR_UNKNOWN"}
+        return
+    d["DeviceGetNvLinkRemotePciInfo_v2"] = [None if b == "unknown" else nvml_bus_id(b)
+                                            for b in buses]
+    if None in d["DeviceGetNvLinkRemotePciInfo_v2"]:
+        note("GPU %s: some NVLink far ends had no bus id; written as null, which the fake "
+             "reports as a bad entry: fill them in by hand" % t.get("index"))
+
+
+def peer_array(pairs, i, n, field):
+    """One GPU's per-peer answers: a value per peer index (0 for itself), a
+    single failure entry when every pair failed alike, or null where one
+    pair failed among answers (the fake then reports a bad entry)."""
+    vals, fails = [], []
+    for j in range(n):
+        p = pairs.get((min(i, j), max(i, j)))
+        if j == i or p is None:
+            vals.append(0)
+        elif p.get(field) is not None:
+            vals.append(p[field])
+        else:
+            fails.append(failure(p, field))
+            vals.append(None)
+    if fails and len(fails) == n - 1 and all(f == fails[0] for f in fails):
+        return fails[0]
+    if fails:
+        note("GPU %d: %s failed for some peers only; written as null, which the fake "
+             "reports as a bad entry: fill them in by hand" % (i, field))
+    return vals
+
+
+def topo_entries(d, t, pairs, n):
+    """The topology calls of NVML device t["index"] into its entries d."""
+    i = t["index"]
+    put(d, "DeviceGetCpuAffinity", t, "cpu_affinity")
+    nvlink_entries(d, t)
+    if not pairs:
+        return
+    key = "DeviceGetTopologyCommonAncestor"
+    entry = peer_array(pairs, i, n, "level")
+    if entry is not None:
+        d[key] = entry
+    for cap, field in P2P_CAPS:
+        entry = peer_array(pairs, i, n, field)
+        if entry is not None:
+            d["DeviceGetP2PStatus:" + cap] = entry
+
+
+def add_topology(devices, topo):
+    """Adds the topology answers to the NVML devices (by NVML index)."""
+    if not topo or topo.get("status") is None:
+        return
+    pairs = {(p["a"], p["b"]): p for p in topo.get("pairs", [])}
+    for t in topo.get("gpus", []):
+        if 0 <= t.get("index", -1) < len(devices):
+            topo_entries(devices[t["index"]], t, pairs, len(devices))
+
+
 def cuda_dev_entries(c):
     d = {}
     put(d, "DeviceGetName", c, "name")
@@ -174,6 +264,8 @@ def main():
                     ("SystemGetCudaDriverVersion", "cuda_driver_version"),
                     ("DeviceGetCount", "device_count")],
                    [gpu_entries(g) for g in snap.get("gpus", [])])
+    if nvml is not None:
+        add_topology(nvml["devices"], snap.get("topology"))
     cuda = section(snap.get("cuda", {}), "cuda",
                    [("DriverGetVersion", "driver_version"), ("DeviceGetCount", "device_count")],
                    [cuda_dev_entries(c) for c in snap.get("cuda", {}).get("devices", [])])

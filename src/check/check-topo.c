@@ -1,9 +1,11 @@
 /* check-topo.c - how the GPUs reach each other (docs/topo.md): NVLink
- * links down against what the GPU model has, and P2P refused between GPUs
- * that share a PCIe switch. Silent when the driver gives no topology. */
+ * links down against what the GPU model has, where a peer GPU should be
+ * reachable over them, and P2P refused between GPUs that share a PCIe
+ * switch. Silent when the driver gives no topology. */
 #include "check.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "check-util.h"
@@ -31,29 +33,62 @@ static int64_t model_links(const struct snapshot *s, int64_t index, bool *sxm)
         return n == (double)(int64_t)n ? (int64_t)n : 0; /* whole links only */
 }
 
+/* Whether the links of the GPUs NVML shows should reach a peer. A lone
+ * GPU (or a VM given one GPU of an HGX board) has no NVLink peer, so its
+ * links are down by design. With several GPUs, the machine must show it
+ * has an NVLink fabric: NVSwitches on its PCI bus, or links up on some
+ * GPU. Without either, every link down is the machine's shape (a VM given
+ * GPUs without their NVLink), not a fault. NVML's P2P-over-NVLink status
+ * per pair is not used: the 535 branch reported "NS" for GPU pairs of
+ * working NVSwitch boards (Data Center driver 535.183.06 release notes,
+ * https://docs.nvidia.com/datacenter/tesla/tesla-release-notes-535-183-06/index.html),
+ * and the snapshot holds no NVLink error counters to judge links by. */
+static bool nvlink_expected(const struct snapshot *s)
+{
+        if (s->topo.ngpus < 2)
+                return false;
+        if (snap_pci_count(s, "nvswitch") > 0)
+                return true;
+        for (size_t i = 0; i < s->topo.ngpus; i++) {
+                const struct fact_num *up = &s->topo.gpus[i].nvlink_up;
+
+                if (fact_ok(up) && up->v > 0)
+                        return true;
+        }
+        return false;
+}
+
+/* Adds GPU g's line to f (made on first use) when some of its links are
+ * down; a PCIe card without a bridge has all down by design. Returns f. */
+static struct finding *nvlink_gpu(const struct snapshot *s, const struct snap_topo_gpu *g,
+                                  struct findings *fs, struct finding *f)
+{
+        bool sxm = false;
+        int64_t want = model_links(s, g->index, &sxm), have, up;
+
+        if (!fact_ok(&g->nvlink_links) || !fact_ok(&g->nvlink_up))
+                return f;
+        have = g->nvlink_links.v > want ? g->nvlink_links.v : want;
+        up = g->nvlink_up.v;
+        if (up >= have || (up == 0 && !sxm))
+                return f;
+        if (!f)
+                f = finding_add(fs, "topo.nvlink-down",
+                                "NVLink links down: GPUs talk slower than the hardware allows");
+        finding_evidence(f, "GPU %lld: %lld of %lld NVLink links up (NVML)%s",
+                         (long long)g->index, (long long)up, (long long)have,
+                         want > g->nvlink_links.v ? " and NVML lists fewer links than the model has" : "");
+        return f;
+}
+
 static void nvlink_down(const struct snapshot *s, struct findings *fs)
 {
         struct finding *f = NULL;
 
-        for (size_t i = 0; i < s->topo.ngpus; i++) {
-                const struct snap_topo_gpu *g = &s->topo.gpus[i];
-                bool sxm = false;
-                int64_t want = model_links(s, g->index, &sxm), have, up;
-
-                if (!fact_ok(&g->nvlink_links) || !fact_ok(&g->nvlink_up))
-                        continue;
-                have = g->nvlink_links.v > want ? g->nvlink_links.v : want;
-                up = g->nvlink_up.v;
-                /* no bridge on a PCIe card: every link down, by design */
-                if (up >= have || (up == 0 && !sxm))
-                        continue;
-                if (!f)
-                        f = finding_add(fs, "topo.nvlink-down",
-                                        "NVLink links down: GPUs talk slower than the hardware allows");
-                finding_evidence(f, "GPU %lld: %lld of %lld NVLink links up (NVML)%s",
-                                 (long long)g->index, (long long)up, (long long)have,
-                                 want > g->nvlink_links.v ? " and NVML lists fewer links than the model has" : "");
-        }
+        if (!nvlink_expected(s))
+                return;
+        for (size_t i = 0; i < s->topo.ngpus; i++)
+                f = nvlink_gpu(s, &s->topo.gpus[i], fs, f);
         if (!f)
                 return;
         finding_fix(f, "nvidia-smi nvlink --status   # which links are down");
@@ -116,6 +151,57 @@ static void p2p_unsupported(const struct snapshot *s, struct findings *fs)
                        "P2P / ACS / IOMMU settings, then reboot");
 }
 
+/* A GeForce RTX 40-series card (Ada, compute capability 8.9). NVIDIA's
+ * driver does not support P2P between them, yet some branches and patched
+ * open-module builds report it as supported, and copies between them then
+ * arrive as zeros or NCCL hangs: NVIDIA/nccl-tests#117, the reports in
+ * ../shared/reference/failures.md F30 (docs/findings.md). Other GeForce
+ * generations are not judged: their reports do not justify a warning. */
+static bool geforce_ada(const struct snapshot *s, int64_t index)
+{
+        const struct snap_gpu *g = index >= 0 && (size_t)index < s->ngpus ? &s->gpus[index] : NULL;
+
+        return g && fact_ok(&g->name) && strstr(g->name.v, "GeForce") &&
+               fact_ok(&g->compute_capability) && !strcmp(g->compute_capability.v, "8.9");
+}
+
+/* NVML says the pair can read or write the other's memory directly. */
+static bool pair_claims_p2p(const struct snap_topo_pair *p)
+{
+        return (fact_ok(&p->p2p_read) && p->p2p_read.v == 0) ||
+               (fact_ok(&p->p2p_write) && p->p2p_write.v == 0);
+}
+
+static void p2p_geforce_claimed(const struct snapshot *s, struct findings *fs)
+{
+        struct finding *f = NULL;
+        char dbuf[CHECK_NAME_MAX];
+        const char *drv = check_util_driver_version(s, dbuf);
+
+        for (size_t i = 0; i < s->topo.npairs; i++) {
+                const struct snap_topo_pair *p = &s->topo.pairs[i];
+
+                if (!pair_claims_p2p(p) || !geforce_ada(s, p->a) || !geforce_ada(s, p->b))
+                        continue;
+                if (!f)
+                        f = finding_add(fs, "topo.p2p-geforce-claimed",
+                                        "the driver reports P2P between GeForce RTX 40-series cards, "
+                                        "which NVIDIA does not support: peer copies may arrive wrong");
+                finding_evidence(f, "GPU %lld - GPU %lld (%s): P2P read %s, write %s (NVML)",
+                                 (long long)p->a, (long long)p->b, s->gpus[p->a].name.v,
+                                 fact_ok(&p->p2p_read) && p->p2p_read.v == 0 ? "OK" : "not OK",
+                                 fact_ok(&p->p2p_write) && p->p2p_write.v == 0 ? "OK" : "not OK");
+        }
+        if (!f)
+                return;
+        if (drv)
+                finding_evidence(f, "driver %s, %s kernel modules", drv,
+                                 fact_ok(&s->kmod.flavour) ? s->kmod.flavour.v : "unknown");
+        finding_fix(f, "dlrig bench --quick   # verified peer copies: a wrong byte shows as bench.copy-wrong");
+        finding_fix(f, "export NCCL_P2P_DISABLE=1   # NCCL then copies through host memory, "
+                       "correct on every driver");
+}
+
 void check_topo(const struct snapshot *s, struct findings *fs)
 {
         check_acs(s, fs);
@@ -125,4 +211,5 @@ void check_topo(const struct snapshot *s, struct findings *fs)
                 return;
         nvlink_down(s, fs);
         p2p_unsupported(s, fs);
+        p2p_geforce_claimed(s, fs);
 }

@@ -7,6 +7,7 @@
 #include "check.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,15 +32,19 @@ static const char *check_torch_base(const char *v, char buf[TORCH_NAME_MAX])
         return buf;
 }
 
-/* The wheel variant: the local version ("cu121"), else from torch_cuda. */
+/* The wheel variant: the local version ("cu121"), else from torch_cuda.
+ * NULL for a build that is no wheel of download.pytorch.org (NGC's local
+ * "872d972e41.nv24.10"): its compiled architectures are not the wheel's. */
 static const char *check_torch_variant(const struct snap_pyenv *e, char buf[TORCH_NAME_MAX])
 {
         const char *plus = strchr(e->torch_version.v, '+');
         const char *cuda = check_torch_fact(&e->torch_cuda);
         int major, minor;
 
-        if (plus)
+        if (plus && (!strncmp(plus + 1, "cu", 2) || !strcmp(plus + 1, "cpu")))
                 return snprintf(buf, TORCH_NAME_MAX, "%s", plus + 1), buf;
+        if (plus)
+                return NULL;
         if (!cuda)
                 return "cpu";
         if (sscanf(cuda, "%d.%d", &major, &minor) != 2)
@@ -278,9 +283,24 @@ void check_torch(const struct snapshot *s, struct findings *fs)
         }
 }
 
+/* " (a nightly, judged as the 2.6 series)" for a pre-release, else "". */
+static const char *check_torch_series(const struct snap_pyenv *e, const struct kb_torch *t,
+                                      char buf[TORCH_NAME_MAX])
+{
+        const char *kind = kb_torch_prerelease(e->torch_version.v);
+        const char *dot = t ? strchr(t->version, '.') : NULL;
+
+        if (!kind || !dot)
+                return "";
+        /* the series is the release's major.minor: "2.6" of "2.6.0" */
+        snprintf(buf, TORCH_NAME_MAX, " (%s, judged as the %.*s series)", kind,
+                 (int)(dot - t->version + 1 + (ptrdiff_t)strcspn(dot + 1, ".")), t->version);
+        return buf;
+}
+
 static void check_torch_env(const struct snapshot *s, const struct snap_pyenv *e, struct findings *fs)
 {
-        char base[TORCH_NAME_MAX];
+        char base[TORCH_NAME_MAX], series[TORCH_NAME_MAX];
         const struct kb_torch *t = kb_torch_find(check_torch_base(e->torch_version.v, base));
         size_t start = fs->n;
 
@@ -292,12 +312,14 @@ static void check_torch_env(const struct snapshot *s, const struct snap_pyenv *e
                 check_torch_arch(s, e, t, fs);
         }
         check_torch_python_range(e, t, fs);
-        if (t)
+        /* a pre-release's companions are pre-releases too, not the release's */
+        if (t && !kb_torch_prerelease(e->torch_version.v))
                 check_torch_companions(e, t, fs);
         check_torch_mixed_wheels(e, fs);
         check_python_live(s, e, fs);
         if (check_util_worst_since(fs, start) <= SEV_INFO && check_util_pci_gpus(s) && check_util_nvml_ok(s))
-                finding_add(fs, "torch.ok", "%s: torch %s (Python %s) runs on this driver and all %zu GPUs%s",
-                            e->path, e->torch_version.v, check_torch_fact(&e->python_version) ?: "?",
-                            check_util_pci_gpus(s), e->live_device_count.st == FACT_OK ? " (checked live)" : "");
+                finding_add(fs, "torch.ok", "%s: torch %s%s (Python %s) runs on this driver and all %zu GPUs%s",
+                            e->path, e->torch_version.v, check_torch_series(e, t, series),
+                            check_torch_fact(&e->python_version) ?: "?", check_util_pci_gpus(s),
+                            e->live_device_count.st == FACT_OK ? " (checked live)" : "");
 }

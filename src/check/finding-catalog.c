@@ -81,6 +81,7 @@ const struct catalog_entry finding_catalog[] = {
         { "topo.iommu-translated", SEV_WARN, "health", "the IOMMU translates GPU DMA on a bare-metal multi-GPU machine (not iommu=pt)" },
         { "topo.numa-unknown", SEV_WARN, "health", "a GPU has no NUMA node on a machine with several (firmware ACPI tables)" },
         { "topo.p2p-consumer", SEV_INFO, "health", "GeForce cards without P2P between them, as the driver ships them" },
+        { "topo.p2p-geforce-claimed", SEV_WARN, "health", "the driver reports P2P between GeForce RTX 40-series cards, which NVIDIA does not support" },
         /* bench: measured by dlrig bench */
         { "bench.not-run", SEV_FAIL, "bench", "bench could not measure anything (CUDA unavailable)" },
         { "bench.hung", SEV_FAIL, "bench", "a GPU operation did not finish in time during bench" },

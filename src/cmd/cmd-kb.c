@@ -16,7 +16,8 @@ static const char kb_help[] =
         "Answers from the built-in knowledge base:\n"
         "  cuda [X.Y]        minimum driver of a CUDA release (no X.Y: the table)\n"
         "  torch [VERSION]   Python range, companions and wheel variants of a torch release\n"
-        "  gpu [NAME]        a GPU model's specifications (words of the name, any case)\n"
+        "  gpu [NAME]        a GPU model's specifications (words of the name, any case;\n"
+        "                    a name several models match lists them)\n"
         "  arch [CC|NAME]    an architecture by compute capability (8.6) or name (Ampere)\n"
         "  xid [CODE]        what an Xid error means and what to do\n";
 
@@ -156,27 +157,68 @@ static void kb_gpu_text(const struct kb_gpu *g)
                g->bf16_tflops, g->fp32_tflops, g->nvlink_gbps, g->pcie_gen, g->source);
 }
 
-static int kb_cmd_gpu(const char *q, struct ctx *ctx)
+/* One model a line, names padded to width (the longest name listed). */
+static void kb_gpu_line(const struct kb_gpu *g, int width)
+{
+        printf("%-*s %-12s cc %-5s %4d GiB\n", width, g->name, g->arch, g->cc, g->mem_gib);
+}
+
+/* The longest name of the models listed: the query's matches, or all. */
+static int kb_gpu_width(const char *q)
+{
+        const struct kb_gpu *g;
+        size_t w = 0;
+
+        for (size_t i = 0; (g = q ? kb_gpu_match(q, i) : kb_gpu_at(i)); i++)
+                w = strlen(g->name) > w ? strlen(g->name) : w;
+        return (int)w;
+}
+
+/* A name that several models match ("H200"): the list of them, exit 0;
+ * exit 3 when nothing matches. */
+static int kb_gpu_list(const char *q, struct ctx *ctx)
 {
         const struct kb_gpu *g;
         json_t *arr = ctx->json ? json_array() : NULL;
+        size_t n = 0;
+
+        while (kb_gpu_match(q, n))
+                n++;
+        if (!n) {
+                json_decref(arr);
+                cmd_error("kb gpu: no GPU model matches '%s' (try: dlrig kb gpu)", q);
+                return EXIT_UNKNOWN;
+        }
+        if (!arr)
+                printf("%zu GPU models match '%s' (dlrig kb gpu \"NAME\" for one):\n", n, q);
+        for (size_t i = 0, w = (size_t)kb_gpu_width(q); (g = kb_gpu_match(q, i)); i++) {
+                if (arr)
+                        json_array_append_new(arr, kb_gpu_json(g));
+                else
+                        kb_gpu_line(g, (int)w);
+        }
+        return kb_emit(arr);
+}
+
+static int kb_cmd_gpu(const char *q, struct ctx *ctx)
+{
+        const struct kb_gpu *g;
+        json_t *arr;
 
         if (q) {
-                json_decref(arr);
-                if (!(g = kb_gpu_find(q))) {
-                        cmd_error("kb gpu: no single GPU model matches '%s' (try: dlrig kb gpu)", q);
-                        return EXIT_UNKNOWN;
-                }
+                if (!(g = kb_gpu_find(q)))
+                        return kb_gpu_list(q, ctx);
                 if (ctx->json)
                         return kb_emit(kb_gpu_json(g));
                 kb_gpu_text(g);
                 return EXIT_OK;
         }
-        for (size_t i = 0; (g = kb_gpu_at(i)); i++) {
+        arr = ctx->json ? json_array() : NULL;
+        for (size_t i = 0, w = (size_t)kb_gpu_width(NULL); (g = kb_gpu_at(i)); i++) {
                 if (arr)
                         json_array_append_new(arr, kb_gpu_json(g));
                 else
-                        printf("%-32s %-10s cc %-5s %4d GiB\n", g->name, g->arch, g->cc, g->mem_gib);
+                        kb_gpu_line(g, (int)w);
         }
         return kb_emit(arr);
 }

@@ -1,5 +1,6 @@
 /* kb-gpu.c - GPU model lookups (gpus.tsv). */
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -20,42 +21,81 @@ const struct kb_gpu *kb_gpu_by_pci(unsigned device_id)
         return NULL;
 }
 
-/* Every whitespace-separated word of query occurs in name (any case). */
-static bool kb_gpu_matches(const char *name, const char *query)
+/* How well name matches word (any case): 2 as a whole word (bounded by
+ * the ends or by characters other than letters and digits), 1 inside a
+ * word, 0 not at all. "H20" is a whole word of "NVIDIA H20" but only
+ * inside "NVIDIA H200 NVL". */
+static int kb_gpu_word(const char *name, const char *word, size_t n)
+{
+        int best = 0;
+
+        for (const char *p = name; (p = strcasestr(p, word)); p++) {
+                bool start = p == name || !isalnum((unsigned char)p[-1]);
+                bool end = !isalnum((unsigned char)p[n]);
+
+                best = start && end ? 2 : 1;
+                if (best == 2)
+                        break;
+        }
+        return best;
+}
+
+/* The weakest match of the query's whitespace-separated words in name:
+ * 2 every word whole, 1 every word at least inside, 0 some word absent. */
+static int kb_gpu_strength(const char *name, const char *query)
 {
         char word[64];
         const char *p = query;
+        int weakest = 2;
 
-        while (*p) {
+        while (*p && weakest) {
                 size_t n;
+                int w;
+
                 while (isspace((unsigned char)*p))
                         p++;
                 n = strcspn(p, " \t");
                 if (!n)
                         break;
                 if (n >= sizeof(word))
-                        return false;
+                        return 0;
                 memcpy(word, p, n);
                 word[n] = '\0';
-                if (!strcasestr(name, word))
-                        return false;
+                w = kb_gpu_word(name, word, n);
+                weakest = w < weakest ? w : weakest;
                 p += n;
         }
-        return true;
+        return weakest;
+}
+
+/* The strength the query's best matches have (0: none). */
+static int kb_gpu_top(const char *query)
+{
+        int top = 0;
+
+        for (size_t i = 0; query && i < kb_gpu_table_size; i++) {
+                int st = kb_gpu_strength(kb_gpu_table[i].name, query);
+                top = st > top ? st : top;
+        }
+        return top;
+}
+
+const struct kb_gpu *kb_gpu_match(const char *query, size_t n)
+{
+        int top = kb_gpu_top(query);
+
+        for (size_t i = 0; top && i < kb_gpu_table_size; i++)
+                if (kb_gpu_strength(kb_gpu_table[i].name, query) == top && !n--)
+                        return &kb_gpu_table[i];
+        return NULL;
 }
 
 const struct kb_gpu *kb_gpu_find(const char *query)
 {
-        const struct kb_gpu *hit = NULL;
-        size_t hits = 0;
-
-        for (size_t i = 0; query && i < kb_gpu_table_size; i++) {
+        for (size_t i = 0; query && i < kb_gpu_table_size; i++)
                 if (!strcasecmp(kb_gpu_table[i].name, query))
                         return &kb_gpu_table[i];
-                if (kb_gpu_matches(kb_gpu_table[i].name, query) && !hits++)
-                        hit = &kb_gpu_table[i];
-        }
-        return hits == 1 ? hit : NULL;
+        return kb_gpu_match(query, 1) ? NULL : kb_gpu_match(query, 0);
 }
 
 size_t kb_gpu_count(void)

@@ -15,12 +15,59 @@ static bool kb_torch_same(const char *release, const char *v)
         return strlen(release) == n && !strncmp(release, v, n);
 }
 
+/* The length of version's release number: "2.6.0" of "2.6.0.dev20241112+cu124". */
+static size_t kb_torch_release_len(const char *v)
+{
+        size_t n = strspn(v, "0123456789.");
+
+        while (n && v[n - 1] == '.')
+                n--;
+        return n;
+}
+
+const char *kb_torch_prerelease(const char *version)
+{
+        const char *rest = version ? version + kb_torch_release_len(version) : "";
+
+        if (!*rest || *rest == '+')
+                return NULL;
+        if (!strncmp(rest, ".dev", 4))
+                return "a nightly";
+        if (strstr(rest, ".nv"))
+                return "an NVIDIA NGC build";
+        return "a pre-release";
+}
+
+/* The first release of the series ("2.6") that version's number begins. */
+static const struct kb_torch *kb_torch_series(const char *version, size_t n)
+{
+        const char *dot = memchr(version, '.', n);
+        size_t series = dot ? (size_t)(dot - version) + 1 + strcspn(dot + 1, ".") : n;
+
+        series = series < n ? series : n;
+        for (size_t i = 0; i < kb_torch_table_size; i++) {
+                const char *r = kb_torch_table[i].version;
+
+                if (!strncmp(r, version, series) && r[series] == '.')
+                        return &kb_torch_table[i];
+        }
+        return NULL;
+}
+
 const struct kb_torch *kb_torch_find(const char *version)
 {
+        size_t n;
+
         for (size_t i = 0; version && i < kb_torch_table_size; i++)
                 if (kb_torch_same(kb_torch_table[i].version, version))
                         return &kb_torch_table[i];
-        return NULL;
+        if (!kb_torch_prerelease(version))
+                return NULL;
+        n = kb_torch_release_len(version);
+        for (size_t i = 0; i < kb_torch_table_size; i++)
+                if (strlen(kb_torch_table[i].version) == n && !strncmp(kb_torch_table[i].version, version, n))
+                        return &kb_torch_table[i];
+        return kb_torch_series(version, n);
 }
 
 const struct kb_torch_variant *kb_torch_variant_nth(const char *torch, size_t n)

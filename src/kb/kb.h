@@ -70,8 +70,14 @@ struct kb_torch_variant {
         const char *source;
 };
 
-/* Accepts "2.5.1" or "2.5.1+cu121" (the local part is ignored). */
+/* Accepts "2.5.1" or "2.5.1+cu121" (the local part is ignored). A
+ * pre-release is judged as its series: "2.6.0.dev20241112+cu124" (a
+ * nightly) and "2.5.0a0+872d972e41.nv24.10" (NGC's) give the 2.6.0 and 2.5.0
+ * rows, or the series' first known release. */
 const struct kb_torch *kb_torch_find(const char *version);
+/* What kind of pre-release version is, with its article ("a nightly",
+ * "an NVIDIA NGC build", "a pre-release"); NULL for a release. Static. */
+const char *kb_torch_prerelease(const char *version);
 /* The variant of a release: "cu121" (NULL: the release's default variant). */
 const struct kb_torch_variant *kb_torch_variant_find(const char *torch, const char *variant);
 /* Variants of a release in table order: i-th one or NULL past the end. */
@@ -123,8 +129,13 @@ struct kb_gpu {
 };
 
 const struct kb_gpu *kb_gpu_by_pci(unsigned device_id);
-/* Case-insensitive match of every word of query ("H100 SXM"); NULL when
- * none or ambiguous with no exact name. */
+/* The GPU models a query names, in table order (the nth; NULL past the
+ * last): every word of the query in the name, any case, and where some
+ * models have them all as whole words ("H20" in "NVIDIA H20", not in
+ * "NVIDIA H200 SXM"), only those. */
+const struct kb_gpu *kb_gpu_match(const char *query, size_t n);
+/* The model whose name is query (any case), else the only match; NULL when
+ * none or several match. */
 const struct kb_gpu *kb_gpu_find(const char *query);
 size_t kb_gpu_count(void);
 const struct kb_gpu *kb_gpu_at(size_t i);

@@ -56,6 +56,13 @@ has "cu118 cu121 cu124 cpu 0.20.1 3.9 3.13" -- kb torch 2.5.1
 has "2237 Ampere 8.6 24" -- kb gpu A10G
 has "Hopper 9.0" -- kb gpu "H100 SXM"
 has "A10G H100" -- kb gpu
+# an ambiguous name lists its matches and exits 0; a whole word picks one
+has "H200 SXM" -- kb gpu H200
+has "H200 NVL" -- kb gpu H200
+has "2329 Hopper 96" -- kb gpu H20
+has "Workstation Max-Q Server" -- kb gpu "RTX PRO 6000"
+has "5090 5080 5070 5060" -- kb gpu "GeForce RTX 50"
+has "GB300 GB10 H20 L20 5080" -- kb gpu
 has "Ampere 8.0 8.6" -- kb arch 8.6
 has "8.6" -- kb arch ampere
 has "GPU_HAS_FALLEN_OFF_THE_BUS" -- kb xid 79
@@ -67,7 +74,7 @@ unknown 1 -- kb arch 42.0
 unknown 1 -- kb xid 12345x
 unknown 2 -- kb nonesuch
 unknown 2 -- kb
-for q in "cuda" "cuda 12.1" "torch" "torch 2.5.1" "gpu" "gpu A10G" "arch" "arch 8.6" "xid 79"; do
+for q in "cuda" "cuda 12.1" "torch" "torch 2.5.1" "gpu" "gpu A10G" "gpu H200" "arch" "arch 8.6" "xid 79"; do
         # shellcheck disable=SC2086 # the topic and query are two words
         json kb $q
 done

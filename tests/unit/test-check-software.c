@@ -245,6 +245,76 @@ static void test_live_failed(void **state)
         snap_release(&s);
 }
 
+/* torch in env 0 at version (CUDA cuda), with its companions; no toolkit
+ * (how it compares with torch's CUDA is another finding). */
+static void torch_at(struct snapshot *s, const char *python, const char *version, const char *cuda,
+                     const char *vision, const char *audio)
+{
+        guide(s, 8);
+        strv_release(&s->toolkits.libcudart);
+        fact_fail_str(&s->toolkits.nvcc_path, FACT_ABSENT, NULL);
+        fact_fail_str(&s->toolkits.nvcc_version, FACT_ABSENT, NULL);
+        s->toolkits.n = 0;
+        fact_set_str(&env0(s)->python_version, python);
+        fact_set_str(&env0(s)->torch_version, version);
+        fact_set_str(&env0(s)->torch_cuda, cuda);
+        fact_set_str(&env0(s)->torchvision_version, vision);
+        fact_set_str(&env0(s)->torchaudio_version, audio);
+}
+
+static void torch_release(struct snapshot *s)
+{
+        s->toolkits.n = 1; /* torch_at hid it: free it */
+        snap_release(s);
+}
+
+/* A nightly and NGC's build are judged as their series, and said to be
+ * what they are; neither is an unknown release, and their pre-release
+ * companions are no mismatch. */
+static void test_torch_prerelease(void **state)
+{
+        struct snapshot s;
+
+        (void)state;
+        torch_at(&s, "3.11.9", "2.6.0.dev20241112+cu124", "12.4", "0.21.0.dev20241112+cu124",
+                 "2.5.0.dev20241112+cu124");
+        snapb_expect_bad(&s, "");
+        snapb_expect_summary(&s, "torch.ok", "torch 2.6.0.dev20241112+cu124 (a nightly, judged as the 2.6 "
+                             "series) (Python 3.11.9) runs on this driver");
+        assert_null(snapb_summary(&s, "torch.unknown-release"));
+        torch_release(&s);
+        torch_at(&s, "3.10.12", "2.5.0a0+872d972e41.nv24.10", "12.2", "0.20.0a0", "2.5.0a0");
+        snapb_expect_bad(&s, "");
+        snapb_expect_summary(&s, "torch.ok", "(an NVIDIA NGC build, judged as the 2.5 series)");
+        assert_null(snapb_summary(&s, "torch.unknown-release"));
+        torch_release(&s);
+        /* CUDA from torch/version.py: NGC's build for CUDA 12.6 needs a newer driver */
+        torch_at(&s, "3.10.12", "2.5.0a0+872d972e41.nv24.10", "12.6", "0.20.0a0", "2.5.0a0");
+        fact_set_str(&s.nvml.driver_version, "470.223.02");
+        fact_set_str(&s.kmod.loaded_version, "470.223.02");
+        snapb_expect_bad(&s, "torch.cuda-newer-than-driver");
+        torch_release(&s);
+}
+
+/* torch 1.13.1: known, with its Python range and architectures. */
+static void test_torch_1x(void **state)
+{
+        struct snapshot s;
+
+        (void)state;
+        torch_at(&s, "3.10.14", "1.13.1+cu117", "11.7", "0.14.1+cu117", "0.13.1+cu117");
+        snapb_expect_bad(&s, "");
+        snapb_expect_summary(&s, "torch.ok", "torch 1.13.1+cu117 (Python 3.10.14)");
+        torch_release(&s);
+        torch_at(&s, "3.11.9", "1.13.1+cu117", "11.7", "0.14.1+cu117", "0.13.1+cu117");
+        snapb_expect_bad(&s, "torch.python-unsupported");
+        torch_release(&s);
+        torch_at(&s, "3.9.18", "1.10.1+cu102", "10.2", "0.11.2+cu102", "0.10.1+cu102");
+        snapb_expect_bad(&s, "torch.arch-unsupported");  /* cu102 has no sm_86 */
+        snapb_expect_line(&s, "torch.arch-unsupported", "sm_37 sm_50 sm_60 sm_70");
+        torch_release(&s);
+}
+
 static void test_no_torch(void **state)
 {
         struct snapshot s;
@@ -298,7 +368,8 @@ int main(void)
                 cmocka_unit_test(test_python_unsupported), cmocka_unit_test(test_companions),
                 cmocka_unit_test(test_mixed_wheels), cmocka_unit_test(test_conda_not_initialised),
                 cmocka_unit_test(test_live_count), cmocka_unit_test(test_live_failed),
-                cmocka_unit_test(test_no_torch), cmocka_unit_test(test_branch_dropped_arch),
+                cmocka_unit_test(test_no_torch), cmocka_unit_test(test_torch_prerelease),
+                cmocka_unit_test(test_torch_1x), cmocka_unit_test(test_branch_dropped_arch),
                 cmocka_unit_test(test_flavour_blackwell),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

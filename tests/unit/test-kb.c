@@ -91,6 +91,49 @@ static void test_torch_find(void **state)
         assert_null(kb_torch_variant_nth(NULL, 0));
 }
 
+/* Releases before 2.0, with their companions and wheels (torchvision's
+ * compatibility table, RELEASE.md). */
+static void test_torch_old(void **state)
+{
+        const struct kb_torch *t = kb_torch_find("1.10.1+cu111");
+
+        (void)state;
+        assert_non_null(t);
+        assert_string_equal(t->python_min, "3.6");
+        assert_string_equal(t->python_max, "3.9");
+        assert_string_equal(t->torchvision, "0.11.2");
+        assert_string_equal(t->torchaudio, "0.10.1");
+        assert_string_equal(t->default_variant, "cu102");
+        assert_false(kb_torch_variant_runs_on(kb_torch_variant_find("1.10.1", "cu102"), "8.6"));
+        assert_true(kb_torch_variant_runs_on(kb_torch_variant_find("1.10.1", "cu111"), "8.6"));
+        assert_false(kb_torch_variant_runs_on(kb_torch_variant_find("1.13.1", "cu117"), "9.0"));
+        for (const char *const *v = (const char *const[]){ "1.8.0", "1.9.1", "1.11.0", "1.12.1",
+                                                           "1.13.0", NULL }; *v; v++)
+                assert_non_null(kb_torch_find(*v));
+        assert_string_equal(kb_torch_find("1.13.1")->default_variant, "cu117");
+        assert_string_equal(kb_torch_find("1.12.0")->python_max, "3.10");
+}
+
+/* Pre-releases are judged as their series: a nightly, NGC's builds, an rc;
+ * a series the table lacks stays unknown, and so does an unknown patch. */
+static void test_torch_prerelease(void **state)
+{
+        (void)state;
+        assert_ptr_equal(kb_torch_find("2.6.0.dev20241112+cu124"), kb_torch_find("2.6.0"));
+        assert_ptr_equal(kb_torch_find("2.6.0.dev20241112"), kb_torch_find("2.6.0"));
+        assert_ptr_equal(kb_torch_find("2.5.0a0+872d972e41.nv24.10"), kb_torch_find("2.5.0"));
+        assert_ptr_equal(kb_torch_find("2.4.0rc1"), kb_torch_find("2.4.0"));
+        assert_ptr_equal(kb_torch_find("2.8.1a0"), kb_torch_find("2.8.0")); /* no 2.8.1: its series */
+        assert_null(kb_torch_find("2.99.0.dev20300101"));
+        assert_null(kb_torch_find("2.5.3"));
+        assert_string_equal(kb_torch_prerelease("2.6.0.dev20241112+cu124"), "a nightly");
+        assert_string_equal(kb_torch_prerelease("2.5.0a0+872d972e41.nv24.10"), "an NVIDIA NGC build");
+        assert_string_equal(kb_torch_prerelease("2.4.0rc1"), "a pre-release");
+        assert_null(kb_torch_prerelease("2.5.1+cu124"));
+        assert_null(kb_torch_prerelease("2.5.1"));
+        assert_null(kb_torch_prerelease(NULL));
+}
+
 static void test_torch_runs_on(void **state)
 {
         static const struct kb_torch_variant fake = {
@@ -183,6 +226,52 @@ static void test_gpu(void **state)
         assert_null(kb_gpu_by_pci(0x223));     /* whole ids only */
 }
 
+/* Names several models match are listed, whole words first: "H200" names
+ * the SXM and NVL boards, "H20" only the H20, "B200" not the GB200. */
+static void test_gpu_match(void **state)
+{
+        (void)state;
+        assert_null(kb_gpu_find("H200"));
+        assert_string_equal(kb_gpu_match("H200", 0)->name, "NVIDIA H200 SXM");
+        assert_string_equal(kb_gpu_match("h200", 1)->name, "NVIDIA H200 NVL");
+        assert_null(kb_gpu_match("H200", 2));
+        assert_string_equal(kb_gpu_find("H20")->name, "NVIDIA H20");
+        assert_string_equal(kb_gpu_find("B200")->cc, "10.0");
+        assert_true(strstr(kb_gpu_find("GB300")->name, "GB300") != NULL);
+        assert_string_equal(kb_gpu_find("GB300")->cc, "10.3");
+        assert_string_equal(kb_gpu_find("A10")->name, "NVIDIA A10"); /* not A10G, A100 */
+        assert_null(kb_gpu_find("5070"));                              /* 5070 and 5070 Ti */
+        assert_string_equal(kb_gpu_find("RTX 5070 Ti")->name, "NVIDIA GeForce RTX 5070 Ti");
+        assert_non_null(kb_gpu_match("RTX PRO 6000", 2));
+        assert_null(kb_gpu_match("RTX PRO 6000", 3));
+        assert_null(kb_gpu_match("Z9000", 0));
+        assert_null(kb_gpu_match(NULL, 0));
+}
+
+/* The GPUs sold in 2025-2026 are known by their PCI ids (pci.ids). */
+static void test_gpu_recent(void **state)
+{
+        static const struct {
+                unsigned id;
+                const char *cc;
+        } recent[] = {
+                { 0x2335, "9.0" },  { 0x233b, "9.0" },  { 0x2901, "10.0" }, { 0x3182, "10.3" },
+                { 0x2941, "10.0" }, { 0x31c2, "10.3" }, { 0x2bb1, "12.0" }, { 0x2bb4, "12.0" },
+                { 0x2bb5, "12.0" }, { 0x2c02, "12.0" }, { 0x2c05, "12.0" }, { 0x2f04, "12.0" },
+                { 0x2d04, "12.0" }, { 0x2c34, "12.0" }, { 0x2c31, "12.0" }, { 0x2bb3, "12.0" },
+                { 0x2e12, "12.1" }, { 0x2329, "9.0" },  { 0x26ba, "8.9" },
+        };
+
+        (void)state;
+        for (size_t i = 0; i < sizeof(recent) / sizeof(recent[0]); i++) {
+                const struct kb_gpu *g = kb_gpu_by_pci(recent[i].id);
+
+                if (!g)
+                        fail_msg("no GPU model for PCI id %04x", recent[i].id);
+                assert_string_equal(g->cc, recent[i].cc);
+        }
+}
+
 /* Names unique, every pci id on one model, architecture family and cc agree with
  * arch.tsv, every row sourced. */
 static void test_gpu_table(void **state)
@@ -236,9 +325,11 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_cuda_find),   cmocka_unit_test(test_cuda_max_for_driver),
                 cmocka_unit_test(test_cuda_table),  cmocka_unit_test(test_torch_find),
-                cmocka_unit_test(test_torch_runs_on), cmocka_unit_test(test_torch_table),
+                cmocka_unit_test(test_torch_runs_on), cmocka_unit_test(test_torch_old),
+                cmocka_unit_test(test_torch_prerelease), cmocka_unit_test(test_torch_table),
                 cmocka_unit_test(test_arch),        cmocka_unit_test(test_gpu),
-                cmocka_unit_test(test_gpu_table),   cmocka_unit_test(test_cc_table),
+                cmocka_unit_test(test_gpu_table),   cmocka_unit_test(test_gpu_match),
+                cmocka_unit_test(test_gpu_recent),  cmocka_unit_test(test_cc_table),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
