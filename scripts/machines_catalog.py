@@ -266,6 +266,24 @@ def report_pytorch112553(m):
             "finding: torch.cuda-newer-than-driver.")
 
 
+def nvml_hang_xid79(m):
+    machines.nvml_hang(m)
+    # GPU 4 (0000:00:1a.0) fell off the bus before dlrig ran; the driver then
+    # hangs when NVML asks for it, as nvidia-smi does on such a node
+    m["kern_log"] += [
+        "NVRM: Xid (PCI:0000:00:16): 13, pid=4211, name=python3, Graphics Exception: ESR 0x504648=0x10000",
+        "NVRM: Xid (PCI:0000:00:1a): 79, pid=4211, name=python3, GPU has fallen off the bus.",
+        "NVRM: GPU 0000:00:1a.0: GPU has fallen off the bus."]
+    # read before the hang: GPU 1 has a row remap pending
+    m["gpus"][1]["remap"] = [0, 1, 1, 0]
+    m["findings"] = ["driver.gpu-lost", "health.remap-pending", "health.xid-app", "!driver.hung"]
+    return ("NVML hangs on GPU 4 after the kernel logged Xid 79 (fallen off the bus) for it, the "
+            "layout of https://github.com/NVIDIA/NVSentinel/issues/155 and NVIDIA's Xid catalogue "
+            "(https://docs.nvidia.com/deploy/xid-errors/): the first failure is driver.gpu-lost "
+            "naming the Xid, not the hang; what NVML read before the hang (a pending row remap "
+            "on GPU 1, an application Xid on GPU 0) is still reported.")
+
+
 VARIANTS = {
     "report-pytorch112553-asdf-driver470": report_pytorch112553,
     "report-nccl473-rtx2080ti-docker-shm": report_nccl473,
@@ -289,4 +307,5 @@ VARIANTS = {
     "a10g-x8-gcc13-cuda121": gcc_too_new,
     "a10g-x8-torchrun-port": port_busy,
     "a10g-x8-accelerate-cpu": accelerate_cpu,
+    "a10g-x8-nvml-hang-xid79": nvml_hang_xid79,
 }

@@ -99,6 +99,18 @@ bool check_util_bar_broken(const struct snapshot *s, const struct snap_pci_dev *
 const char *check_util_klog_find(const struct snapshot *s, const char *needle, const char *bus);
 /* The kernel log has Xid code for bus. */
 bool check_util_xid_on(const struct snapshot *s, const char *bus, int64_t code);
+
+/* A driver call that did not return: its breadcrumb, the NVML fact that
+ * timed out (NULL: the probe as a whole), and the GPU it was about. */
+struct check_hang {
+        const char *why;            /* "nvmlDeviceGetHandleByIndex_v2(4) did not return ..." */
+        const char *field;          /* the snap_gpu field, or NULL */
+        const struct snap_gpu *gpu; /* the NVML GPU, or NULL (not listed yet) */
+        int64_t index;              /* its NVML index, or -1 */
+        const char *bus;            /* its PCI bus, or NULL when it cannot be told */
+};
+/* Fills *ret and returns true when an NVML call hung. */
+bool check_util_hang(const struct snapshot *s, struct check_hang *ret);
 /* NVSwitch system whose fabric manager is missing, stopped or mismatched. */
 bool check_util_fabric_broken(const struct snapshot *s);
 
