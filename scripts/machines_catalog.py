@@ -82,8 +82,36 @@ def service_cvd(m):
     m["files"] = {"etc/systemd/system/ollama.service.d/override.conf":
                   '[Service]\nEnvironment="OLLAMA_HOST=0.0.0.0" "CUDA_VISIBLE_DEVICES=0,1"\n'}
     m["findings"] = ["service.cuda-visible-devices"]
-    return ("A drop-in for ollama.service sets CUDA_VISIBLE_DEVICES=0,1: the service sees two "
-            "of the eight GPUs: service.cuda-visible-devices (a note).")
+    return ("A drop-in for ollama.service sets CUDA_VISIBLE_DEVICES=0,1: the service's jobs see "
+            "two of the eight GPUs: service.cuda-visible-devices (a warning: every job it starts "
+            "runs on a quarter of the machine).")
+
+
+def profile_cvd(m):
+    m["files"] = {"etc/profile.d/cuda-devices.sh":
+                  "# pin CUDA jobs to the first two GPUs\nexport CUDA_VISIBLE_DEVICES=0,1\n"}
+    m["findings"] = ["profile.cuda-visible-devices", "!gpu.cuda-visible-devices"]
+    return ("/etc/profile.d/cuda-devices.sh exports CUDA_VISIBLE_DEVICES=0,1, so every login shell "
+            "sees two of the eight GPUs (login shells source /etc/profile.d/*.sh: "
+            "https://help.ubuntu.com/community/EnvironmentVariables ; the variable: "
+            "https://docs.nvidia.com/cuda/cuda-c-programming-guide/#cuda-environment-variables). "
+            "dlrig itself ran without it: profile.cuda-visible-devices, a warning.")
+
+
+def mig_split(m):
+    machines.dgx_mig(m)
+    # seven 1g.10gb GPU instances (ids 7-13) with one compute instance each,
+    # as /proc/driver/nvidia/capabilities shows them after
+    # `nvidia-smi mig -cgi 19,19,19,19,19,19,19 -C` (NVIDIA's MIG user guide)
+    caps = "proc/driver/nvidia/capabilities/gpu0/mig"
+    m["files"] = {f"{caps}/gi{gi}/{part}access":
+                  f"DeviceFileMinor: {minor}\nDeviceFileMode: 292\nDeviceFileModify: 1\n"
+                  for gi in range(7, 14) for part, minor in (("", 66 + 9 * gi), ("ci0/", 67 + 9 * gi))}
+    m["findings"] = ["fabric.manager-ok", "gpu.mig-several-instances", "!gpu.mig-enabled"]
+    return ("DGX A100-like node with GPU 0 split into seven 1g.10gb MIG instances "
+            "(https://docs.nvidia.com/datacenter/tesla/mig-user-guide/ , 'Device Nodes and "
+            "Capabilities' for the /proc layout): a CUDA process enumerates only one of them, "
+            "so gpu.mig-several-instances is a warning.")
 
 
 def gcc_too_new(m):
@@ -308,4 +336,6 @@ VARIANTS = {
     "a10g-x8-torchrun-port": port_busy,
     "a10g-x8-accelerate-cpu": accelerate_cpu,
     "a10g-x8-nvml-hang-xid79": nvml_hang_xid79,
+    "a10g-x8-profile-cvd": profile_cvd,
+    "a100-x8-mig-split": mig_split,
 }

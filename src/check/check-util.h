@@ -125,6 +125,13 @@ void check_util_tally(struct strbuf *sb, const char *const *names, size_t n);
 /* Severity of the worst finding added since fs->n was start. */
 enum severity check_util_worst_since(const struct findings *fs, size_t start);
 
+/* ---- CUDA_VISIBLE_DEVICES ---- */
+/* The value cvd names g (by index or UUID). */
+bool check_util_cvd_names(const char *cvd, const struct snap_gpu *g);
+/* How many NVML GPUs the value hides; appends their indices ("2, 3") to
+ * idx when not NULL. */
+size_t check_util_cvd_hidden(const struct snapshot *s, const char *cvd, struct strbuf *idx);
+
 /* ---- fix commands ---- */
 
 /* "sudo apt-get install -y DEB" or "sudo dnf install -y RHEL"; elsewhere a

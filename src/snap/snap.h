@@ -127,6 +127,7 @@ struct snap_kmod {
         X(NUM, persistence_mode)                                               \
         X(NUM, mig_mode_current)                                               \
         X(NUM, mig_mode_pending)                                               \
+        X(NUM, mig_instances)    /* MIG compute instances (CUDA devices) */   \
         X(NUM, ecc_mode_current)                                               \
         X(NUM, ecc_mode_pending)                                               \
         X(NUM, ecc_uncorrected_volatile)                                       \
@@ -230,6 +231,7 @@ struct snap_devnodes {
         X(NUM, accel_processes)  /* its num_processes */                       \
         X(STR, cc_version)       /* the host C compiler nvcc would use: "13.2.0" */ \
         X(STR, service_cvd)      /* "unit: CUDA_VISIBLE_DEVICES=..." in a service drop-in */ \
+        X(STR, profile_cvd)      /* "file: CUDA_VISIBLE_DEVICES=..." in /etc/environment or /etc/profile.d */ \
         X(STR, libstdcxx)        /* the system's libstdc++.so.6 version: "6.0.30" */ \
         X(STR, display_server)   /* "Xorg (pid 1234)": a display server running */
 
