@@ -39,7 +39,8 @@ static const struct jtable pci_dev_table = {
         sizeof(struct snap_pci_dev), offsetof(struct snap_pci, n)
 };
 static const struct jfield pci_bridge_fields[] = {
-        F(JT_STR, struct snap_pci_bridge, bus_id), F(JT_FNUM, struct snap_pci_bridge, acs_cap),
+        F(JT_STR, struct snap_pci_bridge, bus_id), F(JT_INT, struct snap_pci_bridge, vendor_id),
+        F(JT_INT, struct snap_pci_bridge, device_id), F(JT_FNUM, struct snap_pci_bridge, acs_cap),
         F(JT_FNUM, struct snap_pci_bridge, acs_ctrl),
 };
 static const struct jtable pci_bridge_table = {

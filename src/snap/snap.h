@@ -83,6 +83,7 @@ struct snap_pci_dev {
 /* A bridge or switch port above a GPU or NVSwitch (docs/topo.md). */
 struct snap_pci_bridge {
         char *bus_id;
+        int64_t vendor_id, device_id; /* from its config header; 0 when unread */
         struct fact_num acs_cap;      /* ACS Capability register; absent: no ACS */
         struct fact_num acs_ctrl;     /* ACS Control register (PCI_ACS_* bits) */
 };
