@@ -4,9 +4,56 @@ catalogue of ../shared/reference/failures.md, docs/coverage.md).
 Same form as machines.py: VARIANTS maps a machine name to a function that
 takes the guide's machine (machines.guide()), changes it and returns the
 README text. machines.py merges this table into its own."""
+import struct
+import uuid
+
 import machines
 
 from machines import OVERLAY, RTX2080TI, RTX3090, SHM_64M, in_docker
+
+
+# ---- certificates and EFI signature lists (Secure Boot fixtures) ----
+
+def _tlv(tag, body):
+    n = len(body)
+    head = bytes([n]) if n < 0x80 else bytes([0x81, n]) if n < 0x100 else bytes([0x82, n >> 8, n & 0xff])
+    return bytes([tag]) + head + body
+
+
+def _x509_name(cn, org=None):
+    rdns = b""
+    if org:
+        rdns += _tlv(0x31, _tlv(0x30, _tlv(0x06, b"\x55\x04\x0a") + _tlv(0x0c, org.encode())))
+    rdns += _tlv(0x31, _tlv(0x30, _tlv(0x06, b"\x55\x04\x03") + _tlv(0x0c, cn.encode())))
+    return _tlv(0x30, rdns)
+
+
+def x509_cert(cn, org=None, serial=1):
+    """A self-signed X.509 certificate in DER with subject and issuer CN=cn:
+    the structure of RFC 5280 (openssl reads it) with a fake key and
+    signature, so the fixture bytes stay the same on every run."""
+    alg = _tlv(0x30, _tlv(0x06, bytes.fromhex("2a864886f70d01010b")) + b"\x05\x00")
+    validity = _tlv(0x30, _tlv(0x17, b"240101000000Z") + _tlv(0x17, b"340101000000Z"))
+    spki = _tlv(0x30, _tlv(0x30, _tlv(0x06, bytes.fromhex("2a864886f70d010101")) + b"\x05\x00")
+                + _tlv(0x03, b"\x00" + bytes(range(32))))
+    tbs = _tlv(0x30, _tlv(0xa0, _tlv(0x02, b"\x02")) + _tlv(0x02, bytes([serial])) + alg
+               + _x509_name(cn, org) + validity + _x509_name(cn, org) + spki)
+    return _tlv(0x30, tbs + alg + _tlv(0x03, b"\x00" + bytes(16)))
+
+
+EFI_CERT_X509 = uuid.UUID("a5c059a1-94e4-4aa7-87b5-ab155c2bf072").bytes_le
+SHIM_GUID = "605dab50-e046-4300-abb6-3dd810dd8b23"
+DB_GUID = "d719b2cb-3d3a-4596-a3bc-dad00e67656f"
+
+
+def efi_variable(attrs, certs):
+    """An efivarfs file: the attribute bits, then one EFI_SIGNATURE_LIST of
+    X.509 entries per certificate (UEFI 2.10, 32.4.1), owned by shim."""
+    out = struct.pack("<I", attrs)
+    for c in certs:
+        sig = uuid.UUID(SHIM_GUID).bytes_le + c
+        out += EFI_CERT_X509 + struct.pack("<III", 28 + len(sig), 0, len(sig)) + sig
+    return out
 
 
 def container_shm(m):
@@ -312,6 +359,34 @@ def nvml_hang_xid79(m):
             "on GPU 1, an application Xid on GPU 0) is still reported.")
 
 
+def secure_boot_mok(m):
+    machines.secure_boot(m)
+    kernel = m["os"]["kernel"]
+    m["kmod"]["ko"][kernel]["signer"] = "DKMS module signing key"
+    m["kern_log"] = ["Loading of module with unavailable key is rejected"]
+    efivars = "sys/firmware/efi/efivars"
+    m["files"] = {
+        # shim's MOK list: Canonical's CA (shim's built-in vendor key), no DKMS key
+        f"{efivars}/MokListRT-{SHIM_GUID}": efi_variable(6, [x509_cert(
+            "Canonical Ltd. Master Certificate Authority", "Canonical Ltd.", 3)]),
+        f"{efivars}/db-{DB_GUID}": efi_variable(0x27, [
+            x509_cert("Microsoft Windows Production PCA 2011", "Microsoft Corporation", 4),
+            x509_cert("Microsoft Corporation UEFI CA 2011", "Microsoft Corporation", 5)]),
+        # the key pair DKMS 3 made and signed nvidia.ko with
+        "var/lib/dkms/mok.pub": x509_cert("DKMS module signing key", serial=7),
+        "var/lib/dkms/mok.key": "",
+    }
+    m["findings"] = ["os.secure-boot-key-not-enrolled", "!os.secure-boot-unsigned",
+                     "!kmod.not-loaded"]
+    return ("Secure Boot on, nvidia.ko signed by DKMS's own key (/var/lib/dkms/mok.pub), which "
+            "was never enrolled: MokListRT and db hold only Canonical's and Microsoft's "
+            "certificates, the kernel logs 'Loading of module with unavailable key is rejected' "
+            "and modprobe says 'Key was rejected by service' (the layout of "
+            "https://github.com/linux-surface/linux-surface/issues/906 and "
+            "https://github.com/awesometic/realtek-r8126-dkms/issues/3): "
+            "os.secure-boot-key-not-enrolled, fixed by mokutil --import, not modprobe.")
+
+
 VARIANTS = {
     "report-pytorch112553-asdf-driver470": report_pytorch112553,
     "report-nccl473-rtx2080ti-docker-shm": report_nccl473,
@@ -338,4 +413,5 @@ VARIANTS = {
     "a10g-x8-nvml-hang-xid79": nvml_hang_xid79,
     "a10g-x8-profile-cvd": profile_cvd,
     "a100-x8-mig-split": mig_split,
+    "a10g-x8-secure-boot-mok": secure_boot_mok,
 }

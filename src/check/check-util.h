@@ -150,5 +150,11 @@ void check_util_fix_headers_for(struct finding *f, const struct snapshot *s, con
  * them, a wrong module flavour): everything above is a consequence. */
 bool check_util_driver_unfit(const struct findings *fs);
 
+/* The version of the nvidia DKMS tree, for "dkms install nvidia/VER", or
+ * NULL (check-kmod.c). */
+const char *check_kmod_dkms_version(const struct snapshot *s);
+/* Secure Boot refuses the installed module: reports why and returns true
+ * (check-secure-boot.c). */
+bool check_kmod_secure_boot(const struct snapshot *s, struct findings *fs);
 /* The --live facts of one environment with torch (check-python.c). */
 void check_python_live(const struct snapshot *s, const struct snap_pyenv *e, struct findings *fs);

@@ -15,6 +15,7 @@ const struct catalog_entry finding_catalog[] = {
         { "pci.link-power-saving", SEV_INFO, "hardware", "a GPU's PCIe link runs at a lower speed at idle (power saving)" },
         /* kernel */
         { "os.secure-boot-unsigned", SEV_FAIL, "kernel", "Secure Boot is on and the nvidia module is not signed for it" },
+        { "os.secure-boot-key-not-enrolled", SEV_FAIL, "kernel", "Secure Boot is on and the key that signed the nvidia module is not enrolled" },
         { "kmod.nouveau-loaded", SEV_FAIL, "kernel", "the nouveau (or nova) driver is loaded and holds the GPUs" },
         { "kmod.missing-for-kernel", SEV_FAIL, "kernel", "no nvidia kernel module is built for the running kernel" },
         { "kmod.dkms-failed", SEV_WARN, "kernel", "DKMS has not built the nvidia module for a kernel" },

@@ -18,7 +18,9 @@ static const struct jfield os_fields[] = {
         F(JT_FSTR, struct snap_os, pretty_name), F(JT_FSTR, struct snap_os, kernel),
         F(JT_FSTR, struct snap_os, arch), F(JT_FNUM, struct snap_os, secure_boot),
         F(JT_FSTR, struct snap_os, cmdline), F(JT_FNUM, struct snap_os, hypervisor),
-        F(JT_FNUM, struct snap_os, numa_nodes),
+        F(JT_FNUM, struct snap_os, numa_nodes), F(JT_FNUM, struct snap_os, enrolled_read),
+        F(JT_STRV, struct snap_os, enrolled_keys), F(JT_FNUM, struct snap_os, mok_pending),
+        F(JT_STRV, struct snap_os, signing_keys),
 };
 
 #define PD struct snap_pci_dev

@@ -57,6 +57,11 @@ struct snap_os {
         struct fact_str cmdline;      /* /proc/cmdline */
         struct fact_num hypervisor;   /* 1: cpuinfo's "hypervisor" flag (a VM); absent: no flags line */
         struct fact_num numa_nodes;   /* /sys/devices/system/node/node<N> folders */
+        /* Secure Boot's keys for modules (probe-mok.c) */
+        struct fact_num enrolled_read; /* lists read: MokListRT and/or db (1-2) */
+        struct strv enrolled_keys;    /* subject CNs of their certificates */
+        struct fact_num mok_pending;  /* 1: MokNew exists, an import awaits the reboot */
+        struct strv signing_keys;     /* "/var/lib/dkms/mok.pub: CN" of key files present */
 };
 
 struct snap_pci_dev {
