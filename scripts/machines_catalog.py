@@ -4,9 +4,56 @@ catalogue of ../shared/reference/failures.md, docs/coverage.md).
 Same form as machines.py: VARIANTS maps a machine name to a function that
 takes the guide's machine (machines.guide()), changes it and returns the
 README text. machines.py merges this table into its own."""
+import struct
+import uuid
+
 import machines
 
 from machines import OVERLAY, RTX2080TI, RTX3090, SHM_64M, in_docker
+
+
+# ---- certificates and EFI signature lists (Secure Boot fixtures) ----
+
+def _tlv(tag, body):
+    n = len(body)
+    head = bytes([n]) if n < 0x80 else bytes([0x81, n]) if n < 0x100 else bytes([0x82, n >> 8, n & 0xff])
+    return bytes([tag]) + head + body
+
+
+def _x509_name(cn, org=None):
+    rdns = b""
+    if org:
+        rdns += _tlv(0x31, _tlv(0x30, _tlv(0x06, b"\x55\x04\x0a") + _tlv(0x0c, org.encode())))
+    rdns += _tlv(0x31, _tlv(0x30, _tlv(0x06, b"\x55\x04\x03") + _tlv(0x0c, cn.encode())))
+    return _tlv(0x30, rdns)
+
+
+def x509_cert(cn, org=None, serial=1):
+    """A self-signed X.509 certificate in DER with subject and issuer CN=cn:
+    the structure of RFC 5280 (openssl reads it) with a fake key and
+    signature, so the fixture bytes stay the same on every run."""
+    alg = _tlv(0x30, _tlv(0x06, bytes.fromhex("2a864886f70d01010b")) + b"\x05\x00")
+    validity = _tlv(0x30, _tlv(0x17, b"240101000000Z") + _tlv(0x17, b"340101000000Z"))
+    spki = _tlv(0x30, _tlv(0x30, _tlv(0x06, bytes.fromhex("2a864886f70d010101")) + b"\x05\x00")
+                + _tlv(0x03, b"\x00" + bytes(range(32))))
+    tbs = _tlv(0x30, _tlv(0xa0, _tlv(0x02, b"\x02")) + _tlv(0x02, bytes([serial])) + alg
+               + _x509_name(cn, org) + validity + _x509_name(cn, org) + spki)
+    return _tlv(0x30, tbs + alg + _tlv(0x03, b"\x00" + bytes(16)))
+
+
+EFI_CERT_X509 = uuid.UUID("a5c059a1-94e4-4aa7-87b5-ab155c2bf072").bytes_le
+SHIM_GUID = "605dab50-e046-4300-abb6-3dd810dd8b23"
+DB_GUID = "d719b2cb-3d3a-4596-a3bc-dad00e67656f"
+
+
+def efi_variable(attrs, certs):
+    """An efivarfs file: the attribute bits, then one EFI_SIGNATURE_LIST of
+    X.509 entries per certificate (UEFI 2.10, 32.4.1), owned by shim."""
+    out = struct.pack("<I", attrs)
+    for c in certs:
+        sig = uuid.UUID(SHIM_GUID).bytes_le + c
+        out += EFI_CERT_X509 + struct.pack("<III", 28 + len(sig), 0, len(sig)) + sig
+    return out
 
 
 def container_shm(m):
@@ -82,8 +129,36 @@ def service_cvd(m):
     m["files"] = {"etc/systemd/system/ollama.service.d/override.conf":
                   '[Service]\nEnvironment="OLLAMA_HOST=0.0.0.0" "CUDA_VISIBLE_DEVICES=0,1"\n'}
     m["findings"] = ["service.cuda-visible-devices"]
-    return ("A drop-in for ollama.service sets CUDA_VISIBLE_DEVICES=0,1: the service sees two "
-            "of the eight GPUs: service.cuda-visible-devices (a note).")
+    return ("A drop-in for ollama.service sets CUDA_VISIBLE_DEVICES=0,1: the service's jobs see "
+            "two of the eight GPUs: service.cuda-visible-devices (a warning: every job it starts "
+            "runs on a quarter of the machine).")
+
+
+def profile_cvd(m):
+    m["files"] = {"etc/profile.d/cuda-devices.sh":
+                  "# pin CUDA jobs to the first two GPUs\nexport CUDA_VISIBLE_DEVICES=0,1\n"}
+    m["findings"] = ["profile.cuda-visible-devices", "!gpu.cuda-visible-devices"]
+    return ("/etc/profile.d/cuda-devices.sh exports CUDA_VISIBLE_DEVICES=0,1, so every login shell "
+            "sees two of the eight GPUs (login shells source /etc/profile.d/*.sh: "
+            "https://help.ubuntu.com/community/EnvironmentVariables ; the variable: "
+            "https://docs.nvidia.com/cuda/cuda-c-programming-guide/#cuda-environment-variables). "
+            "dlrig itself ran without it: profile.cuda-visible-devices, a warning.")
+
+
+def mig_split(m):
+    machines.dgx_mig(m)
+    # seven 1g.10gb GPU instances (ids 7-13) with one compute instance each,
+    # as /proc/driver/nvidia/capabilities shows them after
+    # `nvidia-smi mig -cgi 19,19,19,19,19,19,19 -C` (NVIDIA's MIG user guide)
+    caps = "proc/driver/nvidia/capabilities/gpu0/mig"
+    m["files"] = {f"{caps}/gi{gi}/{part}access":
+                  f"DeviceFileMinor: {minor}\nDeviceFileMode: 292\nDeviceFileModify: 1\n"
+                  for gi in range(7, 14) for part, minor in (("", 66 + 9 * gi), ("ci0/", 67 + 9 * gi))}
+    m["findings"] = ["fabric.manager-ok", "gpu.mig-several-instances", "!gpu.mig-enabled"]
+    return ("DGX A100-like node with GPU 0 split into seven 1g.10gb MIG instances "
+            "(https://docs.nvidia.com/datacenter/tesla/mig-user-guide/ , 'Device Nodes and "
+            "Capabilities' for the /proc layout): a CUDA process enumerates only one of them, "
+            "so gpu.mig-several-instances is a warning.")
 
 
 def gcc_too_new(m):
@@ -266,6 +341,52 @@ def report_pytorch112553(m):
             "finding: torch.cuda-newer-than-driver.")
 
 
+def nvml_hang_xid79(m):
+    machines.nvml_hang(m)
+    # GPU 4 (0000:00:1a.0) fell off the bus before dlrig ran; the driver then
+    # hangs when NVML asks for it, as nvidia-smi does on such a node
+    m["kern_log"] += [
+        "NVRM: Xid (PCI:0000:00:16): 13, pid=4211, name=python3, Graphics Exception: ESR 0x504648=0x10000",
+        "NVRM: Xid (PCI:0000:00:1a): 79, pid=4211, name=python3, GPU has fallen off the bus.",
+        "NVRM: GPU 0000:00:1a.0: GPU has fallen off the bus."]
+    # read before the hang: GPU 1 has a row remap pending
+    m["gpus"][1]["remap"] = [0, 1, 1, 0]
+    m["findings"] = ["driver.gpu-lost", "health.remap-pending", "health.xid-app", "!driver.hung"]
+    return ("NVML hangs on GPU 4 after the kernel logged Xid 79 (fallen off the bus) for it, the "
+            "layout of https://github.com/NVIDIA/NVSentinel/issues/155 and NVIDIA's Xid catalogue "
+            "(https://docs.nvidia.com/deploy/xid-errors/): the first failure is driver.gpu-lost "
+            "naming the Xid, not the hang; what NVML read before the hang (a pending row remap "
+            "on GPU 1, an application Xid on GPU 0) is still reported.")
+
+
+def secure_boot_mok(m):
+    machines.secure_boot(m)
+    kernel = m["os"]["kernel"]
+    m["kmod"]["ko"][kernel]["signer"] = "DKMS module signing key"
+    m["kern_log"] = ["Loading of module with unavailable key is rejected"]
+    efivars = "sys/firmware/efi/efivars"
+    m["files"] = {
+        # shim's MOK list: Canonical's CA (shim's built-in vendor key), no DKMS key
+        f"{efivars}/MokListRT-{SHIM_GUID}": efi_variable(6, [x509_cert(
+            "Canonical Ltd. Master Certificate Authority", "Canonical Ltd.", 3)]),
+        f"{efivars}/db-{DB_GUID}": efi_variable(0x27, [
+            x509_cert("Microsoft Windows Production PCA 2011", "Microsoft Corporation", 4),
+            x509_cert("Microsoft Corporation UEFI CA 2011", "Microsoft Corporation", 5)]),
+        # the key pair DKMS 3 made and signed nvidia.ko with
+        "var/lib/dkms/mok.pub": x509_cert("DKMS module signing key", serial=7),
+        "var/lib/dkms/mok.key": "",
+    }
+    m["findings"] = ["os.secure-boot-key-not-enrolled", "!os.secure-boot-unsigned",
+                     "!kmod.not-loaded"]
+    return ("Secure Boot on, nvidia.ko signed by DKMS's own key (/var/lib/dkms/mok.pub), which "
+            "was never enrolled: MokListRT and db hold only Canonical's and Microsoft's "
+            "certificates, the kernel logs 'Loading of module with unavailable key is rejected' "
+            "and modprobe says 'Key was rejected by service' (the layout of "
+            "https://github.com/linux-surface/linux-surface/issues/906 and "
+            "https://github.com/awesometic/realtek-r8126-dkms/issues/3): "
+            "os.secure-boot-key-not-enrolled, fixed by mokutil --import, not modprobe.")
+
+
 VARIANTS = {
     "report-pytorch112553-asdf-driver470": report_pytorch112553,
     "report-nccl473-rtx2080ti-docker-shm": report_nccl473,
@@ -289,4 +410,8 @@ VARIANTS = {
     "a10g-x8-gcc13-cuda121": gcc_too_new,
     "a10g-x8-torchrun-port": port_busy,
     "a10g-x8-accelerate-cpu": accelerate_cpu,
+    "a10g-x8-nvml-hang-xid79": nvml_hang_xid79,
+    "a10g-x8-profile-cvd": profile_cvd,
+    "a100-x8-mig-split": mig_split,
+    "a10g-x8-secure-boot-mok": secure_boot_mok,
 }

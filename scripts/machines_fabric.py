@@ -202,6 +202,36 @@ def a100_acs_unreadable(m):
             "asking for sudo), never a false all-clear.")
 
 
+# AMD EPYC Rome/Milan root ports ("Starship/Matisse GPP Bridge"): each GPU
+# slot hangs off one, below the CPU's root complex, with no PCIe switch.
+AMD_GPP = {"vendor": "0x1022", "device": "0x1483"}
+
+
+def epyc_gpp_acs(m):
+    """Two GPUs, each below a GPP bridge of its own root complex (pci0000:40,
+    pci0000:60), as in https://github.com/NVIDIA/nccl/issues/2079 (2 GPUs at
+    41:00.0 and 61:00.0 behind Starship/Matisse GPP bridges with ACSCtl
+    0x001d; NCCL deadlocked until ACS was turned off on those bridges)."""
+    buses = ["0000:41:00.0", "0000:61:00.0"]
+    m["gpus"] = machines.gpus(machines.A100, buses)
+    m["gpus"] = [dict(g, name="NVIDIA A100 80GB PCIe", device="0x20b5") for g in m["gpus"]]
+    m["devnodes"] = (["nvidiactl", "nvidia-uvm", "nvidia-uvm-tools", "nvidia-modeset"]
+                     + [f"nvidia{i}" for i in range(2)])
+    m["bridges"] = []
+    for g, rp in zip(m["gpus"], ("0000:40:01.1", "0000:60:01.1")):
+        m["bridges"].append(dict(AMD_GPP, bus=rp, port="root", acs=ACS_ON))
+        g["parent"] = rp
+    # one socket: the driver offers P2P across its root complexes (NODE)
+    topology(m, [(0, "hb0", None), (0, "hb1", None)],
+             p2p=lambda i, j, cap: 5 if cap == "nvlink" else 0)
+    m["cases"] = ["doctor", "--json doctor", "topo"]
+    m["findings"] = ["topo.acs-enabled"]
+    return ("AMD EPYC with 2 x A100 PCIe, each below a Starship/Matisse GPP bridge (1022:1483, a "
+            "root port) with ACS SV RR CR UF on (0x001d), the layout of "
+            "https://github.com/NVIDIA/nccl/issues/2079: on AMD the root complex carries P2P "
+            "between root ports, so the redirect sends it through the IOMMU: topo.acs-enabled.")
+
+
 # A Sapphire Rapids host's cpuinfo flags (shortened); a guest adds "hypervisor".
 XEON_FLAGS = ("fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 "
               "clflush dts acpi mmx fxsr sse sse2 ss ht tm pbe syscall nx pdpe1gb rdtscp lm "
@@ -285,6 +315,7 @@ VARIANTS = {
     "a10g-x8-vm-iommu": a10g_vm_iommu,
     "a100-x4-acs": a100_acs,
     "a100-x4-acs-unreadable": a100_acs_unreadable,
+    "epyc-a100-x2-gpp-acs": epyc_gpp_acs,
     "h100-x8-nvlink-down": h100_nvlink_down,
     "rtx4090-x4-no-p2p": rtx4090_no_p2p,
     "rtx4090-x4-p2p-claimed": rtx4090_p2p_claimed,

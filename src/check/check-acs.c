@@ -1,6 +1,7 @@
 /* check-acs.c - PCIe ACS redirecting P2P at a bridge between GPUs
  * (docs/topo.md). Two GPUs that meet below the CPU (one PCIe switch, or a
- * bridge chain) talk directly through their common bridge; with P2P
+ * bridge chain) talk directly through their common bridge, and two GPUs
+ * below AMD root ports through the root complex; with P2P
  * Request/Completion Redirect on at a port below it, every transaction
  * goes up to the root complex instead: slow, and NCCL may hang. Reads only
  * the PCI facts, so it works without a driver. */
@@ -17,6 +18,7 @@
 /* ACS Control bits (PCIe base spec, ACS Extended Capability). */
 #define ACS_RR 0x0004 /* P2P Request Redirect */
 #define ACS_CR 0x0008 /* P2P Completion Redirect */
+#define PCI_VENDOR_AMD 0x1022
 
 static const char *const acs_bit_names[] = { "SV", "TB", "RR", "CR", "UF", "EC", "DT" };
 
@@ -46,9 +48,25 @@ static void below(const struct snap_pci_dev *d, size_t k, struct strv *bridges,
         }
 }
 
-/* The bridges that carry P2P between two GPUs meeting at a bridge (not
- * only at the host bridge, where traffic goes through the CPU anyway):
- * those on each GPU's way up below the common one. gpus[i] is a GPU
+/* The GPU sits below an AMD root port (a "GPP bridge", 1022:1483 on
+ * Rome/Milan). AMD's root complexes route P2P between their root ports,
+ * and the driver and NCCL use that path (NCCL allows P2P across the CPU on
+ * AMD x86 machines of up to two GPUs: src/graph/paths.cc); with ACS
+ * redirect on those ports every transfer goes through the IOMMU instead
+ * and NCCL can hang (https://github.com/NVIDIA/nccl/issues/2079). */
+static bool below_amd_root_port(const struct snapshot *s, const struct snap_pci_dev *d)
+{
+        const struct snap_pci_bridge *b =
+                d->upstream.n > 1 ? snap_pci_bridge_of(&s->pci, d->upstream.v[1]) : NULL;
+
+        return b && b->vendor_id == PCI_VENDOR_AMD;
+}
+
+/* The bridges that carry P2P between two GPUs: those on each GPU's way up
+ * below the bridge where they meet. GPUs that meet only at the host bridge
+ * (or not at all) talk through the CPU, where ACS on the ports does not
+ * matter, except on AMD (below_amd_root_port): there the root ports count.
+ * [0] of a way up is the host bridge, which has no ACS. gpus[i] is a GPU
  * below bridges[i]. */
 static void shared_paths(const struct snapshot *s, struct strv *bridges, struct strv *gpus)
 {
@@ -59,10 +77,11 @@ static void shared_paths(const struct snapshot *s, struct strv *bridges, struct 
                         const struct snap_pci_dev *b = &s->pci.devs[j];
                         size_t k = snap_pci_is_gpu(b) ? snap_pci_common_upstream(a, b) : 0;
 
-                        if (k < 2)
+                        if (k < 2 && !(snap_pci_is_gpu(b) && below_amd_root_port(s, a) &&
+                                       below_amd_root_port(s, b)))
                                 continue;
-                        below(a, k, bridges, gpus);
-                        below(b, k, bridges, gpus);
+                        below(a, k ? k : 1, bridges, gpus);
+                        below(b, k ? k : 1, bridges, gpus);
                 }
         }
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "check-util.h"
+#include "kb/kb.h"
 #include "util/parse.h"
 
 static void check_driver_xid_evidence(struct finding *f, const struct snapshot *s, const char *bus,
@@ -29,51 +30,100 @@ static void check_driver_xid_evidence(struct finding *f, const struct snapshot *
 
 /* ---- a call that never returned ---- */
 
-/* The GPU index a breadcrumb such as "nvmlDeviceGetHandleByIndex_v2(3)"
- * names, or -1. */
-static int64_t check_driver_crumb_index(const char *why)
+static void check_driver_fix_lost(struct finding *f)
 {
-        const char *p = why ? strchr(why, '(') : NULL;
-        int64_t idx;
-        char *end;
-
-        if (!p)
-                return -1;
-        idx = strtoll(p + 1, &end, 10);
-        return end != p + 1 && *end == ')' ? idx : -1;
+        finding_fix(f, "# stop the jobs that use it; a reboot is the reliable way back");
+        finding_fix(f, "sudo reboot");
+        finding_fix(f, "# if it happens again: reseat the card and its power cables, check PSU headroom and cooling, update the BIOS");
+        finding_fix(f, "# if it follows the card to another slot, have it replaced (RMA)");
 }
 
+/* The Xid that explains a hang on bus: 79 (fallen off the bus) first, then
+ * the first the knowledge base calls critical, then the first of any kind.
+ * The kernel logged it before the call hung: it is the cause. */
+static const struct snap_xid *check_driver_hang_xid(const struct snapshot *s, const char *bus)
+{
+        const struct snap_xid *crit = NULL, *any = NULL;
+
+        for (size_t i = 0; bus && i < s->klog.nxid; i++) {
+                const struct snap_xid *x = &s->klog.xids[i];
+                const struct kb_xid *k = kb_xid_find((int)x->code);
+
+                if (!check_util_bus_eq(x->pci_bus_id, bus))
+                        continue;
+                if (x->code == 79)
+                        return x;
+                if (!crit && k && k->cls == KB_XID_CRITICAL)
+                        crit = x;
+                if (!any)
+                        any = x;
+        }
+        return crit ? crit : any;
+}
+
+/* "GPU 4 (0000:00:1a.0)" for the GPU the hang was about, or "" when the
+ * call named none. */
+static void check_driver_hang_name(const struct check_hang *h, char buf[CHECK_NAME_MAX])
+{
+        char gname[CHECK_NAME_MAX];
+
+        if (h->gpu)
+                snprintf(buf, CHECK_NAME_MAX, "%s", check_util_gpu_name(h->gpu, gname));
+        else if (h->index >= 0 && h->bus)
+                snprintf(buf, CHECK_NAME_MAX, "GPU %" PRId64 " (%s)", h->index, h->bus);
+        else if (h->index >= 0)
+                snprintf(buf, CHECK_NAME_MAX, "GPU %" PRId64, h->index);
+        else
+                buf[0] = '\0';
+}
+
+static struct finding *check_driver_hang_finding(const struct check_hang *h, const struct snap_xid *x,
+                                                 struct findings *fs)
+{
+        const char *stop = strstr(h->why, " did not return"), *call = h->field ? h->field : h->why;
+        int len = h->field ? (int)strlen(h->field) : stop ? (int)(stop - h->why) : (int)strlen(h->why);
+        const struct kb_xid *k = x ? kb_xid_find((int)x->code) : NULL;
+        char name[CHECK_NAME_MAX];
+
+        check_driver_hang_name(h, name);
+        if (x && x->code == 79)
+                return finding_add(fs, "driver.gpu-lost", "%s has fallen off the bus (Xid 79 in the kernel log): the driver hung when asked about it in %.*s",
+                                   name, len, call);
+        if (x)
+                return finding_add(fs, "driver.hung", "%s logged Xid %" PRId64 " (%s), then the driver hung in %.*s",
+                                   name, x->code, k ? k->meaning : "a code dlrig does not know", len, call);
+        return finding_add(fs, "driver.hung", "the driver hung in %.*s%s%s: a GPU or the driver does not respond",
+                           len, call, name[0] ? ", " : "", name);
+}
+
+/* A hung call. When the kernel log has an Xid for the GPU it was about,
+ * the finding leads with the Xid: the hang is its consequence. */
 static bool check_driver_hung(const struct snapshot *s, struct findings *fs)
 {
-        const char *why = NULL, *field = NULL, *call, *stop;
-        const struct snap_gpu *g = NULL;
-        char name[CHECK_NAME_MAX] = "", gname[CHECK_NAME_MAX];
+        const struct snap_xid *x;
+        struct check_hang h;
         struct finding *f;
-        int64_t idx;
-        int len;
 
-        if (s->nvml.probe.st == FACT_TIMEOUT)
-                why = s->nvml.probe.why ? s->nvml.probe.why : "an NVML call did not return";
-        for (size_t i = 0; !why && i < s->ngpus; i++)
-                if ((why = check_util_gpu_fault(&s->gpus[i], FACT_TIMEOUT, NULL, &field)))
-                        g = &s->gpus[i];
-        if (!why)
+        if (!check_util_hang(s, &h))
                 return false;
-        stop = strstr(why, " did not return");
-        call = field ? field : why;
-        len = field ? (int)strlen(field) : stop ? (int)(stop - why) : (int)strlen(why);
-        idx = g ? g->index : check_driver_crumb_index(why);
-        if (idx >= 0 && (size_t)idx < s->ngpus)
-                snprintf(name, sizeof(name), ", %s", check_util_gpu_name(&s->gpus[idx], gname));
-        else if (idx >= 0)
-                snprintf(name, sizeof(name), ", GPU %" PRId64, idx);
-        f = finding_add(fs, "driver.hung", "the driver hung in %.*s%s: a GPU or the driver does not respond",
-                        len, call, name);
-        finding_evidence(f, "NVML worker: %s", why);
-        check_driver_xid_evidence(f, s, NULL, -1);
+        x = check_driver_hang_xid(s, h.bus);
+        f = check_driver_hang_finding(&h, x, fs);
+        /* the health check reports Xids of the other GPUs */
+        check_driver_xid_evidence(f, s, h.bus, -1);
+        finding_evidence(f, "NVML worker: %s", h.why);
+        if (x && x->code == 79) {
+                const char *line = check_util_klog_find(s, "fallen off the bus", h.bus);
+
+                if (line && !strstr(line, "Xid"))
+                        finding_evidence(f, "kernel log: %s", line);
+                check_driver_fix_lost(f);
+                return true;
+        }
+        if (x && kb_xid_find((int)x->code))
+                finding_fix(f, "# Xid %" PRId64 ": %s", x->code, kb_xid_find((int)x->code)->action);
         finding_fix(f, "sudo lsof /dev/nvidia*");
-        if (idx >= 0)
-                finding_fix(f, "sudo nvidia-smi -r -i %" PRId64 "   # reset it once no process uses it", idx);
+        if (h.index >= 0)
+                finding_fix(f, "sudo nvidia-smi -r -i %" PRId64 "   # reset it once no process uses it", h.index);
         finding_fix(f, "sudo reboot   # when the reset hangs too, or the call is stuck in the kernel (D state)");
         return true;
 }
@@ -210,14 +260,6 @@ static bool check_driver_init(const struct snapshot *s, struct findings *fs)
 }
 
 /* ---- GPUs that fell off the bus ---- */
-
-static void check_driver_fix_lost(struct finding *f)
-{
-        finding_fix(f, "# stop the jobs that use it; a reboot is the reliable way back");
-        finding_fix(f, "sudo reboot");
-        finding_fix(f, "# if it happens again: reseat the card and its power cables, check PSU headroom and cooling, update the BIOS");
-        finding_fix(f, "# if it follows the card to another slot, have it replaced (RMA)");
-}
 
 /* The one bus with an Xid 79 that no NVML GPU claims: where a lost GPU
  * that NVML cannot name sits. NULL when none or several. */

@@ -4,8 +4,9 @@
  * A missing GPU that a lower check already explains (fallen off the bus,
  * no memory window, no driver bound) is not counted again here. Fewer
  * GPUs in CUDA than in NVML is normal with CUDA_VISIBLE_DEVICES (a
- * warning: it may be a leftover) or MIG (a note); only an unexplained gap
- * is a failure. */
+ * warning: it may be a leftover) or MIG (a note; a warning when a GPU is
+ * split into several instances, of which one process sees one); only an
+ * unexplained gap is a failure. */
 #include "check.h"
 
 #include <inttypes.h>
@@ -73,11 +74,36 @@ static bool check_gpus_pci_nvml(const struct snapshot *s, struct findings *fs)
 
 /* ---- NVML vs CUDA ---- */
 
+/* GPUs split into several MIG instances: a CUDA process enumerates only
+ * one MIG device, so a job meant for the GPU runs on a slice of it. */
+static bool check_gpus_mig_split(const struct snapshot *s, struct findings *fs)
+{
+        struct finding *f = NULL;
+        char name[CHECK_NAME_MAX];
+
+        for (size_t i = 0; i < s->ngpus; i++) {
+                const struct snap_gpu *g = &s->gpus[i];
+                if (!fact_ok(&g->mig_instances) || g->mig_instances.v < 2)
+                        continue;
+                if (!f)
+                        f = finding_add(fs, "gpu.mig-several-instances", "%s is split into %" PRId64 " MIG instances: one CUDA process sees only one of them, not the whole GPU",
+                                        check_util_gpu_name(g, name), g->mig_instances.v);
+                finding_evidence(f, "%s: MIG mode on, %" PRId64 " compute instances (/proc/driver/nvidia/capabilities/gpu%" PRId64 "/mig)",
+                                 check_util_gpu_name(g, name), g->mig_instances.v, g->minor_number.v);
+                finding_fix(f, "nvidia-smi -L   # the MIG devices; give each job one with CUDA_VISIBLE_DEVICES=MIG-<uuid>");
+                finding_fix(f, "# if one job should have the whole GPU: sudo nvidia-smi mig -dci -i %" PRId64 " && sudo nvidia-smi mig -dgi -i %" PRId64 " && sudo nvidia-smi -i %" PRId64 " -mig 0",
+                            g->index, g->index, g->index);
+        }
+        return f != NULL;
+}
+
 static bool check_gpus_mig(const struct snapshot *s, struct findings *fs)
 {
         struct finding *f = NULL;
         char name[CHECK_NAME_MAX];
 
+        if (check_gpus_mig_split(s, fs))
+                return true;
         for (size_t i = 0; i < s->ngpus; i++) {
                 const struct snap_gpu *g = &s->gpus[i];
                 if (g->mig_mode_current.st != FACT_OK || g->mig_mode_current.v != 1)
@@ -89,28 +115,6 @@ static bool check_gpus_mig(const struct snapshot *s, struct findings *fs)
                 finding_fix(f, "# if not meant: sudo nvidia-smi -i %" PRId64 " -mig 0   # then reset the GPU or reboot", g->index);
         }
         return f != NULL;
-}
-
-/* Does CUDA_VISIBLE_DEVICES name g? Indices follow CUDA's order, which is
- * the PCI order that NVML uses on a machine of one GPU model; an invalid
- * entry hides itself and everything after it. */
-static bool check_gpus_cvd_names(const char *cvd, const struct snap_gpu *g)
-{
-        char *copy = xstrdup(cvd), *save = NULL, *tok;
-        bool hit = false;
-
-        for (tok = strtok_r(copy, ", ", &save); tok && !hit; tok = strtok_r(NULL, ", ", &save)) {
-                char *end;
-                long idx = strtol(tok, &end, 10);
-                if (end != tok && !*end)
-                        hit = idx == g->index;
-                else if (!strncmp(tok, "GPU-", 4) || !strncmp(tok, "MIG-", 4))
-                        hit = g->uuid.st == FACT_OK && !strncmp(g->uuid.v, tok, strlen(tok));
-                else
-                        break;
-        }
-        free(copy);
-        return hit;
 }
 
 /* Is g among the devices CUDA listed (by bus id), or, when CUDA gave no
@@ -129,7 +133,7 @@ static bool check_gpus_in_cuda(const struct snapshot *s, const struct snap_gpu *
         }
         if (have_bus || (s->cuda.device_count.st == FACT_OK && s->cuda.device_count.v == 0))
                 return false;
-        return check_gpus_cvd_names(s->cuda.visible_devices.v, g);
+        return check_util_cvd_names(s->cuda.visible_devices.v, g);
 }
 
 static bool check_gpus_visible(const struct snapshot *s, struct findings *fs)

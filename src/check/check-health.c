@@ -200,14 +200,19 @@ struct check_health_xid {
 
 /* An Xid another finding reports: one of a GPU that fell off the bus or
  * that NVML does not list (the driver check's), or a memory error of a GPU
- * whose ECC or remap finding shows it. */
-static bool check_health_xid_explained(const struct snapshot *s, const struct snap_xid *x)
+ * whose ECC or remap finding shows it. After a hang (hung_bus set) NVML
+ * never got to list the GPUs past the hung one: only the hung GPU's Xids
+ * are the driver finding's. */
+static bool check_health_xid_explained(const struct snapshot *s, const struct snap_xid *x,
+                                       const char *hung_bus)
 {
         const struct snap_gpu *g = check_util_gpu_at(s, x->pci_bus_id);
 
+        if (hung_bus && check_util_bus_eq(x->pci_bus_id, hung_bus))
+                return true;
         if (g)
                 return check_util_gpu_lost(g) || (check_health_memory_xid(x->code) && check_health_memory_bad(g));
-        for (size_t i = 0; i < s->pci.n; i++)
+        for (size_t i = 0; !hung_bus && i < s->pci.n; i++)
                 if (s->pci.devs[i].kind && !strcmp(s->pci.devs[i].kind, "gpu") &&
                     check_util_bus_eq(s->pci.devs[i].bus_id, x->pci_bus_id))
                         return true;
@@ -242,8 +247,9 @@ static void check_health_xid_one(const struct snapshot *s, const struct check_he
                 finding_fix(f, "# look it up: https://docs.nvidia.com/deploy/xid-errors/");
 }
 
-/* One finding per GPU and code, in the order they first appeared. */
-static void check_health_xid(const struct snapshot *s, struct findings *fs)
+/* One finding per GPU and code, in the order they first appeared; those
+ * on hung_bus belong to the driver's finding about the hang. */
+static void check_health_xid(const struct snapshot *s, const char *hung_bus, struct findings *fs)
 {
         struct check_health_xid *grp = xcalloc(s->klog.nxid ? s->klog.nxid : 1, sizeof(*grp));
         size_t n = 0;
@@ -251,7 +257,7 @@ static void check_health_xid(const struct snapshot *s, struct findings *fs)
         for (size_t i = 0; i < s->klog.nxid; i++) {
                 const struct snap_xid *x = &s->klog.xids[i];
                 size_t j;
-                if (check_health_xid_explained(s, x))
+                if (check_health_xid_explained(s, x, hung_bus))
                         continue;
                 for (j = 0; j < n; j++)
                         if (grp[j].last->code == x->code &&
@@ -269,9 +275,10 @@ static void check_health_xid(const struct snapshot *s, struct findings *fs)
 
 void check_health(const struct snapshot *s, struct findings *fs)
 {
+        struct check_hang hang;
         struct strv capped = STRV_INIT;
         size_t start = fs->n;
-        bool lost = false;
+        bool lost = false, hung;
 
         if (!check_util_gpus_expected(s) || !check_util_kernel_ok(s) || !check_util_nvml_init_ok(s))
                 return;
@@ -287,9 +294,12 @@ void check_health(const struct snapshot *s, struct findings *fs)
         }
         check_health_capped(&capped, fs);
         strv_release(&capped);
-        /* On a hang, the driver.hung finding already shows the log. */
-        if (s->nvml.probe.st == FACT_OK)
-                check_health_xid(s, fs);
+        /* On a hang the driver finding shows the hung GPU's Xids; those of
+         * the others are still read here, unless the hang names no GPU
+         * (then that finding shows them all). */
+        hung = check_util_hang(s, &hang);
+        if (hung ? hang.bus != NULL : s->nvml.probe.st == FACT_OK)
+                check_health_xid(s, hung ? hang.bus : NULL, fs);
         if (fs->n == start && !lost && s->nvml.probe.st == FACT_OK && !s->klog.nxid)
                 finding_add(fs, "health.ok", "%zu GPU%s: no uncorrected ECC errors, pending remaps, throttling or Xid errors%s",
                             s->ngpus, s->ngpus == 1 ? "" : "s",

@@ -1,7 +1,7 @@
 /* check-kmod.c - the kernel layer: the nvidia module for the running
- * kernel, what keeps it from loading (nouveau, Secure Boot, a kernel
- * update without a rebuild, no driver at all), nvidia_uvm, the device
- * nodes and DKMS.
+ * kernel, what keeps it from loading (nouveau, Secure Boot (in
+ * check-secure-boot.c), a kernel update without a rebuild, no driver at
+ * all), nvidia_uvm, the device nodes and DKMS.
  *
  * Only the first reason the module is not loaded is reported: a missing
  * module makes "not loaded" and "unsigned" moot. */
@@ -13,19 +13,12 @@
 
 #include "check-util.h"
 
-/* The kernel log lines that show the kernel refused the module's key. */
-static const char *const check_kmod_key_signs[] = {
-        "Key was rejected", "unsigned module", "module verification failed",
-        "Required key not available",
-};
-
 static const char *check_kmod_kernel(const struct snapshot *s)
 {
         return s->os.kernel.st == FACT_OK ? s->os.kernel.v : "the running kernel";
 }
 
-/* The version of the nvidia DKMS tree, for "dkms install nvidia/VER". */
-static const char *check_kmod_dkms_version(const struct snapshot *s)
+const char *check_kmod_dkms_version(const struct snapshot *s)
 {
         for (size_t i = 0; i < s->kmod.ndkms; i++)
                 if (s->kmod.dkms[i].version)
@@ -178,63 +171,6 @@ static void check_kmod_missing(const struct snapshot *s, struct findings *fs)
         if (k->kernels_with_module.n)
                 finding_fix(f, "# or boot the kernel that has the module (%s) from the GRUB menu",
                             k->kernels_with_module.v[k->kernels_with_module.n - 1]);
-}
-
-/* ---- Secure Boot ---- */
-
-static const char *check_kmod_key_rejected(const struct snapshot *s)
-{
-        for (size_t i = 0; i < sizeof(check_kmod_key_signs) / sizeof(check_kmod_key_signs[0]); i++) {
-                const char *line = check_util_klog_find(s, check_kmod_key_signs[i], NULL);
-                if (line)
-                        return line;
-        }
-        return NULL;
-}
-
-static void check_kmod_fix_mok(struct finding *f, const struct snapshot *s, bool resign)
-{
-        const char *dv = check_kmod_dkms_version(s);
-
-        if (check_util_is_ubuntu(s)) {
-                finding_fix(f, "sudo update-secureboot-policy --new-key");
-                finding_fix(f, "sudo update-secureboot-policy --enroll-key");
-        } else {
-                finding_fix(f, "sudo mokutil --import /var/lib/dkms/mok.pub");
-        }
-        if (resign && dv)
-                finding_fix(f, "sudo dkms install --force nvidia/%s -k $(uname -r)", dv);
-        else if (resign)
-                finding_fix(f, "# rebuild the module so that DKMS signs it with that key: sudo dkms autoinstall -k $(uname -r)");
-        finding_fix(f, "sudo reboot");
-        finding_fix(f, "# at the console during boot: MOK Manager > Enroll MOK > Continue > the password you chose");
-        finding_fix(f, "# or switch Secure Boot off in the firmware setup");
-}
-
-static bool check_kmod_secure_boot(const struct snapshot *s, struct findings *fs)
-{
-        const struct snap_kmod *k = &s->kmod;
-        bool unsigned_ko = k->module_signer.st == FACT_ABSENT;
-        const char *rejected = check_kmod_key_rejected(s);
-        struct finding *f;
-
-        if (s->os.secure_boot.st != FACT_OK || s->os.secure_boot.v != 1 || (!unsigned_ko && !rejected))
-                return false;
-        if (unsigned_ko)
-                f = finding_add(fs, "os.secure-boot-unsigned",
-                                "Secure Boot is on and %s is not signed: the kernel refuses to load it",
-                                k->module_path.v);
-        else
-                f = finding_add(fs, "os.secure-boot-unsigned",
-                                "Secure Boot is on and the kernel rejected the key that signed %s (%s): it is not enrolled",
-                                k->module_path.v, k->module_signer.st == FACT_OK ? k->module_signer.v : "unknown key");
-        finding_evidence(f, "EFI SecureBoot variable: enabled");
-        finding_evidence(f, "modinfo -F signer %s: %s", k->module_path.v,
-                         k->module_signer.st == FACT_OK ? k->module_signer.v : "(none)");
-        if (rejected)
-                finding_evidence(f, "kernel log: %s", rejected);
-        check_kmod_fix_mok(f, s, unsigned_ko);
-        return true;
 }
 
 /* ---- installed but not loaded ---- */

@@ -11,6 +11,8 @@
 
 #include "check-util.h"
 #include "kb/kb.h"
+#include "util/cleanup.h"
+#include "util/strbuf.h"
 
 static void check_auto_upgrades(const struct snapshot *s, struct findings *fs)
 {
@@ -34,17 +36,53 @@ static void check_auto_upgrades(const struct snapshot *s, struct findings *fs)
                     check_util_branch(drv, bbuf), bbuf);
 }
 
+/* The value of "where: CUDA_VISIBLE_DEVICES=value" (a host fact). */
+static const char *check_cvd_value(const char *fact)
+{
+        const char *eq = strstr(fact, "CUDA_VISIBLE_DEVICES=");
+
+        return eq ? eq + strlen("CUDA_VISIBLE_DEVICES=") : fact;
+}
+
+/* A service whose own CUDA_VISIBLE_DEVICES hides some of the GPUs: its
+ * jobs run on fewer GPUs than the machine has. Naming every GPU hides
+ * nothing and is not reported. */
 static void check_service_cvd(const struct snapshot *s, struct findings *fs)
 {
+        _cleanup_(strbuf_releasep) struct strbuf idx = STRBUF_INIT;
+        const char *v = fact_ok(&s->host.service_cvd) ? s->host.service_cvd.v : NULL;
+        size_t hidden = v ? check_util_cvd_hidden(s, check_cvd_value(v), &idx) : 0;
         struct finding *f;
 
-        if (!fact_ok(&s->host.service_cvd))
+        if (!hidden)
                 return;
         f = finding_add(fs, "service.cuda-visible-devices",
-                        "a systemd service sets CUDA_VISIBLE_DEVICES for itself: it sees only those GPUs");
-        finding_evidence(f, "/etc/systemd/system/%s", s->host.service_cvd.v);
+                        "a systemd service sets CUDA_VISIBLE_DEVICES: its jobs see %zu of %zu GPUs (GPU %s hidden)",
+                        s->ngpus - hidden, s->ngpus, idx.buf);
+        finding_evidence(f, "/etc/systemd/system/%s", v);
         finding_fix(f, "systemctl cat %.*s   # where it is set; remove the line if the service should use every GPU",
-                    (int)strcspn(s->host.service_cvd.v, ":"), s->host.service_cvd.v);
+                    (int)strcspn(v, ":"), v);
+        finding_fix(f, "sudo systemctl daemon-reload && sudo systemctl restart %.*s", (int)strcspn(v, ":"), v);
+}
+
+/* The same set for every login: each user's shell starts with it. When
+ * dlrig itself ran with the variable, gpu.cuda-visible-devices has said
+ * it already (its fix points at these files). */
+static void check_profile_cvd(const struct snapshot *s, struct findings *fs)
+{
+        _cleanup_(strbuf_releasep) struct strbuf idx = STRBUF_INIT;
+        const char *v = fact_ok(&s->host.profile_cvd) ? s->host.profile_cvd.v : NULL;
+        size_t hidden = v ? check_util_cvd_hidden(s, check_cvd_value(v), &idx) : 0;
+        struct finding *f;
+
+        if (!hidden || findings_has(fs, "gpu.cuda-visible-devices"))
+                return;
+        f = finding_add(fs, "profile.cuda-visible-devices",
+                        "%.*s sets CUDA_VISIBLE_DEVICES for every login: CUDA programs started from a shell see %zu of %zu GPUs (GPU %s hidden)",
+                        (int)strcspn(v, ":"), v, s->ngpus - hidden, s->ngpus, idx.buf);
+        finding_evidence(f, "%s", v);
+        finding_fix(f, "sudo sed -i '/CUDA_VISIBLE_DEVICES/d' %.*s   # then log in again", (int)strcspn(v, ":"), v);
+        finding_fix(f, "# to choose GPUs on purpose, name them by UUID (nvidia-smi -L) and set it per job, not per login");
 }
 
 static void check_port(const struct snapshot *s, struct findings *fs)
@@ -155,6 +193,7 @@ void check_upkeep(const struct snapshot *s, struct findings *fs)
         if (s->host.probe.st == FACT_OK) {
                 check_auto_upgrades(s, fs);
                 check_service_cvd(s, fs);
+                check_profile_cvd(s, fs);
                 check_port(s, fs);
                 check_accelerate(s, fs);
                 check_host_compiler(s, fs);

@@ -131,3 +131,41 @@ void check_util_tally(struct strbuf *sb, const char *const *names, size_t n)
         }
         free(done);
 }
+
+/* ---- CUDA_VISIBLE_DEVICES ---- */
+
+/* Indices follow CUDA's order, which is the PCI order that NVML uses on a
+ * machine of one GPU model; an invalid entry hides itself and everything
+ * after it (CUDA stops reading the list there). */
+bool check_util_cvd_names(const char *cvd, const struct snap_gpu *g)
+{
+        char *copy = xstrdup(cvd), *save = NULL, *tok;
+        bool hit = false;
+
+        for (tok = strtok_r(copy, ", ", &save); tok && !hit; tok = strtok_r(NULL, ", ", &save)) {
+                char *end;
+                long idx = strtol(tok, &end, 10);
+                if (end != tok && !*end)
+                        hit = idx == g->index;
+                else if (!strncmp(tok, "GPU-", 4) || !strncmp(tok, "MIG-", 4))
+                        hit = g->uuid.st == FACT_OK && !strncmp(g->uuid.v, tok, strlen(tok));
+                else
+                        break;
+        }
+        free(copy);
+        return hit;
+}
+
+size_t check_util_cvd_hidden(const struct snapshot *s, const char *cvd, struct strbuf *idx)
+{
+        size_t n = 0;
+
+        for (size_t i = 0; i < s->ngpus; i++) {
+                if (check_util_cvd_names(cvd, &s->gpus[i]))
+                        continue;
+                if (idx)
+                        strbuf_addf(idx, "%s%" PRId64, n ? ", " : "", s->gpus[i].index);
+                n++;
+        }
+        return n;
+}

@@ -347,6 +347,62 @@ bool check_util_xid_on(const struct snapshot *s, const char *bus, int64_t code)
         return false;
 }
 
+/* The GPU index a breadcrumb such as "nvmlDeviceGetHandleByIndex_v2(3)"
+ * names, or -1. */
+static int64_t check_util_crumb_index(const char *why)
+{
+        const char *p = why ? strchr(why, '(') : NULL;
+        int64_t idx;
+        char *end;
+
+        if (!p)
+                return -1;
+        idx = strtoll(p + 1, &end, 10);
+        return end != p + 1 && *end == ')' ? idx : -1;
+}
+
+/* The bus of the index-th NVIDIA GPU on the PCI bus in bus order, the
+ * order NVML numbers them in; NULL when there is no such GPU or NVML lists
+ * that bus under another index (then the two orders differ). */
+static const char *check_util_pci_nth_gpu(const struct snapshot *s, int64_t index)
+{
+        for (size_t i = 0; i < s->pci.n; i++) {
+                const struct snap_pci_dev *d = &s->pci.devs[i];
+                int64_t rank = 0;
+
+                if (!d->kind || strcmp(d->kind, "gpu"))
+                        continue;
+                for (size_t j = 0; j < s->pci.n; j++)
+                        rank += s->pci.devs[j].kind && !strcmp(s->pci.devs[j].kind, "gpu") &&
+                                strcmp(s->pci.devs[j].bus_id, d->bus_id) < 0;
+                if (rank == index)
+                        return check_util_gpu_at(s, d->bus_id) ? NULL : d->bus_id;
+        }
+        return NULL;
+}
+
+bool check_util_hang(const struct snapshot *s, struct check_hang *ret)
+{
+        struct check_hang h = { .index = -1 };
+
+        if (s->nvml.probe.st == FACT_TIMEOUT)
+                h.why = s->nvml.probe.why ? s->nvml.probe.why : "an NVML call did not return";
+        for (size_t i = 0; !h.why && i < s->ngpus; i++)
+                if ((h.why = check_util_gpu_fault(&s->gpus[i], FACT_TIMEOUT, NULL, &h.field)))
+                        h.gpu = &s->gpus[i];
+        if (!h.why)
+                return false;
+        h.index = h.gpu ? h.gpu->index : check_util_crumb_index(h.why);
+        if (!h.gpu && h.index >= 0 && (size_t)h.index < s->ngpus)
+                h.gpu = &s->gpus[h.index];
+        if (h.gpu)
+                h.bus = h.gpu->pci_bus_id.st == FACT_OK ? h.gpu->pci_bus_id.v : NULL;
+        else if (h.index >= 0)
+                h.bus = check_util_pci_nth_gpu(s, h.index);
+        *ret = h;
+        return true;
+}
+
 bool check_util_bar_broken(const struct snapshot *s, const struct snap_pci_dev *d)
 {
         static const char *const signs[] = { "RmInitAdapter failed", "I/O region",

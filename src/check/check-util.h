@@ -99,6 +99,18 @@ bool check_util_bar_broken(const struct snapshot *s, const struct snap_pci_dev *
 const char *check_util_klog_find(const struct snapshot *s, const char *needle, const char *bus);
 /* The kernel log has Xid code for bus. */
 bool check_util_xid_on(const struct snapshot *s, const char *bus, int64_t code);
+
+/* A driver call that did not return: its breadcrumb, the NVML fact that
+ * timed out (NULL: the probe as a whole), and the GPU it was about. */
+struct check_hang {
+        const char *why;            /* "nvmlDeviceGetHandleByIndex_v2(4) did not return ..." */
+        const char *field;          /* the snap_gpu field, or NULL */
+        const struct snap_gpu *gpu; /* the NVML GPU, or NULL (not listed yet) */
+        int64_t index;              /* its NVML index, or -1 */
+        const char *bus;            /* its PCI bus, or NULL when it cannot be told */
+};
+/* Fills *ret and returns true when an NVML call hung. */
+bool check_util_hang(const struct snapshot *s, struct check_hang *ret);
 /* NVSwitch system whose fabric manager is missing, stopped or mismatched. */
 bool check_util_fabric_broken(const struct snapshot *s);
 
@@ -112,6 +124,13 @@ void check_util_tally(struct strbuf *sb, const char *const *names, size_t n);
 
 /* Severity of the worst finding added since fs->n was start. */
 enum severity check_util_worst_since(const struct findings *fs, size_t start);
+
+/* ---- CUDA_VISIBLE_DEVICES ---- */
+/* The value cvd names g (by index or UUID). */
+bool check_util_cvd_names(const char *cvd, const struct snap_gpu *g);
+/* How many NVML GPUs the value hides; appends their indices ("2, 3") to
+ * idx when not NULL. */
+size_t check_util_cvd_hidden(const struct snapshot *s, const char *cvd, struct strbuf *idx);
 
 /* ---- fix commands ---- */
 
@@ -131,5 +150,11 @@ void check_util_fix_headers_for(struct finding *f, const struct snapshot *s, con
  * them, a wrong module flavour): everything above is a consequence. */
 bool check_util_driver_unfit(const struct findings *fs);
 
+/* The version of the nvidia DKMS tree, for "dkms install nvidia/VER", or
+ * NULL (check-kmod.c). */
+const char *check_kmod_dkms_version(const struct snapshot *s);
+/* Secure Boot refuses the installed module: reports why and returns true
+ * (check-secure-boot.c). */
+bool check_kmod_secure_boot(const struct snapshot *s, struct findings *fs);
 /* The --live facts of one environment with torch (check-python.c). */
 void check_python_live(const struct snapshot *s, const struct snap_pyenv *e, struct findings *fs);

@@ -15,6 +15,7 @@ const struct catalog_entry finding_catalog[] = {
         { "pci.link-power-saving", SEV_INFO, "hardware", "a GPU's PCIe link runs at a lower speed at idle (power saving)" },
         /* kernel */
         { "os.secure-boot-unsigned", SEV_FAIL, "kernel", "Secure Boot is on and the nvidia module is not signed for it" },
+        { "os.secure-boot-key-not-enrolled", SEV_FAIL, "kernel", "Secure Boot is on and the key that signed the nvidia module is not enrolled" },
         { "kmod.nouveau-loaded", SEV_FAIL, "kernel", "the nouveau (or nova) driver is loaded and holds the GPUs" },
         { "kmod.missing-for-kernel", SEV_FAIL, "kernel", "no nvidia kernel module is built for the running kernel" },
         { "kmod.dkms-failed", SEV_WARN, "kernel", "DKMS has not built the nvidia module for a kernel" },
@@ -54,12 +55,23 @@ const struct catalog_entry finding_catalog[] = {
         { "gpu.count-pci-nvml", SEV_FAIL, "gpus", "fewer GPUs in the driver than on the PCI bus" },
         { "gpu.cuda-visible-devices", SEV_WARN, "gpus", "CUDA_VISIBLE_DEVICES hides GPUs from CUDA programs" },
         { "gpu.count-nvml-cuda", SEV_FAIL, "gpus", "CUDA sees fewer GPUs than the driver" },
+        /* MIG on with at most one instance per GPU: each job still gets
+         * what the GPU offers, so a note. Several instances on one GPU: a
+         * CUDA process enumerates only one of them (NVIDIA's MIG user
+         * guide, "CUDA Device Enumeration"), so a job that expects the
+         * whole GPU runs on a slice: a warning. */
         { "gpu.mig-enabled", SEV_INFO, "gpus", "MIG mode is on: CUDA sees MIG instances, not whole GPUs" },
+        { "gpu.mig-several-instances", SEV_WARN, "gpus", "a GPU is split into several MIG instances: one CUDA process sees only one of them" },
         { "gpu.counts-agree", SEV_OK, "gpus", "PCI, driver and CUDA agree on the GPUs" },
         { "gpu.persistence-off", SEV_WARN, "gpus", "persistence mode is off on a multi-GPU machine" },
         { "gpu.order-differs", SEV_WARN, "gpus", "GPU numbering differs between nvidia-smi (PCI order) and CUDA (fastest first)" },
         { "gpu.display-server", SEV_WARN, "gpus", "a display server runs on a multi-GPU compute machine" },
-        { "service.cuda-visible-devices", SEV_INFO, "gpus", "a systemd service sets CUDA_VISIBLE_DEVICES for itself" },
+        /* Warnings, not notes: every job the service or the login shells
+         * start runs on fewer GPUs than the machine has, silently (the
+         * same effect as gpu.cuda-visible-devices). Reported only when the
+         * value hides a GPU. */
+        { "service.cuda-visible-devices", SEV_WARN, "gpus", "a systemd service sets CUDA_VISIBLE_DEVICES and hides GPUs from its jobs" },
+        { "profile.cuda-visible-devices", SEV_WARN, "gpus", "a login profile (/etc/environment, /etc/profile.d) sets CUDA_VISIBLE_DEVICES and hides GPUs" },
         /* health */
         { "health.ecc-uncorrected", SEV_FAIL, "health", "a GPU reports uncorrected ECC memory errors" },
         { "health.remap-failed", SEV_FAIL, "health", "a GPU's memory row remapping failed (RMA candidate)" },

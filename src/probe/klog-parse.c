@@ -25,6 +25,9 @@ static const struct {
         { "nvidia: module verification failed", NULL },
         { "Lockdown:", "unsigned module" },
         { "Key was rejected by service", NULL },
+        /* module_sig_check(): "Loading of module with unavailable key is
+         * rejected" (signed, key not trusted), "... unsigned module ..." */
+        { "Loading of ", " is rejected" },
 };
 
 #define KLOG_XID_TAG "NVRM: Xid ("

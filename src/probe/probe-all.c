@@ -57,6 +57,7 @@ void probe_all(const struct probe_ctx *ctx, struct snapshot *s)
                 pthread_join(tc, NULL);
         probe_nvml_take(ctx, &nvml.res, nvml.r, s);
         probe_cuda_take(ctx, &cuda.res, cuda.r, &s->cuda);
+        probe_mig_instances(ctx, s);
         worker_result_release(&nvml.res);
         worker_result_release(&cuda.res);
 }

@@ -37,6 +37,10 @@ void probe_dkms(const struct probe_ctx *ctx, struct snapshot *s);
  * it (probe-pcitree.c); run by probe_pci once the devices are known. */
 void probe_pci_tree(const struct probe_ctx *ctx, struct snap_pci *pci);
 
+/* Secure Boot's module keys: the MOK list and db, a pending enrolment,
+ * the DKMS/akmods signing keys (probe-mok.c). */
+void probe_mok(const struct probe_ctx *ctx, struct snap_os *os);
+
 /* doctor --live: asks the environment's own Python what torch sees
  * (probe-python-live.c). */
 void probe_python_live(const struct probe_ctx *ctx, struct snap_pyenv *e);

@@ -142,6 +142,7 @@ void probe_os(const struct probe_ctx *ctx, struct snap_os *os)
         probe_uname_value(ctx, &os->kernel, "/proc/sys/kernel/osrelease", false);
         probe_uname_value(ctx, &os->arch, "/proc/sys/kernel/arch", true);
         probe_secure_boot(ctx, os);
+        probe_mok(ctx, os);
         probe_boot(ctx, os);
         probe_numa_nodes(ctx, os);
         probe_set(&os->probe, FACT_OK, NULL);

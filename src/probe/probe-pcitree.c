@@ -58,6 +58,11 @@ static void pcitree_acs(const struct sysroot *root, struct snap_pci_bridge *b)
                 probe_fail_num(&b->acs_ctrl, r);
                 return;
         }
+        /* the first 64 bytes are readable by anyone: who made the bridge */
+        if (sb.len >= 4) {
+                b->vendor_id = (uint8_t)sb.buf[0] | (uint8_t)sb.buf[1] << 8;
+                b->device_id = (uint8_t)sb.buf[2] | (uint8_t)sb.buf[3] << 8;
+        }
         r = pci_config_acs((const uint8_t *)sb.buf, sb.len, &acs);
         if (r == -EACCES) {
                 fact_fail_num(&b->acs_cap, FACT_DENIED, "config space past 64 bytes needs root");

@@ -10,6 +10,7 @@
 
 #include "host-parse.h"
 #include "probe-internal.h"
+#include "shell-rc.h"
 #include "util/cleanup.h"
 #include "util/xalloc.h"
 
@@ -208,6 +209,51 @@ static void upkeep_display(const struct probe_cache *c, struct snap_host *h)
         fact_fail_str(&h->display_server, FACT_ABSENT, "no display server running");
 }
 
+/* The last value file gives CUDA_VISIBLE_DEVICES at its top level, owned,
+ * or NULL. Read as the login shell reads it (shell-rc.c), so "export",
+ * quotes and plain /etc/environment lines all count. */
+static char *upkeep_profile_cvd(const struct probe_ctx *ctx, const char *file)
+{
+        _cleanup_(strbuf_releasep) struct strbuf sb = STRBUF_INIT;
+        _cleanup_(strv_release) struct strv cuda_lines = STRV_INIT; /* the shell probe's */
+        struct shell_vars v = { .path = xstrdup("/usr/bin:/bin"), .home = "/root" };
+        char *cvd = NULL;
+
+        if (upkeep_read(ctx, file, &sb) >= 0) {
+                shell_rc_apply(&v, file, sb.buf, sb.len, &cuda_lines);
+                for (size_t i = 0; i < v.names.n && !cvd; i++)
+                        if (!strcmp(v.names.v[i], "CUDA_VISIBLE_DEVICES") && v.values.v[i])
+                                cvd = xstrdup(v.values.v[i]);
+        }
+        shell_vars_release(&v);
+        return cvd;
+}
+
+/* /etc/environment (pam_env, every login) and the .sh files of
+ * /etc/profile.d (every login shell): a CUDA_VISIBLE_DEVICES there follows
+ * every user's jobs. */
+static void upkeep_profiles(const struct probe_ctx *ctx, struct snap_host *h)
+{
+        _cleanup_(strv_release) struct strv files = STRV_INIT, names = STRV_INIT;
+
+        strv_push(&files, xstrdup("/etc/environment"));
+        if (sys_list_dir(ctx->root, "/etc/profile.d", &names) >= 0)
+                for (size_t i = 0; i < names.n; i++)
+                        if (strlen(names.v[i]) > 3 && !strcmp(names.v[i] + strlen(names.v[i]) - 3, ".sh"))
+                                strv_pushf(&files, "/etc/profile.d/%s", names.v[i]);
+        for (size_t i = 0; i < files.n; i++) {
+                _cleanup_free_ char *cvd = upkeep_profile_cvd(ctx, files.v[i]);
+
+                if (cvd) {
+                        _cleanup_free_ char *both = xasprintf("%s: CUDA_VISIBLE_DEVICES=%s", files.v[i], cvd);
+
+                        fact_set_str(&h->profile_cvd, both);
+                        return;
+                }
+        }
+        fact_fail_str(&h->profile_cvd, FACT_ABSENT, "no login profile sets CUDA_VISIBLE_DEVICES");
+}
+
 void probe_upkeep(const struct probe_ctx *ctx, const struct probe_cache *c, struct snapshot *s)
 {
         upkeep_upgrades(ctx, &c->dpkg, &s->host);
@@ -215,6 +261,7 @@ void probe_upkeep(const struct probe_ctx *ctx, const struct probe_cache *c, stru
         upkeep_accelerate(ctx, s, &s->host);
         upkeep_cc(ctx, &s->host);
         upkeep_services(ctx, &s->host);
+        upkeep_profiles(ctx, &s->host);
         upkeep_libstdcxx(ctx, &s->host);
         upkeep_display(c, &s->host);
 }

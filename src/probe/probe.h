@@ -60,3 +60,5 @@ void probe_nvml_take(const struct probe_ctx *ctx, struct worker_result *res,
                      int run_error, struct snapshot *s);
 void probe_cuda_take(const struct probe_ctx *ctx, struct worker_result *res,
                      int run_error, struct snap_cuda *cuda);
+/* The MIG instances of each GPU in MIG mode; needs NVML's minor numbers. */
+void probe_mig_instances(const struct probe_ctx *ctx, struct snapshot *s);

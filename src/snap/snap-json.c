@@ -18,7 +18,9 @@ static const struct jfield os_fields[] = {
         F(JT_FSTR, struct snap_os, pretty_name), F(JT_FSTR, struct snap_os, kernel),
         F(JT_FSTR, struct snap_os, arch), F(JT_FNUM, struct snap_os, secure_boot),
         F(JT_FSTR, struct snap_os, cmdline), F(JT_FNUM, struct snap_os, hypervisor),
-        F(JT_FNUM, struct snap_os, numa_nodes),
+        F(JT_FNUM, struct snap_os, numa_nodes), F(JT_FNUM, struct snap_os, enrolled_read),
+        F(JT_STRV, struct snap_os, enrolled_keys), F(JT_FNUM, struct snap_os, mok_pending),
+        F(JT_STRV, struct snap_os, signing_keys),
 };
 
 #define PD struct snap_pci_dev
@@ -39,7 +41,8 @@ static const struct jtable pci_dev_table = {
         sizeof(struct snap_pci_dev), offsetof(struct snap_pci, n)
 };
 static const struct jfield pci_bridge_fields[] = {
-        F(JT_STR, struct snap_pci_bridge, bus_id), F(JT_FNUM, struct snap_pci_bridge, acs_cap),
+        F(JT_STR, struct snap_pci_bridge, bus_id), F(JT_INT, struct snap_pci_bridge, vendor_id),
+        F(JT_INT, struct snap_pci_bridge, device_id), F(JT_FNUM, struct snap_pci_bridge, acs_cap),
         F(JT_FNUM, struct snap_pci_bridge, acs_ctrl),
 };
 static const struct jtable pci_bridge_table = {

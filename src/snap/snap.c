@@ -172,6 +172,8 @@ static void os_release(struct snap_os *o)
         fact_str_release(&o->distro_id), fact_str_release(&o->version_id);
         fact_str_release(&o->pretty_name), fact_str_release(&o->kernel);
         fact_str_release(&o->arch), fact_num_release(&o->secure_boot);
+        fact_num_release(&o->enrolled_read), fact_num_release(&o->mok_pending);
+        strv_release(&o->enrolled_keys), strv_release(&o->signing_keys);
         fact_str_release(&o->cmdline), fact_num_release(&o->hypervisor);
         fact_num_release(&o->numa_nodes);
 }

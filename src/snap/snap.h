@@ -57,6 +57,11 @@ struct snap_os {
         struct fact_str cmdline;      /* /proc/cmdline */
         struct fact_num hypervisor;   /* 1: cpuinfo's "hypervisor" flag (a VM); absent: no flags line */
         struct fact_num numa_nodes;   /* /sys/devices/system/node/node<N> folders */
+        /* Secure Boot's keys for modules (probe-mok.c) */
+        struct fact_num enrolled_read; /* lists read: MokListRT and/or db (1-2) */
+        struct strv enrolled_keys;    /* subject CNs of their certificates */
+        struct fact_num mok_pending;  /* 1: MokNew exists, an import awaits the reboot */
+        struct strv signing_keys;     /* "/var/lib/dkms/mok.pub: CN" of key files present */
 };
 
 struct snap_pci_dev {
@@ -83,6 +88,7 @@ struct snap_pci_dev {
 /* A bridge or switch port above a GPU or NVSwitch (docs/topo.md). */
 struct snap_pci_bridge {
         char *bus_id;
+        int64_t vendor_id, device_id; /* from its config header; 0 when unread */
         struct fact_num acs_cap;      /* ACS Capability register; absent: no ACS */
         struct fact_num acs_ctrl;     /* ACS Control register (PCI_ACS_* bits) */
 };
@@ -127,6 +133,7 @@ struct snap_kmod {
         X(NUM, persistence_mode)                                               \
         X(NUM, mig_mode_current)                                               \
         X(NUM, mig_mode_pending)                                               \
+        X(NUM, mig_instances)    /* MIG compute instances (CUDA devices) */   \
         X(NUM, ecc_mode_current)                                               \
         X(NUM, ecc_mode_pending)                                               \
         X(NUM, ecc_uncorrected_volatile)                                       \
@@ -230,6 +237,7 @@ struct snap_devnodes {
         X(NUM, accel_processes)  /* its num_processes */                       \
         X(STR, cc_version)       /* the host C compiler nvcc would use: "13.2.0" */ \
         X(STR, service_cvd)      /* "unit: CUDA_VISIBLE_DEVICES=..." in a service drop-in */ \
+        X(STR, profile_cvd)      /* "file: CUDA_VISIBLE_DEVICES=..." in /etc/environment or /etc/profile.d */ \
         X(STR, libstdcxx)        /* the system's libstdc++.so.6 version: "6.0.30" */ \
         X(STR, display_server)   /* "Xorg (pid 1234)": a display server running */
 

@@ -1,7 +1,8 @@
 /* test-check-acs.c - PCIe ACS between GPUs: redirect on at a switch's
  * downstream ports is a failure, the same bits at root ports (GPUs that
- * meet only at the CPU) or bits that do not redirect are not, unread config
- * space is "could not judge", never fine. */
+ * meet only at the CPU) or bits that do not redirect are not, except at
+ * AMD's root ports, whose root complex carries P2P; unread config space is
+ * "could not judge", never fine. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -107,6 +108,43 @@ static void test_root_ports_and_harmless_bits(void **state)
         snap_release(&s);
 }
 
+/* Gives every root port AMD's GPP bridge ids (1022:1483). */
+static void amd_root_ports(struct snapshot *s)
+{
+        for (size_t i = 0; i < s->pci.nbridges; i++) {
+                struct snap_pci_bridge *b = &s->pci.bridges[i];
+
+                if (!strcmp(b->bus_id, ROOT_A) || !strncmp(b->bus_id, "0000:00:0", 9))
+                        b->vendor_id = 0x1022, b->device_id = 0x1483;
+        }
+}
+
+/* On AMD the root complex carries P2P between root ports (GPP bridges):
+ * redirect there sends it through the IOMMU (NCCL issue 2079), so GPUs 2
+ * and 3, which meet only at the host bridge, are judged too. */
+static void test_amd_root_ports(void **state)
+{
+        struct snapshot s;
+        char *line;
+
+        (void)state;
+        tree(&s, FACT_OK, 0x0, 0x1d);
+        amd_root_ports(&s);
+        snapb_expect_bad(&s, "topo.acs-enabled");
+        line = snapb_line(&s, "topo.acs-enabled", "bridge 0000:00:03.0 (above GPU 0000:13:00.0)");
+        assert_non_null(line);
+        free(line);
+        line = snapb_line(&s, "topo.acs-enabled", "setpci -s 0000:00:01.0 ECAP_ACS+0x6.w=0000");
+        assert_non_null(line); /* GPUs 0 and 2 meet in the root complex too */
+        free(line);
+        snap_release(&s);
+        /* source validation alone redirects nothing */
+        tree(&s, FACT_OK, 0x0, 0x01);
+        amd_root_ports(&s);
+        snapb_expect_bad(&s, "");
+        snap_release(&s);
+}
+
 static void test_unreadable_is_not_ok(void **state)
 {
         struct snapshot s;
@@ -145,6 +183,7 @@ int main(void)
                 cmocka_unit_test(test_redirect_at_switch),
                 cmocka_unit_test(test_only_one_redirect_bit),
                 cmocka_unit_test(test_root_ports_and_harmless_bits),
+                cmocka_unit_test(test_amd_root_ports),
                 cmocka_unit_test(test_unreadable_is_not_ok),
                 cmocka_unit_test(test_single_gpu_below_switch),
         };

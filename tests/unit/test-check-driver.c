@@ -167,6 +167,46 @@ static void test_hung(void **state)
         snap_release(&s);
 }
 
+/* (m2) NVML hung on GPU 3 after the kernel logged Xid 79 for it: the first
+ * failure names the Xid (the cause), not the hang; the Xids of the GPUs
+ * read before the hang are still reported by the health check. */
+static void test_hung_after_xid79(void **state)
+{
+        struct snapshot s;
+
+        (void)state;
+        snapb_healthy(&s, 8);
+        while (s.ngpus > 3)
+                snap_gpu_release(&s.gpus[--s.ngpus]);
+        probe_set(&s.nvml.probe, FACT_TIMEOUT, "nvmlDeviceGetHandleByIndex_v2(3) did not return within 5000 ms");
+        probe_set(&s.cuda.probe, FACT_TIMEOUT, "cuInit(0) did not return within 5000 ms");
+        snapb_xid(&s, 3, 79, "pid=1234, GPU has fallen off the bus.");
+        snapb_xid(&s, 1, 13, "pid=999, Graphics SM Warp Exception");
+        snapb_expect_bad(&s, "driver.gpu-lost");
+        snapb_expect_summary(&s, "driver.gpu-lost", "GPU 3 (0000:13:00.0) has fallen off the bus (Xid 79");
+        snapb_expect_line(&s, "driver.gpu-lost", "Xid 79 on 0000:13:00");
+        snapb_expect_line(&s, "driver.gpu-lost", "NVML worker: nvmlDeviceGetHandleByIndex_v2(3)");
+        snapb_expect_line(&s, "driver.gpu-lost", "reseat the card");
+        assert_null(snapb_line(&s, "driver.gpu-lost", "Xid 13"));
+        snapb_expect_summary(&s, "health.xid-app", "Xid 13");
+        snap_release(&s);
+}
+
+/* (m3) another Xid on the hung GPU: still driver.hung, led by the Xid. */
+static void test_hung_after_xid(void **state)
+{
+        struct snapshot s;
+
+        (void)state;
+        snapb_healthy(&s, 4);
+        fact_fail_num(&s.gpus[2].temperature_c, FACT_TIMEOUT, "nvmlDeviceGetTemperature did not return within 5000 ms");
+        snapb_xid(&s, 2, 119, "Timeout after 6s of waiting for RPC response from GPU2 GSP!");
+        snapb_expect_summary(&s, "driver.hung", "logged Xid 119");
+        snapb_expect_summary(&s, "driver.hung", "then the driver hung in temperature_c");
+        snapb_expect_line(&s, "driver.hung", "sudo nvidia-smi -r -i 2");
+        snap_release(&s);
+}
+
 /* (n) the firmware gave one GPU no memory window: the driver could not
  * bring it up; no "no driver bound", no count mismatch on top. */
 static void test_gpu_not_initialized(void **state)
@@ -262,6 +302,7 @@ int main(void)
                 cmocka_unit_test(test_gpu_unanswered),
                 cmocka_unit_test(test_gpu_lost_unlisted),
                 cmocka_unit_test(test_gpu_lost_init),     cmocka_unit_test(test_hung),
+                cmocka_unit_test(test_hung_after_xid79),  cmocka_unit_test(test_hung_after_xid),
                 cmocka_unit_test(test_gpu_not_initialized), cmocka_unit_test(test_rm_init_failed),
                 cmocka_unit_test(test_nvml_missing),      cmocka_unit_test(test_nvml_failed),
                 cmocka_unit_test(test_module_missing_is_alone), cmocka_unit_test(test_ok),

@@ -87,6 +87,25 @@ static void test_mig(void **state)
         snap_release(&s);
 }
 
+/* One GPU split into seven MIG instances: a CUDA process sees one of them,
+ * a warning that replaces the note. */
+static void test_mig_split(void **state)
+{
+        struct snapshot s;
+
+        (void)state;
+        snapb_healthy(&s, 2);
+        fact_set_num(&s.gpus[0].mig_mode_current, 1);
+        fact_set_num(&s.gpus[0].mig_instances, 7);
+        snapb_expect_bad(&s, "gpu.mig-several-instances");
+        snapb_expect_summary(&s, "gpu.mig-several-instances", "GPU 0 (0000:10:00.0) is split into 7 MIG instances");
+        snapb_expect_line(&s, "gpu.mig-several-instances", "CUDA_VISIBLE_DEVICES=MIG-");
+        /* one instance: the GPU is still one CUDA device, a note */
+        fact_set_num(&s.gpus[0].mig_instances, 1);
+        snapb_expect_bad(&s, "");
+        snap_release(&s);
+}
+
 /* An unexplained gap between the bus and the driver. */
 static void test_pci_nvml(void **state)
 {
@@ -143,7 +162,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_healthy),       cmocka_unit_test(test_visible_devices),
                 cmocka_unit_test(test_visible_devices_empty), cmocka_unit_test(test_visible_devices_uuid),
-                cmocka_unit_test(test_mig),           cmocka_unit_test(test_pci_nvml),
+                cmocka_unit_test(test_mig), cmocka_unit_test(test_mig_split),           cmocka_unit_test(test_pci_nvml),
                 cmocka_unit_test(test_nvml_cuda),     cmocka_unit_test(test_persistence),
         };
 

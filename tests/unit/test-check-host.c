@@ -100,6 +100,26 @@ static void test_upkeep(void **state)
         snap_release(&s);
 }
 
+/* A service or a login profile that hides GPUs: warnings, since every job
+ * started there runs on fewer GPUs; a value naming every GPU hides none. */
+static void test_cvd_service_profile(void **state)
+{
+        struct snapshot s;
+
+        (void)state;
+        healthy_host(&s);
+        fact_set_str(&s.host.service_cvd, "ollama.service: CUDA_VISIBLE_DEVICES=0,1");
+        fact_set_str(&s.host.profile_cvd, "/etc/profile.d/gpus.sh: CUDA_VISIBLE_DEVICES=0");
+        snapb_expect_bad(&s, "profile.cuda-visible-devices service.cuda-visible-devices");
+        snapb_expect_summary(&s, "service.cuda-visible-devices", "its jobs see 2 of 8 GPUs (GPU 2, 3, 4, 5, 6, 7 hidden)");
+        snapb_expect_summary(&s, "profile.cuda-visible-devices", "/etc/profile.d/gpus.sh sets CUDA_VISIBLE_DEVICES for every login");
+        snapb_expect_line(&s, "profile.cuda-visible-devices", "sed -i '/CUDA_VISIBLE_DEVICES/d' /etc/profile.d/gpus.sh");
+        fact_set_str(&s.host.service_cvd, "ollama.service: CUDA_VISIBLE_DEVICES=0,1,2,3,4,5,6,7");
+        fact_set_str(&s.host.profile_cvd, "/etc/environment: CUDA_VISIBLE_DEVICES=GPU-");
+        snapb_expect_bad(&s, "");
+        snap_release(&s);
+}
+
 static void test_gcc(void **state)
 {
         struct snapshot s;
@@ -177,6 +197,7 @@ int main(void)
                 cmocka_unit_test(test_quiet_when_healthy), cmocka_unit_test(test_shm),
                 cmocka_unit_test(test_revoked), cmocka_unit_test(test_container_toolkit),
                 cmocka_unit_test(test_upkeep), cmocka_unit_test(test_gcc),
+                cmocka_unit_test(test_cvd_service_profile),
                 cmocka_unit_test(test_device_order), cmocka_unit_test(test_extensions),
         };
 

@@ -146,7 +146,8 @@ static void test_secure_boot_unsigned(void **state)
         snap_release(&s);
 }
 
-/* Signed, but with a key the firmware does not know. */
+/* Signed, but with a key the firmware does not know, as the kernel log
+ * says: enrol the key, do not modprobe or rebuild. */
 static void test_secure_boot_key_rejected(void **state)
 {
         struct snapshot s;
@@ -155,10 +156,65 @@ static void test_secure_boot_key_rejected(void **state)
         snapb_healthy(&s, 2);
         unload(&s);
         fact_set_num(&s.os.secure_boot, 1);
-        strv_push(&s.klog.nvrm, xstrdup("modprobe: ERROR: could not insert 'nvidia': Key was rejected by service"));
-        snapb_expect_bad(&s, "os.secure-boot-unsigned");
-        snapb_expect_summary(&s, "os.secure-boot-unsigned", "rejected the key");
-        snapb_expect_no_line(&s, "os.secure-boot-unsigned", "dkms install");
+        strv_push(&s.klog.nvrm, xstrdup("Loading of module with unavailable key is rejected"));
+        snapb_expect_bad(&s, "os.secure-boot-key-not-enrolled");
+        snapb_expect_summary(&s, "os.secure-boot-key-not-enrolled", "signed by \"DKMS module signing key\", a key that is not enrolled");
+        snapb_expect_line(&s, "os.secure-boot-key-not-enrolled", "kernel log: Loading of module with unavailable key is rejected");
+        snapb_expect_line(&s, "os.secure-boot-key-not-enrolled", "sudo mokutil --import /var/lib/dkms/mok.pub");
+        snapb_expect_no_line(&s, "os.secure-boot-key-not-enrolled", "dkms install");
+        snapb_expect_no_line(&s, "os.secure-boot-key-not-enrolled", "modprobe");
+        snap_release(&s);
+}
+
+/* The MOK list read from efivars lacks the local DKMS key that signed the
+ * module: found without any kernel log line; once enrolled, silent. */
+static void test_secure_boot_mok_list(void **state)
+{
+        struct snapshot s;
+
+        (void)state;
+        snapb_healthy(&s, 2);
+        unload(&s);
+        fact_set_num(&s.os.secure_boot, 1);
+        fact_set_num(&s.os.enrolled_read, 2);
+        fact_set_num(&s.os.mok_pending, 0);
+        strv_push(&s.os.enrolled_keys, xstrdup("Canonical Ltd. Master Certificate Authority"));
+        strv_push(&s.os.signing_keys, xstrdup("/var/lib/shim-signed/mok/MOK.der: gpu01 Secure Boot Module Signature key"));
+        strv_push(&s.os.signing_keys, xstrdup("/var/lib/dkms/mok.pub: DKMS module signing key"));
+        snapb_expect_bad(&s, "os.secure-boot-key-not-enrolled");
+        snapb_expect_line(&s, "os.secure-boot-key-not-enrolled", "enrolled keys (MokListRT, db): 1, none named");
+        snapb_expect_line(&s, "os.secure-boot-key-not-enrolled", "sudo mokutil --import /var/lib/dkms/mok.pub");
+        snapb_expect_line(&s, "os.secure-boot-key-not-enrolled", "mokutil --test-key /var/lib/dkms/mok.pub");
+        /* imported, not yet enrolled: only the reboot is left */
+        fact_set_num(&s.os.mok_pending, 1);
+        snapb_expect_line(&s, "os.secure-boot-key-not-enrolled", "an import is already pending");
+        snapb_expect_no_line(&s, "os.secure-boot-key-not-enrolled", "--import");
+        /* enrolled: Secure Boot is not why the module is out */
+        strv_push(&s.os.enrolled_keys, xstrdup("DKMS module signing key"));
+        snapb_expect_bad(&s, "kmod.not-loaded");
+        snap_release(&s);
+}
+
+/* RHEL/Fedora: akmods signs with its own key; a module signed by a key
+ * neither listed nor made here (a distribution's, trusted through the
+ * kernel's built-in keys) is not blamed without the kernel's word. */
+static void test_secure_boot_akmods(void **state)
+{
+        struct snapshot s;
+
+        (void)state;
+        snapb_healthy(&s, 2);
+        unload(&s);
+        set_distro(&s, "rhel", "9.4");
+        fact_set_num(&s.os.secure_boot, 1);
+        fact_set_num(&s.os.enrolled_read, 1);
+        fact_set_str(&s.kmod.module_signer, "gpu01-1718000000");
+        strv_push(&s.os.enrolled_keys, xstrdup("Red Hat Secure Boot CA 5"));
+        strv_push(&s.os.signing_keys, xstrdup("/etc/pki/akmods/certs/public_key.der: gpu01-1718000000"));
+        snapb_expect_bad(&s, "os.secure-boot-key-not-enrolled");
+        snapb_expect_line(&s, "os.secure-boot-key-not-enrolled", "sudo mokutil --import /etc/pki/akmods/certs/public_key.der");
+        fact_set_str(&s.kmod.module_signer, "Canonical Ltd. Kernel Module Signing");
+        snapb_expect_bad(&s, "kmod.not-loaded");
         snap_release(&s);
 }
 
@@ -250,6 +306,8 @@ int main(void)
                 cmocka_unit_test(test_nouveau_blacklisted), cmocka_unit_test(test_kernel_updated),
                 cmocka_unit_test(test_secure_boot_unsigned),
                 cmocka_unit_test(test_secure_boot_key_rejected),
+                cmocka_unit_test(test_secure_boot_mok_list),
+                cmocka_unit_test(test_secure_boot_akmods),
                 cmocka_unit_test(test_devnodes_missing),  cmocka_unit_test(test_uvm_not_loaded),
                 cmocka_unit_test(test_no_driver_bound),   cmocka_unit_test(test_dkms_failed),
                 cmocka_unit_test(test_loaded),

@@ -72,6 +72,25 @@ static void test_text_boot(void **state)
         strv_release(&k.nvrm);
 }
 
+/* Secure Boot's refusals: module_sig_check()'s line is kept, whichever
+ * module it names. */
+static void test_key_rejected(void **state)
+{
+        static const char buf[] =
+                "Mar  5 09:00:00 gpu01 kernel: [    0.000000] Linux version 5.15.0-105-generic\n"
+                "Mar  5 09:00:05 gpu01 kernel: [    5.1] Loading of module with unavailable key is rejected\n"
+                "Mar  5 09:00:06 gpu01 kernel: [    5.2] Loading of unsigned module is rejected\n"
+                "Mar  5 09:00:07 gpu01 kernel: [    5.3] Loading of something else\n";
+        struct snap_klog k = { 0 };
+        (void)state;
+        assert_int_equal(klog_parse(buf, strlen(buf), KLOG_TEXT, &k), 0);
+        assert_int_equal(k.nvrm.n, 2);
+        assert_string_equal(k.nvrm.v[0], "Loading of module with unavailable key is rejected");
+        assert_string_equal(k.nvrm.v[1], "Loading of unsigned module is rejected");
+        free(k.xids);
+        strv_release(&k.nvrm);
+}
+
 static void test_text_no_boot_marker(void **state)
 {
         static const char buf[] = "kernel: NVRM: Xid (PCI:0000:3b:00): 31, a\nkernel: NVRM: Xid (PCI:0000:3b:00): 31, b";
@@ -110,7 +129,7 @@ static void test_caps(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_kmsg), cmocka_unit_test(test_text_boot),
+                cmocka_unit_test(test_kmsg), cmocka_unit_test(test_text_boot), cmocka_unit_test(test_key_rejected),
                 cmocka_unit_test(test_text_no_boot_marker), cmocka_unit_test(test_caps),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
