@@ -776,8 +776,10 @@ import machines_fabric  # noqa: E402  dlrig topo and the fabric checks
 import machines_bench  # noqa: E402  dlrig bench
 import machines_fit  # noqa: E402  dlrig fit
 import machines_catalog  # noqa: E402  doctor part 3: the failure catalogue
+import machines_real  # noqa: E402  issue 12: the real shapes of deep-learning machines
 
-for _module in (machines_plan, machines_fabric, machines_bench, machines_fit, machines_catalog):
+for _module in (machines_plan, machines_fabric, machines_bench, machines_fit, machines_catalog,
+                machines_real):
     for _name, _fn in _module.VARIANTS.items():
         assert _name not in VARIANTS, f"machine {_name} defined twice"
         VARIANTS[_name] = _fn

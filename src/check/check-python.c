@@ -19,6 +19,10 @@ static void check_python_conda_init(const struct snapshot *s, struct findings *f
 
         if (!conda || s->shell.probe.st != FACT_OK || s->shell.conda_init.st == FACT_OK)
                 return;
+        /* conda's own bin first on PATH (the pytorch/pytorch images' ENV
+         * PATH=/opt/conda/bin:...): its Python is the one in use already */
+        if (s->python.selected.st == FACT_OK && !strncmp(s->python.selected.v, conda, strlen(conda)))
+                return;
         f = finding_add(fs, "python.conda-not-initialised", "conda at %s is not initialised for %s: "
                         "'conda activate' fails in a new shell", conda, name);
         for (size_t i = 0; i < s->shell.rc_files.n; i++)
@@ -63,9 +67,31 @@ void check_python_live(const struct snapshot *s, const struct snap_pyenv *e, str
         }
 }
 
+/* A venv whose interpreter is gone (bin/python -> /usr/bin/python3.12
+ * after a release upgrade removed 3.12): nothing starts in it. */
+static void check_python_venv_broken(const struct snapshot *s, struct findings *fs)
+{
+        for (size_t i = 0; i < s->python.n; i++) {
+                const struct snap_pyenv *e = &s->python.envs[i];
+                const char *mm = e->python_version.st == FACT_OK ? e->python_version.v : "3";
+                struct finding *f;
+                if (e->base_python.st != FACT_ABSENT)
+                        continue;
+                f = finding_add(fs, "python.venv-broken", "%s: the venv's interpreter is gone (%s): no program "
+                                "starts in it%s", e->path, e->base_python.why ? e->base_python.why : "no bin/python",
+                                e->torch_version.st == FACT_OK ? ", its torch cannot be imported" : "");
+                finding_evidence(f, "%s/pyvenv.cfg: a %s venv for Python %s", e->path, e->kind, mm);
+                if (!strcmp(e->kind, "uv"))
+                        finding_fix(f, "uv venv --python %.4s %s && uv sync   # in the project folder", mm, e->path);
+                else
+                        finding_fix(f, "python3 -m venv --clear %s   # then reinstall its packages", e->path);
+        }
+}
+
 void check_python(const struct snapshot *s, struct findings *fs)
 {
         if (s->python.probe.st != FACT_OK || !check_util_gpus_expected(s))
                 return;
         check_python_conda_init(s, fs);
+        check_python_venv_broken(s, fs);
 }

@@ -125,6 +125,53 @@ static void check_toolkit_disagree(const struct snapshot *s, struct findings *fs
         finding_fix(f, "sudo ln -sfn %s /usr/local/cuda", ref->path);
 }
 
+/* /usr/local/cuda naming a folder that is gone: CUDA_HOME=/usr/local/cuda
+ * and PATH's /usr/local/cuda/bin (every CUDA image's ENV) lead nowhere. */
+static void check_toolkit_link_dangling(const struct snapshot *s, struct findings *fs)
+{
+        const struct fact_str *l = &s->toolkits.cuda_link;
+        struct finding *f;
+
+        if (l->st != FACT_ERROR)
+                return;
+        f = finding_add(fs, "toolkit.cuda-link-dangling", "%s: builds that use /usr/local/cuda (CUDA_HOME, "
+                        "PATH's /usr/local/cuda/bin) find no toolkit", l->why ? l->why : "/usr/local/cuda dangles");
+        if (check_toolkit_fact(&s->procenv.cuda_home))
+                finding_evidence(f, "CUDA_HOME (process): %s", s->procenv.cuda_home.v);
+        if (check_toolkit_fact(&s->procenv.path))
+                finding_evidence(f, "PATH (process): %s", s->procenv.path.v);
+        finding_fix(f, "ls -l /usr/local/cuda /etc/alternatives/cuda   # the link and where it points");
+        finding_fix(f, "# reinstall that toolkit (dlrig plan lists it), or point the link at one that exists:");
+        finding_fix(f, "sudo ln -sfn /usr/local/cuda-X.Y /usr/local/cuda");
+}
+
+/* CUDA_HOME naming another toolkit than the nvcc PATH finds: extension
+ * builds (torch.utils.cpp_extension, CMake) take CUDA_HOME, the shell
+ * takes PATH. */
+static void check_toolkit_home_differs(const struct snapshot *s, struct findings *fs)
+{
+        const char *home = check_toolkit_fact(&s->procenv.cuda_home);
+        const char *real = home;
+        const struct snap_toolkit *bin = check_toolkit_holding(s, check_toolkit_fact(&s->toolkits.nvcc_path));
+        const struct snap_toolkit *ht;
+        struct finding *f;
+
+        if (home && !strcmp(home, "/usr/local/cuda") && check_toolkit_fact(&s->toolkits.cuda_link))
+                real = s->toolkits.cuda_link.v;
+        ht = check_toolkit_holding(s, real);
+        if (!bin || !ht || bin == ht)
+                return;
+        f = finding_add(fs, "toolkit.cuda-home-differs", "CUDA_HOME is CUDA %s (%s) but nvcc on PATH is CUDA %s (%s): "
+                        "extensions build against the first, the command line runs the second",
+                        ht->version.st == FACT_OK ? ht->version.v : "?", ht->path,
+                        bin->version.st == FACT_OK ? bin->version.v : "?", bin->path);
+        finding_evidence(f, "CUDA_HOME (process): %s", home);
+        finding_evidence(f, "nvcc: %s, on the %s PATH", s->toolkits.nvcc_path.v,
+                         check_toolkit_fact(&s->toolkits.nvcc_env) ?: "?");
+        finding_fix(f, "export CUDA_HOME=%s   # or put %s/bin first on PATH; then drop the stale line from your "
+                    "shell rc", bin->path, ht->path);
+}
+
 /* Reports a toolkit that needs a newer driver than the one here. */
 static void check_toolkit_driver(const struct snapshot *s, const struct snap_toolkit *t,
                                  struct findings *fs)
@@ -172,6 +219,7 @@ void check_toolkit(const struct snapshot *s, struct findings *fs)
         if (s->toolkits.probe.st != FACT_OK || !check_util_gpus_expected(s))
                 return; /* a toolkit on a machine without GPUs is a build box: fine */
         check_toolkit_stub(s, fs);
+        check_toolkit_link_dangling(s, fs);
         t = check_toolkit_in_use(s);
         if (!t) {
                 if (check_util_pci_gpus(s))
@@ -183,6 +231,7 @@ void check_toolkit(const struct snapshot *s, struct findings *fs)
         }
         check_toolkit_not_on_path(s, t, fs);
         check_toolkit_disagree(s, fs);
+        check_toolkit_home_differs(s, fs);
         check_toolkit_driver(s, t, fs);
         if (check_util_worst_since(fs, start) > SEV_INFO)
                 return;

@@ -317,7 +317,8 @@ static void check_torch_env(const struct snapshot *s, const struct snap_pyenv *e
                 check_torch_companions(e, t, fs);
         check_torch_mixed_wheels(e, fs);
         check_python_live(s, e, fs);
-        if (check_util_worst_since(fs, start) <= SEV_INFO && check_util_pci_gpus(s) && check_util_nvml_ok(s))
+        if (check_util_worst_since(fs, start) <= SEV_INFO && check_util_pci_gpus(s) && check_util_nvml_ok(s) &&
+            e->base_python.st != FACT_ABSENT) /* a venv without its interpreter: python.venv-broken */
                 finding_add(fs, "torch.ok", "%s: torch %s%s (Python %s) runs on this driver and all %zu GPUs%s",
                             e->path, e->torch_version.v, check_torch_series(e, t, series),
                             check_torch_fact(&e->python_version) ?: "?", check_util_pci_gpus(s),

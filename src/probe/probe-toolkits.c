@@ -113,7 +113,18 @@ static void tk_cuda_link(const struct probe_ctx *ctx, struct snap_toolkits *t)
         if ((real = tk_resolve(ctx, "/usr/local/cuda"))) {
                 fact_take_str(&t->cuda_link, real);
         } else {
-                _cleanup_free_ char *why = xasprintf("/usr/local/cuda -> %s, which does not exist", link.buf);
+                /* the whole chain: /usr/local/cuda -> /etc/alternatives/cuda -> /usr/local/cuda-12.6 */
+                _cleanup_(strbuf_releasep) struct strbuf chain = STRBUF_INIT;
+                _cleanup_(strbuf_releasep) struct strbuf next = STRBUF_INIT;
+                _cleanup_free_ char *why = NULL;
+                strbuf_addf(&chain, "/usr/local/cuda -> %s", link.buf);
+                for (int hop = 0; hop < 8 && link.buf[0] == '/' && sys_readlink(ctx->root, link.buf, &next) >= 0; hop++) {
+                        strbuf_addf(&chain, " -> %s", next.buf);
+                        strbuf_reset(&link);
+                        strbuf_add(&link, next.buf, next.len);
+                        strbuf_reset(&next);
+                }
+                why = xasprintf("%s, which does not exist", chain.buf);
                 fact_fail_str(&t->cuda_link, FACT_ERROR, why);
         }
 }
