@@ -214,26 +214,47 @@ static const struct snap_pyenv *choose_kept_env(const struct snapshot *s, const 
         return NULL;
 }
 
+/* The wheel variant an environment's torch is: its local tag ("+cu128"),
+ * else the CUDA its torch/version.py names ("12.6" -> cu126), both looked
+ * up under the release or series the knowledge base knows. NULL for a
+ * build that is no PyTorch wheel (NGC's "+e000cf0ad9.nv24.10", a distro's
+ * "+ds"): its architectures are its builder's, not a wheel's. */
+static const struct kb_torch_variant *choose_env_variant(const struct snap_pyenv *e, const struct kb_torch *t)
+{
+        const char *plus = strchr(e->torch_version.v, '+');
+        const struct kb_torch_variant *v = plus ? kb_torch_variant_find(t->version, plus + 1) : NULL;
+        char tag[16] = "cu";
+        size_t n = 2;
+
+        if (v || e->torch_cuda.st != FACT_OK)
+                return v;
+        for (const char *c = e->torch_cuda.v; *c && n < sizeof(tag) - 1; c++)
+                if (*c >= '0' && *c <= '9')
+                        tag[n++] = *c;
+        tag[n] = '\0';
+        return kb_torch_variant_find(t->version, tag);
+}
+
 static bool choose_env_works(const struct snap_pyenv *e, const struct plan_gpus *g, const struct plan_opts *o,
                              const char *driver)
 {
-        {
-                const char *plus;
-                const struct kb_torch_variant *v;
+        const struct kb_torch *t;
+        const struct kb_torch_variant *v;
 
-                if (e->torch_version.st != FACT_OK || (o->env && strcmp(e->name, o->env)))
-                        return false;
-                if (e->base_python.st == FACT_ABSENT)
-                        return false; /* its interpreter is gone */
-                plus = strchr(e->torch_version.v, '+');
-                v = plus ? kb_torch_variant_find(e->torch_version.v, plus + 1) : NULL;
-                if (!v || !choose_variant_ok(g, v, o->cuda, driver))
-                        return false;
-                if (o->torch && version_cmp(e->torch_version.v, o->torch))
-                        return false;
-                return !o->python || (e->python_version.st == FACT_OK &&
-                                      !strncmp(e->python_version.v, o->python, strlen(o->python)));
-        }
+        if (e->torch_version.st != FACT_OK || (o->env && strcmp(e->name, o->env)))
+                return false;
+        if (e->base_python.st == FACT_ABSENT || !(t = kb_torch_find(e->torch_version.v)))
+                return false; /* its interpreter is gone, or a release dlrig cannot judge */
+        if ((v = choose_env_variant(e, t)) && !choose_variant_ok(g, v, o->cuda, driver))
+                return false;
+        /* no wheel variant (NGC, a distro): the CUDA it was built with must run here */
+        if (!v && (e->torch_cuda.st != FACT_OK || !driver || !plan_driver_runs(driver, e->torch_cuda.v) ||
+                   (o->cuda && strcmp(o->cuda, e->torch_cuda.v))))
+                return false;
+        if (o->torch && version_cmp(e->torch_version.v, o->torch))
+                return false;
+        return !o->python || (e->python_version.st == FACT_OK &&
+                              !strncmp(e->python_version.v, o->python, strlen(o->python)));
 }
 
 /* "3.11.9" -> "3.11" */
@@ -269,6 +290,20 @@ static char *choose_python(const struct kb_torch *t, const struct plan_opts *o, 
 
 
 
+/* A kept torch that no PyTorch index serves (NGC's build, a distro's
+ * package): it stays as its builder made it. */
+static int choose_kept_build(const struct snap_pyenv *e, const struct kb_torch *t, struct plan *p)
+{
+        p->variant = xasprintf("cu%.*s%s", (int)strcspn(e->torch_cuda.v, "."), e->torch_cuda.v,
+                               strchr(e->torch_cuda.v, '.') ? strchr(e->torch_cuda.v, '.') + 1 : "");
+        p->index_url = xstrdup("none: not a PyTorch wheel");
+        p->cuda = xstrdup(e->torch_cuda.v);
+        plan_choice_add(p, "wheel", xasprintf("CUDA %s build %s", p->cuda, e->torch_version.v),
+                        xasprintf("installed in %s; not from a PyTorch index (series %s)", e->name, t->version));
+        p->python = e->python_version.st == FACT_OK ? choose_major_minor(e->python_version.v) : xstrdup("3");
+        return 0;
+}
+
 /* The torch release, variant, and whether a kept environment has them. */
 static int choose_torch(const struct snapshot *s, const struct plan_opts *o, const struct plan_gpus *g,
                         const char **driver, struct plan *p, char **reterr)
@@ -281,11 +316,15 @@ static int choose_torch(const struct snapshot *s, const struct plan_opts *o, con
                 p->env_kept = true;
                 p->env_kind = xstrdup(e->kind);
                 t = kb_torch_find(e->torch_version.v);
-                v = kb_torch_variant_find(e->torch_version.v, strchr(e->torch_version.v, '+') + 1);
+                v = choose_env_variant(e, t);
                 p->env_name = xstrdup(e->name);
                 p->env_prefix = xstrdup(e->path);
-                plan_choice_add(p, "torch", xasprintf("%s (installed in %s)", t->version, e->name),
-                                xasprintf("its wheels carry code for every GPU here"));
+                plan_choice_add(p, "torch", xasprintf("%s (installed in %s)", v ? t->version : e->torch_version.v,
+                                                      e->name),
+                                v ? xstrdup("its wheels carry code for every GPU here")
+                                  : xasprintf("a build of the %s series for CUDA %s, which the driver runs "
+                                              "(its GPU architectures are its builder's)", t->version,
+                                              e->torch_cuda.v));
         } else {
                 t = choose_release(g, o, *driver, &v);
                 if (!t && *driver)
@@ -299,6 +338,8 @@ static int choose_torch(const struct snapshot *s, const struct plan_opts *o, con
         p->torch = xstrdup(t->version);
         p->torchvision = xstrdup(t->torchvision);
         p->torchaudio = xstrdup(t->torchaudio);
+        if (!v) /* a kept build that is no PyTorch wheel */
+                return choose_kept_build(e, t, p);
         p->variant = xstrdup(v->variant);
         p->index_url = xstrdup(v->index_url);
         p->cuda = plan_variant_cuda(v->variant);

@@ -117,6 +117,16 @@ static void user_manager(const struct snapshot *s, struct plan *p)
                  xstrdup("no conda installation"));
 }
 
+/* The environment PATH selects lies in the conda installation. */
+static bool user_conda_on_path(const struct snapshot *s, const struct plan *p)
+{
+        size_t n = strlen(p->manager_prefix);
+
+        return s->python.selected.st == FACT_OK && s->python.selected_by.st == FACT_OK &&
+               !strncmp(s->python.selected.v, p->manager_prefix, n) &&
+               (s->python.selected.v[n] == '/' || !s->python.selected.v[n]);
+}
+
 static void user_shell_init(const struct snapshot *s, struct plan *p)
 {
         char *conda = xasprintf("%s/bin/conda", p->manager_prefix);
@@ -125,16 +135,21 @@ static void user_shell_init(const struct snapshot *s, struct plan *p)
         plan_act_argv(plan_act_add(st, ACT_RUN, true), conda, "init", "bash", NULL);
         if (user_zsh(s))
                 plan_act_argv(plan_act_add(st, ACT_RUN, true), conda, "init", "zsh", NULL);
-        step_set(st, s->shell.conda_init.st == FACT_OK,
-                 s->shell.conda_init.st == FACT_OK ? xasprintf("conda's block is in %s", s->shell.conda_init.v) :
-                 xstrdup("no conda init block in the shell rc files"));
+        if (s->shell.conda_init.st == FACT_OK)
+                step_set(st, true, xasprintf("conda's block is in %s", s->shell.conda_init.v));
+        else if (user_conda_on_path(s, p))
+                step_set(st, true, xasprintf("%s's python is first on the %s (a container's ENV): nothing to activate",
+                                             p->manager_prefix, s->python.selected_by.v));
+        else
+                step_set(st, false, xstrdup("no conda init block in the shell rc files"));
         free(conda);
 }
 
 static void user_env(const struct snapshot *s, struct plan *p)
 {
-        struct plan_step *st = plan_step_add(p, "env", false, xasprintf("create the environment %s with Python %s",
-                                             p->env_name, p->python));
+        struct plan_step *st = plan_step_add(p, "env", false, p->env_kept ?
+                                             xasprintf("the environment %s (Python %s), kept", p->env_name, p->python) :
+                                             xasprintf("create the environment %s with Python %s", p->env_name, p->python));
         const struct snap_pyenv *e = plan_env_find(s, p->env_prefix);
         char *tool = xasprintf(strcmp(p->installer, "uv") ? "%s/bin/conda" : "%s/uv", p->manager_prefix);
         char *py = xasprintf("python=%s", p->python);
@@ -156,8 +171,9 @@ static void user_torch(const struct snapshot *s, struct plan *p)
         char *t = xasprintf("torch==%s", p->torch), *v = xasprintf("torchvision==%s", p->torchvision);
         char *a = xasprintf("torchaudio==%s", p->torchaudio);
         char *uv = xasprintf("%s/uv", p->manager_prefix);
-        bool have = e && e->torch_version.st == FACT_OK && !strncmp(e->torch_version.v, p->torch, strlen(p->torch)) &&
-                    strstr(e->torch_version.v, p->variant);
+        bool have = e && e->torch_version.st == FACT_OK &&
+                    ((p->env_kept && !strcmp(e->path, p->env_prefix)) || /* adopted as it is */
+                     (!strncmp(e->torch_version.v, p->torch, strlen(p->torch)) && strstr(e->torch_version.v, p->variant)));
 
         if (strcmp(p->installer, "uv"))
                 plan_act_argv(plan_act_add(st, ACT_RUN, true), p->env_python, "-m", "pip", "install", t, v, a,

@@ -180,7 +180,7 @@ static void steps_toolkit(const struct snapshot *s, struct plan *p)
                 const struct snap_toolkit *t = &s->toolkits.v[i];
                 size_t n = strlen(p->cuda);
                 if (t->version.st == FACT_OK && !strncmp(t->version.v, p->cuda, n) &&
-                    (t->version.v[n] == '.' || !t->version.v[n]) && !strcmp(t->origin, "system"))
+                    (t->version.v[n] == '.' || !t->version.v[n]))
                         found = t->path;
         }
         step_state(st, found, found ? xasprintf("installed in %s", found) : xasprintf("no CUDA %s toolkit", p->cuda));

@@ -220,6 +220,27 @@ static void test_conda_not_initialised(void **state)
         snap_release(&s);
 }
 
+/* A uv venv whose interpreter went away (the Python it was made with was
+ * removed): a broken environment, never torch.ok. */
+static void test_venv_broken(void **state)
+{
+        struct snapshot s;
+
+        (void)state;
+        guide(&s, 2);
+        free(env0(&s)->kind);
+        env0(&s)->kind = xstrdup("uv");
+        fact_fail_str(&env0(&s)->base_python, FACT_ABSENT, "bin/python -> /usr/bin/python3.12, which does not exist");
+        snapb_expect_bad(&s, "python.venv-broken");
+        snapb_expect_line(&s, "python.venv-broken", "uv venv --python 3.11 " ENV " && uv sync   # in the project folder");
+        snap_release(&s);
+        /* an interpreter the root does not show (a partial recording) is no evidence */
+        guide(&s, 2);
+        fact_fail_str(&env0(&s)->base_python, FACT_UNSET, "the root has no /usr/bin (a partial recording)");
+        snapb_expect_bad(&s, "");
+        snap_release(&s);
+}
+
 static void test_live_count(void **state)
 {
         struct snapshot s;
@@ -368,7 +389,7 @@ int main(void)
                 cmocka_unit_test(test_python_unsupported), cmocka_unit_test(test_companions),
                 cmocka_unit_test(test_mixed_wheels), cmocka_unit_test(test_conda_not_initialised),
                 cmocka_unit_test(test_live_count), cmocka_unit_test(test_live_failed),
-                cmocka_unit_test(test_no_torch), cmocka_unit_test(test_torch_prerelease),
+                cmocka_unit_test(test_no_torch), cmocka_unit_test(test_venv_broken), cmocka_unit_test(test_torch_prerelease),
                 cmocka_unit_test(test_torch_1x), cmocka_unit_test(test_branch_dropped_arch),
                 cmocka_unit_test(test_flavour_blackwell),
         };
