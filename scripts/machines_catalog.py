@@ -386,6 +386,20 @@ def secure_boot_mok(m):
             "https://github.com/awesometic/realtek-r8126-dkms/issues/3): "
             "os.secure-boot-key-not-enrolled, fixed by mokutil --import, not modprobe.")
 
+def cudnn_shadowed(m):
+    # NVIDIA's cuDNN tar install ("copy cudnn-*-archive/lib/* to /usr/local/cuda/lib64",
+    # https://docs.nvidia.com/deeplearning/cudnn/installation/latest/linux.html#tar-file-installation)
+    # left cuDNN 8.6.0 in the toolkit's lib64, which the guide's ~/.bashrc puts on
+    # LD_LIBRARY_PATH; the wheel brings nvidia-cudnn-cu12 8.9.2.26.
+    lib = "usr/local/cuda-12.1/lib64"
+    m["files"] = {f"{lib}/libcudnn.so.8.6.0": "", f"{lib}/libcudnn_cnn_infer.so.8.6.0": ""}
+    m["links"] = {f"{lib}/libcudnn.so.8": "libcudnn.so.8.6.0", f"{lib}/libcudnn.so": "libcudnn.so.8"}
+    m["findings"] = ["torch.libs-shadowed", "!torch.ok"]
+    return ("cuDNN 8.6.0 from a tar install sits in /usr/local/cuda-12.1/lib64, which ~/.bashrc puts on "
+            "LD_LIBRARY_PATH ahead of the wheel's nvidia-cudnn-cu12 8.9.2.26: torch stops with 'cuDNN "
+            "version incompatibility: PyTorch was compiled against (8, 9, 2) but found runtime version "
+            "(8, 6, 0)' (catalogue F23, pytorch#80637): torch.libs-shadowed.")
+
 
 VARIANTS = {
     "report-pytorch112553-asdf-driver470": report_pytorch112553,
@@ -414,4 +428,5 @@ VARIANTS = {
     "a10g-x8-profile-cvd": profile_cvd,
     "a100-x8-mig-split": mig_split,
     "a10g-x8-secure-boot-mok": secure_boot_mok,
+    "a10g-x8-cudnn-shadowed": cudnn_shadowed,
 }

@@ -316,6 +316,7 @@ static void check_torch_env(const struct snapshot *s, const struct snap_pyenv *e
         if (t && !kb_torch_prerelease(e->torch_version.v))
                 check_torch_companions(e, t, fs);
         check_torch_mixed_wheels(e, fs);
+        check_torch_libs(s, e, fs);
         check_python_live(s, e, fs);
         if (check_util_worst_since(fs, start) <= SEV_INFO && check_util_pci_gpus(s) && check_util_nvml_ok(s) &&
             e->base_python.st != FACT_ABSENT) /* a venv without its interpreter: python.venv-broken */

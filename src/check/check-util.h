@@ -158,3 +158,5 @@ const char *check_kmod_dkms_version(const struct snapshot *s);
 bool check_kmod_secure_boot(const struct snapshot *s, struct findings *fs);
 /* The --live facts of one environment with torch (check-python.c). */
 void check_python_live(const struct snapshot *s, const struct snap_pyenv *e, struct findings *fs);
+/* check-torch-libs.c: an older cuDNN/NCCL/cuBLAS first on LD_LIBRARY_PATH. */
+void check_torch_libs(const struct snapshot *s, const struct snap_pyenv *e, struct findings *fs);

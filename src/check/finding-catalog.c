@@ -132,6 +132,8 @@ const struct catalog_entry finding_catalog[] = {
         { "torch.python-unsupported", SEV_FAIL, "python", "the Python version is outside the PyTorch release's range" },
         { "torch.companions-mismatch", SEV_WARN, "python", "torchvision or torchaudio are from another release than torch" },
         { "torch.mixed-cuda-wheels", SEV_WARN, "python", "NVIDIA runtime wheels for different CUDA majors in one environment" },
+        /* warn: torch fails at import or first use (cuDNN's version check, NCCL's missing symbols) */
+        { "torch.libs-shadowed", SEV_WARN, "python", "an older cuDNN, NCCL or cuBLAS on LD_LIBRARY_PATH comes before the wheel's own" },
         { "torch.extension-mismatch", SEV_FAIL, "python", "a prebuilt CUDA extension was built for another torch release" },
         { "python.libstdcxx-old", SEV_WARN, "python", "a conda environment's C++ runtime is older than the system's" },
         { "torch.unknown-release", SEV_INFO, "python", "a PyTorch release the knowledge base does not know" },

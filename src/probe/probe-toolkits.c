@@ -257,12 +257,32 @@ static void tk_libs_in(const struct probe_ctx *ctx, struct snap_toolkits *t, con
         }
 }
 
+/* The versioned files of the libraries PyTorch wheels bundle, in one of
+ * LD_LIBRARY_PATH's folders: the loader takes them before a wheel's
+ * RUNPATH copies (failures.md F23). */
+static void tk_ld_path_libs(const struct probe_ctx *ctx, struct snap_toolkits *t, const char *dir)
+{
+        static const char *const stems[] = { "libcudnn.so.", "libnccl.so.", "libcublas.so.", NULL };
+        _cleanup_(strv_release) struct strv names = STRV_INIT;
+
+        if (sys_list_dir(ctx->root, dir, &names) < 0)
+                return;
+        for (size_t i = 0; i < names.n; i++)
+                for (size_t k = 0; stems[k]; k++) {
+                        const char *v = names.v[i] + strlen(stems[k]);
+                        if (startswith(names.v[i], stems[k]) && strchr(v, '.') && t->ld_path_libs.n < TK_MAX_DIRS)
+                                strv_pushf(&t->ld_path_libs, "%s/%s", dir, names.v[i]);
+                }
+}
+
 static void tk_loader(const struct probe_ctx *ctx, struct snapshot *s)
 {
         struct snap_toolkits *t = &s->toolkits;
 
         tk_split(tk_fact(&s->procenv.ld_library_path), &t->loader_dirs);
         tk_split(tk_fact(&s->shell.ld_library_path), &t->loader_dirs);
+        for (size_t i = 0; i < t->loader_dirs.n; i++)
+                tk_ld_path_libs(ctx, t, t->loader_dirs.v[i]);
         tk_ld_conf(ctx, "/etc/ld.so.conf", &t->loader_dirs, 0);
         for (size_t i = 0; tk_default_dirs[i]; i++)
                 if (strv_find(&t->loader_dirs, tk_default_dirs[i]) < 0)

@@ -210,6 +210,7 @@ static void toolkits_release(struct snap_toolkits *t)
         fact_str_release(&t->nvcc_path), fact_str_release(&t->nvcc_env), fact_str_release(&t->nvcc_version);
         strv_release(&t->loader_dirs), strv_release(&t->libcuda), strv_release(&t->libcudart);
         fact_str_release(&t->stub_libcuda);
+        strv_release(&t->ld_path_libs);
 }
 
 static void shell_release(struct snap_shell *sh)

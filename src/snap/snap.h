@@ -297,6 +297,9 @@ struct snap_toolkits {
         struct strv libcuda;          /* libcuda.so* files on those dirs, in search order */
         struct strv libcudart;        /* libcudart.so* files on those dirs, in search order */
         struct fact_str stub_libcuda; /* a stubs/libcuda.so* that the loader finds; absent: none */
+        /* cuDNN, NCCL and cuBLAS files ("libcudnn.so.8.6.0") in LD_LIBRARY_PATH's
+         * folders, in search order: they come before a wheel's own copies */
+        struct strv ld_path_libs;
 };
 
 struct snap_shell {

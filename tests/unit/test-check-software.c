@@ -241,6 +241,30 @@ static void test_venv_broken(void **state)
         snap_release(&s);
 }
 
+/* An older cuDNN of the wheel's major first on LD_LIBRARY_PATH shadows the
+ * wheel's; a newer minor, or another major (another soname), does not. */
+static void test_libs_shadowed(void **state)
+{
+        static const char *const files[] = { TK "/lib64/libcudnn.so.8.6.0", TK "/lib64/libcudnn.so.8.9.7",
+                                             TK "/lib64/libcudnn.so.9.1.0" };
+        static const char *const want[] = { "torch.libs-shadowed", "", "" };
+        struct snapshot s;
+
+        (void)state;
+        for (size_t i = 0; i < 3; i++) {
+                guide(&s, 2);
+                fact_set_str(&s.shell.ld_library_path, TK "/lib64");
+                strv_push(&s.toolkits.ld_path_libs, xstrdup(files[i]));
+                snapb_expect_bad(&s, want[i]);
+                snap_release(&s);
+        }
+        guide(&s, 2);
+        fact_set_str(&s.shell.ld_library_path, TK "/lib64");
+        strv_push(&s.toolkits.ld_path_libs, xstrdup(files[0]));
+        snapb_expect_line(&s, "torch.libs-shadowed", "LD_LIBRARY_PATH (login shell): " TK "/lib64");
+        snap_release(&s);
+}
+
 static void test_live_count(void **state)
 {
         struct snapshot s;
@@ -389,7 +413,8 @@ int main(void)
                 cmocka_unit_test(test_python_unsupported), cmocka_unit_test(test_companions),
                 cmocka_unit_test(test_mixed_wheels), cmocka_unit_test(test_conda_not_initialised),
                 cmocka_unit_test(test_live_count), cmocka_unit_test(test_live_failed),
-                cmocka_unit_test(test_no_torch), cmocka_unit_test(test_venv_broken), cmocka_unit_test(test_torch_prerelease),
+                cmocka_unit_test(test_no_torch), cmocka_unit_test(test_venv_broken),
+                cmocka_unit_test(test_libs_shadowed), cmocka_unit_test(test_torch_prerelease),
                 cmocka_unit_test(test_torch_1x), cmocka_unit_test(test_branch_dropped_arch),
                 cmocka_unit_test(test_flavour_blackwell),
         };
