@@ -282,9 +282,9 @@ def cloud_dlami_dpkg_no_folder(m):
     for p in [p for p in m["links"] if p.startswith("usr/local/cuda-12.8/")]:
         del m["links"][p]
     m["packages"] += _cuda_debs("12.8", "12.8.93")
-    m["findings"] = ["toolkit.cuda-link-dangling", "toolkit.none", "!toolkit.ok"]
+    m["findings"] = ["toolkit.cuda-link-dangling", "toolkit.package-without-files", "!toolkit.none", "!toolkit.ok"]
     return """The cloud image of shape-cloud-dlami where the package database says CUDA 12.8 is installed (cuda-nvcc-12-8 12.8.93-1 ...) but /usr/local/cuda-12.8 is gone (deleted by hand to free disk; dpkg was never told).
-Truth: there is no toolkit (dpkg is wrong about it; `sudo apt-get install --reinstall cuda-nvcc-12-8 cuda-cudart-12-8` or a purge repairs it) and /usr/local/cuda -> /usr/local/cuda-12.8 dangles: dlrig reports toolkit.cuda-link-dangling (warn) and toolkit.none, both true. It does not yet say that dpkg claims the packages (toolkit.package-without-files needs the package list in the snapshot: not done)."""
+Truth: there is no toolkit (dpkg is wrong about it; `sudo apt-get install --reinstall cuda-nvcc-12-8 cuda-cudart-12-8` or a purge repairs it) and /usr/local/cuda -> /usr/local/cuda-12.8 dangles: dlrig reports toolkit.cuda-link-dangling (warn) and toolkit.package-without-files (warn: dpkg lists cuda-nvcc-12-8 without its folder; the fix reinstalls every cuda-*-12-8 package) instead of toolkit.none."""
 
 
 def cuda_home_differs(m):

@@ -145,6 +145,32 @@ static void check_toolkit_link_dangling(const struct snapshot *s, struct finding
         finding_fix(f, "sudo ln -sfn /usr/local/cuda-X.Y /usr/local/cuda");
 }
 
+/* dpkg lists a toolkit whose folder is gone: "no toolkit" would be half the
+ * truth, and apt believes there is nothing to install. */
+static bool check_toolkit_package_missing(const struct snapshot *s, struct findings *fs)
+{
+        const struct strv *m = &s->toolkits.packaged_missing;
+        struct finding *f;
+
+        if (!m->n)
+                return false;
+        f = finding_add(fs, "toolkit.package-without-files", "the package database lists a CUDA toolkit whose "
+                        "folder is missing: apt sees nothing to install, builds find no nvcc");
+        for (size_t i = 0; i < m->n; i++)
+                finding_evidence(f, "dpkg: %s", m->v[i]);
+        /* every package of the series put files there: reinstall them all */
+        for (size_t i = 0; i < m->n; i++) {
+                const char *dir = strrchr(m->v[i], ' '), *dot = dir ? strrchr(dir, '.') : NULL;
+                const char *ver = dir ? dir + strlen(" /usr/local/cuda-") : NULL;
+                if (!dot || !startswith(dir, " /usr/local/cuda-") ||
+                    (i && !strcmp(strrchr(m->v[i - 1], ' '), dir)))
+                        continue;
+                finding_fix(f, "sudo apt-get install --reinstall $(dpkg-query -W -f='${Package} ' 'cuda-*-%.*s-%s')",
+                            (int)(dot - ver), ver, dot + 1);
+        }
+        return true;
+}
+
 /* CUDA_HOME naming another toolkit than the nvcc PATH finds: extension
  * builds (torch.utils.cpp_extension, CMake) take CUDA_HOME, the shell
  * takes PATH. */
@@ -222,7 +248,7 @@ void check_toolkit(const struct snapshot *s, struct findings *fs)
         check_toolkit_link_dangling(s, fs);
         t = check_toolkit_in_use(s);
         if (!t) {
-                if (check_util_pci_gpus(s))
+                if (!check_toolkit_package_missing(s, fs) && check_util_pci_gpus(s))
                         finding_fix(finding_add(fs, "toolkit.none", "no CUDA toolkit installed: PyTorch wheels "
                                                 "bring their own runtime; nvcc is needed only to compile "
                                                 "CUDA code (exllamav2's kernels, custom extensions)"),

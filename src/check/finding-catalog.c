@@ -118,6 +118,8 @@ const struct catalog_entry finding_catalog[] = {
         { "toolkit.paths-disagree", SEV_WARN, "toolkit", "PATH, LD_LIBRARY_PATH and /usr/local/cuda point at different toolkits" },
         { "toolkit.cuda-link-dangling", SEV_WARN, "toolkit", "/usr/local/cuda points at a folder that does not exist" },
         { "toolkit.cuda-home-differs", SEV_WARN, "toolkit", "CUDA_HOME names another toolkit than the nvcc on PATH" },
+        /* warn, not info like toolkit.none: something is half installed and apt hides it */
+        { "toolkit.package-without-files", SEV_WARN, "toolkit", "the package database lists a CUDA toolkit whose folder is missing" },
         { "toolkit.none", SEV_INFO, "toolkit", "no CUDA toolkit installed (needed only to compile CUDA code)" },
         { "toolkit.torch-cuda-mismatch", SEV_WARN, "toolkit", "nvcc's CUDA major differs from the one torch was built with" },
         { "toolkit.gcc-too-new", SEV_WARN, "toolkit", "the host gcc is newer than the toolkit's nvcc accepts" },

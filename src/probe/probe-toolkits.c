@@ -293,6 +293,33 @@ static void tk_loader(const struct probe_ctx *ctx, struct snapshot *s)
                 fact_fail_str(&t->stub_libcuda, FACT_ABSENT, "no stub libcuda on the loader path");
 }
 
+/* NVIDIA's toolkit packages (cuda-nvcc-X-Y, cuda-toolkit-X-Y) that dpkg
+ * lists while /usr/local/cuda-X.Y is gone: removed by hand, or an install
+ * that failed half way. */
+static void tk_packaged_missing(const struct probe_ctx *ctx, const struct dpkg_db *db, struct snap_toolkits *t)
+{
+        static const char *const pkgs[] = { "cuda-nvcc-", "cuda-toolkit-" };
+
+        for (size_t i = 0; i < db->n; i++)
+                for (size_t k = 0; k < 2; k++) {
+                        const char *p = db->v[i].package, *series;
+                        _cleanup_free_ char *dir = NULL;
+                        size_t n;
+                        if (!startswith(p, pkgs[k]))
+                                continue;
+                        series = p + strlen(pkgs[k]);
+                        n = strlen(series);
+                        if (n < 3 || strspn(series, "0123456789-") != n ||
+                            !strchr(series, '-') || strchr(series, '-') != strrchr(series, '-'))
+                                continue; /* "cuda-toolkit-12-8" only, not -config-common or -12 */
+                        dir = xasprintf("/usr/local/cuda-%.*s.%s", (int)strcspn(series, "-"), series,
+                                        strchr(series, '-') + 1);
+                        if (!sys_exists(ctx->root, dir) && t->packaged_missing.n < TK_MAX_DIRS)
+                                strv_pushf(&t->packaged_missing, "%s %s %s", p,
+                                           db->v[i].version ? db->v[i].version : "?", dir);
+                }
+}
+
 void probe_toolkits(const struct probe_ctx *ctx, const struct dpkg_db *db, struct snapshot *s)
 {
         struct snap_toolkits *t = &s->toolkits;
@@ -306,5 +333,6 @@ void probe_toolkits(const struct probe_ctx *ctx, const struct dpkg_db *db, struc
                         tk_add(ctx, db, t, homes[i], "env");
         tk_nvcc(ctx, db, s);
         tk_loader(ctx, s);
+        tk_packaged_missing(ctx, db, t);
         probe_set(&t->probe, FACT_OK, NULL);
 }

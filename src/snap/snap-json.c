@@ -176,7 +176,7 @@ static const struct jfield toolkits_fields[] = {
         { "installed", JT_ARRAY, offsetof(TK, v), &toolkit_table },
         F(JT_FSTR, TK, nvcc_path), F(JT_FSTR, TK, nvcc_env), F(JT_FSTR, TK, nvcc_version), F(JT_STRV, TK, loader_dirs),
         F(JT_STRV, TK, libcuda), F(JT_STRV, TK, libcudart), F(JT_FSTR, TK, stub_libcuda),
-        F(JT_STRV, TK, ld_path_libs),
+        F(JT_STRV, TK, ld_path_libs), F(JT_STRV, TK, packaged_missing),
 };
 #undef TK
 

@@ -211,6 +211,7 @@ static void toolkits_release(struct snap_toolkits *t)
         strv_release(&t->loader_dirs), strv_release(&t->libcuda), strv_release(&t->libcudart);
         fact_str_release(&t->stub_libcuda);
         strv_release(&t->ld_path_libs);
+        strv_release(&t->packaged_missing);
 }
 
 static void shell_release(struct snap_shell *sh)

@@ -300,6 +300,9 @@ struct snap_toolkits {
         /* cuDNN, NCCL and cuBLAS files ("libcudnn.so.8.6.0") in LD_LIBRARY_PATH's
          * folders, in search order: they come before a wheel's own copies */
         struct strv ld_path_libs;
+        /* "cuda-nvcc-12-8 12.8.93 /usr/local/cuda-12.8": a toolkit package the
+         * package database lists whose folder is missing */
+        struct strv packaged_missing;
 };
 
 struct snap_shell {

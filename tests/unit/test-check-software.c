@@ -265,6 +265,24 @@ static void test_libs_shadowed(void **state)
         snap_release(&s);
 }
 
+/* dpkg lists a toolkit whose folder is gone: a warning, not "no toolkit". */
+static void test_package_without_files(void **state)
+{
+        struct snapshot s;
+
+        (void)state;
+        guide(&s, 2);
+        free(s.toolkits.v[0].path), free(s.toolkits.v[0].origin);
+        fact_str_release(&s.toolkits.v[0].version);
+        s.toolkits.n = 0;
+        fact_str_release(&s.toolkits.nvcc_path), fact_str_release(&s.toolkits.cuda_link);
+        strv_push(&s.toolkits.packaged_missing, xstrdup("cuda-nvcc-12-8 12.8.93-1 /usr/local/cuda-12.8"));
+        snapb_expect_bad(&s, "toolkit.package-without-files");
+        snapb_expect_line(&s, "toolkit.package-without-files", "dpkg-query -W -f='${Package} ' 'cuda-*-12-8'");
+        snapb_expect_no_line(&s, "toolkit.none", "");
+        snap_release(&s);
+}
+
 static void test_live_count(void **state)
 {
         struct snapshot s;
@@ -414,7 +432,7 @@ int main(void)
                 cmocka_unit_test(test_mixed_wheels), cmocka_unit_test(test_conda_not_initialised),
                 cmocka_unit_test(test_live_count), cmocka_unit_test(test_live_failed),
                 cmocka_unit_test(test_no_torch), cmocka_unit_test(test_venv_broken),
-                cmocka_unit_test(test_libs_shadowed), cmocka_unit_test(test_torch_prerelease),
+                cmocka_unit_test(test_libs_shadowed), cmocka_unit_test(test_package_without_files), cmocka_unit_test(test_torch_prerelease),
                 cmocka_unit_test(test_torch_1x), cmocka_unit_test(test_branch_dropped_arch),
                 cmocka_unit_test(test_flavour_blackwell),
         };
