@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "cmd-plan-opts.h"
-#include "plan/setup.h"
+#include "setup/setup.h"
 
 static const char setup_help[] =
         "usage: dlrig setup " PLAN_USAGE " [--dry-run] [--yes] [--from-step N]\n"

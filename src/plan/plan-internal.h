@@ -48,8 +48,6 @@ void plan_steps_user(const struct snapshot *s, const struct plan_opts *o, struct
 void plan_sh_quote(struct strbuf *sb, const char *word);
 /* The step's own already-done test as a shell condition; NULL: none. */
 char *plan_step_test(const struct plan *p, const struct plan_step *st);
-#define PLAN_BLOCK_BEGIN "# >>> dlrig cuda >>>"
-#define PLAN_BLOCK_END "# <<< dlrig cuda <<<"
 int plan_choose_check_asks(const struct plan_opts *o, char **reterr);
 int plan_choose_distro(const struct snapshot *s, struct plan *p, char **reterr);
 int plan_choose_user(const struct snapshot *s, const struct plan_opts *o, struct plan *p, char **reterr);

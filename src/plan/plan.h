@@ -35,6 +35,11 @@ enum plan_act_kind {
         ACT_VERIFY,    /* dlrig doctor again */
 };
 
+/* The markers of an ACT_BLOCK's block: plan --script and setup's executor
+ * (src/setup) edit the same block. */
+#define PLAN_BLOCK_BEGIN "# >>> dlrig cuda >>>"
+#define PLAN_BLOCK_END "# <<< dlrig cuda <<<"
+
 struct plan_act {
         enum plan_act_kind kind;
         bool as_user;         /* runs as the target user (root: through runuser) */
@@ -114,6 +119,10 @@ json_t *plan_to_json(const struct plan *p);
 /* One action as a shell command line, every word quoted where needed. */
 char *plan_act_shell(const struct plan *p, const struct plan_act *a);
 size_t plan_todo_count(const struct plan *p);
+/* The command line of a package action (its simulation: apt-get -s /
+ * dnf --assumeno); setup's executor runs both. */
+void plan_pkg_argv(const struct plan *p, const struct plan_act *a, bool simulate,
+                   struct strv *ret);
 
 /* ---- internal to src/plan ---- */
 int plan_choose(const struct snapshot *s, const struct plan_opts *o, struct plan *p,
@@ -123,6 +132,3 @@ void plan_choice_add(struct plan *p, const char *what, char *value, char *why);
 struct plan_step *plan_step_add(struct plan *p, const char *id, bool system, char *title);
 struct plan_act *plan_act_add(struct plan_step *st, enum plan_act_kind kind, bool as_user);
 void plan_act_argv(struct plan_act *a, const char *first, ...) __attribute__((sentinel));
-/* The simulation command for a package action: apt-get -s / dnf --assumeno. */
-void plan_pkg_argv(const struct plan *p, const struct plan_act *a, bool simulate,
-                   struct strv *ret);

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "plan/plan.h"
-#include "plan/setup.h"
+#include "setup/setup.h"
 #include "snap-builder.h"
 
 static void with_user(struct snapshot *s)

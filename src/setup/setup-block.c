@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "plan/plan-internal.h"
+#include "plan/plan.h"
 
 /* The last line of s equal to line (a whole line: at the start of s or
  * after a newline, and ending in one), or NULL. */

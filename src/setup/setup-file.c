@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan/plan-internal.h"
+#include "plan/plan.h"
 #include "util/xalloc.h"
 
 #define FILE_MAX (4u << 20)
