@@ -1,15 +1,22 @@
 /* test-snap-json.c - a snapshot survives JSON and back; bad input is named;
- * every field of snap.h's lists reaches the JSON and comes back. */
+ * every field of snap.h's lists reaches the JSON and comes back; and
+ * docs/json-schema.md (argv[1]) documents exactly the keys the snapshot
+ * writes, with their types. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "snap/snap-json.h"
+#include "util/parse.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
+
+static const char *schema_path;
 
 static void fill(struct snapshot *s)
 {
@@ -225,6 +232,20 @@ DEFINE_TESTERS(topo_pair, struct snap_topo_pair, SNAP_TOPO_PAIR)
 DEFINE_TESTERS(topo, struct snap_topo, SNAP_TOPO)
 DEFINE_TESTERS(root, struct snapshot, SNAP_ROOT)
 
+/* Returns the JSON of a snapshot with every field filled (an owned ref). */
+static json_t *filled_json(bool failed)
+{
+        struct filler f = { .failed = failed };
+        struct snapshot s;
+        json_t *j;
+
+        snap_init(&s);
+        fill_root(&f, &s);
+        j = snap_to_json(&s);
+        snap_release(&s);
+        return j;
+}
+
 /* Fill, write, read back, compare field by field, write again, compare. */
 static void every_field_roundtrips(bool failed)
 {
@@ -260,12 +281,185 @@ static void test_every_failure_roundtrips(void **state)
         every_field_roundtrips(true);
 }
 
-int main(void)
+/* ---- docs/json-schema.md ---------------------------------------------- */
+
+/* Key paths as the doc writes them ("pci.devices[].bus_id"), with their
+ * types ("fact int", "strings", ...), in order. */
+struct keys {
+        struct strv paths, types;
+        bool in_snapshot; /* reading the doc: under "## Snapshot" */
+};
+
+static char *key_path(const char *prefix, const char *key, bool array)
+{
+        return xasprintf("%s%s%s%s", prefix, *prefix ? "." : "", key, array ? "[]" : "");
+}
+
+static const char *json_kind(json_t *v)
+{
+        switch (json_typeof(v)) {
+        case JSON_OBJECT: return "object";
+        case JSON_ARRAY: return json_is_object(json_array_get(v, 0)) ? "objects" : "strings";
+        case JSON_STRING: return "string";
+        case JSON_INTEGER: return "int";
+        case JSON_TRUE:
+        case JSON_FALSE: return "bool";
+        default: return "null";
+        }
+}
+
+/* Collects every key under o with its JSON kind, in order, looking into the
+ * first element of arrays; "unavailable" is described once, not listed. */
+static void walk_keys(json_t *o, const char *prefix, struct keys *k)
+{
+        const char *key;
+        json_t *v;
+
+        json_object_foreach(o, key, v) {
+                json_t *sub = json_is_array(v) ? json_array_get(v, 0) : v;
+                char *path;
+
+                if (!strcmp(key, "unavailable"))
+                        continue;
+                path = key_path(prefix, key, json_is_array(v));
+                strv_push(&k->paths, path);
+                strv_push(&k->types, xstrdup(json_kind(v)));
+                if (json_is_object(sub))
+                        walk_keys(sub, path, k);
+        }
+}
+
+/* Collects the keys that "unavailable" maps name: the facts. */
+static void walk_facts(json_t *o, const char *prefix, struct strv *facts)
+{
+        const char *key, *fact;
+        json_t *v, *why;
+
+        json_object_foreach(o, key, v) {
+                json_t *sub = json_is_array(v) ? json_array_get(v, 0) : v;
+                char *path = key_path(prefix, key, json_is_array(v));
+
+                if (!strcmp(key, "unavailable"))
+                        json_object_foreach(v, fact, why)
+                                strv_push(facts, key_path(prefix, fact, false));
+                else if (json_is_object(sub))
+                        walk_facts(sub, path, facts);
+                free(path);
+        }
+}
+
+/* The keys the snapshot writes: the kinds of a snapshot whose facts all
+ * hold, "fact " before those that a snapshot whose facts all failed lists
+ * as unavailable. */
+static void written_keys(struct keys *w)
+{
+        json_t *ok = filled_json(false), *failed = filled_json(true);
+        struct strv facts = STRV_INIT;
+
+        walk_keys(ok, "", w);
+        walk_facts(failed, "", &facts);
+        for (size_t i = 0; i < w->paths.n; i++) {
+                char *t = w->types.v[i];
+                if (strv_find(&facts, w->paths.v[i]) >= 0)
+                        w->types.v[i] = xasprintf("fact %s", t), free(t);
+        }
+        strv_release(&facts);
+        json_decref(ok), json_decref(failed);
+}
+
+/* A row of a table under "## Snapshot": "| `key`, `key` | type | meaning |". */
+static int collect_row(const char *line, size_t len, void *data)
+{
+        struct keys *d = data;
+        const char *end = line + len, *keys = line + 1, *bar, *type_end, *tick, *close;
+        char *type;
+
+        if (len > 3 && !strncmp(line, "## ", 3))
+                d->in_snapshot = !strncmp(line, "## Snapshot", 11);
+        if (!d->in_snapshot || len < 3 || strncmp(line, "| `", 3))
+                return 0;
+        bar = memchr(keys, '|', (size_t)(end - keys));
+        type_end = bar ? memchr(bar + 1, '|', (size_t)(end - bar - 1)) : NULL;
+        if (!type_end)
+                return 0;
+        type = strip_dup(bar + 1, (size_t)(type_end - bar - 1));
+        for (; (tick = memchr(keys, '`', (size_t)(bar - keys))) &&
+               (close = memchr(tick + 1, '`', (size_t)(bar - tick - 1)));
+             keys = close + 1) {
+                strv_push(&d->paths, xstrndup(tick + 1, (size_t)(close - tick - 1)));
+                strv_push(&d->types, xstrdup(type));
+        }
+        free(type);
+        return 0;
+}
+
+static void documented_keys(struct keys *d)
+{
+        struct strbuf sb = STRBUF_INIT;
+        char buf[4096];
+        size_t n;
+        FILE *f = fopen(schema_path, "r");
+
+        if (!f)
+                fail_msg("cannot open '%s'", schema_path);
+        while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+                strbuf_add(&sb, buf, n);
+        fclose(f);
+        for_each_line(sb.buf, sb.len, collect_row, d);
+        strbuf_release(&sb);
+}
+
+static bool has_key(const struct keys *k, const char *path, const char *type)
+{
+        long i = strv_find(&k->paths, path);
+
+        return i >= 0 && !strcmp(k->types.v[i], type);
+}
+
+/* Prints each difference between the keys written (w) and documented (d)
+ * as the change the doc needs; returns how many. */
+static int compare_keys(const struct keys *w, const struct keys *d)
+{
+        int bad = 0;
+
+        for (size_t i = 0; i < w->paths.n; i++)
+                if (!has_key(d, w->paths.v[i], w->types.v[i]) && ++bad)
+                        print_message("%s: add | `%s` | %s | ... |\n", schema_path,
+                                      w->paths.v[i], w->types.v[i]);
+        for (size_t i = 0; i < d->paths.n; i++)
+                if (!has_key(w, d->paths.v[i], d->types.v[i]) && ++bad)
+                        print_message("%s: remove `%s` (%s): the snapshot does not write it so\n",
+                                      schema_path, d->paths.v[i], d->types.v[i]);
+        for (size_t i = 0; !bad && i < d->paths.n; i++)
+                if ((i >= w->paths.n || strcmp(w->paths.v[i], d->paths.v[i])) && ++bad)
+                        print_message("%s: `%s` is out of place (twice?): the rows follow the "
+                                      "order the snapshot writes its keys in\n", schema_path, d->paths.v[i]);
+        return bad;
+}
+
+static void test_schema_documented(void **state)
+{
+        struct keys w = { 0 }, d = { 0 };
+        int bad;
+
+        (void)state;
+        written_keys(&w);
+        documented_keys(&d);
+        bad = compare_keys(&w, &d);
+        strv_release(&w.paths), strv_release(&w.types);
+        strv_release(&d.paths), strv_release(&d.types);
+        if (bad)
+                fail_msg("%s and the snapshot's keys differ in %d rows", schema_path, bad);
+}
+
+int main(int argc, char **argv)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_roundtrip), cmocka_unit_test(test_bad_field_is_named),
                 cmocka_unit_test(test_wrong_schema), cmocka_unit_test(test_every_fact_roundtrips),
-                cmocka_unit_test(test_every_failure_roundtrips),
+                cmocka_unit_test(test_every_failure_roundtrips), cmocka_unit_test(test_schema_documented),
         };
+
+        schema_path = argc > 1 ? argv[1] : "docs/json-schema.md";
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
