@@ -24,7 +24,7 @@ void probe_procenv(const struct probe_ctx *ctx, struct snap_procenv *pe)
                           r == -ENOENT ? "no /proc/self/environ below the root" : strerror(-r));
                 return;
         }
-#define PROCENV_READ(name, var)                                                \
+#define PROCENV_READ(kind, name, var)                                          \
         if ((v = environ_get(buf.buf, buf.len, var)))                          \
                 fact_take_str(&pe->name, v);                                   \
         else                                                                   \

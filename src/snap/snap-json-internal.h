@@ -1,19 +1,20 @@
 /* snap-json-internal.h - the field-descriptor tables that describe the
- * snapshot's JSON form, and the one engine that writes and reads them. */
+ * snapshot's JSON form, and the one engine that writes and reads them.
+ * snap-json.c expands the tables from the lists in snap.h. */
 #pragma once
 
 #include <jansson.h>
 #include <stddef.h>
 
-enum jtype { JT_FSTR, JT_FNUM, JT_STR, JT_INT, JT_BOOL, JT_STRV, JT_PROBE, JT_OBJ, JT_ARRAY };
+/* The kinds of snap.h's lists (ENV is read as a STR). */
+enum jtype { JT_NUM, JT_STR, JT_TEXT, JT_INT, JT_BOOL, JT_STRV, JT_PROBE, JT_OBJ, JT_ARRAY };
 
 struct jfield;
 
 struct jtable {
         const struct jfield *fields;
         size_t n;
-        size_t elem_size;  /* arrays only */
-        size_t count_off;  /* arrays only: offset of the size_t count */
+        size_t size;       /* of the struct: the stride of an array of them */
 };
 
 struct jfield {
@@ -21,10 +22,8 @@ struct jfield {
         enum jtype type;
         size_t off;
         const struct jtable *sub; /* JT_OBJ and JT_ARRAY */
+        size_t count_off;         /* JT_ARRAY: offset of its size_t count */
 };
-
-#define TABLE(t) { t, sizeof(t) / sizeof(t[0]), 0, 0 }
-#define F(T, S, m) { #m, T, offsetof(S, m), NULL }
 
 /* Writes the object at base as described by t; returns a new reference. */
 json_t *jtable_write(const struct jtable *t, const char *base);

@@ -29,13 +29,12 @@ static void note_unavailable(json_t *unavail, const char *key, enum fact_st st,
         free(v);
 }
 
-
 static json_t *write_array(const struct jtable *t, const char *arr, size_t n)
 {
         json_t *a = json_array();
 
         for (size_t i = 0; i < n; i++)
-                json_array_append_new(a, jtable_write(t, arr + i * t->elem_size));
+                json_array_append_new(a, jtable_write(t, arr + i * t->size));
         return a;
 }
 
@@ -56,15 +55,15 @@ static void write_field(json_t *o, json_t *unavail, const struct jfield *f,
         const struct probe_st *ps = (const void *)p;
 
         switch (f->type) {
-        case JT_FNUM:
+        case JT_NUM:
                 json_object_set_new(o, f->key, fn->st == FACT_OK ? json_integer(fn->v) : json_null());
                 note_unavailable(unavail, f->key, fn->st, fn->why);
                 break;
-        case JT_FSTR:
+        case JT_STR:
                 json_object_set_new(o, f->key, fs->st == FACT_OK ? str_or_null(fs->v) : json_null());
                 note_unavailable(unavail, f->key, fs->st, fs->why);
                 break;
-        case JT_STR: json_object_set_new(o, f->key, str_or_null(*(char *const *)p)); break;
+        case JT_TEXT: json_object_set_new(o, f->key, str_or_null(*(char *const *)p)); break;
         case JT_INT: json_object_set_new(o, f->key, json_integer(*(const int64_t *)p)); break;
         case JT_BOOL: json_object_set_new(o, f->key, json_boolean(*(const bool *)p)); break;
         case JT_STRV: json_object_set_new(o, f->key, write_strv((const struct strv *)p)); break;
@@ -75,7 +74,7 @@ static void write_field(json_t *o, json_t *unavail, const struct jfield *f,
         case JT_OBJ: json_object_set_new(o, f->key, jtable_write(f->sub, p)); break;
         case JT_ARRAY:
                 json_object_set_new(o, f->key, write_array(f->sub, *(char *const *)p,
-                                    *(const size_t *)(base + f->sub->count_off)));
+                                    *(const size_t *)(base + f->count_off)));
                 break;
         }
 }
@@ -91,10 +90,6 @@ json_t *jtable_write(const struct jtable *t, const char *base)
         json_decref(unavail);
         return o;
 }
-
-
-
-
 
 /* ---- reading ---------------------------------------------------------- */
 
@@ -142,13 +137,13 @@ static int read_array(struct rctx *c, const struct jfield *f, json_t *a, char *p
 
         if (!json_is_array(a))
                 return json_is_null(a) || !a ? 0 : bad(c, f->key, "expected an array");
-        arr = xcalloc(n, t->elem_size);
+        arr = xcalloc(n, t->size);
         *(char **)p = arr;
-        *(size_t *)(base + t->count_off) = n;
+        *(size_t *)(base + f->count_off) = n;
         for (size_t i = 0; i < n; i++) {
                 int r;
                 strbuf_addf(&c->path, "%s%s[%zu]", keep ? "." : "", f->key, i);
-                r = read_obj(c, t, json_array_get(a, i), arr + i * t->elem_size);
+                r = read_obj(c, t, json_array_get(a, i), arr + i * t->size);
                 c->path.len = keep;
                 c->path.buf[keep] = '\0';
                 if (r < 0)
@@ -180,11 +175,11 @@ static int read_fact(struct rctx *c, const struct jfield *f, json_t *v, json_t *
         struct fact_str *fs = (void *)p;
 
         if (!v || json_is_null(v)) {
-                if (f->type == JT_FNUM)
+                if (f->type == JT_NUM)
                         return read_unavailable(c, unavail, f->key, &fn->st, &fn->why);
                 return read_unavailable(c, unavail, f->key, &fs->st, &fs->why);
         }
-        if (f->type == JT_FNUM) {
+        if (f->type == JT_NUM) {
                 if (!json_is_integer(v))
                         return bad(c, f->key, "expected an integer");
                 fact_set_num(fn, json_integer_value(v));
@@ -216,7 +211,7 @@ static int read_probe(struct rctx *c, json_t *o, struct probe_st *ps)
 static int read_scalar(struct rctx *c, const struct jfield *f, json_t *v, char *p)
 {
         switch (f->type) {
-        case JT_STR:
+        case JT_TEXT:
                 if (v && !json_is_null(v) && !json_is_string(v))
                         return bad(c, f->key, "expected a string");
                 *(char **)p = xstrdup_or_null(json_string_value(v));
@@ -244,8 +239,8 @@ static int read_field(struct rctx *c, const struct jfield *f, json_t *o, json_t 
         int r;
 
         switch (f->type) {
-        case JT_FNUM:
-        case JT_FSTR: return read_fact(c, f, v, unavail, p);
+        case JT_NUM:
+        case JT_STR: return read_fact(c, f, v, unavail, p);
         case JT_STRV: return read_strv(c, f->key, v, (struct strv *)p);
         case JT_PROBE: return read_probe(c, o, (struct probe_st *)p);
         case JT_ARRAY: return read_array(c, f, v, p, base);
@@ -292,9 +287,3 @@ int jtable_read(const struct jtable *t, json_t *j, void *base, char **reterr)
                 free(c.err);
         return r;
 }
-
-
-
-
-
-

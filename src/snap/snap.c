@@ -84,203 +84,59 @@ void probe_set(struct probe_st *p, enum fact_st st, const char *why)
         p->why = xstrdup_or_null(why);
 }
 
-#define RELEASE_NUM(name) fact_num_release(&g->name);
-#define RELEASE_STR(name) fact_str_release(&g->name);
-#define RELEASE_FIELD(kind, name) RELEASE_##kind(name)
-
-void snap_gpu_release(struct snap_gpu *g)
-{
-        SNAP_GPU_FIELDS(RELEASE_FIELD)
-}
-
-static void host_release(struct snap_host *g)
-{
-        free(g->probe.why);
-        SNAP_HOST_FIELDS(RELEASE_FIELD)
-}
-
-static void procenv_release(struct snap_procenv *pe)
-{
-#define RELEASE_PROCENV(name, var) fact_str_release(&pe->name);
-        free(pe->probe.why);
-        SNAP_PROCENV_VARS(RELEASE_PROCENV)
-#undef RELEASE_PROCENV
-}
-
-static void pci_dev_release(struct snap_pci_dev *d)
-{
-        free(d->bus_id);
-        free(d->kind);
-        fact_str_release(&d->name);
-        fact_num_release(&d->numa_node);
-        fact_str_release(&d->driver);
-        fact_str_release(&d->link_speed_cur);
-        fact_str_release(&d->link_speed_max);
-        fact_num_release(&d->link_gen_cur);
-        fact_num_release(&d->link_gen_max);
-        fact_num_release(&d->link_width_cur);
-        fact_num_release(&d->link_width_max);
-        fact_num_release(&d->bar0_bytes);
-        strv_release(&d->upstream);
-        fact_str_release(&d->iommu_type);
-}
-
-static void kmod_release(struct snap_kmod *k)
-{
-        free(k->probe.why);
-        fact_str_release(&k->loaded_version);
-        fact_str_release(&k->proc_version);
-        fact_str_release(&k->flavour);
-        fact_str_release(&k->module_path);
-        fact_str_release(&k->module_version);
-        fact_str_release(&k->module_signer);
-        fact_str_release(&k->nouveau_blacklisted);
-        strv_release(&k->kernels_installed);
-        strv_release(&k->kernels_with_module);
-        for (size_t i = 0; i < k->ndkms; i++) {
-                struct snap_dkms *d = &k->dkms[i];
-                free(d->module), free(d->version), free(d->kernel);
-                free(d->arch), free(d->state);
+/* The release functions, one per struct, expanded from its list in snap.h:
+ * each frees what its fields own, then zeroes the struct so that a released
+ * snapshot reads as empty. Elements come before the structs that hold them. */
+#define REL_NUM(name) fact_num_release(&p->name);
+#define REL_STR(name) fact_str_release(&p->name);
+#define REL_ENV(name, var) fact_str_release(&p->name);
+#define REL_INT(name)
+#define REL_TEXT(name) free(p->name);
+#define REL_BOOL(name)
+#define REL_STRV(name) strv_release(&p->name);
+#define REL_PROBE(name) free(p->name.why);
+#define REL_OBJ(name, tag, key) snap_##tag##_release(&p->name);
+#define REL_ARRAY(name, count, tag, key)                                       \
+        for (size_t i = 0; i < p->count; i++)                                  \
+                snap_##tag##_release(&p->name[i]);                             \
+        free(p->name);
+#define REL(kind, ...) REL_##kind(__VA_ARGS__)
+#define DEFINE_RELEASE(scope, tag, LIST)                                       \
+        scope void snap_##tag##_release(struct snap_##tag *p)                  \
+        {                                                                      \
+                LIST(REL)                                                      \
+                memset(p, 0, sizeof(*p));                                      \
         }
-        free(k->dkms);
-}
 
-void snap_cuda_dev_release(struct snap_cuda_dev *d)
-{
-        fact_str_release(&d->name), fact_str_release(&d->pci_bus_id);
-        fact_str_release(&d->uuid), fact_str_release(&d->compute_capability);
-        fact_num_release(&d->memory_total_bytes);
-}
+DEFINE_RELEASE(static, os, SNAP_OS)
+DEFINE_RELEASE(static, pci_dev, SNAP_PCI_DEV)
+DEFINE_RELEASE(static, pci_bridge, SNAP_PCI_BRIDGE)
+DEFINE_RELEASE(static, pci, SNAP_PCI)
+DEFINE_RELEASE(static, dkms, SNAP_DKMS)
+DEFINE_RELEASE(static, kmod, SNAP_KMOD)
+DEFINE_RELEASE(, gpu, SNAP_GPU)
+DEFINE_RELEASE(static, nvml, SNAP_NVML)
+DEFINE_RELEASE(, cuda_dev, SNAP_CUDA_DEV)
+DEFINE_RELEASE(static, cuda, SNAP_CUDA)
+DEFINE_RELEASE(static, xid, SNAP_XID)
+DEFINE_RELEASE(static, klog, SNAP_KLOG)
+DEFINE_RELEASE(static, fabric, SNAP_FABRIC)
+DEFINE_RELEASE(static, devnodes, SNAP_DEVNODES)
+DEFINE_RELEASE(static, host, SNAP_HOST)
+DEFINE_RELEASE(static, procenv, SNAP_PROCENV)
+DEFINE_RELEASE(static, toolkit, SNAP_TOOLKIT)
+DEFINE_RELEASE(static, toolkits, SNAP_TOOLKITS)
+DEFINE_RELEASE(static, shell, SNAP_SHELL)
+DEFINE_RELEASE(static, pyenv, SNAP_PYENV)
+DEFINE_RELEASE(static, python, SNAP_PYTHON)
+DEFINE_RELEASE(static, topo_gpu, SNAP_TOPO_GPU)
+DEFINE_RELEASE(static, topo_pair, SNAP_TOPO_PAIR)
+DEFINE_RELEASE(, topo, SNAP_TOPO)
 
-static void cuda_release(struct snap_cuda *c)
+void snap_release(struct snapshot *p)
 {
-        free(c->probe.why);
-        free(c->library);
-        fact_num_release(&c->init_result);
-        fact_num_release(&c->driver_version);
-        fact_num_release(&c->device_count);
-        fact_str_release(&c->visible_devices);
-        fact_str_release(&c->device_order);
-        for (size_t i = 0; i < c->n; i++)
-                snap_cuda_dev_release(&c->devs[i]);
-        free(c->devs);
-}
-
-static void os_release(struct snap_os *o)
-{
-        free(o->probe.why);
-        fact_str_release(&o->distro_id), fact_str_release(&o->version_id);
-        fact_str_release(&o->pretty_name), fact_str_release(&o->kernel);
-        fact_str_release(&o->arch), fact_num_release(&o->secure_boot);
-        fact_num_release(&o->enrolled_read), fact_num_release(&o->mok_pending);
-        strv_release(&o->enrolled_keys), strv_release(&o->signing_keys);
-        fact_str_release(&o->cmdline), fact_num_release(&o->hypervisor);
-        fact_num_release(&o->numa_nodes);
-}
-
-static void nvml_release(struct snap_nvml *n)
-{
-        free(n->probe.why);
-        free(n->library);
-        fact_num_release(&n->init_result);
-        fact_str_release(&n->driver_version);
-        fact_num_release(&n->cuda_driver_version);
-        fact_num_release(&n->device_count);
-}
-
-static void klog_release(struct snap_klog *k)
-{
-        free(k->probe.why);
-        free(k->source);
-        for (size_t i = 0; i < k->nxid; i++)
-                free(k->xids[i].pci_bus_id), free(k->xids[i].detail);
-        free(k->xids);
-        strv_release(&k->nvrm);
-}
-
-static void toolkits_release(struct snap_toolkits *t)
-{
-        free(t->probe.why);
-        fact_str_release(&t->cuda_link);
-        for (size_t i = 0; i < t->n; i++) {
-                free(t->v[i].path), free(t->v[i].origin), free(t->v[i].evidence);
-                fact_str_release(&t->v[i].version);
-        }
-        free(t->v);
-        fact_str_release(&t->nvcc_path), fact_str_release(&t->nvcc_env), fact_str_release(&t->nvcc_version);
-        strv_release(&t->loader_dirs), strv_release(&t->libcuda), strv_release(&t->libcudart);
-        fact_str_release(&t->stub_libcuda);
-        strv_release(&t->ld_path_libs);
-        strv_release(&t->packaged_missing);
-}
-
-static void shell_release(struct snap_shell *sh)
-{
-        free(sh->probe.why);
-        fact_str_release(&sh->user), fact_str_release(&sh->home);
-        fact_str_release(&sh->login_shell), fact_str_release(&sh->path);
-        fact_str_release(&sh->ld_library_path), fact_str_release(&sh->conda_init);
-        strv_release(&sh->rc_files), strv_release(&sh->cuda_lines);
-}
-
-static void pyenv_release(struct snap_pyenv *e)
-{
-        free(e->kind), free(e->path), free(e->name);
-        fact_str_release(&e->python_version), fact_str_release(&e->torch_version);
-        fact_str_release(&e->torch_cuda), fact_str_release(&e->torchvision_version);
-        fact_str_release(&e->torchaudio_version), fact_str_release(&e->cuda_toolkit);
-        strv_release(&e->nvidia_wheels), strv_release(&e->extensions);
-        fact_str_release(&e->libstdcxx);
-        fact_str_release(&e->base_python);
-        fact_num_release(&e->live_cuda_available), fact_num_release(&e->live_device_count);
-        fact_str_release(&e->live_arch_list), fact_str_release(&e->live_error);
-        strv_release(&e->live_capabilities);
-}
-
-static void python_release(struct snap_python *p)
-{
-        free(p->probe.why);
-        strv_release(&p->conda_installs);
-        fact_str_release(&p->selected), fact_str_release(&p->selected_by);
-        for (size_t i = 0; i < p->n; i++)
-                pyenv_release(&p->envs[i]);
-        free(p->envs);
-}
-
-void snap_release(struct snapshot *s)
-{
-        free(s->dlrig_version);
-        os_release(&s->os);
-        free(s->pci.probe.why);
-        for (size_t i = 0; i < s->pci.n; i++)
-                pci_dev_release(&s->pci.devs[i]);
-        free(s->pci.devs);
-        for (size_t i = 0; i < s->pci.nbridges; i++) {
-                free(s->pci.bridges[i].bus_id);
-                fact_num_release(&s->pci.bridges[i].acs_cap);
-                fact_num_release(&s->pci.bridges[i].acs_ctrl);
-        }
-        free(s->pci.bridges);
-        kmod_release(&s->kmod);
-        nvml_release(&s->nvml);
-        for (size_t i = 0; i < s->ngpus; i++)
-                snap_gpu_release(&s->gpus[i]);
-        free(s->gpus);
-        cuda_release(&s->cuda);
-        klog_release(&s->klog);
-        free(s->fabric.probe.why);
-        fact_str_release(&s->fabric.version);
-        fact_num_release(&s->fabric.running);
-        fact_num_release(&s->fabric.enabled);
-        free(s->devnodes.probe.why);
-        strv_release(&s->devnodes.gpus);
-        toolkits_release(&s->toolkits);
-        shell_release(&s->shell);
-        python_release(&s->python);
-        host_release(&s->host);
-        procenv_release(&s->procenv);
-        snap_topo_release(&s->topo);
-        snap_init(s);
+        SNAP_ROOT(REL)
+        snap_init(p);
 }
 
 /* Appends one zeroed element to a snapshot array (n counts used slots). */
@@ -394,27 +250,6 @@ struct snap_topo_gpu *snap_add_topo_gpu(struct snap_topo *t)
 struct snap_topo_pair *snap_add_topo_pair(struct snap_topo *t)
 {
         return add_elem(&t->pairs, &t->npairs, sizeof(*t->pairs));
-}
-
-#define RELEASE_PAIR_NUM(name) fact_num_release(&p->name);
-#define RELEASE_PAIR(kind, name) RELEASE_PAIR_##kind(name)
-
-void snap_topo_release(struct snap_topo *t)
-{
-        free(t->probe.why);
-        for (size_t i = 0; i < t->ngpus; i++) {
-                fact_str_release(&t->gpus[i].cpu_affinity);
-                fact_num_release(&t->gpus[i].nvlink_links);
-                fact_num_release(&t->gpus[i].nvlink_up);
-                strv_release(&t->gpus[i].nvlink_remotes);
-        }
-        for (size_t i = 0; i < t->npairs; i++) {
-                struct snap_topo_pair *p = &t->pairs[i];
-                SNAP_TOPO_PAIR_FIELDS(RELEASE_PAIR)
-        }
-        free(t->gpus);
-        free(t->pairs);
-        memset(t, 0, sizeof(*t));
 }
 
 const struct snap_topo_pair *snap_topo_pair_of(const struct snap_topo *t, int64_t a, int64_t b)
