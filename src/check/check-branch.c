@@ -16,6 +16,7 @@
 #include "check-util.h"
 #include "kb/kb.h"
 #include "util/parse.h"
+#include "util/versions.h"
 
 /* The compute capability of a PCI GPU: NVML's, else the knowledge base's. */
 static const char *check_branch_cc(const struct snapshot *s, const struct snap_pci_dev *d)
@@ -142,12 +143,12 @@ static void check_branch_flavour(const struct snapshot *s, const char *branch, s
 
 void check_branch(const struct snapshot *s, struct findings *fs)
 {
-        char vbuf[CHECK_NAME_MAX], bbuf[CHECK_NAME_MAX];
+        char vbuf[CHECK_NAME_MAX];
         const char *v = check_util_driver_version(s, vbuf);
-        const char *branch = check_util_branch(v, bbuf);
+        struct version_part branch = version_branch(v);
 
-        if (!branch)
+        if (!v)
                 return; /* no driver: nothing installed to be wrong yet */
-        check_branch_support(s, branch, fs);
-        check_branch_flavour(s, branch, fs);
+        check_branch_support(s, branch.s, fs);
+        check_branch_flavour(s, branch.s, fs);
 }

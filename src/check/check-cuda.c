@@ -70,7 +70,7 @@ static void check_cuda_hung(const struct snapshot *s, struct findings *fs)
 
 static void check_cuda_missing(const struct snapshot *s, struct findings *fs)
 {
-        char dbuf[CHECK_NAME_MAX], br[CHECK_NAME_MAX], deb[2 * CHECK_NAME_MAX];
+        char dbuf[CHECK_NAME_MAX], deb[2 * CHECK_NAME_MAX];
         const char *drv = check_util_driver_version(s, dbuf);
         struct finding *f;
 
@@ -78,7 +78,7 @@ static void check_cuda_missing(const struct snapshot *s, struct findings *fs)
                         drv ? drv : "");
         finding_evidence(f, "libcuda: %s", s->cuda.probe.why ? s->cuda.probe.why : "not found");
         if (check_util_is_ubuntu(s))
-                snprintf(deb, sizeof(deb), "libnvidia-compute-%s", drv ? check_util_branch(drv, br) : "<branch>");
+                snprintf(deb, sizeof(deb), "libnvidia-compute-%s", drv ? version_branch(drv).s : "<branch>");
         else
                 snprintf(deb, sizeof(deb), "libcuda1");
         check_util_fix_install(f, s, deb, "nvidia-driver-cuda-libs", "the driver's CUDA library (libcuda.so.1)");

@@ -15,6 +15,7 @@
 #include "check-util.h"
 #include "kb/kb.h"
 #include "util/parse.h"
+#include "util/versions.h"
 
 static void check_driver_xid_evidence(struct finding *f, const struct snapshot *s, const char *bus,
                                       int64_t code)
@@ -132,7 +133,7 @@ static bool check_driver_hung(const struct snapshot *s, struct findings *fs)
 
 static bool check_driver_missing(const struct snapshot *s, struct findings *fs)
 {
-        char mbuf[CHECK_NAME_MAX], br[CHECK_NAME_MAX], pkg[2 * CHECK_NAME_MAX];
+        char mbuf[CHECK_NAME_MAX], pkg[2 * CHECK_NAME_MAX];
         const char *mod = check_util_module_version(s, mbuf);
         struct finding *f;
 
@@ -144,7 +145,7 @@ static bool check_driver_missing(const struct snapshot *s, struct findings *fs)
         if (mod)
                 finding_evidence(f, "/sys/module/nvidia/version: %s", mod);
         snprintf(pkg, sizeof(pkg), "%s%s", check_util_is_ubuntu(s) ? "libnvidia-compute-" : "libnvidia-ml1",
-                 check_util_is_ubuntu(s) ? (mod ? check_util_branch(mod, br) : "<branch>") : "");
+                 check_util_is_ubuntu(s) ? (mod ? version_branch(mod).s : "<branch>") : "");
         check_util_fix_install(f, s, pkg, "nvidia-driver-NVML", "the NVML library of the same driver version");
         finding_fix(f, "# it must be the module's version exactly (%s)", mod ? mod : "see /sys/module/nvidia/version");
         return true;
@@ -154,7 +155,7 @@ static void check_driver_fix_mismatch(struct finding *f, const struct snapshot *
 {
         const struct snap_kmod *k = &s->kmod;
         bool disk_new = k->module_version.st == FACT_OK && lib &&
-                        check_util_same_version(k->module_version.v, lib);
+                        version_same_release(k->module_version.v, lib);
 
         if (!disk_new && lib && k->module_version.st == FACT_OK && version_cmp(k->module_version.v, lib) < 0) {
                 finding_fix(f, "# the module built for this kernel is older (%s): rebuild it first", k->module_version.v);
@@ -194,7 +195,7 @@ static bool check_driver_mismatch(const struct snapshot *s, struct findings *fs)
         bool code = s->nvml.init_result.st == FACT_OK && s->nvml.init_result.v == CHECK_NVML_LIB_RM_VERSION_MISMATCH;
         struct finding *f;
 
-        if (!code && (!lib || !mod || check_util_same_version(lib, mod)))
+        if (!code && (!lib || !mod || version_same_release(lib, mod)))
                 return false;
         if (!mod)
                 mod = "(unknown version)";

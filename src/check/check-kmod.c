@@ -145,7 +145,7 @@ static void check_kmod_missing(const struct snapshot *s, struct findings *fs)
 {
         const struct snap_kmod *k = &s->kmod;
         const char *kernel = check_kmod_kernel(s), *dv = check_kmod_dkms_version(s);
-        char buf[CHECK_NAME_MAX], br[CHECK_NAME_MAX];
+        char buf[CHECK_NAME_MAX];
         const char *ver = dv ? dv : check_util_lib_version(s, buf);
         struct finding *f;
 
@@ -165,7 +165,7 @@ static void check_kmod_missing(const struct snapshot *s, struct findings *fs)
         finding_fix(f, "sudo dkms autoinstall -k $(uname -r)");
         if (check_util_is_ubuntu(s) && ver) {
                 finding_fix(f, "# or, instead of DKMS, Canonical's prebuilt and signed module:");
-                finding_fix(f, "sudo apt-get install -y linux-modules-nvidia-%s-$(uname -r)", check_util_branch(ver, br));
+                finding_fix(f, "sudo apt-get install -y linux-modules-nvidia-%s-$(uname -r)", version_branch(ver).s);
         }
         finding_fix(f, "sudo modprobe nvidia && sudo modprobe nvidia_uvm");
         if (k->kernels_with_module.n)

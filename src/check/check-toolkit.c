@@ -13,6 +13,7 @@
 #include "check-util.h"
 #include "kb/kb.h"
 #include "util/parse.h"
+#include "util/versions.h"
 #include "util/xalloc.h"
 
 static const struct snap_toolkit *check_toolkit_holding(const struct snapshot *s, const char *path)

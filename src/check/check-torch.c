@@ -16,6 +16,7 @@
 #include "kb/kb.h"
 #include "util/cleanup.h"
 #include "util/parse.h"
+#include "util/versions.h"
 #include "util/xalloc.h"
 
 #define TORCH_NAME_MAX 160
@@ -39,7 +40,7 @@ static const char *check_torch_variant(const struct snap_pyenv *e, char buf[TORC
 {
         const char *plus = strchr(e->torch_version.v, '+');
         const char *cuda = check_torch_fact(&e->torch_cuda);
-        int major, minor;
+        long major, minor;
 
         if (plus && (!strncmp(plus + 1, "cu", 2) || !strcmp(plus + 1, "cpu")))
                 return snprintf(buf, TORCH_NAME_MAX, "%s", plus + 1), buf;
@@ -47,9 +48,9 @@ static const char *check_torch_variant(const struct snap_pyenv *e, char buf[TORC
                 return NULL;
         if (!cuda)
                 return "cpu";
-        if (sscanf(cuda, "%d.%d", &major, &minor) != 2)
+        if (!version_parse_mm(cuda, &major, &minor))
                 return NULL;
-        snprintf(buf, TORCH_NAME_MAX, "cu%d%d", major, minor);
+        snprintf(buf, TORCH_NAME_MAX, "cu%ld%ld", major, minor);
         return buf;
 }
 
@@ -196,16 +197,12 @@ static bool check_torch_arch(const struct snapshot *s, const struct snap_pyenv *
 static void check_torch_python_range(const struct snap_pyenv *e, const struct kb_torch *t, struct findings *fs)
 {
         const char *py = check_torch_fact(&e->python_version);
-        const char *dot = py ? strchr(py, '.') : NULL;
-        char mm[16];
+        struct version_part mm = version_major_minor(py); /* "3.11.9" -> "3.11" */
         struct finding *f;
 
         if (!py || !t)
                 return;
-        /* major.minor: "3.11.9" -> "3.11" */
-        snprintf(mm, sizeof(mm), "%.*s", (int)(dot ? (size_t)(dot - py) + 1 + strcspn(dot + 1, ".") : strlen(py)),
-                 py);
-        if (version_cmp(mm, t->python_min) >= 0 && version_cmp(mm, t->python_max) <= 0)
+        if (version_cmp(mm.s, t->python_min) >= 0 && version_cmp(mm.s, t->python_max) <= 0)
                 return;
         f = finding_add(fs, "torch.python-unsupported", "%s: Python %s is outside torch %s's range %s to %s",
                         e->path, py, t->version, t->python_min, t->python_max);

@@ -13,6 +13,7 @@
 #include "check/finding.h"
 #include "snap/snap.h"
 #include "util/strbuf.h"
+#include "util/versions.h"
 
 /* Clock event reason bits (nvml.h nvmlClocksEventReason*). */
 #define CHECK_CLK_GPU_IDLE 0x1
@@ -76,12 +77,8 @@ const char *check_util_lib_version(const struct snapshot *s, char buf[CHECK_NAME
 const char *check_util_module_version(const struct snapshot *s, char buf[CHECK_NAME_MAX]);
 /* The driver version to quote: NVML's, else the module's, else NULL. */
 const char *check_util_driver_version(const struct snapshot *s, char buf[CHECK_NAME_MAX]);
-/* The branch ("535") of a version into buf; NULL when v is NULL. */
-const char *check_util_branch(const char *v, char buf[CHECK_NAME_MAX]);
 /* The version part of a library file name ("libcuda.so.535.161.08"). */
 const char *check_util_so_version(const char *path, char buf[CHECK_NAME_MAX]);
-/* Two versions are the same release, ignoring a package revision. */
-bool check_util_same_version(const char *a, const char *b);
 /* "12.2" from 12020. */
 const char *check_util_cuda_version(int64_t v, char buf[CHECK_NAME_MAX]);
 

@@ -12,6 +12,7 @@
 #include "kb/kb.h"
 #include "util/cleanup.h"
 #include "util/parse.h"
+#include "util/versions.h"
 
 static void test_cuda_find(void **state)
 {
