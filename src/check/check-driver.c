@@ -192,7 +192,7 @@ static bool check_driver_mismatch(const struct snapshot *s, struct findings *fs)
         char lbuf[CHECK_NAME_MAX], mbuf[CHECK_NAME_MAX];
         const char *lib = check_util_lib_version(s, lbuf), *mod = check_util_module_version(s, mbuf);
         const char *disk = s->kmod.module_version.st == FACT_OK ? s->kmod.module_version.v : NULL;
-        bool code = s->nvml.init_result.st == FACT_OK && s->nvml.init_result.v == CHECK_NVML_LIB_RM_VERSION_MISMATCH;
+        bool code = s->nvml.init_result.st == FACT_OK && s->nvml.init_result.v == KB_NVML_ERROR_LIB_RM_VERSION_MISMATCH;
         struct finding *f;
 
         if (!code && (!lib || !mod || version_same_release(lib, mod)))
@@ -216,7 +216,7 @@ static bool check_driver_mismatch(const struct snapshot *s, struct findings *fs)
 static void check_driver_fix_init(struct finding *f, int64_t code)
 {
         switch (code) {
-        case CHECK_NVML_DRIVER_NOT_LOADED:
+        case KB_NVML_ERROR_DRIVER_NOT_LOADED:
                 finding_fix(f, "sudo modprobe nvidia && sudo modprobe nvidia_uvm");
                 break;
         case 4: /* NO_PERMISSION */
@@ -241,7 +241,7 @@ static bool check_driver_init(const struct snapshot *s, struct findings *fs)
         struct finding *f;
         int64_t code = n->init_result.st == FACT_OK ? n->init_result.v : -1;
 
-        if (n->probe.st == FACT_OK || code == CHECK_NVML_GPU_IS_LOST)
+        if (n->probe.st == FACT_OK || code == KB_NVML_ERROR_GPU_IS_LOST)
                 return false;
         /* Installed in a foreign --root, so not loaded: nothing to judge. */
         if (n->probe.st == FACT_UNSUPPORTED && code < 0)
@@ -354,7 +354,7 @@ static bool check_driver_lost(const struct snapshot *s, struct findings *fs)
         bool any = false, unnamed = false;
         struct finding *f;
 
-        if (n->init_result.st == FACT_OK && n->init_result.v == CHECK_NVML_GPU_IS_LOST) {
+        if (n->init_result.st == FACT_OK && n->init_result.v == KB_NVML_ERROR_GPU_IS_LOST) {
                 f = finding_add(fs, "driver.gpu-lost", "a GPU has fallen off the bus: NVML cannot start");
                 finding_evidence(f, "nvmlInit_v2: NVML_ERROR_GPU_IS_LOST");
                 check_driver_xid_evidence(f, s, NULL, 79);

@@ -12,59 +12,23 @@
 
 /* ---- error names ---- */
 
-struct check_code {
-        int64_t code;
-        const char *name;
-};
-
-static const struct check_code check_util_nvml_codes[] = {
-        { 0, "NVML_SUCCESS" },                   { 1, "NVML_ERROR_UNINITIALIZED" },
-        { 2, "NVML_ERROR_INVALID_ARGUMENT" },    { 3, "NVML_ERROR_NOT_SUPPORTED" },
-        { 4, "NVML_ERROR_NO_PERMISSION" },       { 6, "NVML_ERROR_NOT_FOUND" },
-        { 9, "NVML_ERROR_DRIVER_NOT_LOADED" },   { 10, "NVML_ERROR_TIMEOUT" },
-        { 11, "NVML_ERROR_IRQ_ISSUE" },          { 12, "NVML_ERROR_LIBRARY_NOT_FOUND" },
-        { 13, "NVML_ERROR_FUNCTION_NOT_FOUND" }, { 14, "NVML_ERROR_CORRUPTED_INFOROM" },
-        { 15, "NVML_ERROR_GPU_IS_LOST" },        { 16, "NVML_ERROR_RESET_REQUIRED" },
-        { 17, "NVML_ERROR_OPERATING_SYSTEM" },   { 18, "NVML_ERROR_LIB_RM_VERSION_MISMATCH" },
-        { 19, "NVML_ERROR_IN_USE" },             { 20, "NVML_ERROR_MEMORY" },
-        { 27, "NVML_ERROR_NOT_READY" },          { 28, "NVML_ERROR_GPU_NOT_FOUND" },
-        { 999, "NVML_ERROR_UNKNOWN" },
-};
-
-/* 35 is the runtime's cudaErrorInsufficientDriver, which wrappers report
- * for the driver API too. */
-static const struct check_code check_util_cuda_codes[] = {
-        { 0, "CUDA_SUCCESS" },                   { 3, "CUDA_ERROR_NOT_INITIALIZED" },
-        { 4, "CUDA_ERROR_DEINITIALIZED" },       { 34, "CUDA_ERROR_STUB_LIBRARY" },
-        { 35, "CUDA_ERROR_INSUFFICIENT_DRIVER" },
-        { 36, "CUDA_ERROR_CALL_REQUIRES_NEWER_DRIVER" },
-        { 46, "CUDA_ERROR_DEVICE_UNAVAILABLE" }, { 100, "CUDA_ERROR_NO_DEVICE" },
-        { 101, "CUDA_ERROR_INVALID_DEVICE" },    { 802, "CUDA_ERROR_SYSTEM_NOT_READY" },
-        { 803, "CUDA_ERROR_SYSTEM_DRIVER_MISMATCH" },
-        { 804, "CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE" },
-        { 999, "CUDA_ERROR_UNKNOWN" },
-};
-
-static const char *check_util_code_name(const struct check_code *t, size_t n, int64_t code,
+static const char *check_util_code_name(const struct kb_code *c, int64_t code,
                                         char buf[CHECK_NAME_MAX])
 {
-        for (size_t i = 0; i < n; i++)
-                if (t[i].code == code)
-                        return t[i].name;
+        if (c)
+                return c->name;
         snprintf(buf, CHECK_NAME_MAX, "error %" PRId64, code);
         return buf;
 }
 
 const char *check_util_nvml_error(int64_t code, char buf[CHECK_NAME_MAX])
 {
-        return check_util_code_name(check_util_nvml_codes, ARRAY_SIZE(check_util_nvml_codes),
-                                    code, buf);
+        return check_util_code_name(kb_nvml_code(code), code, buf);
 }
 
 const char *check_util_cuda_error(int64_t code, char buf[CHECK_NAME_MAX])
 {
-        return check_util_code_name(check_util_cuda_codes, ARRAY_SIZE(check_util_cuda_codes),
-                                    code, buf);
+        return check_util_code_name(kb_cuda_code(code), code, buf);
 }
 
 /* ---- fix commands ---- */

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "check/finding.h"
+#include "kb/kb-codes.h"
 #include "snap/snap.h"
 #include "util/strbuf.h"
 #include "util/versions.h"
@@ -22,11 +23,6 @@
 #define CHECK_CLK_SW_THERMAL 0x20
 #define CHECK_CLK_HW_THERMAL 0x40
 #define CHECK_CLK_HW_POWER_BRAKE 0x80
-
-/* Return codes the checks tell apart (nvml.h, cuda.h). */
-#define CHECK_NVML_DRIVER_NOT_LOADED 9
-#define CHECK_NVML_GPU_IS_LOST 15
-#define CHECK_NVML_LIB_RM_VERSION_MISMATCH 18
 
 enum check_distro {
         CHECK_DISTRO_DEBIAN, /* ubuntu, debian: apt-get, update-initramfs */
@@ -111,8 +107,8 @@ bool check_util_hang(const struct snapshot *s, struct check_hang *ret);
 /* NVSwitch system whose fabric manager is missing, stopped or mismatched. */
 bool check_util_fabric_broken(const struct snapshot *s);
 
-/* "NVML_ERROR_GPU_IS_LOST" / "CUDA_ERROR_STUB_LIBRARY"; unknown codes as
- * "error 42" in buf. */
+/* "NVML_ERROR_GPU_IS_LOST" / "CUDA_ERROR_STUB_LIBRARY" (kb/kb-codes.h);
+ * unknown codes as "error 42" in buf. */
 const char *check_util_nvml_error(int64_t code, char buf[CHECK_NAME_MAX]);
 const char *check_util_cuda_error(int64_t code, char buf[CHECK_NAME_MAX]);
 
