@@ -321,6 +321,22 @@ static void test_cc_table(void **state)
         assert_int_equal(kb_cuda_max_gcc(NULL), 0);
 }
 
+static void test_pcie(void **state)
+{
+        static const struct { const char *rate; int gen; double gts; } cases[] = {
+                { "2.5", 1, 2.5 }, { "5", 2, 5 }, { "5.0", 2, 5 }, { "8.0", 3, 8 },
+                { "16", 4, 16 },   { "16.0", 4, 16 }, { "32.0", 5, 32 }, { "64", 6, 64 },
+        };
+        (void)state;
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                assert_int_equal(kb_pcie_gen_of_rate(cases[i].rate, strlen(cases[i].rate)), cases[i].gen);
+                assert_true(kb_pcie_gts(cases[i].gen) == cases[i].gts);
+        }
+        assert_int_equal(kb_pcie_gen_of_rate("16.00", 5), 0);
+        assert_int_equal(kb_pcie_gen_of_rate("2.5x", 3), 1); /* only n bytes count */
+        assert_true(kb_pcie_gts(0) == 0 && kb_pcie_gts(7) == 0);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -331,6 +347,7 @@ int main(void)
                 cmocka_unit_test(test_arch),        cmocka_unit_test(test_gpu),
                 cmocka_unit_test(test_gpu_table),   cmocka_unit_test(test_gpu_match),
                 cmocka_unit_test(test_gpu_recent),  cmocka_unit_test(test_cc_table),
+                cmocka_unit_test(test_pcie),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
