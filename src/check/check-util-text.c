@@ -51,17 +51,47 @@ void check_util_fix_install(struct finding *f, const struct snapshot *s, const c
 
 void check_util_fix_initramfs(struct finding *f, const struct snapshot *s)
 {
-        switch (check_util_distro(s)) {
-        case CHECK_DISTRO_DEBIAN:
-                finding_fix(f, "sudo update-initramfs -u");
-                break;
-        case CHECK_DISTRO_RHEL:
-                finding_fix(f, "sudo dracut --force");
-                break;
-        default:
+        const struct kb_distro *d = check_util_os(s);
+
+        if (d)
+                finding_fix(f, "sudo %s", d->initramfs);
+        else
                 finding_fix(f, "# rebuild the initramfs (update-initramfs -u, dracut --force or mkinitcpio -P)");
-                break;
+}
+
+void check_util_fix_cmds(struct finding *f, const struct snapshot *s, const struct kb_cmds *c,
+                         const char *suffix)
+{
+        const struct kb_distro *d = check_util_os(s);
+
+        for (size_t i = 0; i < c->n; i++) {
+                struct strbuf sb = STRBUF_INIT;
+                if (c->v[i].kind == KB_CMD_PKG)
+                        strbuf_adds(&sb, d && d->pm == KB_PM_DNF ? "sudo dnf install -y" : "sudo apt-get install -y");
+                else
+                        strbuf_adds(&sb, "sudo");
+                for (size_t k = 0; k < c->v[i].argv.n; k++)
+                        strbuf_addf(&sb, " %s", c->v[i].argv.v[k]);
+                finding_fix(f, "%s%s", sb.buf, suffix && i + 1 == c->n ? suffix : "");
+                strbuf_release(&sb);
         }
+}
+
+bool check_util_fix_driver(struct finding *f, const struct snapshot *s, const char *branch, bool open,
+                           const char *kernel, const char *suffix)
+{
+        const struct kb_distro *d = check_util_os(s);
+        const char *ver = s->os.version_id.st == FACT_OK ? s->os.version_id.v : "";
+        struct kb_cmds c = { 0 };
+
+        if (!d)
+                return false;
+        if (!d->own_driver)
+                kb_cmds_repo(d, ver, s->os.arch.st == FACT_OK ? s->os.arch.v : NULL, &c);
+        kb_cmds_driver(d, ver, branch, open, kernel, &c);
+        check_util_fix_cmds(f, s, &c, suffix);
+        kb_cmds_release(&c);
+        return true;
 }
 
 void check_util_fix_headers(struct finding *f, const struct snapshot *s)

@@ -11,19 +11,18 @@
 #include "util/versions.h"
 #include "util/xalloc.h"
 
+const struct kb_distro *check_util_os(const struct snapshot *s)
+{
+        return s->os.distro_id.st == FACT_OK ? kb_distro_find(s->os.distro_id.v) : NULL;
+}
+
 enum check_distro check_util_distro(const struct snapshot *s)
 {
-        static const char *const deb[] = { "ubuntu", "debian" };
-        static const char *const rhel[] = { "rhel", "rocky", "almalinux", "centos", "fedora" };
-        const char *id = s->os.distro_id.st == FACT_OK ? s->os.distro_id.v : NULL;
+        const struct kb_distro *d = check_util_os(s);
 
-        for (size_t i = 0; id && i < ARRAY_SIZE(deb); i++)
-                if (!strcmp(id, deb[i]))
-                        return CHECK_DISTRO_DEBIAN;
-        for (size_t i = 0; id && i < ARRAY_SIZE(rhel); i++)
-                if (!strcmp(id, rhel[i]))
-                        return CHECK_DISTRO_RHEL;
-        return CHECK_DISTRO_OTHER;
+        if (!d)
+                return CHECK_DISTRO_OTHER;
+        return d->family == KB_FAMILY_DEBIAN ? CHECK_DISTRO_DEBIAN : CHECK_DISTRO_RHEL;
 }
 
 bool check_util_is_ubuntu(const struct snapshot *s)

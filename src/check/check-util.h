@@ -12,6 +12,7 @@
 
 #include "check/finding.h"
 #include "kb/kb-codes.h"
+#include "kb/kb-distro.h"
 #include "snap/snap.h"
 #include "util/strbuf.h"
 #include "util/versions.h"
@@ -24,14 +25,17 @@
 #define CHECK_CLK_HW_THERMAL 0x40
 #define CHECK_CLK_HW_POWER_BRAKE 0x80
 
+/* The distribution's family, from its kb/distro.tsv row. */
 enum check_distro {
-        CHECK_DISTRO_DEBIAN, /* ubuntu, debian: apt-get, update-initramfs */
-        CHECK_DISTRO_RHEL,   /* rhel, rocky, almalinux, centos, fedora: dnf, dracut */
-        CHECK_DISTRO_OTHER,  /* say the step as a '#' comment */
+        CHECK_DISTRO_DEBIAN, /* apt-get, update-initramfs */
+        CHECK_DISTRO_RHEL,   /* dnf, dracut */
+        CHECK_DISTRO_OTHER,  /* not in the table: say the step as a '#' comment */
         CHECK_DISTRO_MAX,
         CHECK_DISTRO_INVALID = -1,
 };
 
+/* The distribution's kb row, or NULL when unknown or not in the table. */
+const struct kb_distro *check_util_os(const struct snapshot *s);
 enum check_distro check_util_distro(const struct snapshot *s);
 bool check_util_is_ubuntu(const struct snapshot *s);
 
@@ -132,6 +136,18 @@ size_t check_util_cvd_hidden(const struct snapshot *s, const char *cvd, struct s
 void check_util_fix_install(struct finding *f, const struct snapshot *s, const char *deb,
                             const char *rhel, const char *what);
 void check_util_fix_initramfs(struct finding *f, const struct snapshot *s);
+/* kb/kb-distro.c's commands (the ones plan's steps run) as fix lines:
+ * "sudo apt-get install -y PKGS" / "sudo dnf install -y PKGS" for a package
+ * list, "sudo CMD" for a command. The last line gets suffix (NULL: none). */
+void check_util_fix_cmds(struct finding *f, const struct snapshot *s, const struct kb_cmds *c,
+                         const char *suffix);
+/* Installs the driver the way plan does: NVIDIA's repository first where
+ * the distribution's archive lacks the driver, then kb_cmds_driver() of
+ * branch (NULL: the newest), open or not, with the headers of kernel
+ * (NULL: none). False, and nothing added, on a distribution not in the
+ * table. */
+bool check_util_fix_driver(struct finding *f, const struct snapshot *s, const char *branch, bool open,
+                           const char *kernel, const char *suffix);
 /* Headers for the running kernel, which DKMS needs to build a module. */
 void check_util_fix_headers(struct finding *f, const struct snapshot *s);
 /* The same for another kernel than the running one (NULL: the running one). */
