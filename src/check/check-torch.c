@@ -59,6 +59,26 @@ static const char *check_torch_python(const struct snap_pyenv *e)
         return e->path ? e->path : "python";
 }
 
+/* The pip command plan's torch step runs (kb/kb-distro.c) as a fix line;
+ * e NULL: plain pip, whichever environment is active. */
+static void check_torch_fix_pip(struct finding *f, const struct snap_pyenv *e, bool reinstall,
+                                const struct kb_torch *t, const struct kb_torch_variant *v)
+{
+        _cleanup_free_ char *python = e ? xasprintf("%s/bin/python", check_torch_python(e)) : NULL;
+        struct kb_pip_torch pt = { .reinstall = reinstall, .torch = t->version, .torchvision = t->torchvision,
+                                   .torchaudio = t->torchaudio, .index_url = v->index_url };
+        struct strv argv = STRV_INIT;
+        struct strbuf sb = STRBUF_INIT;
+
+        pt.python = python;
+        kb_cmd_pip_torch(&pt, &argv);
+        for (size_t i = 0; i < argv.n; i++)
+                strbuf_addf(&sb, "%s%s", i ? " " : "", argv.v[i]);
+        finding_fix(f, "%s", sb.buf);
+        strbuf_release(&sb);
+        strv_release(&argv);
+}
+
 /* The pip line that installs a matching torch set into this environment. */
 static void check_torch_fix_install(struct finding *f, const struct snap_pyenv *e, const struct kb_torch *t,
                                     const struct kb_torch_variant *v)
@@ -68,9 +88,7 @@ static void check_torch_fix_install(struct finding *f, const struct snap_pyenv *
                             check_torch_python(e));
                 return;
         }
-        finding_fix(f, "%s/bin/python -m pip install --force-reinstall torch==%s torchvision==%s torchaudio==%s "
-                    "--index-url %s", check_torch_python(e), t->version, t->torchvision, t->torchaudio,
-                    v->index_url);
+        check_torch_fix_pip(f, e, true, t, v);
 }
 
 /* Does the variant run here: the driver runs its CUDA (with minor-version
@@ -273,8 +291,7 @@ void check_torch(const struct snapshot *s, struct findings *fs)
                 const struct kb_torch *t = check_torch_best_release(s);
                 const struct kb_torch_variant *v = t ? check_torch_best_variant(s, t) : NULL;
                 if (t && v)
-                        finding_fix(f, "pip install torch==%s torchvision==%s torchaudio==%s --index-url %s",
-                                    t->version, t->torchvision, t->torchaudio, v->index_url);
+                        check_torch_fix_pip(f, NULL, false, t, v);
                 else
                         finding_fix(f, "pip install torch torchvision torchaudio");
         }
