@@ -134,4 +134,12 @@ if [ -n "$out" ]; then
         echo "$out"
         fail=1
 fi
+# One home per concept (issue 13): NVIDIA's repository URL and the
+# distribution list live in src/kb (distro.tsv, kb-distro.c) only.
+h=$(grep -rn 'developer.download.nvidia.com/compute/cuda/repos' "$src" --include='*.c' --include='*.h' | grep -v "^$src/kb/")
+if [ -n "$h" ]; then
+        echo "NVIDIA's repository URL outside src/kb (use kb/kb-distro.h):"
+        echo "$h"
+        fail=1
+fi
 exit $fail

@@ -99,6 +99,15 @@ static bool want_color(const char *when)
         return isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && !(term && !strcmp(term, "dumb"));
 }
 
+enum exit_code cmd_exit_for(enum severity sev)
+{
+        static const enum exit_code codes[SEV_MAX] = {
+                [SEV_OK] = EXIT_OK, [SEV_INFO] = EXIT_OK, [SEV_WARN] = EXIT_WARN, [SEV_FAIL] = EXIT_FAIL,
+        };
+
+        return sev >= 0 && sev < SEV_MAX ? codes[sev] : EXIT_UNKNOWN;
+}
+
 /* Parses the options before COMMAND. Returns -1 to go on, else an exit code. */
 static int parse_global(int argc, char **argv, struct ctx *ctx)
 {

@@ -30,14 +30,13 @@ static json_t *fraction(double v, double peak)
 
 static void gpu_expect(const struct bench_gpu *g, json_t *o)
 {
-        static const double gen_gts[] = { 0, 2.5, 5, 8, 16, 32, 64 };
         const struct kb_gpu *kb = kb_gpu_by_pci(g->pci_device_id);
         double pcie = 0, copy = 0;
 
         if (g->link.known && g->link.max_width)
                 pcie = bench_pcie_gbps(g->link.max_speed_gts, g->link.max_width);
-        else if (kb && kb->pcie_gen >= 1 && kb->pcie_gen <= 6)
-                pcie = bench_pcie_gbps(gen_gts[kb->pcie_gen], 16);
+        else if (kb && kb_pcie_gts(kb->pcie_gen) > 0)
+                pcie = bench_pcie_gbps(kb_pcie_gts(kb->pcie_gen), 16);
         if (kb)
                 copy = kb->mem_bw_gbps / 2.0;
         json_object_set_new(o, "model", kb ? json_string(kb->name) : json_null());
@@ -124,7 +123,6 @@ static json_t *pair_json(const struct bench_pair *p)
 static double link_gbps(const struct bench_result *res, double slowest_pair, bool all_p2p,
                         const char **basis)
 {
-        static const double gen_gts[] = { 0, 2.5, 5, 8, 16, 32, 64 };
         double pcie = 0, nvlink = 0;
 
         for (size_t i = 0; i < res->ngpus; i++) {
@@ -134,8 +132,8 @@ static double link_gbps(const struct bench_result *res, double slowest_pair, boo
 
                 if (g->link.known && g->link.max_width)
                         v = bench_pcie_gbps(g->link.max_speed_gts, g->link.max_width);
-                else if (kb && kb->pcie_gen >= 1 && kb->pcie_gen <= 6)
-                        v = bench_pcie_gbps(gen_gts[kb->pcie_gen], 16);
+                else if (kb && kb_pcie_gts(kb->pcie_gen) > 0)
+                        v = bench_pcie_gbps(kb_pcie_gts(kb->pcie_gen), 16);
                 if (v > 0 && (pcie == 0 || v < pcie))
                         pcie = v;
                 if (kb && kb->nvlink_gbps > 0 && (nvlink == 0 || kb->nvlink_gbps / 2 < nvlink))

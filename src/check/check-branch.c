@@ -16,6 +16,7 @@
 #include "check-util.h"
 #include "kb/kb.h"
 #include "util/parse.h"
+#include "util/versions.h"
 
 /* The compute capability of a PCI GPU: NVML's, else the knowledge base's. */
 static const char *check_branch_cc(const struct snapshot *s, const struct snap_pci_dev *d)
@@ -55,19 +56,18 @@ static bool check_branch_outside(const struct kb_arch *a, const char *branch, bo
 static void check_branch_fix(struct finding *f, const struct snapshot *s, const struct kb_arch *a,
                              bool too_new)
 {
+        bool open = a->open_modules == KB_OPEN_REQUIRED;
+
+        /* the commands plan runs (kb/kb-distro.c); headers are there already */
         if (too_new) {
                 finding_fix(f, "# the %s architecture's last driver branch is %s: install that branch", a->name,
                             a->last_branch);
-                if (check_util_is_ubuntu(s))
-                        finding_fix(f, "sudo apt-get install -y nvidia-driver-%s", a->last_branch);
-                else
+                if (!check_util_fix_driver(f, s, a->last_branch, open, NULL, NULL))
                         finding_fix(f, "# e.g. from NVIDIA's repository: the cuda-drivers-%s package", a->last_branch);
                 return;
         }
         finding_fix(f, "# %s GPUs need driver branch %s or newer", a->name, a->first_branch);
-        if (check_util_is_ubuntu(s))
-                finding_fix(f, "sudo ubuntu-drivers install --gpgpu");
-        else
+        if (!check_util_fix_driver(f, s, NULL, open, NULL, NULL))
                 finding_fix(f, "# install a current driver branch from NVIDIA's repository (cuda-drivers)");
         finding_fix(f, "sudo reboot");
 }
@@ -102,13 +102,9 @@ static void check_branch_support(const struct snapshot *s, const char *branch, s
 static void check_branch_flavour_fix(struct finding *f, const struct snapshot *s, bool want_open,
                                      const char *branch)
 {
-        if (check_util_is_ubuntu(s)) {
-                finding_fix(f, "sudo apt-get install -y nvidia-driver-%s%s", branch, want_open ? "-open" : "");
-                finding_fix(f, "sudo reboot");
-                return;
-        }
-        finding_fix(f, want_open ? "# install the open kernel modules: the nvidia-open (or kmod-nvidia-open-dkms) package"
-                                 : "# install the proprietary kernel modules: the cuda-drivers (nvidia-driver) package");
+        if (!check_util_fix_driver(f, s, branch, want_open, NULL, NULL))
+                finding_fix(f, want_open ? "# install the open kernel modules: the nvidia-open (or kmod-nvidia-open-dkms) package"
+                                         : "# install the proprietary kernel modules: the cuda-drivers (nvidia-driver) package");
         finding_fix(f, "sudo reboot");
 }
 
@@ -142,12 +138,12 @@ static void check_branch_flavour(const struct snapshot *s, const char *branch, s
 
 void check_branch(const struct snapshot *s, struct findings *fs)
 {
-        char vbuf[CHECK_NAME_MAX], bbuf[CHECK_NAME_MAX];
+        char vbuf[CHECK_NAME_MAX];
         const char *v = check_util_driver_version(s, vbuf);
-        const char *branch = check_util_branch(v, bbuf);
+        struct version_part branch = version_branch(v);
 
-        if (!branch)
+        if (!v)
                 return; /* no driver: nothing installed to be wrong yet */
-        check_branch_support(s, branch, fs);
-        check_branch_flavour(s, branch, fs);
+        check_branch_support(s, branch.s, fs);
+        check_branch_flavour(s, branch.s, fs);
 }

@@ -14,12 +14,6 @@
 
 #include "check-util.h"
 
-#define CHECK_CUDA_STUB 34
-#define CHECK_CUDA_NO_DEVICE 100
-#define CHECK_CUDA_NOT_READY 802
-#define CHECK_CUDA_DRIVER_MISMATCH 803
-#define CHECK_CUDA_UNKNOWN 999
-
 /* What a cuInit code means here, and what to do. */
 struct check_cuda_cause {
         int64_t code;
@@ -35,17 +29,17 @@ static const struct check_cuda_cause check_cuda_causes[] = {
           { "# upgrade the driver to one that supports this CUDA version" } },
         { 46, "the GPUs are in a compute mode that refuses new processes",
           { "nvidia-smi -q -d COMPUTE", "sudo nvidia-smi -c DEFAULT" } },
-        { CHECK_CUDA_NO_DEVICE, "CUDA sees no device although the driver lists GPUs",
+        { KB_CUDA_ERROR_NO_DEVICE, "CUDA sees no device although the driver lists GPUs",
           { "ls -l /dev/nvidia*   # the nodes must be readable and writable by you",
             "# in a container: run it with --gpus all, and check NVIDIA_VISIBLE_DEVICES" } },
-        { CHECK_CUDA_NOT_READY, "the system is not initialised yet (on NVLink systems: the fabric manager)",
+        { KB_CUDA_ERROR_SYSTEM_NOT_READY, "the system is not initialised yet (on NVLink systems: the fabric manager)",
           { "systemctl status nvidia-fabricmanager --no-pager",
             "sudo systemctl enable --now nvidia-fabricmanager" } },
         { 804, "a forward-compatibility libcuda is loaded on a GPU that does not support it",
           { "ldconfig -p | grep libcuda.so   # remove the cuda-compat folder from LD_LIBRARY_PATH or /etc/ld.so.conf.d",
             "sudo ldconfig",
             "# or upgrade the driver to one that runs this CUDA natively (dlrig kb cuda); in a container, the host's" } },
-        { CHECK_CUDA_UNKNOWN, "an unknown error, most often a wedged nvidia_uvm (after suspend)",
+        { KB_CUDA_ERROR_UNKNOWN, "an unknown error, most often a wedged nvidia_uvm (after suspend)",
           { "sudo rmmod nvidia_uvm && sudo modprobe nvidia_uvm   # once no process uses the GPUs",
             "sudo reboot   # if that does not help" } },
 };
@@ -70,7 +64,7 @@ static void check_cuda_hung(const struct snapshot *s, struct findings *fs)
 
 static void check_cuda_missing(const struct snapshot *s, struct findings *fs)
 {
-        char dbuf[CHECK_NAME_MAX], br[CHECK_NAME_MAX], deb[2 * CHECK_NAME_MAX];
+        char dbuf[CHECK_NAME_MAX], deb[2 * CHECK_NAME_MAX];
         const char *drv = check_util_driver_version(s, dbuf);
         struct finding *f;
 
@@ -78,7 +72,7 @@ static void check_cuda_missing(const struct snapshot *s, struct findings *fs)
                         drv ? drv : "");
         finding_evidence(f, "libcuda: %s", s->cuda.probe.why ? s->cuda.probe.why : "not found");
         if (check_util_is_ubuntu(s))
-                snprintf(deb, sizeof(deb), "libnvidia-compute-%s", drv ? check_util_branch(drv, br) : "<branch>");
+                snprintf(deb, sizeof(deb), "libnvidia-compute-%s", drv ? version_branch(drv).s : "<branch>");
         else
                 snprintf(deb, sizeof(deb), "libcuda1");
         check_util_fix_install(f, s, deb, "nvidia-driver-cuda-libs", "the driver's CUDA library (libcuda.so.1)");
@@ -88,7 +82,7 @@ static void check_cuda_missing(const struct snapshot *s, struct findings *fs)
 static bool check_cuda_stub(const struct snapshot *s, struct findings *fs)
 {
         const struct snap_cuda *c = &s->cuda;
-        bool code = c->init_result.st == FACT_OK && c->init_result.v == CHECK_CUDA_STUB;
+        bool code = c->init_result.st == FACT_OK && c->init_result.v == KB_CUDA_ERROR_STUB_LIBRARY;
         struct finding *f;
 
         if (!code && !(c->library && strstr(c->library, "/stubs/")))
@@ -136,20 +130,20 @@ static void check_cuda_failed(const struct snapshot *s, int64_t code, struct fin
                 if (check_cuda_causes[i].code == code)
                         cause = &check_cuda_causes[i];
         f = finding_add(fs, "cuda.init-failed", "cuInit failed with %s: %s", check_util_cuda_error(code, cbuf),
-                        code == CHECK_CUDA_DRIVER_MISMATCH ? "libcuda and the kernel module belong to different drivers"
+                        code == KB_CUDA_ERROR_SYSTEM_DRIVER_MISMATCH ? "libcuda and the kernel module belong to different drivers"
                         : cause ? cause->meaning : "see the evidence");
         finding_evidence(f, "cuInit: %s (%" PRId64 ") from %s", check_util_cuda_error(code, cbuf), code,
                          check_cuda_lib(s));
-        if (code == CHECK_CUDA_NO_DEVICE)
+        if (code == KB_CUDA_ERROR_NO_DEVICE)
                 finding_evidence(f, "NVML: %zu GPUs", s->ngpus);
-        if (code == CHECK_CUDA_DRIVER_MISMATCH)
+        if (code == KB_CUDA_ERROR_SYSTEM_DRIVER_MISMATCH)
                 check_cuda_mismatch(s, f);
         if (code == 804 && s->host.container.st == FACT_OK)
                 finding_evidence(f, "inside a %s container: the image's cuda-compat libcuda is newer than the host's driver",
                                  s->host.container.v);
         for (size_t i = 0; cause && i < 3 && cause->fix[i]; i++)
                 finding_fix(f, "%s", cause->fix[i]);
-        if (!cause && code != CHECK_CUDA_DRIVER_MISMATCH) {
+        if (!cause && code != KB_CUDA_ERROR_SYSTEM_DRIVER_MISMATCH) {
                 finding_fix(f, "sudo dmesg | grep -i NVRM | tail -n 20");
                 finding_fix(f, "sudo reboot");
         }
@@ -158,9 +152,9 @@ static void check_cuda_failed(const struct snapshot *s, int64_t code, struct fin
 /* A failure that another check reports as the cause. */
 static bool check_cuda_explained(const struct snapshot *s, int64_t code)
 {
-        return (code == CHECK_CUDA_NO_DEVICE && s->cuda.visible_devices.st == FACT_OK) ||
-               (code == CHECK_CUDA_NOT_READY && check_util_fabric_broken(s)) ||
-               (code == CHECK_CUDA_UNKNOWN && s->kmod.probe.st == FACT_OK && !s->kmod.nvidia_uvm);
+        return (code == KB_CUDA_ERROR_NO_DEVICE && s->cuda.visible_devices.st == FACT_OK) ||
+               (code == KB_CUDA_ERROR_SYSTEM_NOT_READY && check_util_fabric_broken(s)) ||
+               (code == KB_CUDA_ERROR_UNKNOWN && s->kmod.probe.st == FACT_OK && !s->kmod.nvidia_uvm);
 }
 
 static void check_cuda_ok(const struct snapshot *s, struct findings *fs)

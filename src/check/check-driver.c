@@ -15,6 +15,7 @@
 #include "check-util.h"
 #include "kb/kb.h"
 #include "util/parse.h"
+#include "util/versions.h"
 
 static void check_driver_xid_evidence(struct finding *f, const struct snapshot *s, const char *bus,
                                       int64_t code)
@@ -132,7 +133,7 @@ static bool check_driver_hung(const struct snapshot *s, struct findings *fs)
 
 static bool check_driver_missing(const struct snapshot *s, struct findings *fs)
 {
-        char mbuf[CHECK_NAME_MAX], br[CHECK_NAME_MAX], pkg[2 * CHECK_NAME_MAX];
+        char mbuf[CHECK_NAME_MAX], pkg[2 * CHECK_NAME_MAX];
         const char *mod = check_util_module_version(s, mbuf);
         struct finding *f;
 
@@ -144,7 +145,7 @@ static bool check_driver_missing(const struct snapshot *s, struct findings *fs)
         if (mod)
                 finding_evidence(f, "/sys/module/nvidia/version: %s", mod);
         snprintf(pkg, sizeof(pkg), "%s%s", check_util_is_ubuntu(s) ? "libnvidia-compute-" : "libnvidia-ml1",
-                 check_util_is_ubuntu(s) ? (mod ? check_util_branch(mod, br) : "<branch>") : "");
+                 check_util_is_ubuntu(s) ? (mod ? version_branch(mod).s : "<branch>") : "");
         check_util_fix_install(f, s, pkg, "nvidia-driver-NVML", "the NVML library of the same driver version");
         finding_fix(f, "# it must be the module's version exactly (%s)", mod ? mod : "see /sys/module/nvidia/version");
         return true;
@@ -154,7 +155,7 @@ static void check_driver_fix_mismatch(struct finding *f, const struct snapshot *
 {
         const struct snap_kmod *k = &s->kmod;
         bool disk_new = k->module_version.st == FACT_OK && lib &&
-                        check_util_same_version(k->module_version.v, lib);
+                        version_same_release(k->module_version.v, lib);
 
         if (!disk_new && lib && k->module_version.st == FACT_OK && version_cmp(k->module_version.v, lib) < 0) {
                 finding_fix(f, "# the module built for this kernel is older (%s): rebuild it first", k->module_version.v);
@@ -191,10 +192,10 @@ static bool check_driver_mismatch(const struct snapshot *s, struct findings *fs)
         char lbuf[CHECK_NAME_MAX], mbuf[CHECK_NAME_MAX];
         const char *lib = check_util_lib_version(s, lbuf), *mod = check_util_module_version(s, mbuf);
         const char *disk = s->kmod.module_version.st == FACT_OK ? s->kmod.module_version.v : NULL;
-        bool code = s->nvml.init_result.st == FACT_OK && s->nvml.init_result.v == CHECK_NVML_LIB_RM_VERSION_MISMATCH;
+        bool code = s->nvml.init_result.st == FACT_OK && s->nvml.init_result.v == KB_NVML_ERROR_LIB_RM_VERSION_MISMATCH;
         struct finding *f;
 
-        if (!code && (!lib || !mod || check_util_same_version(lib, mod)))
+        if (!code && (!lib || !mod || version_same_release(lib, mod)))
                 return false;
         if (!mod)
                 mod = "(unknown version)";
@@ -215,7 +216,7 @@ static bool check_driver_mismatch(const struct snapshot *s, struct findings *fs)
 static void check_driver_fix_init(struct finding *f, int64_t code)
 {
         switch (code) {
-        case CHECK_NVML_DRIVER_NOT_LOADED:
+        case KB_NVML_ERROR_DRIVER_NOT_LOADED:
                 finding_fix(f, "sudo modprobe nvidia && sudo modprobe nvidia_uvm");
                 break;
         case 4: /* NO_PERMISSION */
@@ -240,7 +241,7 @@ static bool check_driver_init(const struct snapshot *s, struct findings *fs)
         struct finding *f;
         int64_t code = n->init_result.st == FACT_OK ? n->init_result.v : -1;
 
-        if (n->probe.st == FACT_OK || code == CHECK_NVML_GPU_IS_LOST)
+        if (n->probe.st == FACT_OK || code == KB_NVML_ERROR_GPU_IS_LOST)
                 return false;
         /* Installed in a foreign --root, so not loaded: nothing to judge. */
         if (n->probe.st == FACT_UNSUPPORTED && code < 0)
@@ -353,7 +354,7 @@ static bool check_driver_lost(const struct snapshot *s, struct findings *fs)
         bool any = false, unnamed = false;
         struct finding *f;
 
-        if (n->init_result.st == FACT_OK && n->init_result.v == CHECK_NVML_GPU_IS_LOST) {
+        if (n->init_result.st == FACT_OK && n->init_result.v == KB_NVML_ERROR_GPU_IS_LOST) {
                 f = finding_add(fs, "driver.gpu-lost", "a GPU has fallen off the bus: NVML cannot start");
                 finding_evidence(f, "nvmlInit_v2: NVML_ERROR_GPU_IS_LOST");
                 check_driver_xid_evidence(f, s, NULL, 79);

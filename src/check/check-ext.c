@@ -11,6 +11,7 @@
 
 #include "check-util.h"
 #include "util/parse.h"
+#include "util/versions.h"
 
 /* The toolkit an extension build in this environment would use: the env's
  * own (conda's cuda-nvcc) first, else the nvcc on the login PATH. */
@@ -29,7 +30,7 @@ static void check_ext_nvcc(const struct snapshot *s, const struct snap_pyenv *e,
         const char *tk = ext_toolkit(s, e);
         struct finding *f;
 
-        if (!tk || !fact_ok(&e->torch_cuda) || atoi(tk) == atoi(e->torch_cuda.v))
+        if (!tk || !fact_ok(&e->torch_cuda) || !strcmp(version_major(tk).s, version_major(e->torch_cuda.v).s))
                 return;
         f = finding_add(fs, "toolkit.torch-cuda-mismatch",
                         "environment '%s': nvcc is CUDA %s but torch was built with CUDA %s: "
@@ -44,22 +45,22 @@ static void check_ext_nvcc(const struct snapshot *s, const struct snap_pyenv *e,
 static const char *ext_tag_torch(const char *version, char buf[CHECK_NAME_MAX])
 {
         const char *t = strstr(version, "torch");
-        int major, minor;
+        long major, minor;
 
-        if (!t || sscanf(t + 5, "%d.%d", &major, &minor) != 2)
+        if (!t || !version_parse_mm(t + 5, &major, &minor))
                 return NULL;
-        snprintf(buf, CHECK_NAME_MAX, "%d.%d", major, minor);
+        snprintf(buf, CHECK_NAME_MAX, "%ld.%ld", major, minor);
         return buf;
 }
 
 static void check_ext_wheels(const struct snap_pyenv *e, struct findings *fs)
 {
         char tag[CHECK_NAME_MAX], have[CHECK_NAME_MAX];
-        int major, minor;
+        long major, minor;
 
-        if (!fact_ok(&e->torch_version) || sscanf(e->torch_version.v, "%d.%d", &major, &minor) != 2)
+        if (!fact_ok(&e->torch_version) || !version_parse_mm(e->torch_version.v, &major, &minor))
                 return;
-        snprintf(have, sizeof(have), "%d.%d", major, minor);
+        snprintf(have, sizeof(have), "%ld.%ld", major, minor);
         for (size_t i = 0; i < e->extensions.n; i++) {
                 const char *sp = strchr(e->extensions.v[i], ' ');
                 struct finding *f;

@@ -18,15 +18,14 @@
 static const char *check_fabric_pkg(const struct snapshot *s, const char *drv,
                                     char buf[CHECK_NAME_MAX])
 {
-        char br[CHECK_NAME_MAX];
+        struct version_part br = version_branch(drv);
 
         if (!drv)
                 return "nvidia-fabricmanager-<driver branch>";
-        check_util_branch(drv, br);
-        if (check_util_distro(s) == CHECK_DISTRO_DEBIAN && atoi(br) >= 590)
+        if (check_util_distro(s) == CHECK_DISTRO_DEBIAN && version_cmp(br.s, "590") >= 0)
                 snprintf(buf, CHECK_NAME_MAX, "nvidia-fabricmanager");
         else
-                snprintf(buf, CHECK_NAME_MAX, "nvidia-fabricmanager-%.16s", br);
+                snprintf(buf, CHECK_NAME_MAX, "nvidia-fabricmanager-%.16s", br.s);
         return buf;
 }
 
@@ -50,13 +49,13 @@ static void check_fabric_evidence(struct finding *f, const struct snapshot *s, c
 /* Installs the package of exactly the driver's version. */
 static void check_fabric_fix_install(struct finding *f, const struct snapshot *s, const char *drv)
 {
-        char pbuf[CHECK_NAME_MAX], br[CHECK_NAME_MAX];
+        char pbuf[CHECK_NAME_MAX];
         const char *pkg = check_fabric_pkg(s, drv, pbuf);
 
         switch (drv ? check_util_distro(s) : CHECK_DISTRO_OTHER) {
         case CHECK_DISTRO_DEBIAN:
-                if (atoi(check_util_branch(drv, br)) >= 590)
-                        finding_fix(f, "sudo apt-get install -y nvidia-driver-pinning-%s", br);
+                if (version_cmp(version_branch(drv).s, "590") >= 0)
+                        finding_fix(f, "sudo apt-get install -y nvidia-driver-pinning-%s", version_branch(drv).s);
                 finding_fix(f, "sudo apt-get install -y --allow-downgrades %s=$(apt-cache madison %s | awk '$3 ~ /^%s/ {print $3; exit}')",
                             pkg, pkg, drv);
                 break;
@@ -96,7 +95,7 @@ void check_fabric(const struct snapshot *s, struct findings *fs)
                 check_fabric_evidence(f, s, drv);
                 check_fabric_fix_install(f, s, drv);
                 finding_fix(f, "sudo systemctl enable --now nvidia-fabricmanager");
-        } else if (drv && !check_util_same_version(fm->version.v, drv)) {
+        } else if (drv && !version_same_release(fm->version.v, drv)) {
                 f = finding_add(fs, "fabric.manager-version",
                                 "the fabric manager is %s but the driver is %s: it must match the driver exactly",
                                 fm->version.v, drv);

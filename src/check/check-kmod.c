@@ -89,41 +89,16 @@ static bool check_kmod_nouveau(const struct snapshot *s, struct findings *fs)
 
 /* ---- no driver at all ---- */
 
-static void check_kmod_install_rhel(struct finding *f, const struct snapshot *s)
-{
-        const char *id = s->os.distro_id.v, *ver = s->os.version_id.st == FACT_OK ? s->os.version_id.v : "9";
-        const char *arch = s->os.arch.st == FACT_OK && !strcmp(s->os.arch.v, "aarch64") ? "sbsa" : "x86_64";
-        bool fedora = !strcmp(id, "fedora");
-        int major = (int)strcspn(ver, ".");
-
-        finding_fix(f, "sudo dnf config-manager --add-repo https://developer.download.nvidia.com/compute/cuda/repos/%s%.*s/%s/cuda-%s%.*s.repo",
-                    fedora ? "fedora" : "rhel", major, ver, arch, fedora ? "fedora" : "rhel", major, ver);
-        check_util_fix_headers(f, s);
-        if (!fedora && (!strncmp(ver, "8", 1) || !strncmp(ver, "9", 1)))
-                finding_fix(f, "sudo dnf module enable -y nvidia-driver:open-dkms");
-        finding_fix(f, "sudo dnf install -y nvidia-open");
-}
-
+/* The driver the way plan installs it (kb/kb-distro.c), open modules and
+ * the newest branch: doctor does not choose a branch, plan does. */
 static void check_kmod_fix_install(struct finding *f, const struct snapshot *s)
 {
-        switch (check_util_distro(s)) {
-        case CHECK_DISTRO_DEBIAN:
-                finding_fix(f, "sudo apt-get update");
-                check_util_fix_headers(f, s);
-                if (check_util_is_ubuntu(s)) {
-                        finding_fix(f, "sudo ubuntu-drivers install --gpgpu");
-                } else {
-                        finding_fix(f, "# first add NVIDIA's repository (the cuda-keyring package): https://developer.download.nvidia.com/compute/cuda/repos/");
-                        finding_fix(f, "sudo apt-get install -y nvidia-open");
-                }
-                break;
-        case CHECK_DISTRO_RHEL:
-                check_kmod_install_rhel(f, s);
-                break;
-        default:
+        const struct kb_distro *d = check_util_os(s);
+
+        if (d && d->own_driver && d->pm == KB_PM_APT)
+                finding_fix(f, "sudo apt-get update"); /* the archive's index may be stale */
+        if (!check_util_fix_driver(f, s, NULL, true, "$(uname -r)", NULL))
                 finding_fix(f, "# install the NVIDIA driver for this distribution: https://docs.nvidia.com/datacenter/tesla/driver-installation-guide/");
-                break;
-        }
         finding_fix(f, "sudo reboot");
 }
 
@@ -145,7 +120,7 @@ static void check_kmod_missing(const struct snapshot *s, struct findings *fs)
 {
         const struct snap_kmod *k = &s->kmod;
         const char *kernel = check_kmod_kernel(s), *dv = check_kmod_dkms_version(s);
-        char buf[CHECK_NAME_MAX], br[CHECK_NAME_MAX];
+        char buf[CHECK_NAME_MAX];
         const char *ver = dv ? dv : check_util_lib_version(s, buf);
         struct finding *f;
 
@@ -165,7 +140,7 @@ static void check_kmod_missing(const struct snapshot *s, struct findings *fs)
         finding_fix(f, "sudo dkms autoinstall -k $(uname -r)");
         if (check_util_is_ubuntu(s) && ver) {
                 finding_fix(f, "# or, instead of DKMS, Canonical's prebuilt and signed module:");
-                finding_fix(f, "sudo apt-get install -y linux-modules-nvidia-%s-$(uname -r)", check_util_branch(ver, br));
+                finding_fix(f, "sudo apt-get install -y linux-modules-nvidia-%s-$(uname -r)", version_branch(ver).s);
         }
         finding_fix(f, "sudo modprobe nvidia && sudo modprobe nvidia_uvm");
         if (k->kernels_with_module.n)

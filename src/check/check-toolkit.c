@@ -13,6 +13,7 @@
 #include "check-util.h"
 #include "kb/kb.h"
 #include "util/parse.h"
+#include "util/versions.h"
 #include "util/xalloc.h"
 
 static const struct snap_toolkit *check_toolkit_holding(const struct snapshot *s, const char *path)
@@ -221,8 +222,9 @@ static void check_toolkit_driver(const struct snapshot *s, const struct snap_too
         if (max)
                 finding_fix(f, "# either install a CUDA %s toolkit (the newest this driver runs) or upgrade the driver",
                             max->version);
-        if (check_util_is_ubuntu(s))
-                finding_fix(f, "sudo ubuntu-drivers install --gpgpu && sudo reboot");
+        /* or upgrade: plan's commands (kb/kb-distro.c) for the newest branch */
+        check_util_fix_driver(f, s, NULL, s->kmod.flavour.st == FACT_OK && !strcmp(s->kmod.flavour.v, "open"),
+                              NULL, " && sudo reboot");
 }
 
 static void check_toolkit_ok(const struct snapshot *s, const struct snap_toolkit *t, struct findings *fs)

@@ -27,19 +27,6 @@ static const struct torch_lib torch_libs[] = {
         { "libcublas.so.", "nvidia-cublas", "cuBLAS" },
 };
 
-/* "8.9.2.26" -> major 8, minor 9; false when there is no minor. */
-static bool lib_major_minor(const char *v, long *major, long *minor)
-{
-        char *end;
-
-        *major = strtol(v, &end, 10);
-        if (end == v || *end != '.')
-                return false;
-        v = end + 1;
-        *minor = strtol(v, &end, 10);
-        return end != v;
-}
-
 /* The version of the wheel that brings lib into e ("nvidia-cudnn-cu12 8.9.2.26"). */
 static const char *lib_wheel(const struct snap_pyenv *e, const struct torch_lib *lib, const char **name)
 {
@@ -60,7 +47,7 @@ static const char *lib_first(const struct snapshot *s, const struct torch_lib *l
                 const char *p = s->toolkits.ld_path_libs.v[i], *base = strrchr(p, '/');
                 long ma, mi;
                 base = base ? base + 1 : p;
-                if (startswith(base, lib->stem) && lib_major_minor(base + strlen(lib->stem), &ma, &mi) &&
+                if (startswith(base, lib->stem) && version_parse_mm(base + strlen(lib->stem), &ma, &mi) &&
                     ma == major)
                         return p;
         }
@@ -89,10 +76,10 @@ void check_torch_libs(const struct snapshot *s, const struct snap_pyenv *e, stru
                 long wma, wmi, ma, mi;
                 struct finding *f;
 
-                if (!wv || !lib_major_minor(wv, &wma, &wmi) || !(file = lib_first(s, lib, wma)))
+                if (!wv || !version_parse_mm(wv, &wma, &wmi) || !(file = lib_first(s, lib, wma)))
                         continue;
                 base = strrchr(file, '/') + 1;
-                if (!lib_major_minor(base + strlen(lib->stem), &ma, &mi) || mi >= wmi)
+                if (!version_parse_mm(base + strlen(lib->stem), &ma, &mi) || mi >= wmi)
                         continue;
                 f = finding_add(fs, "torch.libs-shadowed", "%s: LD_LIBRARY_PATH puts an older %s (%s) before "
                                 "the wheel's %s: torch loads the older one", e->path, lib->name, file, wname);

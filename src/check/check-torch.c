@@ -16,6 +16,7 @@
 #include "kb/kb.h"
 #include "util/cleanup.h"
 #include "util/parse.h"
+#include "util/versions.h"
 #include "util/xalloc.h"
 
 #define TORCH_NAME_MAX 160
@@ -39,7 +40,7 @@ static const char *check_torch_variant(const struct snap_pyenv *e, char buf[TORC
 {
         const char *plus = strchr(e->torch_version.v, '+');
         const char *cuda = check_torch_fact(&e->torch_cuda);
-        int major, minor;
+        long major, minor;
 
         if (plus && (!strncmp(plus + 1, "cu", 2) || !strcmp(plus + 1, "cpu")))
                 return snprintf(buf, TORCH_NAME_MAX, "%s", plus + 1), buf;
@@ -47,15 +48,35 @@ static const char *check_torch_variant(const struct snap_pyenv *e, char buf[TORC
                 return NULL;
         if (!cuda)
                 return "cpu";
-        if (sscanf(cuda, "%d.%d", &major, &minor) != 2)
+        if (!version_parse_mm(cuda, &major, &minor))
                 return NULL;
-        snprintf(buf, TORCH_NAME_MAX, "cu%d%d", major, minor);
+        snprintf(buf, TORCH_NAME_MAX, "cu%ld%ld", major, minor);
         return buf;
 }
 
 static const char *check_torch_python(const struct snap_pyenv *e)
 {
         return e->path ? e->path : "python";
+}
+
+/* The pip command plan's torch step runs (kb/kb-distro.c) as a fix line;
+ * e NULL: plain pip, whichever environment is active. */
+static void check_torch_fix_pip(struct finding *f, const struct snap_pyenv *e, bool reinstall,
+                                const struct kb_torch *t, const struct kb_torch_variant *v)
+{
+        _cleanup_free_ char *python = e ? xasprintf("%s/bin/python", check_torch_python(e)) : NULL;
+        struct kb_pip_torch pt = { .reinstall = reinstall, .torch = t->version, .torchvision = t->torchvision,
+                                   .torchaudio = t->torchaudio, .index_url = v->index_url };
+        struct strv argv = STRV_INIT;
+        struct strbuf sb = STRBUF_INIT;
+
+        pt.python = python;
+        kb_cmd_pip_torch(&pt, &argv);
+        for (size_t i = 0; i < argv.n; i++)
+                strbuf_addf(&sb, "%s%s", i ? " " : "", argv.v[i]);
+        finding_fix(f, "%s", sb.buf);
+        strbuf_release(&sb);
+        strv_release(&argv);
 }
 
 /* The pip line that installs a matching torch set into this environment. */
@@ -67,9 +88,7 @@ static void check_torch_fix_install(struct finding *f, const struct snap_pyenv *
                             check_torch_python(e));
                 return;
         }
-        finding_fix(f, "%s/bin/python -m pip install --force-reinstall torch==%s torchvision==%s torchaudio==%s "
-                    "--index-url %s", check_torch_python(e), t->version, t->torchvision, t->torchaudio,
-                    v->index_url);
+        check_torch_fix_pip(f, e, true, t, v);
 }
 
 /* Does the variant run here: the driver runs its CUDA (with minor-version
@@ -196,16 +215,12 @@ static bool check_torch_arch(const struct snapshot *s, const struct snap_pyenv *
 static void check_torch_python_range(const struct snap_pyenv *e, const struct kb_torch *t, struct findings *fs)
 {
         const char *py = check_torch_fact(&e->python_version);
-        const char *dot = py ? strchr(py, '.') : NULL;
-        char mm[16];
+        struct version_part mm = version_major_minor(py); /* "3.11.9" -> "3.11" */
         struct finding *f;
 
         if (!py || !t)
                 return;
-        /* major.minor: "3.11.9" -> "3.11" */
-        snprintf(mm, sizeof(mm), "%.*s", (int)(dot ? (size_t)(dot - py) + 1 + strcspn(dot + 1, ".") : strlen(py)),
-                 py);
-        if (version_cmp(mm, t->python_min) >= 0 && version_cmp(mm, t->python_max) <= 0)
+        if (version_cmp(mm.s, t->python_min) >= 0 && version_cmp(mm.s, t->python_max) <= 0)
                 return;
         f = finding_add(fs, "torch.python-unsupported", "%s: Python %s is outside torch %s's range %s to %s",
                         e->path, py, t->version, t->python_min, t->python_max);
@@ -276,8 +291,7 @@ void check_torch(const struct snapshot *s, struct findings *fs)
                 const struct kb_torch *t = check_torch_best_release(s);
                 const struct kb_torch_variant *v = t ? check_torch_best_variant(s, t) : NULL;
                 if (t && v)
-                        finding_fix(f, "pip install torch==%s torchvision==%s torchaudio==%s --index-url %s",
-                                    t->version, t->torchvision, t->torchaudio, v->index_url);
+                        check_torch_fix_pip(f, NULL, false, t, v);
                 else
                         finding_fix(f, "pip install torch torchvision torchaudio");
         }

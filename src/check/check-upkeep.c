@@ -17,7 +17,7 @@
 static void check_auto_upgrades(const struct snapshot *s, struct findings *fs)
 {
         const struct snap_host *h = &s->host;
-        char vbuf[CHECK_NAME_MAX], bbuf[CHECK_NAME_MAX];
+        char vbuf[CHECK_NAME_MAX];
         const char *drv = check_util_driver_version(s, vbuf);
         struct finding *f;
 
@@ -33,7 +33,7 @@ static void check_auto_upgrades(const struct snapshot *s, struct findings *fs)
         finding_fix(f, "printf 'Unattended-Upgrade::Package-Blacklist {\\n    \"nvidia-\";\\n    \"libnvidia-\";\\n};\\n' | "
                        "sudo tee /etc/apt/apt.conf.d/51unattended-upgrades-local");
         finding_fix(f, "# or hold the packages: sudo apt-mark hold $(dpkg-query -W -f='${Package}\\n' 'nvidia-*%s*' 'libnvidia-*%s*')",
-                    check_util_branch(drv, bbuf), bbuf);
+                    version_branch(drv).s, version_branch(drv).s);
 }
 
 /* The value of "where: CUDA_VISIBLE_DEVICES=value" (a host fact). */

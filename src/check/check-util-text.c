@@ -12,59 +12,23 @@
 
 /* ---- error names ---- */
 
-struct check_code {
-        int64_t code;
-        const char *name;
-};
-
-static const struct check_code check_util_nvml_codes[] = {
-        { 0, "NVML_SUCCESS" },                   { 1, "NVML_ERROR_UNINITIALIZED" },
-        { 2, "NVML_ERROR_INVALID_ARGUMENT" },    { 3, "NVML_ERROR_NOT_SUPPORTED" },
-        { 4, "NVML_ERROR_NO_PERMISSION" },       { 6, "NVML_ERROR_NOT_FOUND" },
-        { 9, "NVML_ERROR_DRIVER_NOT_LOADED" },   { 10, "NVML_ERROR_TIMEOUT" },
-        { 11, "NVML_ERROR_IRQ_ISSUE" },          { 12, "NVML_ERROR_LIBRARY_NOT_FOUND" },
-        { 13, "NVML_ERROR_FUNCTION_NOT_FOUND" }, { 14, "NVML_ERROR_CORRUPTED_INFOROM" },
-        { 15, "NVML_ERROR_GPU_IS_LOST" },        { 16, "NVML_ERROR_RESET_REQUIRED" },
-        { 17, "NVML_ERROR_OPERATING_SYSTEM" },   { 18, "NVML_ERROR_LIB_RM_VERSION_MISMATCH" },
-        { 19, "NVML_ERROR_IN_USE" },             { 20, "NVML_ERROR_MEMORY" },
-        { 27, "NVML_ERROR_NOT_READY" },          { 28, "NVML_ERROR_GPU_NOT_FOUND" },
-        { 999, "NVML_ERROR_UNKNOWN" },
-};
-
-/* 35 is the runtime's cudaErrorInsufficientDriver, which wrappers report
- * for the driver API too. */
-static const struct check_code check_util_cuda_codes[] = {
-        { 0, "CUDA_SUCCESS" },                   { 3, "CUDA_ERROR_NOT_INITIALIZED" },
-        { 4, "CUDA_ERROR_DEINITIALIZED" },       { 34, "CUDA_ERROR_STUB_LIBRARY" },
-        { 35, "CUDA_ERROR_INSUFFICIENT_DRIVER" },
-        { 36, "CUDA_ERROR_CALL_REQUIRES_NEWER_DRIVER" },
-        { 46, "CUDA_ERROR_DEVICE_UNAVAILABLE" }, { 100, "CUDA_ERROR_NO_DEVICE" },
-        { 101, "CUDA_ERROR_INVALID_DEVICE" },    { 802, "CUDA_ERROR_SYSTEM_NOT_READY" },
-        { 803, "CUDA_ERROR_SYSTEM_DRIVER_MISMATCH" },
-        { 804, "CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE" },
-        { 999, "CUDA_ERROR_UNKNOWN" },
-};
-
-static const char *check_util_code_name(const struct check_code *t, size_t n, int64_t code,
+static const char *check_util_code_name(const struct kb_code *c, int64_t code,
                                         char buf[CHECK_NAME_MAX])
 {
-        for (size_t i = 0; i < n; i++)
-                if (t[i].code == code)
-                        return t[i].name;
+        if (c)
+                return c->name;
         snprintf(buf, CHECK_NAME_MAX, "error %" PRId64, code);
         return buf;
 }
 
 const char *check_util_nvml_error(int64_t code, char buf[CHECK_NAME_MAX])
 {
-        return check_util_code_name(check_util_nvml_codes, ARRAY_SIZE(check_util_nvml_codes),
-                                    code, buf);
+        return check_util_code_name(kb_nvml_code(code), code, buf);
 }
 
 const char *check_util_cuda_error(int64_t code, char buf[CHECK_NAME_MAX])
 {
-        return check_util_code_name(check_util_cuda_codes, ARRAY_SIZE(check_util_cuda_codes),
-                                    code, buf);
+        return check_util_code_name(kb_cuda_code(code), code, buf);
 }
 
 /* ---- fix commands ---- */
@@ -87,17 +51,47 @@ void check_util_fix_install(struct finding *f, const struct snapshot *s, const c
 
 void check_util_fix_initramfs(struct finding *f, const struct snapshot *s)
 {
-        switch (check_util_distro(s)) {
-        case CHECK_DISTRO_DEBIAN:
-                finding_fix(f, "sudo update-initramfs -u");
-                break;
-        case CHECK_DISTRO_RHEL:
-                finding_fix(f, "sudo dracut --force");
-                break;
-        default:
+        const struct kb_distro *d = check_util_os(s);
+
+        if (d)
+                finding_fix(f, "sudo %s", d->initramfs);
+        else
                 finding_fix(f, "# rebuild the initramfs (update-initramfs -u, dracut --force or mkinitcpio -P)");
-                break;
+}
+
+void check_util_fix_cmds(struct finding *f, const struct snapshot *s, const struct kb_cmds *c,
+                         const char *suffix)
+{
+        const struct kb_distro *d = check_util_os(s);
+
+        for (size_t i = 0; i < c->n; i++) {
+                struct strbuf sb = STRBUF_INIT;
+                if (c->v[i].kind == KB_CMD_PKG)
+                        strbuf_adds(&sb, d && d->pm == KB_PM_DNF ? "sudo dnf install -y" : "sudo apt-get install -y");
+                else
+                        strbuf_adds(&sb, "sudo");
+                for (size_t k = 0; k < c->v[i].argv.n; k++)
+                        strbuf_addf(&sb, " %s", c->v[i].argv.v[k]);
+                finding_fix(f, "%s%s", sb.buf, suffix && i + 1 == c->n ? suffix : "");
+                strbuf_release(&sb);
         }
+}
+
+bool check_util_fix_driver(struct finding *f, const struct snapshot *s, const char *branch, bool open,
+                           const char *kernel, const char *suffix)
+{
+        const struct kb_distro *d = check_util_os(s);
+        const char *ver = s->os.version_id.st == FACT_OK ? s->os.version_id.v : "";
+        struct kb_cmds c = { 0 };
+
+        if (!d)
+                return false;
+        if (!d->own_driver)
+                kb_cmds_repo(d, ver, s->os.arch.st == FACT_OK ? s->os.arch.v : NULL, &c);
+        kb_cmds_driver(d, ver, branch, open, kernel, &c);
+        check_util_fix_cmds(f, s, &c, suffix);
+        kb_cmds_release(&c);
+        return true;
 }
 
 void check_util_fix_headers(struct finding *f, const struct snapshot *s)

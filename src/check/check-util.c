@@ -8,21 +8,21 @@
 
 #include "util/cleanup.h"
 #include "util/parse.h"
+#include "util/versions.h"
 #include "util/xalloc.h"
+
+const struct kb_distro *check_util_os(const struct snapshot *s)
+{
+        return s->os.distro_id.st == FACT_OK ? kb_distro_find(s->os.distro_id.v) : NULL;
+}
 
 enum check_distro check_util_distro(const struct snapshot *s)
 {
-        static const char *const deb[] = { "ubuntu", "debian" };
-        static const char *const rhel[] = { "rhel", "rocky", "almalinux", "centos", "fedora" };
-        const char *id = s->os.distro_id.st == FACT_OK ? s->os.distro_id.v : NULL;
+        const struct kb_distro *d = check_util_os(s);
 
-        for (size_t i = 0; id && i < ARRAY_SIZE(deb); i++)
-                if (!strcmp(id, deb[i]))
-                        return CHECK_DISTRO_DEBIAN;
-        for (size_t i = 0; id && i < ARRAY_SIZE(rhel); i++)
-                if (!strcmp(id, rhel[i]))
-                        return CHECK_DISTRO_RHEL;
-        return CHECK_DISTRO_OTHER;
+        if (!d)
+                return CHECK_DISTRO_OTHER;
+        return d->family == KB_FAMILY_DEBIAN ? CHECK_DISTRO_DEBIAN : CHECK_DISTRO_RHEL;
 }
 
 bool check_util_is_ubuntu(const struct snapshot *s)
@@ -196,7 +196,7 @@ bool check_util_nvml_init_ok(const struct snapshot *s)
 
         if (n->init_result.st == FACT_OK ? n->init_result.v != 0 : n->probe.st != FACT_OK)
                 return false;
-        return !lib || !mod || check_util_same_version(lib, mod);
+        return !lib || !mod || version_same_release(lib, mod);
 }
 
 bool check_util_nvml_ok(const struct snapshot *s)
@@ -247,31 +247,6 @@ const char *check_util_driver_version(const struct snapshot *s, char buf[CHECK_N
         if (s->nvml.driver_version.st == FACT_OK)
                 return s->nvml.driver_version.v;
         return check_util_module_version(s, buf);
-}
-
-const char *check_util_branch(const char *v, char buf[CHECK_NAME_MAX])
-{
-        if (!v)
-                return NULL;
-        snprintf(buf, CHECK_NAME_MAX, "%.*s", (int)strcspn(v, "."), v);
-        return buf;
-}
-
-/* The release part of a version: "535.161.08" of "535.161.08-1ubuntu1". */
-static size_t check_util_release_len(const char *v)
-{
-        size_t n = strspn(v, "0123456789.");
-
-        while (n && v[n - 1] == '.')
-                n--;
-        return n;
-}
-
-bool check_util_same_version(const char *a, const char *b)
-{
-        size_t na = check_util_release_len(a), nb = check_util_release_len(b);
-
-        return na && na == nb && !strncmp(a, b, na);
 }
 
 const char *check_util_cuda_version(int64_t v, char buf[CHECK_NAME_MAX])
@@ -426,7 +401,7 @@ bool check_util_fabric_broken(const struct snapshot *s)
                 return false;
         if (fm->version.st != FACT_OK || fm->running.st != FACT_OK || fm->running.v != 1)
                 return true;
-        return drv && !check_util_same_version(fm->version.v, drv);
+        return drv && !version_same_release(fm->version.v, drv);
 }
 
 enum severity check_util_worst_since(const struct findings *fs, size_t start)

@@ -11,8 +11,11 @@
 #include <stdint.h>
 
 #include "check/finding.h"
+#include "kb/kb-codes.h"
+#include "kb/kb-distro.h"
 #include "snap/snap.h"
 #include "util/strbuf.h"
+#include "util/versions.h"
 
 /* Clock event reason bits (nvml.h nvmlClocksEventReason*). */
 #define CHECK_CLK_GPU_IDLE 0x1
@@ -22,19 +25,17 @@
 #define CHECK_CLK_HW_THERMAL 0x40
 #define CHECK_CLK_HW_POWER_BRAKE 0x80
 
-/* Return codes the checks tell apart (nvml.h, cuda.h). */
-#define CHECK_NVML_DRIVER_NOT_LOADED 9
-#define CHECK_NVML_GPU_IS_LOST 15
-#define CHECK_NVML_LIB_RM_VERSION_MISMATCH 18
-
+/* The distribution's family, from its kb/distro.tsv row. */
 enum check_distro {
-        CHECK_DISTRO_DEBIAN, /* ubuntu, debian: apt-get, update-initramfs */
-        CHECK_DISTRO_RHEL,   /* rhel, rocky, almalinux, centos, fedora: dnf, dracut */
-        CHECK_DISTRO_OTHER,  /* say the step as a '#' comment */
+        CHECK_DISTRO_DEBIAN, /* apt-get, update-initramfs */
+        CHECK_DISTRO_RHEL,   /* dnf, dracut */
+        CHECK_DISTRO_OTHER,  /* not in the table: say the step as a '#' comment */
         CHECK_DISTRO_MAX,
         CHECK_DISTRO_INVALID = -1,
 };
 
+/* The distribution's kb row, or NULL when unknown or not in the table. */
+const struct kb_distro *check_util_os(const struct snapshot *s);
 enum check_distro check_util_distro(const struct snapshot *s);
 bool check_util_is_ubuntu(const struct snapshot *s);
 
@@ -76,12 +77,8 @@ const char *check_util_lib_version(const struct snapshot *s, char buf[CHECK_NAME
 const char *check_util_module_version(const struct snapshot *s, char buf[CHECK_NAME_MAX]);
 /* The driver version to quote: NVML's, else the module's, else NULL. */
 const char *check_util_driver_version(const struct snapshot *s, char buf[CHECK_NAME_MAX]);
-/* The branch ("535") of a version into buf; NULL when v is NULL. */
-const char *check_util_branch(const char *v, char buf[CHECK_NAME_MAX]);
 /* The version part of a library file name ("libcuda.so.535.161.08"). */
 const char *check_util_so_version(const char *path, char buf[CHECK_NAME_MAX]);
-/* Two versions are the same release, ignoring a package revision. */
-bool check_util_same_version(const char *a, const char *b);
 /* "12.2" from 12020. */
 const char *check_util_cuda_version(int64_t v, char buf[CHECK_NAME_MAX]);
 
@@ -114,8 +111,8 @@ bool check_util_hang(const struct snapshot *s, struct check_hang *ret);
 /* NVSwitch system whose fabric manager is missing, stopped or mismatched. */
 bool check_util_fabric_broken(const struct snapshot *s);
 
-/* "NVML_ERROR_GPU_IS_LOST" / "CUDA_ERROR_STUB_LIBRARY"; unknown codes as
- * "error 42" in buf. */
+/* "NVML_ERROR_GPU_IS_LOST" / "CUDA_ERROR_STUB_LIBRARY" (kb/kb-codes.h);
+ * unknown codes as "error 42" in buf. */
 const char *check_util_nvml_error(int64_t code, char buf[CHECK_NAME_MAX]);
 const char *check_util_cuda_error(int64_t code, char buf[CHECK_NAME_MAX]);
 
@@ -139,6 +136,18 @@ size_t check_util_cvd_hidden(const struct snapshot *s, const char *cvd, struct s
 void check_util_fix_install(struct finding *f, const struct snapshot *s, const char *deb,
                             const char *rhel, const char *what);
 void check_util_fix_initramfs(struct finding *f, const struct snapshot *s);
+/* kb/kb-distro.c's commands (the ones plan's steps run) as fix lines:
+ * "sudo apt-get install -y PKGS" / "sudo dnf install -y PKGS" for a package
+ * list, "sudo CMD" for a command. The last line gets suffix (NULL: none). */
+void check_util_fix_cmds(struct finding *f, const struct snapshot *s, const struct kb_cmds *c,
+                         const char *suffix);
+/* Installs the driver the way plan does: NVIDIA's repository first where
+ * the distribution's archive lacks the driver, then kb_cmds_driver() of
+ * branch (NULL: the newest), open or not, with the headers of kernel
+ * (NULL: none). False, and nothing added, on a distribution not in the
+ * table. */
+bool check_util_fix_driver(struct finding *f, const struct snapshot *s, const char *branch, bool open,
+                           const char *kernel, const char *suffix);
 /* Headers for the running kernel, which DKMS needs to build a module. */
 void check_util_fix_headers(struct finding *f, const struct snapshot *s);
 /* The same for another kernel than the running one (NULL: the running one). */

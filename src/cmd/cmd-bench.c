@@ -222,7 +222,6 @@ static void find_wheel_libs(struct ctx *ctx, char **cublas, char **nccl)
 
 int cmd_bench(int argc, char **argv, struct ctx *ctx)
 {
-        static const int codes[SEV_MAX] = { EXIT_OK, EXIT_OK, EXIT_WARN, EXIT_FAIL };
         struct bench_opts o = { 0 };
         struct bench_result res = { 0 };
         struct findings fs = FINDINGS_INIT;
@@ -261,7 +260,7 @@ int cmd_bench(int argc, char **argv, struct ctx *ctx)
                 print_json(&res, &plan, &fs);
         else
                 print_text(ctx, &res, &fs);
-        r = findings_has(&fs, "bench.not-run") ? EXIT_UNKNOWN : codes[findings_worst(&fs)];
+        r = findings_has(&fs, "bench.not-run") ? EXIT_UNKNOWN : cmd_exit_for(findings_worst(&fs));
         findings_release(&fs);
         bench_result_release(&res);
         return r;

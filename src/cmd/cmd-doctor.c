@@ -128,8 +128,6 @@ static void gather(struct ctx *ctx, const struct doctor_opts *o, struct snapshot
 
 static int report(struct ctx *ctx, const struct snapshot *s, const struct findings *fs)
 {
-        static const int codes[SEV_MAX] = { EXIT_OK, EXIT_OK, EXIT_WARN, EXIT_FAIL };
-
         if (ctx->json) {
                 json_t *j = render_doctor_json(s, fs);
                 render_json_dump(stdout, j);
@@ -138,7 +136,7 @@ static int report(struct ctx *ctx, const struct snapshot *s, const struct findin
                 struct render_opts o = { .color = ctx->color };
                 render_doctor_text(stdout, s, fs, &o);
         }
-        return codes[findings_worst(fs)];
+        return cmd_exit_for(findings_worst(fs));
 }
 
 int cmd_doctor(int argc, char **argv, struct ctx *ctx)

@@ -9,6 +9,7 @@
 
 #include "probe/probe.h"
 #include "util/parse.h"
+#include "util/versions.h"
 
 static const char env_help[] =
         "usage: dlrig env [--cuda X.Y]\n"

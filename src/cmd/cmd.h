@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 
+#include "check/finding.h"
 #include "sys/sys.h"
 
 /* Exit codes: the monitoring-plugin convention health checks speak. */
@@ -12,6 +13,10 @@ enum exit_code {
         EXIT_FAIL = 2,    /* failures found */
         EXIT_UNKNOWN = 3, /* could not judge: usage, internal error, output not written */
 };
+
+/* The exit code of a report whose worst finding is sev: info and ok give
+ * EXIT_OK, warnings EXIT_WARN, failures EXIT_FAIL (main.c). */
+enum exit_code cmd_exit_for(enum severity sev);
 
 struct ctx {
         struct sysroot *root;

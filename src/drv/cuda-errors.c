@@ -1,36 +1,24 @@
-/* cuda-errors.c - the CUDA return-code table (see cuda-errors.h). */
+/* cuda-errors.c - CUDA return codes as fact statuses and reasons (see cuda-errors.h). */
 #include "cuda-errors.h"
 
-#include "util/cleanup.h"
 #include "util/xalloc.h"
 
-struct cuda_code {
-        CUresult code;
-        const char *name;
-        const char *meaning;
-};
-
-#define CUDA_CODE_ROW(name, value, meaning) { (value), #name, (meaning) },
-static const struct cuda_code cuda_codes[] = { CUDA_RETURN_CODES(CUDA_CODE_ROW) };
-
-static const struct cuda_code *cuda_errors_find(CUresult r)
+/* The table is kb/kb-codes.h's; this file adds what drv/ makes of a code. */
+static const struct kb_code *cuda_errors_find(CUresult r)
 {
-        for (size_t i = 0; i < ARRAY_SIZE(cuda_codes); i++)
-                if (cuda_codes[i].code == r)
-                        return &cuda_codes[i];
-        return NULL;
+        return kb_cuda_code(r);
 }
 
 const char *cuda_errors_name(CUresult r)
 {
-        const struct cuda_code *c = cuda_errors_find(r);
+        const struct kb_code *c = cuda_errors_find(r);
 
         return c ? c->name : NULL;
 }
 
 const char *cuda_errors_meaning(CUresult r)
 {
-        const struct cuda_code *c = cuda_errors_find(r);
+        const struct kb_code *c = cuda_errors_find(r);
 
         return c ? c->meaning : NULL;
 }
@@ -60,7 +48,7 @@ char *cuda_errors_why(CUresult r, const char *other_name)
 
 char *cuda_errors_describe(CUresult r, const char *other_name)
 {
-        const struct cuda_code *c = cuda_errors_find(r);
+        const struct kb_code *c = cuda_errors_find(r);
 
         if (c)
                 return xasprintf("%s (%u): %s", c->name, r, c->meaning);

@@ -1,5 +1,5 @@
 /* cuda-errors.h - CUDA driver API return codes as names, meanings and fact
- * statuses (table: CUDA_RETURN_CODES in cuda-types.h). Returned names are
+ * statuses (table: KB_CUDA_CODES in kb/kb-codes.h). Returned names are
  * static; the why/describe functions return owned strings. */
 #pragma once
 

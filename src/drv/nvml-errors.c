@@ -1,36 +1,24 @@
-/* nvml-errors.c - the NVML return-code table (see nvml-errors.h). */
+/* nvml-errors.c - NVML return codes as fact statuses and reasons (see nvml-errors.h). */
 #include "nvml-errors.h"
 
-#include "util/cleanup.h"
 #include "util/xalloc.h"
 
-struct nvml_code {
-        nvmlReturn_t code;
-        const char *name;
-        const char *meaning;
-};
-
-#define NVML_CODE_ROW(name, value, meaning) { (value), #name, (meaning) },
-static const struct nvml_code nvml_codes[] = { NVML_RETURN_CODES(NVML_CODE_ROW) };
-
-static const struct nvml_code *nvml_errors_find(nvmlReturn_t r)
+/* The table is kb/kb-codes.h's; this file adds what drv/ makes of a code. */
+static const struct kb_code *nvml_errors_find(nvmlReturn_t r)
 {
-        for (size_t i = 0; i < ARRAY_SIZE(nvml_codes); i++)
-                if (nvml_codes[i].code == r)
-                        return &nvml_codes[i];
-        return NULL;
+        return kb_nvml_code(r);
 }
 
 const char *nvml_errors_name(nvmlReturn_t r)
 {
-        const struct nvml_code *c = nvml_errors_find(r);
+        const struct kb_code *c = nvml_errors_find(r);
 
         return c ? c->name : NULL;
 }
 
 const char *nvml_errors_meaning(nvmlReturn_t r)
 {
-        const struct nvml_code *c = nvml_errors_find(r);
+        const struct kb_code *c = nvml_errors_find(r);
 
         return c ? c->meaning : NULL;
 }
@@ -59,7 +47,7 @@ char *nvml_errors_why(nvmlReturn_t r)
 
 char *nvml_errors_describe(nvmlReturn_t r)
 {
-        const struct nvml_code *c = nvml_errors_find(r);
+        const struct kb_code *c = nvml_errors_find(r);
 
         if (!c)
                 return xasprintf("NVML error %u (not a code this dlrig knows)", r);

@@ -1,6 +1,6 @@
 /* nvml-errors.h - NVML return codes as names, meanings and fact statuses.
  *
- * The table comes from NVML_RETURN_CODES in nvml-types.h. Returned strings
+ * The table is KB_NVML_CODES in kb/kb-codes.h. Returned strings
  * are static; the describe functions return owned strings. */
 #pragma once
 

@@ -12,6 +12,7 @@
 #pragma once
 
 #include "drv-syms.h"
+#include "kb/kb-codes.h"
 
 typedef unsigned int nvmlReturn_t;              /* enum nvmlReturn_enum */
 typedef struct nvmlDevice_st *nvmlDevice_t;     /* opaque handle */
@@ -26,40 +27,9 @@ typedef unsigned int nvmlGpuP2PStatus_t;        /* enum nvmlGpuP2PStatus_enum */
 typedef unsigned int nvmlIntNvLinkDeviceType_t; /* enum nvmlIntNvLinkDeviceType_enum */
 typedef unsigned int nvmlAffinityScope_t;       /* NVML_AFFINITY_SCOPE_* */
 
-/* Return codes: name, value, what it means for the person reading a report. */
-#define NVML_RETURN_CODES(X)                                                                  \
-        X(NVML_SUCCESS, 0, "success")                                                         \
-        X(NVML_ERROR_UNINITIALIZED, 1, "NVML was not initialised")                            \
-        X(NVML_ERROR_INVALID_ARGUMENT, 2, "invalid argument")                                 \
-        X(NVML_ERROR_NOT_SUPPORTED, 3, "not supported by this device or driver")              \
-        X(NVML_ERROR_NO_PERMISSION, 4, "no permission to talk to the GPU (device node access)") \
-        X(NVML_ERROR_ALREADY_INITIALIZED, 5, "already initialised")                           \
-        X(NVML_ERROR_NOT_FOUND, 6, "object not found")                                        \
-        X(NVML_ERROR_INSUFFICIENT_SIZE, 7, "buffer too small")                                \
-        X(NVML_ERROR_INSUFFICIENT_POWER, 8, "external power cables not properly attached")    \
-        X(NVML_ERROR_DRIVER_NOT_LOADED, 9, "the NVIDIA kernel driver is not loaded")          \
-        X(NVML_ERROR_TIMEOUT, 10, "the call timed out")                                       \
-        X(NVML_ERROR_IRQ_ISSUE, 11, "the kernel driver saw an interrupt problem with a GPU")  \
-        X(NVML_ERROR_LIBRARY_NOT_FOUND, 12, "a library NVML needs could not be loaded")       \
-        X(NVML_ERROR_FUNCTION_NOT_FOUND, 13, "this NVML does not implement the function")     \
-        X(NVML_ERROR_CORRUPTED_INFOROM, 14, "the GPU's infoROM is corrupted")                 \
-        X(NVML_ERROR_GPU_IS_LOST, 15, "the GPU fell off the bus or is otherwise inaccessible") \
-        X(NVML_ERROR_RESET_REQUIRED, 16, "the GPU needs a reset before it can be used again") \
-        X(NVML_ERROR_OPERATING_SYSTEM, 17, "the operating system or a cgroup blocked the GPU") \
-        X(NVML_ERROR_LIB_RM_VERSION_MISMATCH, 18, "driver/library version mismatch")          \
-        X(NVML_ERROR_IN_USE, 19, "the GPU is in use")                                         \
-        X(NVML_ERROR_MEMORY, 20, "out of memory")                                             \
-        X(NVML_ERROR_NO_DATA, 21, "no data")                                                  \
-        X(NVML_ERROR_VGPU_ECC_NOT_SUPPORTED, 22, "not available for a vGPU with ECC enabled") \
-        X(NVML_ERROR_INSUFFICIENT_RESOURCES, 23, "out of critical resources")                 \
-        X(NVML_ERROR_FREQ_NOT_SUPPORTED, 24, "frequency not supported")                       \
-        X(NVML_ERROR_ARGUMENT_VERSION_MISMATCH, 25, "structure version not supported")        \
-        X(NVML_ERROR_DEPRECATED, 26, "deprecated functionality")                              \
-        X(NVML_ERROR_NOT_READY, 27, "the system is not ready")                                \
-        X(NVML_ERROR_GPU_NOT_FOUND, 28, "no GPUs were found")                                 \
-        X(NVML_ERROR_INVALID_STATE, 29, "resource in the wrong state")                        \
-        X(NVML_ERROR_RESET_TYPE_NOT_SUPPORTED, 30, "reset type not supported")                \
-        X(NVML_ERROR_UNKNOWN, 999, "internal driver error")
+/* Return codes: the one table is KB_NVML_CODES in kb/kb-codes.h, which the
+ * checks read too. */
+#define NVML_RETURN_CODES(X) KB_NVML_CODES(X)
 
 /* The other enum values we use. */
 #define NVML_CONSTANTS(X)                                                      \

@@ -8,6 +8,7 @@
 
 #include "util/cleanup.h"
 #include "util/parse.h"
+#include "util/versions.h"
 #include "util/xalloc.h"
 
 /* "12.1.105" -> "12.1": the table's rows name minor releases. */

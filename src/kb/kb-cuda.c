@@ -4,26 +4,16 @@
 
 #include "kb/kb-tables.h"
 #include "util/parse.h"
-
-/* "12.1.105" -> "12.1" in buf. */
-static const char *kb_cuda_major_minor(const char *v, char buf[16])
-{
-        const char *dot = strchr(v, '.');
-        size_t n = dot ? (size_t)(dot - v) + 1 + strcspn(dot + 1, ".") : strlen(v);
-
-        snprintf(buf, 16, "%.*s", (int)n, v);
-        return buf;
-}
+#include "util/versions.h"
 
 const struct kb_cuda *kb_cuda_find(const char *version)
 {
-        char mm[16];
+        struct version_part mm = version_major_minor(version); /* "12.1.105" -> "12.1" */
 
         if (!version)
                 return NULL;
-        kb_cuda_major_minor(version, mm);
         for (size_t i = 0; i < kb_cuda_table_size; i++)
-                if (!strcmp(kb_cuda_table[i].version, mm))
+                if (!strcmp(kb_cuda_table[i].version, mm.s))
                         return &kb_cuda_table[i];
         return NULL;
 }

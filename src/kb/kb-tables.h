@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "kb/kb.h"
+#include "kb/kb-distro.h"
 
 extern const struct kb_xid kb_xid_table[];     /* sorted by code */
 extern const size_t kb_xid_table_size;
@@ -21,3 +22,4 @@ KB_TABLE(kb_gpu, kb_gpu_table)
 KB_TABLE(kb_branch, kb_branch_table)              /* oldest first */
 KB_TABLE(kb_installer, kb_installer_table)
 KB_TABLE(kb_cc, kb_cc_table)                      /* oldest first */
+KB_TABLE(kb_distro, kb_distro_table)

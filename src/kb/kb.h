@@ -129,6 +129,16 @@ struct kb_gpu {
 };
 
 const struct kb_gpu *kb_gpu_by_pci(unsigned device_id);
+
+/* ---- PCIe generations (kb-pcie.c) ---- */
+
+/* The per-lane transfer rate of PCIe generation gen in GT/s (2.5, 5, 8,
+ * 16, 32, 64 for gen 1..6); 0 for any other gen. */
+double kb_pcie_gts(int gen);
+/* The generation whose rate the n bytes of text spell as Linux prints it in
+ * sysfs: "16.0" (since Linux 5.7) or "16" (before); "2.5" either way.
+ * 0 when no generation has that rate. */
+int kb_pcie_gen_of_rate(const char *rate, size_t n);
 /* The GPU models a query names, in table order (the nth; NULL past the
  * last): every word of the query in the name, any case, and where some
  * models have them all as whole words ("H20" in "NVIDIA H20", not in

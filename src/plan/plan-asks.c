@@ -1,6 +1,6 @@
 /* plan-asks.c - the facts every plan starts from: the user's asks checked
- * one by one, the distribution (package manager and NVIDIA's repository
- * codename), and the user whose environment is set up. */
+ * one by one, the distribution (its kb/distro.tsv row: package manager and
+ * NVIDIA's repository codename), and the user whose environment is set up. */
 #include "plan-internal.h"
 
 #include <string.h>
@@ -10,33 +10,17 @@
 
 int plan_choose_distro(const struct snapshot *s, struct plan *p, char **reterr)
 {
-        static const char *const rhel[] = { "rhel", "rocky", "almalinux", "ol", "centos" };
         const char *id = s->os.distro_id.st == FACT_OK ? s->os.distro_id.v : NULL;
         const char *ver = s->os.version_id.st == FACT_OK ? s->os.version_id.v : "";
-        struct strbuf code = STRBUF_INIT;
 
         if (!id)
                 return plan_fail(reterr, "the distribution is unknown (no /etc/os-release)");
-        p->pm = !strcmp(id, "ubuntu") || !strcmp(id, "debian") ? PLAN_PM_APT : PLAN_PM_INVALID;
-        strbuf_adds(&code, id);
-        for (size_t i = 0; i < sizeof(rhel) / sizeof(rhel[0]); i++)
-                if (!strcmp(id, rhel[i])) {
-                        p->pm = PLAN_PM_DNF;
-                        strbuf_reset(&code);
-                        strbuf_addf(&code, "rhel%.*s", (int)strcspn(ver, "."), ver);
-                }
-        if (!strcmp(id, "fedora"))
-                p->pm = PLAN_PM_DNF;
-        if (p->pm == PLAN_PM_INVALID) {
-                strbuf_release(&code);
+        p->os = kb_distro_find(id);
+        if (!p->os)
                 return plan_fail(reterr, "dlrig plans for Ubuntu, Debian, RHEL and its rebuilds and "
                                  "Fedora; this is '%s'", id);
-        }
-        if (!startswith(code.buf, "rhel"))
-                for (const char *c = ver; *c; c++)
-                        if (*c != '.')
-                                strbuf_addch(&code, *c);
-        p->repo = strbuf_detach(&code);
+        p->pm = p->os->pm == KB_PM_APT ? PLAN_PM_APT : PLAN_PM_DNF;
+        p->repo = kb_distro_repo(p->os, ver);
         p->distro = xasprintf("%s %s", id, ver);
         p->kernel = xstrdup(s->os.kernel.st == FACT_OK ? s->os.kernel.v : "$(uname -r)");
         return 0;

@@ -16,6 +16,7 @@
 
 #include "util/cleanup.h"
 #include "util/parse.h"
+#include "util/versions.h"
 #include "util/xalloc.h"
 
 int plan_fail(char **reterr, const char *fmt, ...)
@@ -257,28 +258,19 @@ static bool choose_env_works(const struct snap_pyenv *e, const struct plan_gpus 
                               !strncmp(e->python_version.v, o->python, strlen(o->python)));
 }
 
-/* "3.11.9" -> "3.11" */
-static char *choose_major_minor(const char *v)
-{
-        const char *dot = strchr(v, '.');
-        size_t n = dot ? (size_t)(dot - v) + 1 + strcspn(dot + 1, ".") : strlen(v);
-
-        return xstrndup(v, n);
-}
-
 /* "3.13": the newest Python but one that the release supports, since the
  * newest often lacks other packages' wheels. */
 static char *choose_python(const struct kb_torch *t, const struct plan_opts *o, char **why)
 {
-        const char *dot = strchr(t->python_max, '.');
-        int minor = dot ? atoi(dot + 1) : 0;
+        long major = 3, minor = 0;
         char *py;
 
         if (o->python) {
                 *why = xasprintf("asked for; torch %s supports %s-%s", t->version, t->python_min, t->python_max);
                 return xstrdup(o->python);
         }
-        py = xasprintf("%.*s.%d", (int)(dot - t->python_max), t->python_max, minor - 1);
+        version_parse_mm(t->python_max, &major, &minor);
+        py = xasprintf("%ld.%ld", major, minor - 1);
         if (version_cmp(py, t->python_min) < 0) {
                 free(py);
                 py = xstrdup(t->python_max);
@@ -300,7 +292,7 @@ static int choose_kept_build(const struct snap_pyenv *e, const struct kb_torch *
         p->cuda = xstrdup(e->torch_cuda.v);
         plan_choice_add(p, "wheel", xasprintf("CUDA %s build %s", p->cuda, e->torch_version.v),
                         xasprintf("installed in %s; not from a PyTorch index (series %s)", e->name, t->version));
-        p->python = e->python_version.st == FACT_OK ? choose_major_minor(e->python_version.v) : xstrdup("3");
+        p->python = e->python_version.st == FACT_OK ? xstrdup(version_major_minor(e->python_version.v).s) : xstrdup("3");
         return 0;
 }
 
@@ -349,7 +341,7 @@ static int choose_torch(const struct snapshot *s, const struct plan_opts *o, con
                         xasprintf("newest CUDA among the variants for these GPUs that older drivers also run "
                                   "(minor-version compatibility)"));
         if (e && e->python_version.st == FACT_OK)
-                p->python = choose_major_minor(e->python_version.v);
+                p->python = xstrdup(version_major_minor(e->python_version.v).s);
         else {
                 char *why;
                 p->python = choose_python(t, o, &why);
@@ -364,7 +356,7 @@ static int choose_driver(const struct plan_gpus *g, const char *kept, struct pla
 
         if (kept && plan_driver_runs(kept, p->cuda)) {
                 p->driver_kept = true;
-                p->branch = xstrdup(plan_branch_of(kept).s);
+                p->branch = xstrdup(version_branch(kept).s);
                 plan_choice_add(p, "driver", xasprintf("%s (installed)", kept),
                                 xasprintf("drives every GPU here and runs CUDA %s", p->cuda));
                 return 0;

@@ -9,6 +9,7 @@
 
 #include "kb/kb.h"
 #include "util/parse.h"
+#include "util/versions.h"
 
 static void gpus_add_cc(struct plan_gpus *g, const char *cc)
 {
@@ -122,14 +123,6 @@ bool plan_gpus_branch_ok(const struct plan_gpus *g, const char *br)
                 if (a->first_branch && version_cmp(br, a->first_branch) < 0)
                         return false;
         }
-        return !g->cap || version_cmp(plan_branch_of(br).s, g->cap) <= 0;
+        return !g->cap || version_cmp(version_branch(br).s, g->cap) <= 0;
 }
 
-/* "535.161.08" -> "535" */
-struct plan_br plan_branch_of(const char *version)
-{
-        struct plan_br b;
-
-        snprintf(b.s, sizeof(b.s), "%.*s", (int)strcspn(version, "."), version);
-        return b;
-}

@@ -21,17 +21,12 @@ struct plan_gpus {
         bool open_required;
 };
 
-struct plan_br {
-        char s[16];
-};
-
 int plan_fail(char **reterr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int plan_gpus_scan(const struct snapshot *s, struct plan_gpus *g, char **reterr);
 int plan_gpus_policy(struct plan_gpus *g, char **reterr);
 char *plan_gpus_describe(const struct plan_gpus *g);
 bool plan_gpus_run(const struct plan_gpus *g, const struct kb_torch_variant *v);
 bool plan_gpus_branch_ok(const struct plan_gpus *g, const char *br);
-struct plan_br plan_branch_of(const char *version);
 /* "cu128" -> "12.8"; NULL for "cpu" and other non-CUDA variants. */
 char *plan_variant_cuda(const char *variant);
 /* True when a driver of this version runs CUDA cuda (natively or through

@@ -168,22 +168,18 @@ static void user_torch(const struct snapshot *s, struct plan *p)
         struct plan_step *st = plan_step_add(p, "torch", false, xasprintf("install torch %s (%s) with torchvision %s "
                                              "and torchaudio %s", p->torch, p->variant, p->torchvision, p->torchaudio));
         const struct snap_pyenv *e = plan_env_find(s, p->env_prefix);
-        char *t = xasprintf("torch==%s", p->torch), *v = xasprintf("torchvision==%s", p->torchvision);
-        char *a = xasprintf("torchaudio==%s", p->torchaudio);
-        char *uv = xasprintf("%s/uv", p->manager_prefix);
+        char *uv = strcmp(p->installer, "uv") ? NULL : xasprintf("%s/uv", p->manager_prefix);
+        struct kb_pip_torch pt = { .python = p->env_python, .uv = uv, .torch = p->torch,
+                                   .torchvision = p->torchvision, .torchaudio = p->torchaudio,
+                                   .index_url = p->index_url };
         bool have = e && e->torch_version.st == FACT_OK &&
                     ((p->env_kept && !strcmp(e->path, p->env_prefix)) || /* adopted as it is */
                      (!strncmp(e->torch_version.v, p->torch, strlen(p->torch)) && strstr(e->torch_version.v, p->variant)));
 
-        if (strcmp(p->installer, "uv"))
-                plan_act_argv(plan_act_add(st, ACT_RUN, true), p->env_python, "-m", "pip", "install", t, v, a,
-                              "--index-url", p->index_url, NULL);
-        else
-                plan_act_argv(plan_act_add(st, ACT_RUN, true), uv, "pip", "install", "--python", p->env_python,
-                              t, v, a, "--index-url", p->index_url, NULL);
+        kb_cmd_pip_torch(&pt, &plan_act_add(st, ACT_RUN, true)->argv); /* doctor's fix lines use it too */
         step_set(st, have, have ? xasprintf("torch %s in %s", e->torch_version.v, p->env_name) :
                                   xasprintf("no torch %s+%s in %s", p->torch, p->variant, p->env_name));
-        free(t), free(v), free(a), free(uv);
+        free(uv);
 }
 
 static bool user_step_todo(const struct plan *p, const char *id)

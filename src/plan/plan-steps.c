@@ -1,8 +1,8 @@
 /* plan-steps.c - the system steps in order, each marked done or to do from
- * the snapshot, with the distribution's own way of doing it: Ubuntu's
- * nvidia-driver-XXX(-open) packages, NVIDIA's network repository (keyring
- * package or .repo file) elsewhere and for the toolkit, dnf module streams
- * on RHEL 8/9. The user steps follow in plan-steps-user.c. */
+ * the snapshot, with the distribution's own way of doing it. The commands
+ * that add NVIDIA's repository and install the driver and the toolkit come
+ * from kb/kb-distro.c, which doctor's fix lines use too. The user steps
+ * follow in plan-steps-user.c. */
 #include "plan-internal.h"
 
 #include <stdlib.h>
@@ -11,17 +11,25 @@
 #include "util/parse.h"
 #include "util/xalloc.h"
 
-#define KEYRING_DEB "cuda-keyring_1.1-1_all.deb"
-#define REPO_BASE "https://developer.download.nvidia.com/compute/cuda/repos"
-
 static bool is_ubuntu(const struct plan *p)
 {
-        return startswith(p->repo, "ubuntu");
+        return !strcmp(p->os->id, "ubuntu");
 }
 
-static const char *repo_arch(const struct snapshot *s)
+/* The step's actions from a kb command list; takes its done_path. */
+static void step_cmds(struct plan_step *st, struct kb_cmds *c)
 {
-        return s->os.arch.st == FACT_OK && !strcmp(s->os.arch.v, "aarch64") ? "sbsa" : "x86_64";
+        for (size_t i = 0; i < c->n; i++) {
+                struct plan_act *a = plan_act_add(st, c->v[i].kind == KB_CMD_PKG ? ACT_PKG : ACT_RUN, false);
+                for (size_t k = 0; k < c->v[i].argv.n; k++)
+                        strv_push(&a->argv, xstrdup(c->v[i].argv.v[k]));
+        }
+        if (c->done_path) {
+                free(st->done_path);
+                st->done_path = c->done_path;
+                c->done_path = NULL;
+        }
+        kb_cmds_release(c);
 }
 
 static void step_state(struct plan_step *st, bool done, char *why)
@@ -34,51 +42,21 @@ static void steps_repo(const struct snapshot *s, struct plan *p)
 {
         struct plan_step *st = plan_step_add(p, "repo", true,
                 xasprintf("add NVIDIA's CUDA repository (%s)", p->repo));
-        struct plan_act *a;
+        struct kb_cmds c = { 0 };
 
-        if (p->pm == PLAN_PM_APT) {
-                char *deb = xstrdup("/var/cache/apt/archives/" KEYRING_DEB);
-                char *url = xasprintf(REPO_BASE "/%s/%s/" KEYRING_DEB, p->repo, repo_arch(s));
-                a = plan_act_add(st, ACT_RUN, false);
-                plan_act_argv(a, "curl", "-fsSL", "-o", deb, url, NULL);
-                a = plan_act_add(st, ACT_RUN, false);
-                plan_act_argv(a, "dpkg", "-i", deb, NULL);
-                a = plan_act_add(st, ACT_RUN, false);
-                plan_act_argv(a, "apt-get", "update", NULL);
-                st->done_path = xstrdup("/usr/share/keyrings/cuda-archive-keyring.gpg");
-                free(deb), free(url);
-        } else {
-                char *url = xasprintf(REPO_BASE "/%s/%s/cuda-%s.repo", p->repo, repo_arch(s), p->repo);
-                a = plan_act_add(st, ACT_RUN, false);
-                plan_act_argv(a, "dnf", "config-manager", "--add-repo", url, NULL);
-                st->done_path = xasprintf("/etc/yum.repos.d/cuda-%s.repo", p->repo);
-                free(url);
-        }
+        kb_cmds_repo(p->os, s->os.version_id.st == FACT_OK ? s->os.version_id.v : "",
+                     s->os.arch.st == FACT_OK ? s->os.arch.v : NULL, &c);
+        step_cmds(st, &c);
         step_state(st, false, xstrdup("the toolkit (and driver packages) come from it"));
 }
 
-static void steps_driver_pkgs(struct plan *p, struct plan_step *st)
+static void steps_driver_pkgs(const struct snapshot *s, struct plan *p, struct plan_step *st)
 {
-        char *headers = xasprintf(p->pm == PLAN_PM_APT ? "linux-headers-%s" : "kernel-devel-%s", p->kernel);
-        char *pin = xasprintf("nvidia-driver-pinning-%s", p->branch);
-        char *ub = xasprintf("nvidia-driver-%s%s", p->branch, p->open_modules ? "-open" : "");
-        char *stream = xasprintf("nvidia-driver:%s-%s", p->branch, p->open_modules ? "open" : "dkms");
-        const char *meta = p->open_modules ? "nvidia-open" : "cuda-drivers";
-        struct plan_act *a;
+        struct kb_cmds c = { 0 };
 
-        if (is_ubuntu(p)) {
-                plan_act_argv(plan_act_add(st, ACT_PKG, false), ub, headers, NULL);
-        } else if (p->pm == PLAN_PM_APT) {
-                plan_act_argv(plan_act_add(st, ACT_PKG, false), pin, NULL);
-                plan_act_argv(plan_act_add(st, ACT_PKG, false), meta, headers, NULL);
-        } else {
-                if (!strcmp(p->repo, "rhel8") || !strcmp(p->repo, "rhel9")) {
-                        a = plan_act_add(st, ACT_RUN, false);
-                        plan_act_argv(a, "dnf", "module", "enable", "-y", stream, NULL);
-                }
-                plan_act_argv(plan_act_add(st, ACT_PKG, false), meta, headers, NULL);
-        }
-        free(headers), free(pin), free(ub), free(stream);
+        kb_cmds_driver(p->os, s->os.version_id.st == FACT_OK ? s->os.version_id.v : "", p->branch,
+                       p->open_modules, p->kernel, &c);
+        step_cmds(st, &c);
 }
 
 static void steps_driver(const struct snapshot *s, struct plan *p)
@@ -94,7 +72,7 @@ static void steps_driver(const struct snapshot *s, struct plan *p)
                 step_state(st, true, xasprintf("nvidia %s is loaded and drives every GPU", have));
                 return;
         }
-        steps_driver_pkgs(p, st);
+        steps_driver_pkgs(s, p, st);
         step_state(st, false, have ? xasprintf("the loaded %s driver cannot drive every GPU here", have) :
                                      xstrdup("no NVIDIA kernel module loaded"));
 }
@@ -111,10 +89,10 @@ static void steps_nouveau(const struct snapshot *s, struct plan *p)
         a->path = xstrdup("/etc/modprobe.d/blacklist-nouveau.conf");
         a->text = xstrdup("blacklist nouveau\noptions nouveau modeset=0\n");
         a = plan_act_add(st, ACT_RUN, false);
-        if (p->pm == PLAN_PM_APT)
-                plan_act_argv(a, "update-initramfs", "-u", NULL);
-        else
-                plan_act_argv(a, "dracut", "--force", NULL);
+        for (const char *w = p->os->initramfs; *w; w += strspn(w, " ")) { /* "update-initramfs -u" */
+                strv_push(&a->argv, xstrndup(w, strcspn(w, " ")));
+                w += strcspn(w, " ");
+        }
         step_state(st, s->kmod.nouveau_blacklisted.st == FACT_OK,
                    s->kmod.nouveau_blacklisted.st == FACT_OK ?
                    xasprintf("blacklisted in %s; still loaded until the reboot", s->kmod.nouveau_blacklisted.v) :
@@ -166,16 +144,14 @@ static void steps_fabric(const struct snapshot *s, struct plan *p)
 
 static void steps_toolkit(const struct snapshot *s, struct plan *p)
 {
-        char *pkg = xasprintf("cuda-toolkit-%s", p->cuda);
+        struct kb_cmds c = { 0 };
         struct plan_step *st;
         const char *found = NULL;
-        char *dot = strchr(pkg + strlen("cuda-toolkit-"), '.');
 
-        if (dot) /* "12.8" -> cuda-toolkit-12-8; a bare major stays as it is */
-                *dot = '-';
-        st = plan_step_add(p, "toolkit", true, xasprintf("install the CUDA %s toolkit (%s)", p->cuda, pkg));
-        plan_act_argv(plan_act_add(st, ACT_PKG, false), pkg, NULL);
-        st->done_path = xasprintf("/usr/local/cuda-%s/bin/nvcc", p->cuda);
+        kb_cmds_toolkit(p->os, p->cuda, &c);
+        st = plan_step_add(p, "toolkit", true, xasprintf("install the CUDA %s toolkit (%s)", p->cuda,
+                                                         c.v[0].argv.v[0]));
+        step_cmds(st, &c);
         for (size_t i = 0; i < s->toolkits.n; i++) {
                 const struct snap_toolkit *t = &s->toolkits.v[i];
                 size_t n = strlen(p->cuda);
@@ -189,7 +165,6 @@ static void steps_toolkit(const struct snapshot *s, struct plan *p)
                 free(st->why);
                 st->why = xasprintf("offered: only building CUDA extensions needs a CUDA %s nvcc", p->cuda);
         }
-        free(pkg);
 }
 
 void plan_steps(const struct snapshot *s, const struct plan_opts *o, struct plan *p)
@@ -209,7 +184,7 @@ void plan_steps(const struct snapshot *s, const struct plan_opts *o, struct plan
         need_repo = false;
         for (size_t i = first; i < p->nsteps; i++) {
                 const struct plan_step *st = &p->steps[i];
-                if (st->state == STEP_TODO && (!strcmp(st->id, "toolkit") || !is_ubuntu(p)) &&
+                if (st->state == STEP_TODO && (!strcmp(st->id, "toolkit") || !p->os->own_driver) &&
                     strcmp(st->id, "nouveau") && strcmp(st->id, "hold-kernel"))
                         need_repo = true;
         }

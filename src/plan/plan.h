@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "kb/kb-distro.h"
 #include "snap/snap.h"
 #include "util/strv.h"
 
@@ -76,6 +77,7 @@ struct plan_choice {
 
 struct plan {
         enum plan_pm pm;
+        const struct kb_distro *os; /* the distribution's kb row (distro.tsv) */
         char *distro;         /* "ubuntu 22.04" */
         char *repo;           /* NVIDIA repository codename: "ubuntu2204" */
         char *kernel;

@@ -9,6 +9,7 @@
 
 #include "util/cleanup.h"
 #include "util/parse.h"
+#include "util/versions.h"
 #include "util/xalloc.h"
 
 struct dpkg_para {

@@ -5,20 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kb/kb.h"
 #include "util/cleanup.h"
 #include "util/parse.h"
 #include "util/strv.h"
 #include "util/xalloc.h"
-
-/* Transfer rate per lane → generation. Linux prints "2.5", "5.0", "8.0",
- * "16.0" ... since 5.7 and "5", "8", "16" before, so both spellings. */
-static const struct {
-        const char *rate;
-        int gen;
-} pci_sysfs_rates[] = {
-        { "2.5", 1 }, { "5", 2 }, { "5.0", 2 }, { "8", 3 }, { "8.0", 3 },
-        { "16", 4 }, { "16.0", 4 }, { "32", 5 }, { "32.0", 5 }, { "64", 6 }, { "64.0", 6 },
-};
 
 int pci_sysfs_num(const char *buf, size_t len, int64_t *ret)
 {
@@ -39,6 +30,7 @@ int pci_sysfs_link_gen(const char *buf, size_t len, int *ret_gen)
         _cleanup_free_ char *s = strip_dup(buf, len);
         size_t n = strcspn(s, " ");
         const char *rest = s + n;
+        int gen;
 
         if (startswith(s, "Unknown"))
                 return -EOPNOTSUPP;
@@ -46,14 +38,11 @@ int pci_sysfs_link_gen(const char *buf, size_t len, int *ret_gen)
                 rest++;
         if (strcmp(rest, "GT/s") && strcmp(rest, "GT/s PCIe"))
                 return -EBADMSG;
-        for (size_t i = 0; i < ARRAY_SIZE(pci_sysfs_rates); i++) {
-                if (strlen(pci_sysfs_rates[i].rate) == n &&
-                    !strncmp(s, pci_sysfs_rates[i].rate, n)) {
-                        *ret_gen = pci_sysfs_rates[i].gen;
-                        return 0;
-                }
-        }
-        return -EBADMSG;
+        gen = kb_pcie_gen_of_rate(s, n); /* both of Linux's spellings */
+        if (!gen)
+                return -EBADMSG;
+        *ret_gen = gen;
+        return 0;
 }
 
 /* Parses one "0x..." field and moves *p past it and the blanks after it. */

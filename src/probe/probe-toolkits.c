@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "probe-internal.h"
+#include "sys/sys-dl.h"
 #include "util/cleanup.h"
 #include "util/parse.h"
 #include "util/xalloc.h"
@@ -22,10 +23,6 @@
 #define TK_FILE_MAX (256u * 1024)
 #define TK_MAX_DIRS 64
 #define TK_MAX_TOOLKITS 32
-
-static const char *const tk_default_dirs[] = {
-        "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", NULL,
-};
 
 static const char *tk_fact(const struct fact_str *f)
 {
@@ -284,9 +281,9 @@ static void tk_loader(const struct probe_ctx *ctx, struct snapshot *s)
         for (size_t i = 0; i < t->loader_dirs.n; i++)
                 tk_ld_path_libs(ctx, t, t->loader_dirs.v[i]);
         tk_ld_conf(ctx, "/etc/ld.so.conf", &t->loader_dirs, 0);
-        for (size_t i = 0; tk_default_dirs[i]; i++)
-                if (strv_find(&t->loader_dirs, tk_default_dirs[i]) < 0)
-                        strv_push(&t->loader_dirs, xstrdup(tk_default_dirs[i]));
+        for (const struct sys_lib_dir *d = sys_lib_dirs; d->path; d++)
+                if (d->loader_default && strv_find(&t->loader_dirs, d->path) < 0)
+                        strv_push(&t->loader_dirs, xstrdup(d->path));
         for (size_t i = 0; i < t->loader_dirs.n; i++)
                 tk_libs_in(ctx, t, t->loader_dirs.v[i]);
         if (t->stub_libcuda.st != FACT_OK)

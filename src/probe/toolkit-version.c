@@ -16,6 +16,7 @@
 #include "toolkit-parse.h"
 #include "util/cleanup.h"
 #include "util/parse.h"
+#include "util/versions.h"
 #include "util/xalloc.h"
 
 #define TKV_FILE_MAX (256u * 1024)

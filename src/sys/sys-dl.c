@@ -9,16 +9,17 @@
 
 #include "util/xalloc.h"
 
-static const char *const lib_dirs[] = {
-        "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
-        "/usr/lib64", "/usr/lib", "/lib/x86_64-linux-gnu", "/lib64",
-        "/usr/local/nvidia/lib64", NULL,
+const struct sys_lib_dir sys_lib_dirs[] = {
+        { "/lib/x86_64-linux-gnu", true }, { "/usr/lib/x86_64-linux-gnu", true },
+        { "/lib64", true },                { "/usr/lib64", true },
+        { "/usr/lib/aarch64-linux-gnu", false }, { "/usr/lib", false },
+        { "/usr/local/nvidia/lib64", false },    { NULL, false },
 };
 
 char *sys_dl_find_in_root(const struct sysroot *root, const char *soname)
 {
-        for (const char *const *d = lib_dirs; *d; d++) {
-                char *p = xasprintf("%s/%s", *d, soname);
+        for (const struct sys_lib_dir *d = sys_lib_dirs; d->path; d++) {
+                char *p = xasprintf("%s/%s", d->path, soname);
                 if (sys_exists(root, p))
                         return p;
                 free(p);

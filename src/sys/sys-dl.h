@@ -10,6 +10,20 @@
 
 #include "sys.h"
 
+/* The library folders of a Linux root: the one list. First the folders the
+ * dynamic loader searches with no configuration (its trusted directories
+ * on x86_64 Debian/Ubuntu and RHEL; loader_default), in its order; then
+ * the other places NVIDIA's libraries are installed (aarch64 Debian,
+ * /usr/lib, the container toolkit's /usr/local/nvidia/lib64), which the
+ * loader finds only through ld.so.conf or LD_LIBRARY_PATH. The toolkit
+ * probe models the loader with the first group; a foreign root is searched
+ * in all of them. Ends with { NULL }. */
+struct sys_lib_dir {
+        const char *path;
+        bool loader_default;
+};
+extern const struct sys_lib_dir sys_lib_dirs[];
+
 struct dl_lib {
         void *handle;
         char *path; /* the file actually mapped (owned) */

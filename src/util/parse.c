@@ -1,4 +1,4 @@
-/* parse.c - checked number and version parsing (see parse.h). */
+/* parse.c - checked number and text parsing (see parse.h). */
 #include "parse.h"
 
 #include <ctype.h>
@@ -66,55 +66,6 @@ int parse_int(const char *s, int *ret)
                 return -ERANGE;
         *ret = (int)v;
         return 0;
-}
-
-/* Compares one dot-separated component of each version. */
-static int component_cmp(const char **pa, const char **pb)
-{
-        const char *a = *pa, *b = *pb;
-        size_t la = strcspn(a, "."), lb = strcspn(b, ".");
-        int r = 0;
-
-        /* A missing component counts as 0: "12" == "12.0". */
-        if (strspn(a, "0123456789") >= la && strspn(b, "0123456789") >= lb) {
-                unsigned long long va = strtoull(a, NULL, 10);
-                unsigned long long vb = strtoull(b, NULL, 10);
-                r = (va > vb) - (va < vb);
-        } else {
-                r = strncmp(a, b, la < lb ? la : lb);
-                if (!r)
-                        r = (la > lb) - (la < lb);
-        }
-        *pa = a + la + (a[la] == '.');
-        *pb = b + lb + (b[lb] == '.');
-        return r;
-}
-
-int version_cmp(const char *a, const char *b)
-{
-        while (*a || *b) {
-                int r = component_cmp(&a, &b);
-                if (r)
-                        return r < 0 ? -1 : 1;
-        }
-        return 0;
-}
-
-char *version_find(const char *s)
-{
-        for (const char *p = s; *p; p++) {
-                size_t n;
-
-                if (!isdigit((unsigned char)*p) || (p > s && (isalnum((unsigned char)p[-1]) || p[-1] == '.')))
-                        continue;
-                n = strspn(p, "0123456789.");
-                while (n && p[n - 1] == '.')
-                        n--;
-                if (memchr(p, '.', n))
-                        return xstrndup(p, n);
-                p += n ? n - 1 : 0;
-        }
-        return NULL;
 }
 
 int for_each_line(const char *buf, size_t len,

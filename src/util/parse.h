@@ -1,4 +1,4 @@
-/* parse.h - checked parsers for numbers, versions and text lines.
+/* parse.h - checked parsers for numbers and text lines (versions: versions.h).
  *
  * Number parsers reject empty input, trailing junk (other than trailing
  * whitespace) and overflow, and write *ret only on success. */
@@ -11,14 +11,6 @@
 int parse_u64(const char *s, int base, uint64_t *ret);
 int parse_i64(const char *s, int base, int64_t *ret);
 int parse_int(const char *s, int *ret);
-
-/* Compares dotted numeric versions ("535.161.08" < "550.54.15"); missing
- * components count as 0, a non-numeric component compares as text. */
-int version_cmp(const char *a, const char *b);
-
-/* The first token shaped like N.N[.N...] in s, copied into an owned string,
- * or NULL when there is none. */
-char *version_find(const char *s);
 
 /* Splits buf into lines: calls fn for each line (without '\n'), stopping
  * early when fn returns non-zero, which is then returned. */

@@ -63,7 +63,8 @@ static void test_codes(void **state)
         static const struct { int64_t code; const char *phrase; } cases[] = {
                 { 802, "fabric manager" },  { 100, "CUDA sees no device" },
                 { 35, "older than this libcuda" }, { 999, "nvidia_uvm" }, { 46, "compute mode" },
-                { 2, "error 2" }, /* a code without a name here: named by number */
+                { 2, "CUDA_ERROR_OUT_OF_MEMORY" }, /* named from kb/kb-codes.h like drv/ names it */
+                { 4242, "error 4242" }, /* a code without a name here: named by number */
         };
         struct snapshot s;
 

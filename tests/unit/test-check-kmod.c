@@ -59,6 +59,16 @@ static void test_not_installed(void **state)
         set_distro(&s, "rocky", "9.3");
         snapb_expect_line(&s, "kmod.not-loaded", "repos/rhel9/x86_64/cuda-rhel9.repo");
         snapb_expect_line(&s, "kmod.not-loaded", "sudo dnf install -y nvidia-open");
+        /* Oracle Linux: real commands, the ones plan runs (kb/distro.tsv) */
+        set_distro(&s, "ol", "9.4");
+        snapb_expect_line(&s, "kmod.not-loaded", "sudo dnf config-manager --add-repo https://developer.download.nvidia.com/compute/cuda/repos/rhel9/x86_64/cuda-rhel9.repo");
+        snapb_expect_line(&s, "kmod.not-loaded", "sudo dnf module enable -y nvidia-driver:open-dkms");
+        snapb_expect_line(&s, "kmod.not-loaded", "sudo dnf install -y nvidia-open kernel-devel-$(uname -r)");
+        snapb_expect_no_line(&s, "kmod.not-loaded", "# install the NVIDIA driver");
+        /* Debian: NVIDIA's repository, no longer a comment */
+        set_distro(&s, "debian", "12");
+        snapb_expect_line(&s, "kmod.not-loaded", "sudo dpkg -i /var/cache/apt/archives/cuda-keyring_1.1-1_all.deb");
+        snapb_expect_line(&s, "kmod.not-loaded", "sudo apt-get install -y nvidia-open linux-headers-$(uname -r)");
         set_distro(&s, "arch", "rolling");
         snapb_expect_line(&s, "kmod.not-loaded", "# install the NVIDIA driver");
         snapb_expect_no_line(&s, "kmod.not-loaded", "apt-get");

@@ -12,6 +12,9 @@
 #include "kb/kb.h"
 #include "util/cleanup.h"
 #include "util/parse.h"
+#include "util/strbuf.h"
+#include "util/strv.h"
+#include "util/versions.h"
 
 static void test_cuda_find(void **state)
 {
@@ -320,6 +323,140 @@ static void test_cc_table(void **state)
         assert_int_equal(kb_cuda_max_gcc(NULL), 0);
 }
 
+static void test_pcie(void **state)
+{
+        static const struct { const char *rate; int gen; double gts; } cases[] = {
+                { "2.5", 1, 2.5 }, { "5", 2, 5 }, { "5.0", 2, 5 }, { "8.0", 3, 8 },
+                { "16", 4, 16 },   { "16.0", 4, 16 }, { "32.0", 5, 32 }, { "64", 6, 64 },
+        };
+        (void)state;
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                assert_int_equal(kb_pcie_gen_of_rate(cases[i].rate, strlen(cases[i].rate)), cases[i].gen);
+                assert_true(kb_pcie_gts(cases[i].gen) == cases[i].gts);
+        }
+        assert_int_equal(kb_pcie_gen_of_rate("16.00", 5), 0);
+        assert_int_equal(kb_pcie_gen_of_rate("2.5x", 3), 1); /* only n bytes count */
+        assert_true(kb_pcie_gts(0) == 0 && kb_pcie_gts(7) == 0);
+}
+
+static char *test_cmds_text(const struct kb_cmds *c)
+{
+        struct strbuf sb = STRBUF_INIT;
+
+        for (size_t i = 0; i < c->n; i++) {
+                strbuf_adds(&sb, c->v[i].kind == KB_CMD_PKG ? "PKG" : "RUN");
+                for (size_t k = 0; k < c->v[i].argv.n; k++)
+                        strbuf_addf(&sb, " %s", c->v[i].argv.v[k]);
+                strbuf_addch(&sb, '\n');
+        }
+        return strbuf_detach(&sb);
+}
+
+static void test_distro(void **state)
+{
+        static const struct { const char *id, *ver, *repo; enum kb_family family; enum kb_pm pm; } cases[] = {
+                { "ubuntu", "22.04", "ubuntu2204", KB_FAMILY_DEBIAN, KB_PM_APT },
+                { "debian", "12", "debian12", KB_FAMILY_DEBIAN, KB_PM_APT },
+                { "rhel", "9.4", "rhel9", KB_FAMILY_RHEL, KB_PM_DNF },
+                { "rocky", "8.10", "rhel8", KB_FAMILY_RHEL, KB_PM_DNF },
+                { "ol", "9.4", "rhel9", KB_FAMILY_RHEL, KB_PM_DNF },
+                { "almalinux", "9.5", "rhel9", KB_FAMILY_RHEL, KB_PM_DNF },
+                { "fedora", "41", "fedora41", KB_FAMILY_RHEL, KB_PM_DNF },
+        };
+        (void)state;
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                const struct kb_distro *d = kb_distro_find(cases[i].id);
+                char *repo;
+                assert_non_null(d);
+                repo = kb_distro_repo(d, cases[i].ver);
+                assert_string_equal(repo, cases[i].repo);
+                assert_int_equal(d->family, cases[i].family);
+                assert_int_equal(d->pm, cases[i].pm);
+                assert_non_null(d->source);
+                free(repo);
+        }
+        assert_null(kb_distro_find("arch"));
+        assert_null(kb_distro_find(NULL));
+        assert_string_equal(kb_distro_arch(kb_distro_find("ubuntu"), "aarch64"), "sbsa");
+        assert_string_equal(kb_distro_arch(kb_distro_find("ubuntu"), NULL), "x86_64");
+}
+
+static void test_distro_cmds(void **state)
+{
+        static const struct { const char *id, *ver, *branch; bool open; const char *kernel, *want; } cases[] = {
+                { "ubuntu", "22.04", "580", true, "6.8.0", "PKG nvidia-driver-580-open linux-headers-6.8.0\n" },
+                { "ubuntu", "22.04", NULL, true, "$(uname -r)",
+                  "PKG linux-headers-$(uname -r)\nRUN ubuntu-drivers install --gpgpu\n" },
+                { "ubuntu", "22.04", "470", false, NULL, "PKG nvidia-driver-470\n" },
+                { "debian", "12", "580", false, "6.1.0", "PKG nvidia-driver-pinning-580\nPKG cuda-drivers linux-headers-6.1.0\n" },
+                { "ol", "9.4", NULL, true, NULL, "RUN dnf module enable -y nvidia-driver:open-dkms\nPKG nvidia-open\n" },
+                { "rocky", "8.10", "570", false, "k", "RUN dnf module enable -y nvidia-driver:570-dkms\nPKG cuda-drivers kernel-devel-k\n" },
+                { "rhel", "10.0", "580", true, NULL, "PKG nvidia-open\n" },
+                { "fedora", "41", NULL, false, NULL, "PKG cuda-drivers\n" },
+        };
+        (void)state;
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                struct kb_cmds c = { 0 };
+                char *text;
+                kb_cmds_driver(kb_distro_find(cases[i].id), cases[i].ver, cases[i].branch, cases[i].open,
+                               cases[i].kernel, &c);
+                text = test_cmds_text(&c);
+                assert_string_equal(text, cases[i].want);
+                free(text);
+                kb_cmds_release(&c);
+        }
+}
+
+static void test_distro_repo_cmds(void **state)
+{
+        struct kb_cmds c = { 0 };
+        char *text;
+
+        (void)state;
+        kb_cmds_repo(kb_distro_find("ol"), "9.4", "aarch64", &c);
+        text = test_cmds_text(&c);
+        assert_string_equal(text, "RUN dnf config-manager --add-repo "
+                            "https://developer.download.nvidia.com/compute/cuda/repos/rhel9/sbsa/cuda-rhel9.repo\n");
+        assert_string_equal(c.done_path, "/etc/yum.repos.d/cuda-rhel9.repo");
+        free(text);
+        kb_cmds_release(&c);
+        kb_cmds_repo(kb_distro_find("debian"), "12", "x86_64", &c);
+        text = test_cmds_text(&c);
+        assert_non_null(strstr(text, "RUN curl -fsSL -o /var/cache/apt/archives/cuda-keyring_1.1-1_all.deb "
+                                     "https://developer.download.nvidia.com/compute/cuda/repos/debian12/x86_64/"));
+        assert_non_null(strstr(text, "RUN dpkg -i /var/cache/apt/archives/cuda-keyring_1.1-1_all.deb\nRUN apt-get update\n"));
+        free(text);
+        kb_cmds_release(&c);
+        kb_cmds_toolkit(kb_distro_find("ubuntu"), "12.8", &c);
+        text = test_cmds_text(&c);
+        assert_string_equal(text, "PKG cuda-toolkit-12-8\n");
+        assert_string_equal(c.done_path, "/usr/local/cuda-12.8/bin/nvcc");
+        free(text);
+        kb_cmds_release(&c);
+}
+
+static void test_pip_torch(void **state)
+{
+        struct kb_pip_torch t = { .python = "/e/bin/python", .reinstall = true, .torch = "2.7.1",
+                                  .torchvision = "0.22.1", .torchaudio = "2.7.1",
+                                  .index_url = "https://download.pytorch.org/whl/cu128" };
+        struct strv argv = STRV_INIT;
+
+        (void)state;
+        kb_cmd_pip_torch(&t, &argv);
+        assert_int_equal(argv.n, 10);
+        assert_string_equal(argv.v[0], "/e/bin/python");
+        assert_string_equal(argv.v[4], "--force-reinstall");
+        assert_string_equal(argv.v[9], "https://download.pytorch.org/whl/cu128");
+        strv_release(&argv);
+        t.uv = "/u/uv", t.reinstall = false;
+        kb_cmd_pip_torch(&t, &argv);
+        assert_string_equal(argv.v[0], "/u/uv");
+        assert_string_equal(argv.v[3], "--python");
+        assert_string_equal(argv.v[5], "torch==2.7.1");
+        strv_release(&argv);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -330,6 +467,9 @@ int main(void)
                 cmocka_unit_test(test_arch),        cmocka_unit_test(test_gpu),
                 cmocka_unit_test(test_gpu_table),   cmocka_unit_test(test_gpu_match),
                 cmocka_unit_test(test_gpu_recent),  cmocka_unit_test(test_cc_table),
+                cmocka_unit_test(test_pcie),        cmocka_unit_test(test_distro),
+                cmocka_unit_test(test_distro_cmds), cmocka_unit_test(test_distro_repo_cmds),
+                cmocka_unit_test(test_pip_torch),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

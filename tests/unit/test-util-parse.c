@@ -1,4 +1,4 @@
-/* test-util-parse.c - number, version and bus id parsing. */
+/* test-util-parse.c - number and bus id parsing (versions: test-util-versions.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,27 +23,6 @@ static void test_parse_u64(void **state)
         }
 }
 
-static void test_version_cmp(void **state)
-{
-        (void)state;
-        assert_int_equal(version_cmp("535.161.08", "550.54.15"), -1);
-        assert_int_equal(version_cmp("550.54.15", "550.54.15"), 0);
-        assert_int_equal(version_cmp("12.10", "12.9"), 1);
-        assert_int_equal(version_cmp("12", "12.0"), 0);
-        assert_int_equal(version_cmp("570.86.10", "570.86.1"), 1);
-}
-
-static void test_version_find(void **state)
-{
-        char *v;
-        (void)state;
-        v = version_find("NVRM version: NVIDIA UNIX x86_64 Kernel Module  535.161.08  Tue Mar  5 22:42:15 UTC 2024");
-        assert_string_equal(v, "535.161.08");
-        free(v);
-        v = version_find("x86_64 only");
-        assert_null(v);
-}
-
 static void test_bus_id(void **state)
 {
         char *v;
@@ -61,8 +40,7 @@ static void test_bus_id(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_parse_u64), cmocka_unit_test(test_version_cmp),
-                cmocka_unit_test(test_version_find), cmocka_unit_test(test_bus_id),
+                cmocka_unit_test(test_parse_u64), cmocka_unit_test(test_bus_id),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
