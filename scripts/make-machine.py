@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""make-machine.py NAME... | --all | --list
+"""make-machine.py [--out DIR] NAME... | --all | --list
 
 Writes the fixture machines of tests/machines/ from their descriptions in
 scripts/machines.py: for each machine its root/ tree (the files dlrig reads:
 os-release, /proc, /sys/bus/pci, /lib/modules, /dev, logs, dpkg status),
 gpus.json (what the fake NVML and CUDA libraries answer), env, cases and
 README. expect/ is left alone: goldens are written by the golden runner and
-reviewed (tests/golden/run.sh, DLRIG_BLESS=1).
+reviewed (tests/golden/run.sh, DLRIG_BLESS=1). --out DIR writes the machines
+under DIR instead of tests/machines (tests/golden/regenerate.py compares such a
+copy with the committed trees).
 
 The committed trees are the truth the tests read; this script keeps the
 seventeen of them consistent with each other, and a new broken machine is
@@ -434,9 +436,9 @@ def fake_description(m):
     return desc
 
 
-def build(name):
+def build(name, dest=MACHINES):
     m = machines.get(name)
-    out = os.path.join(MACHINES, name)
+    out = os.path.join(dest, name)
     root = os.path.join(out, "root")
     shutil.rmtree(root, ignore_errors=True)
     os.makedirs(root)
@@ -467,12 +469,18 @@ def main(argv):
     if not argv or argv[0] in ("-h", "--help"):
         print(__doc__)
         return 2
+    dest = MACHINES
+    if argv[0] == "--out":
+        if len(argv) < 3:
+            print(__doc__)
+            return 2
+        dest, argv = argv[1], argv[2:]
     if argv[0] == "--list":
         print("\n".join(machines.names()))
         return 0
     for name in machines.names() if argv[0] == "--all" else argv:
-        build(name)
-        print(f"wrote tests/machines/{name}")
+        build(name, dest)
+        print(f"wrote {os.path.join(os.path.relpath(dest, REPO) if dest == MACHINES else dest, name)}")
     return 0
 
 
