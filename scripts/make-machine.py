@@ -13,6 +13,7 @@ copy with the committed trees).
 The committed trees are the truth the tests read; this script keeps the
 seventeen of them consistent with each other, and a new broken machine is
 "the guide's machine with one thing wrong" in a few lines of machines.py."""
+import functools
 import json
 import os
 import shutil
@@ -133,13 +134,11 @@ def pci_device(root, dev, bridges=None):
         link(root, f"{d}/driver", os.path.relpath(f"sys/bus/pci/drivers/{dev['driver']}", d))
 
 
-def pci_ids_subset(devices):
-    """The host's pci.ids cut down to the vendors and devices of this machine,
-    so that names in golden reports do not depend on the host's copy."""
-    wanted = {}
-    for d in devices:
-        wanted.setdefault(d.get("vendor", "0x10de")[2:], set()).add(d["device"][2:])
-    out, vendor, keep = ["# pci.ids subset for a dlrig fixture (from Debian's pci.ids)"], None, False
+@functools.lru_cache(maxsize=None)
+def pci_ids_index():
+    """The host's pci.ids, read once: vendor id -> (its line, [(device id,
+    the device's line and its subsystem lines)]), in the file's order."""
+    index, devs, dev = {}, None, None
     with open("/usr/share/misc/pci.ids", encoding="utf-8", errors="replace") as f:
         for line in f:
             line = line.rstrip("\n")
@@ -148,16 +147,29 @@ def pci_ids_subset(devices):
             if line.startswith("C "):
                 break  # the class list follows the vendors
             if not line.startswith("\t"):
-                vendor = line[:4]
-                keep = False
-                if vendor in wanted:
-                    out.append(line)
+                devs, dev = [], None
+                index[line[:4]] = (line, devs)
             elif not line.startswith("\t\t"):
-                keep = vendor in wanted and line[1:5] in wanted[vendor]
-                if keep:
-                    out.append(line)
-            elif keep:
-                out.append(line)
+                dev = [line]
+                devs.append((line[1:5], dev))
+            elif dev is not None:
+                dev.append(line)
+    return index
+
+
+def pci_ids_subset(devices):
+    """The host's pci.ids cut down to the vendors and devices of this machine,
+    so that names in golden reports do not depend on the host's copy."""
+    wanted = {}
+    for d in devices:
+        wanted.setdefault(d.get("vendor", "0x10de")[2:], set()).add(d["device"][2:])
+    out = ["# pci.ids subset for a dlrig fixture (from Debian's pci.ids)"]
+    for vendor, (line, devices_of) in pci_ids_index().items():
+        if vendor in wanted:
+            out.append(line)
+            for device, lines in devices_of:
+                if device in wanted[vendor]:
+                    out.extend(lines)
     return "\n".join(out) + "\n"
 
 
