@@ -152,6 +152,7 @@ def no_gpu_debian12(m):
 
 def no_driver(m):
     _no_driver(m)
+    m["cases"] = ["doctor", "--json doctor", "snapshot"]  # the snapshot's JSON form without a driver
     m["findings"] = ["kmod.not-loaded", "!cuda.library-missing", "!gpu.count-pci-nvml"]
     return ("The guide's first step not done: 8 GPUs on the bus, no NVIDIA driver installed "
             "(no module, no libnvidia-ml): kmod.not-loaded, nothing piled on top.")
@@ -690,7 +691,7 @@ def live_failed(m):
                          "have already set an error? Error 804: forward compatibility was attempted "
                          "on non supported HW"}
     m["env"] = {"DLRIG_LIVE_PYTHON_IN_ROOT": "1"}
-    m["cases"] = ["doctor --live", "--json doctor --live"]
+    m["cases"] = ["doctor --live", "--json doctor --live", "snapshot"]  # with the live section
     m["findings"] = ["torch.live-failed"]
     return "doctor --live: torch raises on CUDA initialisation in env dl: torch.live-failed."
 
@@ -707,7 +708,8 @@ def healthy(m):
                   "fit meta-llama/Meta-Llama-3-8B --task full",
                   "fit meta-llama/Meta-Llama-3-70B --bpw 4.0 --ctx 8192",
                   "fit meta-llama/Meta-Llama-3-70B --task qlora --activation-checkpointing",
-                  "--json fit meta-llama/Meta-Llama-3-8B --task full --activation-checkpointing"]
+                  "--json fit meta-llama/Meta-Llama-3-8B --task full --activation-checkpointing",
+                  "snapshot"]  # the snapshot's JSON form, in full (tests/golden/run.sh)
     return ("The guide's machine: 8 x NVIDIA A10G (AWS g5.48xlarge-like), Ubuntu 22.04, driver "
             "535.161.08 via DKMS, CUDA 12.2 driver API, healthy. Links idle at Gen1: power saving, "
             "a note, not a warning.")

@@ -69,6 +69,7 @@ def _hgx_h100(m):
 
 def hgx_h100(m):
     _hgx_h100(m)
+    m["cases"].append("snapshot")  # the snapshot's JSON form: topology, NVLink, NVSwitches
     m["findings"] = ["fabric.manager-ok"]
     return ("Healthy HGX H100 node (8 x H100 SXM5, 4 NVSwitches, fabric manager running): "
             "dlrig topo shows NV18 between every pair, all P2P capabilities.")

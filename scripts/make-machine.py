@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
-"""make-machine.py NAME... | --all | --list
+"""make-machine.py [--out DIR] NAME... | --all | --list
 
 Writes the fixture machines of tests/machines/ from their descriptions in
 scripts/machines.py: for each machine its root/ tree (the files dlrig reads:
 os-release, /proc, /sys/bus/pci, /lib/modules, /dev, logs, dpkg status),
 gpus.json (what the fake NVML and CUDA libraries answer), env, cases and
 README. expect/ is left alone: goldens are written by the golden runner and
-reviewed (tests/golden/run.sh, DLRIG_BLESS=1).
+reviewed (tests/golden/run.sh, DLRIG_BLESS=1). --out DIR writes the machines
+under DIR instead of tests/machines (tests/golden/regenerate.py compares such a
+copy with the committed trees).
 
 The committed trees are the truth the tests read; this script keeps the
 seventeen of them consistent with each other, and a new broken machine is
 "the guide's machine with one thing wrong" in a few lines of machines.py."""
+import functools
 import json
 import os
 import shutil
@@ -131,13 +134,11 @@ def pci_device(root, dev, bridges=None):
         link(root, f"{d}/driver", os.path.relpath(f"sys/bus/pci/drivers/{dev['driver']}", d))
 
 
-def pci_ids_subset(devices):
-    """The host's pci.ids cut down to the vendors and devices of this machine,
-    so that names in golden reports do not depend on the host's copy."""
-    wanted = {}
-    for d in devices:
-        wanted.setdefault(d.get("vendor", "0x10de")[2:], set()).add(d["device"][2:])
-    out, vendor, keep = ["# pci.ids subset for a dlrig fixture (from Debian's pci.ids)"], None, False
+@functools.lru_cache(maxsize=None)
+def pci_ids_index():
+    """The host's pci.ids, read once: vendor id -> (its line, [(device id,
+    the device's line and its subsystem lines)]), in the file's order."""
+    index, devs, dev = {}, None, None
     with open("/usr/share/misc/pci.ids", encoding="utf-8", errors="replace") as f:
         for line in f:
             line = line.rstrip("\n")
@@ -146,16 +147,29 @@ def pci_ids_subset(devices):
             if line.startswith("C "):
                 break  # the class list follows the vendors
             if not line.startswith("\t"):
-                vendor = line[:4]
-                keep = False
-                if vendor in wanted:
-                    out.append(line)
+                devs, dev = [], None
+                index[line[:4]] = (line, devs)
             elif not line.startswith("\t\t"):
-                keep = vendor in wanted and line[1:5] in wanted[vendor]
-                if keep:
-                    out.append(line)
-            elif keep:
-                out.append(line)
+                dev = [line]
+                devs.append((line[1:5], dev))
+            elif dev is not None:
+                dev.append(line)
+    return index
+
+
+def pci_ids_subset(devices):
+    """The host's pci.ids cut down to the vendors and devices of this machine,
+    so that names in golden reports do not depend on the host's copy."""
+    wanted = {}
+    for d in devices:
+        wanted.setdefault(d.get("vendor", "0x10de")[2:], set()).add(d["device"][2:])
+    out = ["# pci.ids subset for a dlrig fixture (from Debian's pci.ids)"]
+    for vendor, (line, devices_of) in pci_ids_index().items():
+        if vendor in wanted:
+            out.append(line)
+            for device, lines in devices_of:
+                if device in wanted[vendor]:
+                    out.extend(lines)
     return "\n".join(out) + "\n"
 
 
@@ -434,9 +448,9 @@ def fake_description(m):
     return desc
 
 
-def build(name):
+def build(name, dest=MACHINES):
     m = machines.get(name)
-    out = os.path.join(MACHINES, name)
+    out = os.path.join(dest, name)
     root = os.path.join(out, "root")
     shutil.rmtree(root, ignore_errors=True)
     os.makedirs(root)
@@ -467,12 +481,18 @@ def main(argv):
     if not argv or argv[0] in ("-h", "--help"):
         print(__doc__)
         return 2
+    dest = MACHINES
+    if argv[0] == "--out":
+        if len(argv) < 3:
+            print(__doc__)
+            return 2
+        dest, argv = argv[1], argv[2:]
     if argv[0] == "--list":
         print("\n".join(machines.names()))
         return 0
     for name in machines.names() if argv[0] == "--all" else argv:
-        build(name)
-        print(f"wrote tests/machines/{name}")
+        build(name, dest)
+        print(f"wrote {os.path.join(os.path.relpath(dest, REPO) if dest == MACHINES else dest, name)}")
     return 0
 
 
