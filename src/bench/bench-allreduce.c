@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "drv/drv-worker.h"
+#include "snap/snap-json.h"
 #include "drv/nccl-types.h"
 #include "drv/nccl-syms.h"
 #include "util/cleanup.h"
@@ -306,6 +307,7 @@ static CUresult ar_size(struct ar_run *ar, size_t bytes)
 {
         struct bench_cuda *bc = ar->bc;
         unsigned iters = bc->plan->ar_iters;
+        struct snap_bench_ar_size rec;
         double algbw;
         float ms = 0;
         long wrong = 0;
@@ -329,11 +331,12 @@ static CUresult ar_size(struct ar_run *ar, size_t bytes)
                 return r;
         algbw = ms > 0 ? (double)bytes * iters / ((double)ms * 1e6) : 0;
         ar->us_per_byte = ms > 0 ? (double)ms * 1e3 / iters / bytes : 0;
-        worker_emit("allreduce", json_pack("{s:I, s:i, s:f, s:f, s:f, s:I}", "bytes",
-                                           (json_int_t)bytes, "iters", (int)iters, "ms",
-                                           (double)ms, "algbw_gbps", algbw, "busbw_gbps",
-                                           algbw * 2.0 * (ar->n - 1) / ar->n, "wrong_values",
-                                           (json_int_t)wrong));
+        rec = (struct snap_bench_ar_size){
+                .bytes = (int64_t)bytes, .iters = iters, .ms = ms, .algbw_gbps = algbw,
+                /* busbw: the traffic each link of a ring carries (nccl-tests) */
+                .busbw_gbps = algbw * 2.0 * (ar->n - 1) / ar->n, .wrong_values = wrong,
+        };
+        worker_emit("allreduce", snap_bench_ar_size_to_json(&rec));
         return CUDA_SUCCESS;
 }
 

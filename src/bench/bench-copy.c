@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "drv/drv-worker.h"
+#include "snap/snap-json.h"
 
 static double gbps(size_t bytes, unsigned iters, float ms)
 {
@@ -37,7 +38,7 @@ static CUresult copy_once(struct bench_cuda *bc, struct bench_dev *d, enum copy_
 /* One warm-up copy, then copy_iters timed ones. With link, the PCIe link
  * is read while the timed copies are in flight. */
 static CUresult time_copy(struct bench_cuda *bc, struct bench_dev *d, enum copy_kind k,
-                          json_t *link, double *ret)
+                          struct snap_bench_link *link, double *ret)
 {
         float ms = 0;
         CUresult r;
@@ -78,14 +79,11 @@ CUresult bench_gpu_copies(struct bench_cuda *bc, struct bench_dev *d)
 {
         double h2d = 0, d2h = 0, d2d = 0;
         long wrong_h = 0, wrong_d = 0, wrong_dd = 0;
-        json_t *rec = json_object();
+        struct snap_bench_gpu rec = { 0 };
         CUresult r;
 
-        json_t *link = json_object();
-
-        json_object_set_new(rec, "link_under_load", link); /* rec owns it */
         BCALL(bc, ctx_set, d->ctx);
-        r = time_copy(bc, d, COPY_H2D, link, &h2d);
+        r = time_copy(bc, d, COPY_H2D, &rec.link, &h2d);
         if (r == CUDA_SUCCESS)
                 r = time_copy(bc, d, COPY_D2H, NULL, &d2h);
         if (r == CUDA_SUCCESS) /* D2H landed src in host_dst: H2D and D2H both */
@@ -95,15 +93,14 @@ CUresult bench_gpu_copies(struct bench_cuda *bc, struct bench_dev *d)
         if (r == CUDA_SUCCESS)
                 r = read_back(bc, d, d->dst, d->ordinal, &wrong_dd);
         wrong_d = wrong_h + wrong_dd;
-        json_object_set_new(rec, "index", json_integer(d->ordinal));
-        json_object_set_new(rec, "name", json_string(d->name));
-        json_object_set_new(rec, "pci_bus_id", json_string(d->bus));
-        json_object_set_new(rec, "pci_device_id",
-                            json_integer(bench_read_device_id(bc->root, d->bus)));
-        json_object_set_new(rec, "h2d_gbps", json_real(h2d));
-        json_object_set_new(rec, "d2h_gbps", json_real(d2h));
-        json_object_set_new(rec, "d2d_gbps", json_real(d2d));
-        json_object_set_new(rec, "wrong_words", json_integer(wrong_d));
-        worker_emit("gpu", rec);
+        rec.index = d->ordinal;
+        rec.name = d->name; /* borrowed until the record is written */
+        rec.pci_bus_id = d->bus;
+        rec.pci_device_id = bench_read_device_id(bc->root, d->bus);
+        rec.h2d_gbps = h2d;
+        rec.d2h_gbps = d2h;
+        rec.d2d_gbps = d2d;
+        rec.wrong_words = wrong_d;
+        worker_emit("gpu", snap_bench_gpu_to_json(&rec));
         return r;
 }

@@ -87,6 +87,6 @@ CUresult bench_gemms(struct bench_cuda *bc);
 /* bench-allreduce.c: NCCL all-reduce over all selected GPUs. */
 CUresult bench_allreduce(struct bench_cuda *bc);
 /* bench-link.c: the PCIe link of bus right now, from sysfs. */
-void bench_read_link(const struct sysroot *root, const char *bus, json_t *into);
+void bench_read_link(const struct sysroot *root, const char *bus, struct snap_bench_link *into);
 /* The PCI device id of bus (0x2237 for an A10G), 0 when unreadable. */
 unsigned bench_read_device_id(const struct sysroot *root, const char *bus);

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "drv/drv-worker.h"
+#include "snap/snap-json.h"
 #include "util/cleanup.h"
 
 #define CUBLAS_SPEC_(field, req, ret, args, ...)                               \
@@ -37,18 +38,21 @@ static const struct {
 #define GEMM_BATCH_MS 1000.0
 
 struct gemm_kind {
-        const char *name; /* "bf16": the record's dtype */
+        enum snap_dtype dtype; /* its name: snap_dtype_key() */
         cudaDataType type;
-        size_t elt;       /* bytes per element */
+        size_t elt;            /* bytes per element */
 };
 
 static const struct gemm_kind gemm_kinds[] = {
-        { "bf16", CUDA_R_16BF, 2 },
-        { "fp32", CUDA_R_32F, 4 },
+        { SNAP_BF16, CUDA_R_16BF, 2 },
+        { SNAP_FP32, CUDA_R_32F, 4 },
 };
 
-/* Elements of C checked against the host's sum after the timed GEMMs. */
+/* Elements of C checked against the host's sum after the timed GEMMs, and
+ * how far off (a share of the sum of the products' magnitudes) is wrong;
+ * both go with the figure, so the finding quotes them. */
 #define GEMM_SAMPLES 16
+#define GEMM_TOLERANCE 1e-3
 
 /* One GPU's run of one kind: its buffers and its cuBLAS handle. */
 struct gemm_run {
@@ -132,7 +136,7 @@ static bool gemm_check_one(const void *host, const struct gemm_kind *k, size_t n
                 ref += p;
                 mag += p < 0 ? -p : p;
         }
-        tol = 1e-3 * mag + (k->elt == 2 ? (ref < 0 ? -ref : ref) / 128 : 0);
+        tol = GEMM_TOLERANCE * mag + (k->elt == 2 ? (ref < 0 ? -ref : ref) / 128 : 0);
         return got - ref <= tol && ref - got <= tol;
 }
 
@@ -143,7 +147,7 @@ static CUresult gemm_verify(struct gemm_run *g, const void *host)
         size_t n = bc->plan->gemm_n, pos[GEMM_SAMPLES][2];
         unsigned char *back = (unsigned char *)g->d->host_dst;
 
-        bench_set_op("%s GEMM, GPU %d: reading C back to verify it", g->k->name, g->d->ordinal);
+        bench_set_op("%s GEMM, GPU %d: reading C back to verify it", snap_dtype_key(g->k->dtype), g->d->ordinal);
         for (size_t s = 0; s < GEMM_SAMPLES; s++) {
                 pos[s][0] = (s * 2654435761u + 3) % n;
                 pos[s][1] = (s * 40503u + 7) % n;
@@ -245,20 +249,21 @@ static CUresult gemm_one(struct bench_cuda *bc, struct cublas_api *blas, struct 
         double n = bc->plan->gemm_n, flops;
         unsigned iters = 0;
         float ms = 0;
-        json_t *rec;
+        struct snap_bench_gemm rec;
         CUresult r;
 
-        bench_set_op("%s GEMM %u^3, GPU %d", k->name, bc->plan->gemm_n, d->ordinal);
+        bench_set_op("%s GEMM %u^3, GPU %d", snap_dtype_key(k->dtype), bc->plan->gemm_n, d->ordinal);
         r = gemm_time(&g, host, &iters, &ms);
         gemm_release(&g);
         flops = 2.0 * n * n * n * iters;
-        rec = json_pack("{s:i, s:s, s:i, s:i, s:f, s:f, s:I}", "index", d->ordinal, "dtype",
-                        k->name, "n", (int)bc->plan->gemm_n, "iters", (int)iters, "ms",
-                        (double)ms, "tflops", ms > 0 ? flops / ((double)ms * 1e9) : 0.0,
-                        "wrong_samples", (json_int_t)g.wrong);
-        if (g.error[0])
-                json_object_set_new(rec, "error", json_string(g.error));
-        worker_emit("gemm", rec);
+        rec = (struct snap_bench_gemm){
+                .index = d->ordinal, .dtype = (char *)snap_dtype_key(k->dtype),
+                .n = bc->plan->gemm_n, .iters = iters, .ms = ms,
+                .tflops = ms > 0 ? flops / ((double)ms * 1e9) : 0.0, .samples = GEMM_SAMPLES,
+                .wrong_samples = g.wrong, .tolerance = GEMM_TOLERANCE,
+                .error = g.error[0] ? g.error : NULL,
+        };
+        worker_emit("gemm", snap_bench_gemm_to_json(&rec)); /* borrows rec's strings */
         return r;
 }
 

@@ -30,19 +30,17 @@ static double read_num(const struct sysroot *root, const char *bus, const char *
         return v;
 }
 
-void bench_read_link(const struct sysroot *root, const char *bus, json_t *into)
+void bench_read_link(const struct sysroot *root, const char *bus, struct snap_bench_link *into)
 {
         double speed = read_num(root, bus, "current_link_speed");
         double width = read_num(root, bus, "current_link_width");
 
         if (speed <= 0 || width <= 0)
                 return; /* no sysfs (a container): the figure stays unknown */
-        json_object_set_new(into, "speed_gts", json_real(speed));
-        json_object_set_new(into, "width", json_integer((json_int_t)width));
-        json_object_set_new(into, "max_speed_gts",
-                            json_real(read_num(root, bus, "max_link_speed")));
-        json_object_set_new(into, "max_width",
-                            json_integer((json_int_t)read_num(root, bus, "max_link_width")));
+        into->speed_gts = speed;
+        into->width = (int64_t)width;
+        into->max_speed_gts = read_num(root, bus, "max_link_speed");
+        into->max_width = (int64_t)read_num(root, bus, "max_link_width");
 }
 
 unsigned bench_read_device_id(const struct sysroot *root, const char *bus)

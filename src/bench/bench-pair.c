@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "drv/drv-worker.h"
+#include "snap/snap-json.h"
 
 #define LAT_BYTES 4
 
@@ -136,11 +137,13 @@ static CUresult pair_bidi(struct bench_cuda *bc, struct bench_dev *a, struct ben
 static void pair_emit(const struct bench_dev *a, const struct bench_dev *b,
                       const struct pair_fig *f)
 {
-        worker_emit("pair", json_pack("{s:i, s:i, s:b, s:i, s:f, s:f, s:f, s:I}", "src",
-                                      a->ordinal, "dst", b->ordinal, "p2p", f->access != 0,
-                                      "rank", f->rank, "uni_gbps", f->uni, "bidi_gbps", f->bidi,
-                                      "latency_us", f->lat_us, "wrong_words",
-                                      (json_int_t)f->wrong));
+        struct snap_bench_pair rec = {
+                .src = a->ordinal, .dst = b->ordinal, .p2p = f->access != 0, .rank = f->rank,
+                .uni_gbps = f->uni, .bidi_gbps = f->bidi, .latency_us = f->lat_us,
+                .wrong_words = f->wrong,
+        };
+
+        worker_emit("pair", snap_bench_pair_to_json(&rec));
 }
 
 static CUresult pair_run(struct bench_cuda *bc, struct bench_dev *a, struct bench_dev *b)

@@ -227,3 +227,16 @@ int bench_plan_from_args(int argc, char **argv, struct bench_plan *ret)
                         return -EINVAL;
         return 0;
 }
+
+void bench_plan_record(const struct bench_plan *p, struct snap_bench_plan *ret)
+{
+        ret->quick = p->quick;
+        ret->copy_bytes = (int64_t)p->copy_bytes;
+        ret->copy_iters = p->copy_iters;
+        ret->lat_iters = p->lat_iters;
+        ret->gemm_n = p->gemm_n;
+        ret->gemm_iters = p->gemm_iters;
+        ret->allreduce_max_bytes = (int64_t)p->ar_max_bytes;
+        ret->allreduce_step = p->ar_step;
+        ret->allreduce_iters = p->ar_iters;
+}

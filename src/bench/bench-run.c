@@ -1,7 +1,7 @@
 /* bench-run.c - the parent half of bench: runs "dlrig __bench-worker" with
  * a deadline per operation (no breadcrumb for the driver call timeout: a
  * hung copy or a GPU that fell off the bus) and one for the whole run, and
- * folds whatever records arrived into the result. */
+ * reads whatever records arrived into the snapshot's bench section. */
 #include "bench.h"
 
 #include <stdio.h>
@@ -10,7 +10,6 @@
 
 #include "drv/drv-worker.h"
 #include "util/strbuf.h"
-#include "util/xalloc.h"
 
 /* The whole run: --quick is meant to take under a minute on 8 GPUs. */
 #define BENCH_QUICK_TOTAL_MS 180000u
@@ -49,7 +48,7 @@ static void on_output(const struct strbuf *out, void *data)
 }
 
 int bench_run(const struct sysroot *root, const char *self_exe, const struct bench_plan *p,
-              bench_progress_fn *progress, void *arg, struct bench_result *ret)
+              bench_progress_fn *progress, void *arg, struct snap_bench *ret)
 {
         struct progress pr = { progress, arg, 0 };
         char bytes[24], iters[16], lat[16], mask[24];
@@ -78,12 +77,8 @@ int bench_run(const struct sysroot *root, const char *self_exe, const struct ben
                 free(more[i]);
         if (r < 0)
                 return r;
-        for (size_t i = 0; i < wr.n; i++)
-                bench_result_add(ret, wr.recs[i].tag, wr.recs[i].json);
-        if (wr.failure) {
-                ret->failure = xstrdup(wr.failure);
-                ret->hung = wr.timed_out;
-        }
+        bench_plan_record(p, &ret->plan);
+        bench_take(&wr, ret);
         worker_result_release(&wr);
         return 0;
 }

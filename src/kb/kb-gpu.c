@@ -107,3 +107,31 @@ const struct kb_gpu *kb_gpu_at(size_t i)
 {
         return i < kb_gpu_table_size ? &kb_gpu_table[i] : NULL;
 }
+
+double kb_gpu_peak_tflops(const struct kb_gpu *g, const char *dtype)
+{
+        if (!g || !dtype)
+                return 0;
+        if (!strcmp(dtype, "bf16"))
+                return g->bf16_tflops;
+        if (!strcmp(dtype, "fp32"))
+                return g->fp32_tflops;
+        return 0;
+}
+
+double kb_gpu_copy_gbps(const struct kb_gpu *g)
+{
+        return g ? g->mem_bw_gbps / 2.0 : 0;
+}
+
+double kb_gpu_nvlink_gbps(const struct kb_gpu *g)
+{
+        return g ? g->nvlink_gbps / 2 : 0;
+}
+
+double kb_gpu_pcie_gbps(const struct kb_gpu *g)
+{
+        double gts = g ? kb_pcie_gts(g->pcie_gen) : 0;
+
+        return gts > 0 ? kb_pcie_gbps(gts, 16) : 0;
+}

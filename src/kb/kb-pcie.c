@@ -40,3 +40,10 @@ int kb_pcie_gen_of_rate(const char *rate, size_t n)
                         return kb_pcie_rates[i].gen;
         return 0;
 }
+
+double kb_pcie_gbps(double speed_gts, int width)
+{
+        double coding = speed_gts < 8 ? 8.0 / 10.0 : 128.0 / 130.0;
+
+        return speed_gts * coding / 8.0 * width;
+}

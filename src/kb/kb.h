@@ -129,12 +129,27 @@ struct kb_gpu {
 };
 
 const struct kb_gpu *kb_gpu_by_pci(unsigned device_id);
+/* What a model should reach (kb-gpu.c), each 0 when the table does not say:
+ * the dense GEMM peak of a data type ("bf16", "fp32": the columns
+ * bf16_tflops, fp32_tflops), in TFLOP/s; */
+double kb_gpu_peak_tflops(const struct kb_gpu *g, const char *dtype);
+/* an on-GPU copy's rate, GB/s: half the memory bandwidth (each byte is read
+ * and written); */
+double kb_gpu_copy_gbps(const struct kb_gpu *g);
+/* one direction of its NVLink, GB/s: half the table's total; */
+double kb_gpu_nvlink_gbps(const struct kb_gpu *g);
+/* one direction of its PCIe link at the model's generation, x16, GB/s. */
+double kb_gpu_pcie_gbps(const struct kb_gpu *g);
 
 /* ---- PCIe generations (kb-pcie.c) ---- */
 
 /* The per-lane transfer rate of PCIe generation gen in GT/s (2.5, 5, 8,
  * 16, 32, 64 for gen 1..6); 0 for any other gen. */
 double kb_pcie_gts(int gen);
+/* One direction of a link of speed_gts GT/s per lane and width lanes, in
+ * GB/s: 8b/10b coding below 8 GT/s (gen 1-2), 128b/130b from 8 GT/s (gen 3
+ * on). PCIe 4.0 x16 = 31.5 GB/s, 5.0 x16 = 63.0 GB/s. */
+double kb_pcie_gbps(double speed_gts, int width);
 /* The generation whose rate the n bytes of text spell as Linux prints it in
  * sysfs: "16.0" (since Linux 5.7) or "16" (before); "2.5" either way.
  * 0 when no generation has that rate. */

@@ -27,6 +27,15 @@ json_t *render_findings_json(const struct findings *fs);
 /* Writes j to out, pretty and key-ordered, with a final newline. */
 int render_json_dump(FILE *out, json_t *j);
 
+/* bench's report (render-bench.c): the figures of the snapshot's bench
+ * section beside what the knowledge base expects, then the findings. */
+void render_bench_text(FILE *out, const struct snap_bench *b, const struct findings *fs,
+                       const struct render_opts *o);
+/* New reference: the figures, plan, findings, status, schema_version. */
+json_t *render_bench_json(const struct snap_bench *b, const struct findings *fs);
+/* Writes it to out with figures as rounded; -EIO when the write fails. */
+int render_bench_json_dump(FILE *out, json_t *j);
+
 /* Formatting helpers shared by renderers. */
 const char *render_fact_str(const struct fact_str *f, const char *unknown);
 /* "23028 MiB"; buf must hold 32 bytes. */

@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 /* The kinds of snap.h's lists (ENV is read as a STR). */
-enum jtype { JT_NUM, JT_STR, JT_TEXT, JT_INT, JT_BOOL, JT_STRV, JT_PROBE, JT_OBJ, JT_ARRAY };
+enum jtype { JT_NUM, JT_STR, JT_TEXT, JT_INT, JT_REAL, JT_BOOL, JT_STRV, JT_PROBE, JT_OBJ, JT_ARRAY };
 
 struct jfield;
 
@@ -30,3 +30,6 @@ json_t *jtable_write(const struct jtable *t, const char *base);
 /* Reads j into base (zeroed by the caller); -EBADMSG with an owned message
  * naming the field ("gpus[3].uuid: expected a string") on bad input. */
 int jtable_read(const struct jtable *t, json_t *j, void *base, char **reterr);
+/* The same, for a record of a worker: every key of t must be there (a
+ * section's status and "unavailable" map aside). */
+int jtable_read_strict(const struct jtable *t, json_t *j, void *base, char **reterr);

@@ -65,6 +65,7 @@ static void write_field(json_t *o, json_t *unavail, const struct jfield *f,
                 break;
         case JT_TEXT: json_object_set_new(o, f->key, str_or_null(*(char *const *)p)); break;
         case JT_INT: json_object_set_new(o, f->key, json_integer(*(const int64_t *)p)); break;
+        case JT_REAL: json_object_set_new(o, f->key, json_real(*(const double *)p)); break;
         case JT_BOOL: json_object_set_new(o, f->key, json_boolean(*(const bool *)p)); break;
         case JT_STRV: json_object_set_new(o, f->key, write_strv((const struct strv *)p)); break;
         case JT_PROBE:
@@ -96,6 +97,7 @@ json_t *jtable_write(const struct jtable *t, const char *base)
 struct rctx {
         struct strbuf path; /* "gpus[3].uuid" for error messages */
         char *err;
+        bool strict;        /* a missing key is an error (a worker's record) */
 };
 
 static int bad(struct rctx *c, const char *key, const char *what)
@@ -223,6 +225,13 @@ static int read_scalar(struct rctx *c, const struct jfield *f, json_t *v, char *
                         return bad(c, f->key, "expected an integer");
                 *(int64_t *)p = json_integer_value(v);
                 return 0;
+        case JT_REAL:
+                if (!v)
+                        return 0;
+                if (!json_is_number(v))
+                        return bad(c, f->key, "expected a number");
+                *(double *)p = json_number_value(v);
+                return 0;
         default: /* JT_BOOL */
                 if (v && !json_is_boolean(v))
                         return bad(c, f->key, "expected true or false");
@@ -238,6 +247,8 @@ static int read_field(struct rctx *c, const struct jfield *f, json_t *o, json_t 
         size_t keep = c->path.len;
         int r;
 
+        if (!v && c->strict && f->type != JT_PROBE)
+                return bad(c, f->key, "missing");
         switch (f->type) {
         case JT_NUM:
         case JT_STR: return read_fact(c, f, v, unavail, p);
@@ -275,9 +286,9 @@ static int read_obj(struct rctx *c, const struct jtable *t, json_t *o, char *bas
         return 0;
 }
 
-int jtable_read(const struct jtable *t, json_t *j, void *base, char **reterr)
+static int read_top(const struct jtable *t, json_t *j, void *base, char **reterr, bool strict)
 {
-        struct rctx c = { .path = STRBUF_INIT };
+        struct rctx c = { .path = STRBUF_INIT, .strict = strict };
         int r = read_obj(&c, t, j, base);
 
         strbuf_release(&c.path);
@@ -286,4 +297,14 @@ int jtable_read(const struct jtable *t, json_t *j, void *base, char **reterr)
         else
                 free(c.err);
         return r;
+}
+
+int jtable_read(const struct jtable *t, json_t *j, void *base, char **reterr)
+{
+        return read_top(t, j, base, reterr, false);
+}
+
+int jtable_read_strict(const struct jtable *t, json_t *j, void *base, char **reterr)
+{
+        return read_top(t, j, base, reterr, true);
 }

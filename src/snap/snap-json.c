@@ -22,6 +22,7 @@
 #define JF_STR(name) JF_(#name, JT_STR, name, NULL, 0)
 #define JF_ENV(name, var) JF_(#name, JT_STR, name, NULL, 0)
 #define JF_INT(name) JF_(#name, JT_INT, name, NULL, 0)
+#define JF_REAL(name) JF_(#name, JT_REAL, name, NULL, 0)
 #define JF_TEXT(name) JF_(#name, JT_TEXT, name, NULL, 0)
 #define JF_BOOL(name) JF_(#name, JT_BOOL, name, NULL, 0)
 #define JF_STRV(name) JF_(#name, JT_STRV, name, NULL, 0)
@@ -105,6 +106,30 @@ JTABLE(topo_pair, SNAP_TOPO_PAIR);
 #define SELF struct snap_topo
 JTABLE(topo, SNAP_TOPO);
 #undef SELF
+#define SELF struct snap_bench_plan
+JTABLE(bench_plan, SNAP_BENCH_PLAN);
+#undef SELF
+#define SELF struct snap_bench_link
+JTABLE(bench_link, SNAP_BENCH_LINK);
+#undef SELF
+#define SELF struct snap_bench_gpu
+JTABLE(bench_gpu, SNAP_BENCH_GPU);
+#undef SELF
+#define SELF struct snap_bench_pair
+JTABLE(bench_pair, SNAP_BENCH_PAIR);
+#undef SELF
+#define SELF struct snap_bench_gemm
+JTABLE(bench_gemm, SNAP_BENCH_GEMM);
+#undef SELF
+#define SELF struct snap_bench_ar_size
+JTABLE(bench_ar_size, SNAP_BENCH_AR_SIZE);
+#undef SELF
+#define SELF struct snap_bench_ar
+JTABLE(bench_ar, SNAP_BENCH_AR);
+#undef SELF
+#define SELF struct snap_bench
+JTABLE(bench, SNAP_BENCH);
+#undef SELF
 #define SELF struct snapshot
 JTABLE(root, SNAP_ROOT);
 #undef SELF
@@ -122,6 +147,9 @@ json_t *snap_to_json(const struct snapshot *s)
          * before them) leaves the snapshot as it was before topology */
         if (s->topo.probe.st == FACT_UNSET || s->topo.probe.st == FACT_UNSUPPORTED)
                 json_object_del(o, "topology");
+        /* only a bench writes its section (bench --save) */
+        if (s->bench.probe.st == FACT_UNSET)
+                json_object_del(o, "bench");
         return o;
 }
 
@@ -188,4 +216,26 @@ json_t *snap_cuda_dev_to_json(const struct snap_cuda_dev *d)
 int snap_cuda_dev_from_json(json_t *j, struct snap_cuda_dev *d, char **reterr)
 {
         return jtable_read(&cuda_dev_table, j, d, reterr);
+}
+
+/* ---- bench: the worker's records, read strictly ------------------------ */
+
+#define BENCH_RECORD(tag)                                                      \
+        json_t *snap_##tag##_to_json(const struct snap_##tag *v)               \
+        {                                                                      \
+                return jtable_write(&tag##_table, (const char *)v);            \
+        }                                                                      \
+        int snap_##tag##_from_record(json_t *j, struct snap_##tag *v, char **reterr) \
+        {                                                                      \
+                return jtable_read_strict(&tag##_table, j, v, reterr);         \
+        }
+
+BENCH_RECORD(bench_gpu)
+BENCH_RECORD(bench_pair)
+BENCH_RECORD(bench_gemm)
+BENCH_RECORD(bench_ar_size)
+
+json_t *snap_bench_plan_to_json(const struct snap_bench_plan *p)
+{
+        return jtable_write(&bench_plan_table, (const char *)p);
 }

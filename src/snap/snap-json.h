@@ -29,3 +29,17 @@ int snap_cuda_dev_from_json(json_t *j, struct snap_cuda_dev *d, char **reterr);
 /* The topology section alone (the NVML worker's "topo" record). */
 json_t *snap_topo_to_json(const struct snap_topo *t);
 int snap_topo_from_json(json_t *j, struct snap_topo *t, char **reterr);
+
+/* The bench section's records (bench's worker writes them, its parent reads
+ * them back). Reading is strict: a key missing from the record is an error
+ * (-EBADMSG, an owned message naming it), never a 0. */
+json_t *snap_bench_gpu_to_json(const struct snap_bench_gpu *v);
+int snap_bench_gpu_from_record(json_t *j, struct snap_bench_gpu *v, char **reterr);
+json_t *snap_bench_pair_to_json(const struct snap_bench_pair *v);
+int snap_bench_pair_from_record(json_t *j, struct snap_bench_pair *v, char **reterr);
+json_t *snap_bench_gemm_to_json(const struct snap_bench_gemm *v);
+int snap_bench_gemm_from_record(json_t *j, struct snap_bench_gemm *v, char **reterr);
+json_t *snap_bench_ar_size_to_json(const struct snap_bench_ar_size *v);
+int snap_bench_ar_size_from_record(json_t *j, struct snap_bench_ar_size *v, char **reterr);
+/* The plan alone, as bench's report shows it. */
+json_t *snap_bench_plan_to_json(const struct snap_bench_plan *p);

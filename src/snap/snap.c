@@ -91,6 +91,7 @@ void probe_set(struct probe_st *p, enum fact_st st, const char *why)
 #define REL_STR(name) fact_str_release(&p->name);
 #define REL_ENV(name, var) fact_str_release(&p->name);
 #define REL_INT(name)
+#define REL_REAL(name)
 #define REL_TEXT(name) free(p->name);
 #define REL_BOOL(name)
 #define REL_STRV(name) strv_release(&p->name);
@@ -132,6 +133,14 @@ DEFINE_RELEASE(static, python, SNAP_PYTHON)
 DEFINE_RELEASE(static, topo_gpu, SNAP_TOPO_GPU)
 DEFINE_RELEASE(static, topo_pair, SNAP_TOPO_PAIR)
 DEFINE_RELEASE(, topo, SNAP_TOPO)
+DEFINE_RELEASE(static, bench_plan, SNAP_BENCH_PLAN)
+DEFINE_RELEASE(static, bench_link, SNAP_BENCH_LINK)
+DEFINE_RELEASE(, bench_gpu, SNAP_BENCH_GPU)
+DEFINE_RELEASE(, bench_pair, SNAP_BENCH_PAIR)
+DEFINE_RELEASE(, bench_gemm, SNAP_BENCH_GEMM)
+DEFINE_RELEASE(, bench_ar_size, SNAP_BENCH_AR_SIZE)
+DEFINE_RELEASE(static, bench_ar, SNAP_BENCH_AR)
+DEFINE_RELEASE(, bench, SNAP_BENCH)
 
 void snap_release(struct snapshot *p)
 {
@@ -282,4 +291,69 @@ const struct snap_toolkit *snap_toolkit_holding(const struct snap_toolkits *t, c
                         best = &t->v[i];
         }
         return best;
+}
+
+/* ---- bench ---- */
+
+#define DTYPE_KEY_(e, key, label) [e] = key,
+#define DTYPE_LABEL_(e, key, label) [e] = label,
+static const char *const dtype_keys[SNAP_DTYPE_MAX] = { SNAP_BENCH_DTYPES(DTYPE_KEY_) };
+static const char *const dtype_labels[SNAP_DTYPE_MAX] = { SNAP_BENCH_DTYPES(DTYPE_LABEL_) };
+
+const char *snap_dtype_key(enum snap_dtype t)
+{
+        return t >= 0 && t < SNAP_DTYPE_MAX ? dtype_keys[t] : NULL;
+}
+
+const char *snap_dtype_label(enum snap_dtype t)
+{
+        return t >= 0 && t < SNAP_DTYPE_MAX ? dtype_labels[t] : NULL;
+}
+
+enum snap_dtype snap_dtype_from_key(const char *key)
+{
+        for (int t = 0; t < SNAP_DTYPE_MAX; t++)
+                if (key && !strcmp(key, dtype_keys[t]))
+                        return (enum snap_dtype)t;
+        return SNAP_DTYPE_INVALID;
+}
+
+struct snap_bench_gpu *snap_add_bench_gpu(struct snap_bench *b)
+{
+        return add_elem(&b->gpus, &b->ngpus, sizeof(*b->gpus));
+}
+
+struct snap_bench_pair *snap_add_bench_pair(struct snap_bench *b)
+{
+        return add_elem(&b->pairs, &b->npairs, sizeof(*b->pairs));
+}
+
+struct snap_bench_gemm *snap_add_bench_gemm(struct snap_bench *b)
+{
+        return add_elem(&b->gemms, &b->ngemms, sizeof(*b->gemms));
+}
+
+struct snap_bench_ar_size *snap_add_bench_ar_size(struct snap_bench_ar *a)
+{
+        return add_elem(&a->sizes, &a->nsizes, sizeof(*a->sizes));
+}
+
+const struct snap_bench_gpu *snap_bench_gpu_of(const struct snap_bench *b, int64_t index)
+{
+        for (size_t i = 0; i < b->ngpus; i++)
+                if (b->gpus[i].index == index)
+                        return &b->gpus[i];
+        return NULL;
+}
+
+const struct snap_bench_gemm *snap_bench_gemm_of(const struct snap_bench *b, int64_t index,
+                                                 enum snap_dtype t)
+{
+        const char *key = snap_dtype_key(t);
+
+        for (size_t i = 0; i < b->ngemms; i++)
+                if (b->gemms[i].index == index && key && b->gemms[i].dtype &&
+                    !strcmp(b->gemms[i].dtype, key))
+                        return &b->gemms[i];
+        return NULL;
 }

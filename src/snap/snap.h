@@ -58,6 +58,7 @@ struct probe_st {
  *   X(STR, name)                       struct fact_str: an observed string
  *   X(ENV, name, "VAR")                struct fact_str: environment variable VAR
  *   X(INT, name)                       int64_t, always known (an index, an ID)
+ *   X(REAL, name)                      double, always known (a measured figure)
  *   X(TEXT, name)                      char *, owned; NULL when none
  *   X(BOOL, name)                      bool
  *   X(STRV, name)                      struct strv of owned strings
@@ -70,6 +71,7 @@ struct probe_st {
 #define SNAP_DECL_STR(name) struct fact_str name;
 #define SNAP_DECL_ENV(name, var) struct fact_str name;
 #define SNAP_DECL_INT(name) int64_t name;
+#define SNAP_DECL_REAL(name) double name;
 #define SNAP_DECL_TEXT(name) char *name;
 #define SNAP_DECL_BOOL(name) bool name;
 #define SNAP_DECL_STRV(name) struct strv name;
@@ -493,6 +495,10 @@ struct snap_topo {
         SNAP_TOPO(SNAP_DECL)
 };
 
+/* ---- bench (dlrig bench, docs/bench.md) ---- */
+
+#include "snap-bench.h"
+
 /* ---- the whole snapshot ---- */
 
 #define SNAP_ROOT(X)                                                           \
@@ -511,7 +517,8 @@ struct snap_topo {
         X(OBJ, shell, shell, "shell")                                          \
         X(OBJ, python, python, "python")                                       \
         X(OBJ, host, host, "host")                                             \
-        X(OBJ, topo, topo, "topology")
+        X(OBJ, topo, topo, "topology")                                         \
+        X(OBJ, bench, bench, "bench") /* dlrig bench's figures */
 
 struct snapshot {
         SNAP_ROOT(SNAP_DECL)

@@ -1,6 +1,6 @@
 /* test-bench.c - bench's pure parts: the --gpus list, the plan arguments
- * the worker receives, the PCIe rate formula and the judge's outliers on
- * hand-made results. */
+ * the worker receives, and the worker's records read back strictly (the
+ * judges are tested in test-check-bench.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "bench/bench.h"
+#include "drv/drv-worker.h"
+#include "snap/snap-json.h"
 
 static void test_parse_gpus(void **state)
 {
@@ -118,147 +120,42 @@ static void test_ar_sizes(void **state)
         assert_int_equal(bench_ar_size(&p, 0), 0);
 }
 
-static void test_pcie_rate(void **state)
+/* A worker's records read back: a record missing a key is a failure that
+ * names it, never a 0. */
+static void test_take_records(void **state)
 {
-        (void)state;
-        assert_true(bench_pcie_gbps(16.0, 16) > 31.50 && bench_pcie_gbps(16.0, 16) < 31.51);
-        assert_true(bench_pcie_gbps(32.0, 16) > 63.01 && bench_pcie_gbps(32.0, 16) < 63.02);
-        assert_true(bench_pcie_gbps(5.0, 8) > 3.99 && bench_pcie_gbps(5.0, 8) < 4.01);
-}
-
-/* n GPUs of one model at 25/26/240 GB/s, every ordered pair through the
- * host at 24 GB/s. */
-static void healthy(struct bench_result *r, int n)
-{
-        memset(r, 0, sizeof(*r));
-        r->started = true;
-        r->ngpus = (size_t)n;
-        r->pairs = calloc((size_t)(n * (n - 1)), sizeof(*r->pairs));
-        for (int i = 0; i < n; i++) {
-                struct bench_gpu *g = &r->gpus[i];
-                g->ordinal = i;
-                strcpy(g->name, "NVIDIA A10G");
-                g->h2d_gbps = 25, g->d2h_gbps = 26, g->d2d_gbps = 240;
-                for (int j = 0; j < n; j++)
-                        if (i != j)
-                                r->pairs[r->npairs++] = (struct bench_pair){ i, j, false, 0, 24,
-                                                                             48, 10, 0 };
-        }
-}
-
-static void judge(struct bench_result *r, const char *want, size_t count)
-{
-        struct findings fs = FINDINGS_INIT;
-        size_t n = 0;
-
-        bench_judge(r, &fs);
-        for (size_t i = 0; i < fs.n; i++)
-                n += !strcmp(fs.v[i].cat->id, want);
-        assert_int_equal(n, count);
-        findings_release(&fs);
-        bench_result_release(r);
-}
-
-static void test_judge(void **state)
-{
-        struct bench_result r;
+        struct worker_record recs[] = {
+                { "bench", json_pack("{s:i, s:i}", "driver_version", 12020, "device_count", 1) },
+                { "gpu", NULL },
+                { "pair", json_pack("{s:i, s:i}", "src", 0, "dst", 1) },
+        };
+        struct worker_result wr = { .recs = recs, .n = 3 };
+        struct snap_bench_gpu g = { .index = 0, .name = "A10G", .pci_bus_id = "0000:00:1e.0",
+                                    .h2d_gbps = 25 };
+        struct snap_bench b = { 0 };
 
         (void)state;
-        healthy(&r, 4);
-        judge(&r, "bench.ok", 1);
-        healthy(&r, 4);
-        r.pairs[3].uni_gbps = 10; /* 1 -> 0 */
-        judge(&r, "bench.pair-slow", 1);
-        healthy(&r, 4);
-        r.gpus[2].h2d_gbps = 6; /* a slow GPU explains its pairs */
-        for (size_t i = 0; i < r.npairs; i++)
-                if (r.pairs[i].dst == 2)
-                        r.pairs[i].uni_gbps = 6;
-        judge(&r, "bench.pair-slow", 0);
-        healthy(&r, 4);
-        r.gpus[2].h2d_gbps = 6;
-        judge(&r, "bench.gpu-slow", 1);
-        healthy(&r, 4);
-        for (size_t i = 0; i < r.npairs; i++)
-                r.pairs[i].p2p = true, r.pairs[i].uni_gbps = 12; /* all P2P, all below host */
-        judge(&r, "bench.p2p-slower-than-host", 12);
-        healthy(&r, 4);
-        r.pairs[5].wrong = 7;
-        judge(&r, "bench.copy-wrong", 1);
-        healthy(&r, 4);
-        r.gpus[1].link = (struct bench_link){ true, 16, 16, 8, 16 };
-        judge(&r, "bench.link-degraded-under-load", 1);
-        healthy(&r, 2); /* too few siblings to call anyone slow */
-        r.gpus[1].h2d_gbps = 1;
-        judge(&r, "bench.gpu-slow", 0);
-        memset(&r, 0, sizeof(r));
-        judge(&r, "bench.not-run", 1);
-}
-
-/* healthy() plus GEMM figures and 4 MiB all-reduces at busbw. */
-static void healthy_compute(struct bench_result *r, int n, double busbw)
-{
-        healthy(r, n);
-        r->gemm_n = 8192;
-        for (int i = 0; i < n; i++) {
-                r->gpus[i].pci_device_id = 0x2330; /* H100 SXM5: 989 / 67 TFLOP/s */
-                r->gpus[i].gemm_tflops[BENCH_BF16] = 700;
-                r->gpus[i].gemm_tflops[BENCH_FP32] = 50;
-        }
-        r->ar = calloc(1, sizeof(*r->ar));
-        r->nar = 1;
-        r->ar_ranks = n;
-        r->ar[0] = (struct bench_ar){ 4u << 20, 20, 1, busbw / 2, busbw, 0 };
-}
-
-static void test_judge_compute(void **state)
-{
-        struct bench_result r;
-
-        (void)state;
-        healthy_compute(&r, 4, 9); /* through host: 9 of 24 GB/s is fine */
-        judge(&r, "bench.ok", 1);
-        healthy_compute(&r, 4, 5); /* below a quarter of the slowest pair */
-        judge(&r, "bench.allreduce-slow", 1);
-        healthy_compute(&r, 4, 5);
-        r.ar[0].bytes = 4096;      /* small messages are latency */
-        judge(&r, "bench.allreduce-slow", 0);
-        healthy_compute(&r, 4, 9);
-        r.ar[0].wrong = 3;
-        judge(&r, "bench.allreduce-wrong", 1);
-        healthy_compute(&r, 4, 9);
-        r.ar_hung_bytes = 8;
-        judge(&r, "bench.allreduce-hung", 1);
-        healthy_compute(&r, 4, 9);
-        r.gpus[3].gemm_tflops[BENCH_BF16] = 400; /* 57% of siblings */
-        judge(&r, "bench.gemm-slow", 1);
-        healthy_compute(&r, 2, 9);
-        r.gpus[1].gemm_tflops[BENCH_FP32] = 20;  /* no siblings, 30% of the peak */
-        judge(&r, "bench.gemm-slow", 1);
-        healthy_compute(&r, 4, 9);
-        snprintf(r.gpus[0].gemm_error[BENCH_BF16], sizeof(r.gpus[0].gemm_error[0]),
-                 "cublasGemmEx returned 15: CUBLAS_STATUS_NOT_SUPPORTED (not supported)");
-        r.gpus[0].gemm_tflops[BENCH_BF16] = 0;
-        judge(&r, "bench.gemm-not-run", 1);
-        healthy_compute(&r, 4, 9);
-        r.gpus[1].gemm_wrong[BENCH_FP32] = 16;
-        judge(&r, "bench.gemm-wrong", 1);
-        healthy_compute(&r, 4, 9);
-        r.ar_skipped = strdup("no NCCL");
-        judge(&r, "bench.ok", 1);  /* info only */
-        healthy_compute(&r, 4, 9);
-        r.failure = strdup("cuEventQuery (all-reduce of 8 bytes over 4 GPUs) did not return");
-        r.hung = true;
-        judge(&r, "bench.allreduce-hung", 1);
+        recs[1].json = snap_bench_gpu_to_json(&g);
+        bench_take(&wr, &b);
+        assert_true(b.started);
+        assert_int_equal(b.ngpus, 1);
+        assert_true(b.gpus[0].h2d_gbps == 25);
+        assert_int_equal(b.npairs, 0);
+        assert_non_null(b.failure);
+        assert_non_null(strstr(b.failure, "malformed 'pair' record"));
+        assert_non_null(strstr(b.failure, "p2p: missing"));
+        assert_int_equal(b.probe.st, FACT_ERROR);
+        snap_bench_release(&b);
+        for (size_t i = 0; i < 3; i++)
+                json_decref(recs[i].json);
 }
 
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_parse_gpus), cmocka_unit_test(test_plan_args),
-                cmocka_unit_test(test_pcie_rate), cmocka_unit_test(test_judge),
+                cmocka_unit_test(test_take_records),
                 cmocka_unit_test(test_plan_words), cmocka_unit_test(test_ar_sizes),
-                cmocka_unit_test(test_judge_compute),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

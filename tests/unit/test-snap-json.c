@@ -142,6 +142,7 @@ static void fill_str(struct filler *f, struct fact_str *fact)
 #define FILL_STR(name) fill_str(f, &p->name);
 #define FILL_ENV(name, var) fill_str(f, &p->name);
 #define FILL_INT(name) p->name = ++f->n;
+#define FILL_REAL(name) p->name = (double)++f->n + 0.25;
 #define FILL_TEXT(name) p->name = fill_text(f);
 #define FILL_BOOL(name) p->name = true;
 #define FILL_STRV(name) strv_push(&p->name, fill_text(f)), strv_push(&p->name, fill_text(f));
@@ -184,6 +185,9 @@ static void same_strv(const char *fn, const char *what, const struct strv *a, co
         same_text(__func__, #name, a->name.why, b->name.why);
 #define SAME_ENV(name, var) SAME_STR(name)
 #define SAME_INT(name) same_int(__func__, #name, a->name, b->name);
+#define SAME_REAL(name)                                                        \
+        if (a->name != b->name)                                                \
+                fail_msg("%s: %s came back as %g, not %g", __func__, #name, b->name, a->name);
 #define SAME_TEXT(name) same_text(__func__, #name, a->name, b->name);
 #define SAME_BOOL(name) same_int(__func__, #name, a->name, b->name);
 #define SAME_STRV(name) same_strv(__func__, #name, &a->name, &b->name);
@@ -230,6 +234,14 @@ DEFINE_TESTERS(python, struct snap_python, SNAP_PYTHON)
 DEFINE_TESTERS(topo_gpu, struct snap_topo_gpu, SNAP_TOPO_GPU)
 DEFINE_TESTERS(topo_pair, struct snap_topo_pair, SNAP_TOPO_PAIR)
 DEFINE_TESTERS(topo, struct snap_topo, SNAP_TOPO)
+DEFINE_TESTERS(bench_plan, struct snap_bench_plan, SNAP_BENCH_PLAN)
+DEFINE_TESTERS(bench_link, struct snap_bench_link, SNAP_BENCH_LINK)
+DEFINE_TESTERS(bench_gpu, struct snap_bench_gpu, SNAP_BENCH_GPU)
+DEFINE_TESTERS(bench_pair, struct snap_bench_pair, SNAP_BENCH_PAIR)
+DEFINE_TESTERS(bench_gemm, struct snap_bench_gemm, SNAP_BENCH_GEMM)
+DEFINE_TESTERS(bench_ar_size, struct snap_bench_ar_size, SNAP_BENCH_AR_SIZE)
+DEFINE_TESTERS(bench_ar, struct snap_bench_ar, SNAP_BENCH_AR)
+DEFINE_TESTERS(bench, struct snap_bench, SNAP_BENCH)
 DEFINE_TESTERS(root, struct snapshot, SNAP_ROOT)
 
 /* Returns the JSON of a snapshot with every field filled (an owned ref). */
@@ -302,6 +314,7 @@ static const char *json_kind(json_t *v)
         case JSON_ARRAY: return json_is_object(json_array_get(v, 0)) ? "objects" : "strings";
         case JSON_STRING: return "string";
         case JSON_INTEGER: return "int";
+        case JSON_REAL: return "number";
         case JSON_TRUE:
         case JSON_FALSE: return "bool";
         default: return "null";
