@@ -342,7 +342,7 @@ static CUresult ar_size(struct ar_run *ar, size_t bytes)
 
 /* ---- the run -------------------------------------------------------------------- */
 
-static int ar_load(struct ar_run *ar)
+static int ar_load(struct ar_run *ar, struct bench_skip *skip)
 {
         static const char *const sonames[] = { "libnccl.so.2", NULL };
         static const struct bench_lib lib = { "DLRIG_NCCL_LIB", sonames, nccl_specs,
@@ -350,8 +350,10 @@ static int ar_load(struct ar_run *ar)
         _cleanup_free_ char *err = NULL;
         int r = bench_load(ar->bc->root, &lib, ar->bc->plan->nccl_lib, &ar->api, &err);
 
-        if (r < 0)
-                worker_emit("allreduce_skipped", json_pack("{s:s}", "why", err ? err : "failed"));
+        if (r < 0) {
+                strbuf_adds(&skip->why, err ? err : "failed");
+                skip->library = "NCCL";
+        }
         return r;
 }
 
@@ -378,20 +380,13 @@ static void ar_release(struct ar_run *ar)
         free(ar->recv);
 }
 
-CUresult bench_allreduce(struct bench_cuda *bc)
+CUresult bench_allreduce(struct bench_cuda *bc, struct bench_skip *skip)
 {
         struct ar_run ar = { .bc = bc, .n = (int)bc->ndevs };
         struct drv_limits lim;
         CUresult r;
 
-        if (!bc->plan->ar_max_bytes || !bc->ndevs)
-                return CUDA_SUCCESS;
-        if (bc->ndevs < 2) {
-                worker_emit("allreduce_skipped", json_pack("{s:s}", "why", "one GPU selected: "
-                                                           "an all-reduce needs two"));
-                return CUDA_SUCCESS;
-        }
-        if (ar_load(&ar) < 0)
+        if (ar_load(&ar, skip) < 0)
                 return CUDA_SUCCESS;
         drv_limits_default(&lim);
         ar.deadline_ms = lim.call_timeout_ms;

@@ -11,6 +11,7 @@
 #include "drv/cublas-syms.h"
 #include "sys/sys.h"
 #include "sys/sys-dl.h"
+#include "util/strbuf.h"
 
 struct bench_dev {
         int ordinal;
@@ -79,13 +80,46 @@ CUresult bench_sync(struct bench_cuda *bc, CUstream s);
 CUresult bench_mark_start(struct bench_cuda *bc, struct bench_dev *d);
 CUresult bench_mark_stop(struct bench_cuda *bc, struct bench_dev *d, float *ms);
 
+/* ---- the registry of cases (bench-cases.c) ----------------------------------
+ * What bench measures is a table of cases, as nvbandwidth's and nccl-tests'
+ * test tables: a stable name, whether the case applies to the plan and the
+ * selected GPUs, and its run. A case that does not apply, or needs a library
+ * that cannot be loaded, is reported skipped with the reason (a "skipped"
+ * record: snap_bench_skip), never dropped. */
+
+/* Why a case did not run: the reason, and the library it needed and could
+ * not load (static: "cuBLAS", "NCCL"; NULL: it does not apply). */
+struct bench_skip {
+        struct strbuf why;
+        const char *library;
+};
+
+struct bench_case {
+        const char *name;   /* stable: "copies", "gemm", "pairs", "allreduce" */
+        const char *desc;
+        /* false, with skip->why set, when the case does not apply */
+        bool (*applies)(const struct bench_cuda *bc, struct bench_skip *skip);
+        /* Measures, emitting its records. A library it cannot load fills
+         * skip (why and library) and returns CUDA_SUCCESS; a driver error
+         * returns it and ends the run. */
+        CUresult (*run)(struct bench_cuda *bc, struct bench_skip *skip);
+};
+
+/* The registry in the order the cases run; *ret_n gets its length. */
+const struct bench_case *bench_cases(size_t *ret_n);
+/* Runs every case of the registry on the open devices, in order, until a
+ * driver error (returned). */
+CUresult bench_run_cases(struct bench_cuda *bc);
+
 /* bench-copy.c: one device's own figures, then every pair's. */
 CUresult bench_gpu_copies(struct bench_cuda *bc, struct bench_dev *d);
 CUresult bench_pairs(struct bench_cuda *bc);
-/* bench-gemm.c: every GPU's BF16 and FP32 GEMM rate through cuBLAS. */
-CUresult bench_gemms(struct bench_cuda *bc);
-/* bench-allreduce.c: NCCL all-reduce over all selected GPUs. */
-CUresult bench_allreduce(struct bench_cuda *bc);
+/* bench-gemm.c: every GPU's BF16 and FP32 GEMM rate through cuBLAS; skip
+ * says why when cuBLAS cannot be loaded. */
+CUresult bench_gemms(struct bench_cuda *bc, struct bench_skip *skip);
+/* bench-allreduce.c: NCCL all-reduce over all selected GPUs; skip says why
+ * when NCCL cannot be loaded. */
+CUresult bench_allreduce(struct bench_cuda *bc, struct bench_skip *skip);
 /* bench-link.c: the PCIe link of bus right now, from sysfs. */
 void bench_read_link(const struct sysroot *root, const char *bus, struct snap_bench_link *into);
 /* The PCI device id of bus (0x2237 for an A10G), 0 when unreadable. */

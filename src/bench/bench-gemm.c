@@ -9,8 +9,8 @@
  * Afterwards 16 elements of C are read back and compared with the host's
  * sum: a fast GEMM that computes garbage is a failure (bench.gemm-wrong).
  *
- * cuBLAS is optional: without it the worker says why ("gemm_skipped") and
- * bench goes on. A cuBLAS error (BF16 on a GPU without it) is that figure's
+ * cuBLAS is optional: without it the "gemm" case is skipped with the
+ * loader's reason (bench-cases.c) and bench goes on. A cuBLAS error (BF16 on a GPU without it) is that figure's
  * error, not the run's. */
 #include "bench-cuda.h"
 
@@ -267,7 +267,7 @@ static CUresult gemm_one(struct bench_cuda *bc, struct cublas_api *blas, struct 
         return r;
 }
 
-static int gemm_load(struct bench_cuda *bc, struct cublas_api *blas)
+static int gemm_load(struct bench_cuda *bc, struct cublas_api *blas, struct bench_skip *skip)
 {
         /* the soname carries the toolkit's major version: newest first */
         static const char *const sonames[] = { "libcublas.so.13", "libcublas.so.12",
@@ -277,19 +277,21 @@ static int gemm_load(struct bench_cuda *bc, struct cublas_api *blas)
         _cleanup_free_ char *err = NULL;
         int r = bench_load(bc->root, &lib, bc->plan->cublas_lib, blas, &err);
 
-        if (r < 0)
-                worker_emit("gemm_skipped", json_pack("{s:s}", "why", err ? err : "failed"));
+        if (r < 0) {
+                strbuf_adds(&skip->why, err ? err : "failed");
+                skip->library = "cuBLAS";
+        }
         return r;
 }
 
-CUresult bench_gemms(struct bench_cuda *bc)
+CUresult bench_gemms(struct bench_cuda *bc, struct bench_skip *skip)
 {
         size_t n = bc->plan->gemm_n;
         struct cublas_api blas;
         void *host = NULL;
         CUresult r = CUDA_SUCCESS;
 
-        if (!n || !bc->ndevs || gemm_load(bc, &blas) < 0)
+        if (gemm_load(bc, &blas, skip) < 0)
                 return CUDA_SUCCESS;
         bench_set_op("pinned host memory for the GEMM inputs");
         BCALL(bc, ctx_set, bc->devs[0].ctx);

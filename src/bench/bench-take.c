@@ -110,25 +110,21 @@ static int take_ar(json_t *j, struct snap_bench *b, char **err)
         return 0;
 }
 
-static int take_why(json_t *j, char **dst, char **err)
+static int take_skip(json_t *j, struct snap_bench *b, char **err)
 {
-        const char *why;
+        struct snap_bench_skip k = { 0 };
 
-        if (rec_str(j, "why", &why, err) < 0)
-                return -EBADMSG;
-        free(*dst);
-        *dst = xstrdup(why);
+        if (snap_bench_skip_from_record(j, &k, err) < 0)
+                goto bad;
+        if (!k.name || !k.why) {
+                *err = xstrdup(k.name ? "why: null" : "name: null");
+                goto bad;
+        }
+        *snap_add_bench_skip(b) = k;
         return 0;
-}
-
-static int take_gemm_skipped(json_t *j, struct snap_bench *b, char **err)
-{
-        return take_why(j, &b->gemm_skipped, err);
-}
-
-static int take_ar_skipped(json_t *j, struct snap_bench *b, char **err)
-{
-        return take_why(j, &b->allreduce.skipped, err);
+bad:
+        snap_bench_skip_release(&k);
+        return -EBADMSG;
 }
 
 static int take_ar_setup(json_t *j, struct snap_bench *b, char **err)
@@ -177,9 +173,8 @@ static const struct {
         { "gpu", take_gpu },
         { "pair", take_pair },
         { "gemm", take_gemm },
-        { "gemm_skipped", take_gemm_skipped },
         { "allreduce", take_ar },
-        { "allreduce_skipped", take_ar_skipped },
+        { "skipped", take_skip },
         { "allreduce_setup", take_ar_setup },
         { "allreduce_hung", take_ar_hung },
         { "error", take_error },

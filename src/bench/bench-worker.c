@@ -211,20 +211,15 @@ static CUresult bench_start(struct bench_cuda *bc)
         return CUDA_SUCCESS;
 }
 
+/* Sets up CUDA and the selected GPUs, then runs the registry of cases. */
 static CUresult bench_measure(struct bench_cuda *bc)
 {
         CUresult r = bench_start(bc);
 
         for (size_t i = 0; r == CUDA_SUCCESS && i < bc->ndevs; i++)
                 r = bench_dev_open(bc, &bc->devs[i]);
-        for (size_t i = 0; r == CUDA_SUCCESS && i < bc->ndevs; i++)
-                r = bench_gpu_copies(bc, &bc->devs[i]);
         if (r == CUDA_SUCCESS)
-                r = bench_gemms(bc);
-        if (r == CUDA_SUCCESS)
-                r = bench_pairs(bc);
-        if (r == CUDA_SUCCESS)
-                r = bench_allreduce(bc);
+                r = bench_run_cases(bc);
         return r;
 }
 

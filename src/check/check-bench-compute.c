@@ -183,11 +183,14 @@ static void judge_gemm_error(const struct snap_bench_gpu *g, const struct snap_b
 
 void check_bench_gemm(const struct snap_bench *res, struct findings *fs)
 {
+        const struct snap_bench_skip *skip = snap_bench_skip_of(res, "gemm");
         struct finding *f;
 
-        if (res->gemm_skipped) {
-                f = finding_add(fs, "bench.gemm-not-run", "no GEMM figures: cuBLAS is not "
-                                "available: %s", res->gemm_skipped);
+        /* a case that does not apply (one GPU, not in the plan) is only a
+         * "skipped" line of the report; a missing library is a finding */
+        if (skip && skip->library) {
+                f = finding_add(fs, "bench.gemm-not-run", "no GEMM figures: %s is not "
+                                "available: %s", skip->library, skip->why);
                 finding_fix(f, "pip install nvidia-cublas-cu12   # or the CUDA toolkit's "
                             "libcublas; DLRIG_CUBLAS_LIB=/path/libcublas.so.12 names one");
         }
@@ -261,12 +264,13 @@ static void judge_ar_result(const struct snap_bench *res, struct findings *fs)
 void check_bench_allreduce(const struct snap_bench *res, struct findings *fs)
 {
         const struct snap_bench_ar *ar = &res->allreduce;
+        const struct snap_bench_skip *k = snap_bench_skip_of(res, "allreduce");
         struct finding *f;
         char what[96];
 
-        if (ar->skipped) {
+        if (k && k->library) {
                 f = finding_add(fs, "bench.allreduce-not-run", "no all-reduce figures: %s",
-                                ar->skipped);
+                                k->why);
                 finding_fix(f, "pip install nvidia-nccl-cu12   # PyTorch's wheels bring it; "
                             "DLRIG_NCCL_LIB=/path/libnccl.so.2 names one");
         }

@@ -117,6 +117,22 @@ static void text_allreduce(FILE *out, const struct snap_bench *b)
                         expected, basis);
 }
 
+/* The cases of the registry that did not run, with why:
+ * "gemm: skipped: no cuBLAS ('libcublas.so.13' not found ...)". */
+static void text_skips(FILE *out, const struct snap_bench *b)
+{
+        if (b->nskips)
+                fputc('\n', out);
+        for (size_t i = 0; i < b->nskips; i++) {
+                const struct snap_bench_skip *k = &b->skips[i];
+
+                if (k->library)
+                        fprintf(out, "  %s: skipped: no %s (%s)\n", k->name, k->library, k->why);
+                else
+                        fprintf(out, "  %s: skipped: %s\n", k->name, k->why);
+        }
+}
+
 void render_bench_text(FILE *out, const struct snap_bench *b, const struct findings *fs,
                        const struct render_opts *o)
 {
@@ -133,6 +149,7 @@ void render_bench_text(FILE *out, const struct snap_bench *b, const struct findi
         }
         text_gemm(out, b);
         text_allreduce(out, b);
+        text_skips(out, b);
         fputc('\n', out);
         render_findings_text(out, fs, o);
 }
@@ -239,6 +256,24 @@ static json_t *json_ar_size(const struct snap_bench_ar_size *a)
                          "wrong_values", (json_int_t)a->wrong_values);
 }
 
+static json_t *skip_why(const struct snap_bench *b, const char *name)
+{
+        const struct snap_bench_skip *k = snap_bench_skip_of(b, name);
+
+        return str_or_null(k ? k->why : NULL);
+}
+
+static json_t *json_skips(const struct snap_bench *b)
+{
+        json_t *a = json_array();
+
+        for (size_t i = 0; i < b->nskips; i++)
+                json_array_append_new(a, json_pack("{s:s, s:o, s:o}", "case", b->skips[i].name,
+                                                   "why", str_or_null(b->skips[i].why),
+                                                   "library", str_or_null(b->skips[i].library)));
+        return a;
+}
+
 static json_t *json_allreduce(const struct snap_bench *b)
 {
         const struct snap_bench_ar *ar = &b->allreduce;
@@ -250,7 +285,7 @@ static json_t *json_allreduce(const struct snap_bench *b)
                 json_array_append_new(sizes, json_ar_size(&ar->sizes[i]));
         o = json_pack("{s:I, s:I, s:o, s:o, s:o, s:o}", "nccl_version",
                       (json_int_t)ar->nccl_version, "ranks", (json_int_t)ar->ranks, "skipped",
-                      str_or_null(ar->skipped), "expected_busbw_gbps",
+                      skip_why(b, "allreduce"), "expected_busbw_gbps",
                       expected > 0 && ar->nsizes ? real3(expected) : json_null(),
                       "expected_basis", str_or_null(ar->nsizes ? basis : NULL), "sizes", sizes);
         json_object_set_new(o, "busbw_fraction",
@@ -274,8 +309,9 @@ json_t *render_bench_json(const struct snap_bench *b, const struct findings *fs)
         j = json_pack("{s:I, s:I, s:o, s:o, s:{s:I, s:o}, s:o}", "driver_version",
                       (json_int_t)b->driver_version, "device_count", (json_int_t)b->device_count,
                       "gpus", gpus, "pairs", pairs, "gemm", "n",
-                      (json_int_t)check_bench_gemm_n(b), "skipped", str_or_null(b->gemm_skipped),
+                      (json_int_t)check_bench_gemm_n(b), "skipped", skip_why(b, "gemm"),
                       "allreduce", json_allreduce(b));
+        json_object_set_new(j, "skipped", json_skips(b));
         json_object_set_new(j, "plan", snap_bench_plan_to_json(&b->plan));
         json_object_set_new(j, "findings", render_findings_json(fs));
         json_object_set_new(j, "status", json_string(severity_name(findings_worst(fs))));

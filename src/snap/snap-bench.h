@@ -119,13 +119,24 @@ struct snap_bench_ar_size {
 #define SNAP_BENCH_AR(X)                                                       \
         X(INT, nccl_version)      /* as NCCL encodes it: 22708 = 2.27.8 */     \
         X(INT, ranks)                                                          \
-        X(TEXT, skipped)          /* why no all-reduce was measured, or NULL */ \
         X(ARRAY, sizes, nsizes, bench_ar_size, "sizes")                        \
         X(INT, hung_bytes)        /* the collective past its deadline; 0: none */ \
         X(INT, deadline_ms)
 
 struct snap_bench_ar {
         SNAP_BENCH_AR(SNAP_DECL)
+};
+
+/* A case of bench's registry (bench/bench-cases.c) that did not run (the
+ * "skipped" record): its name, why, and the library it needed and could
+ * not load (NULL: the case does not apply to the plan or the GPUs). */
+#define SNAP_BENCH_SKIP(X)                                                     \
+        X(TEXT, name)             /* "copies", "gemm", "pairs", "allreduce" */ \
+        X(TEXT, why)                                                           \
+        X(TEXT, library)          /* "cuBLAS", "NCCL", or NULL */
+
+struct snap_bench_skip {
+        SNAP_BENCH_SKIP(SNAP_DECL)
 };
 
 #define SNAP_BENCH(X)                                                          \
@@ -140,8 +151,8 @@ struct snap_bench_ar {
         X(ARRAY, gpus, ngpus, bench_gpu, "gpus")                               \
         X(ARRAY, pairs, npairs, bench_pair, "pairs")                           \
         X(ARRAY, gemms, ngemms, bench_gemm, "gemms")                           \
-        X(TEXT, gemm_skipped)     /* why no GEMM was measured, or NULL */      \
-        X(OBJ, allreduce, bench_ar, "allreduce")
+        X(OBJ, allreduce, bench_ar, "allreduce")                               \
+        X(ARRAY, skips, nskips, bench_skip, "skipped")
 
 struct snap_bench {
         SNAP_BENCH(SNAP_DECL)
@@ -152,12 +163,16 @@ void snap_bench_gpu_release(struct snap_bench_gpu *g);
 void snap_bench_pair_release(struct snap_bench_pair *p);
 void snap_bench_gemm_release(struct snap_bench_gemm *g);
 void snap_bench_ar_size_release(struct snap_bench_ar_size *a);
+void snap_bench_skip_release(struct snap_bench_skip *k);
 /* Grow helpers: return the new zeroed element. */
 struct snap_bench_gpu *snap_add_bench_gpu(struct snap_bench *b);
 struct snap_bench_pair *snap_add_bench_pair(struct snap_bench *b);
 struct snap_bench_gemm *snap_add_bench_gemm(struct snap_bench *b);
 struct snap_bench_ar_size *snap_add_bench_ar_size(struct snap_bench_ar *a);
+struct snap_bench_skip *snap_add_bench_skip(struct snap_bench *b);
 /* Lookups (borrowed, NULL when none). */
 const struct snap_bench_gpu *snap_bench_gpu_of(const struct snap_bench *b, int64_t index);
 const struct snap_bench_gemm *snap_bench_gemm_of(const struct snap_bench *b, int64_t index,
                                                  enum snap_dtype t);
+/* The case name skipped, or NULL when it ran (or was never reached). */
+const struct snap_bench_skip *snap_bench_skip_of(const struct snap_bench *b, const char *name);

@@ -124,6 +124,9 @@ JTABLE(bench_gemm, SNAP_BENCH_GEMM);
 #define SELF struct snap_bench_ar_size
 JTABLE(bench_ar_size, SNAP_BENCH_AR_SIZE);
 #undef SELF
+#define SELF struct snap_bench_skip
+JTABLE(bench_skip, SNAP_BENCH_SKIP);
+#undef SELF
 #define SELF struct snap_bench_ar
 JTABLE(bench_ar, SNAP_BENCH_AR);
 #undef SELF
@@ -178,6 +181,31 @@ json_t *snap_cuda_to_json(const struct snap_cuda *c)
         return jtable_write(&cuda_table, (const char *)c);
 }
 
+/* A bench saved before the registry of cases (same schema_version) said
+ * why GEMM and all-reduce did not run in "gemm_skipped" and
+ * "allreduce.skipped"; they become skips, so its report stays the same. */
+static void legacy_skip(struct snap_bench *b, const char *name, json_t *why, const char *lib)
+{
+        struct snap_bench_skip *k;
+
+        if (!json_is_string(why) || snap_bench_skip_of(b, name))
+                return;
+        k = snap_add_bench_skip(b);
+        k->name = xstrdup(name);
+        k->why = xstrdup(json_string_value(why));
+        /* before the registry, a missing library was the only other reason */
+        k->library = strncmp(k->why, "one GPU", 7) ? xstrdup(lib) : NULL;
+}
+
+static void bench_legacy_skips(json_t *j, struct snap_bench *b)
+{
+        if (!json_is_object(j))
+                return;
+        legacy_skip(b, "gemm", json_object_get(j, "gemm_skipped"), "cuBLAS");
+        legacy_skip(b, "allreduce", json_object_get(json_object_get(j, "allreduce"), "skipped"),
+                    "NCCL");
+}
+
 int snap_from_json(json_t *j, struct snapshot *s, char **reterr)
 {
         json_t *ver = json_object_get(j, "schema_version");
@@ -190,7 +218,10 @@ int snap_from_json(json_t *j, struct snapshot *s, char **reterr)
                 *reterr = xasprintf("schema_version: expected %d", SNAP_SCHEMA_VERSION);
                 return -EBADMSG;
         }
-        return jtable_read(&root_table, j, s, reterr);
+        if (jtable_read(&root_table, j, s, reterr) < 0)
+                return -EBADMSG;
+        bench_legacy_skips(json_object_get(j, "bench"), &s->bench);
+        return 0;
 }
 
 int snap_gpu_from_json(json_t *j, struct snap_gpu *g, char **reterr)
@@ -234,6 +265,7 @@ BENCH_RECORD(bench_gpu)
 BENCH_RECORD(bench_pair)
 BENCH_RECORD(bench_gemm)
 BENCH_RECORD(bench_ar_size)
+BENCH_RECORD(bench_skip)
 
 json_t *snap_bench_plan_to_json(const struct snap_bench_plan *p)
 {

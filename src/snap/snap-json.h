@@ -41,5 +41,7 @@ json_t *snap_bench_gemm_to_json(const struct snap_bench_gemm *v);
 int snap_bench_gemm_from_record(json_t *j, struct snap_bench_gemm *v, char **reterr);
 json_t *snap_bench_ar_size_to_json(const struct snap_bench_ar_size *v);
 int snap_bench_ar_size_from_record(json_t *j, struct snap_bench_ar_size *v, char **reterr);
+json_t *snap_bench_skip_to_json(const struct snap_bench_skip *v);
+int snap_bench_skip_from_record(json_t *j, struct snap_bench_skip *v, char **reterr);
 /* The plan alone, as bench's report shows it. */
 json_t *snap_bench_plan_to_json(const struct snap_bench_plan *p);

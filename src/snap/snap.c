@@ -139,6 +139,7 @@ DEFINE_RELEASE(, bench_gpu, SNAP_BENCH_GPU)
 DEFINE_RELEASE(, bench_pair, SNAP_BENCH_PAIR)
 DEFINE_RELEASE(, bench_gemm, SNAP_BENCH_GEMM)
 DEFINE_RELEASE(, bench_ar_size, SNAP_BENCH_AR_SIZE)
+DEFINE_RELEASE(, bench_skip, SNAP_BENCH_SKIP)
 DEFINE_RELEASE(static, bench_ar, SNAP_BENCH_AR)
 DEFINE_RELEASE(, bench, SNAP_BENCH)
 
@@ -336,6 +337,19 @@ struct snap_bench_gemm *snap_add_bench_gemm(struct snap_bench *b)
 struct snap_bench_ar_size *snap_add_bench_ar_size(struct snap_bench_ar *a)
 {
         return add_elem(&a->sizes, &a->nsizes, sizeof(*a->sizes));
+}
+
+struct snap_bench_skip *snap_add_bench_skip(struct snap_bench *b)
+{
+        return add_elem(&b->skips, &b->nskips, sizeof(*b->skips));
+}
+
+const struct snap_bench_skip *snap_bench_skip_of(const struct snap_bench *b, const char *name)
+{
+        for (size_t i = 0; i < b->nskips; i++)
+                if (b->skips[i].name && !strcmp(b->skips[i].name, name))
+                        return &b->skips[i];
+        return NULL;
 }
 
 const struct snap_bench_gpu *snap_bench_gpu_of(const struct snap_bench *b, int64_t index)

@@ -88,6 +88,15 @@ static void test_judge(void **state)
 }
 
 /* healthy() plus GEMM figures and 4 MiB all-reduces at busbw. */
+static void add_skip(struct snap_bench *r, const char *name, const char *why, const char *lib)
+{
+        struct snap_bench_skip *k = snap_add_bench_skip(r);
+
+        k->name = strdup(name);
+        k->why = strdup(why);
+        k->library = lib ? strdup(lib) : NULL;
+}
+
 static void healthy_compute(struct snap_bench *r, int n, double busbw)
 {
         healthy(r, n);
@@ -167,8 +176,21 @@ static void test_judge_compute(void **state)
         gemm(&r, 1, SNAP_FP32)->wrong_samples = 16;
         judge(&r, "bench.gemm-wrong", 1);
         healthy_compute(&r, 4, 9);
-        r.allreduce.skipped = strdup("no NCCL");
+        add_skip(&r, "allreduce", "'libnccl.so.2' not found", "NCCL");
         judge(&r, "bench.ok", 1);  /* info only */
+        healthy_compute(&r, 4, 9);
+        add_skip(&r, "allreduce", "'libnccl.so.2' not found", "NCCL");
+        judge(&r, "bench.allreduce-not-run", 1);
+        healthy_compute(&r, 4, 9);
+        add_skip(&r, "gemm", "'libcublas.so.13' not found", "cuBLAS");
+        judge(&r, "bench.gemm-not-run", 1);
+        /* a case that does not apply is a line of the report, not a finding */
+        healthy_compute(&r, 4, 9);
+        add_skip(&r, "allreduce", "one GPU selected: an all-reduce needs two", NULL);
+        judge(&r, "bench.allreduce-not-run", 0);
+        healthy_compute(&r, 4, 9);
+        add_skip(&r, "gemm", "not in the plan (GEMM size 0)", NULL);
+        judge(&r, "bench.gemm-not-run", 0);
         healthy_compute(&r, 4, 9);
         r.failure = strdup("cuEventQuery (all-reduce of 8 bytes over 4 GPUs) did not return");
         r.hung = true;

@@ -94,6 +94,33 @@ static void test_wrong_schema(void **state)
         json_decref(j);
 }
 
+/* A bench saved before the registry of cases: its two skip strings come
+ * back as skips of "gemm" and "allreduce". */
+static void test_bench_legacy_skips(void **state)
+{
+        struct snapshot s;
+        char *err = NULL;
+        json_t *j = json_pack("{s:i, s:{s:s, s:s, s:{s:s}}}", "schema_version",
+                              SNAP_SCHEMA_VERSION, "bench", "status", "ok", "gemm_skipped",
+                              "'libcublas.so.13' not found", "allreduce", "skipped",
+                              "one GPU selected: an all-reduce needs two");
+        const struct snap_bench_skip *k;
+
+        (void)state;
+        snap_init(&s);
+        assert_int_equal(snap_from_json(j, &s, &err), 0);
+        k = snap_bench_skip_of(&s.bench, "gemm");
+        assert_non_null(k);
+        assert_string_equal(k->why, "'libcublas.so.13' not found");
+        assert_string_equal(k->library, "cuBLAS");
+        k = snap_bench_skip_of(&s.bench, "allreduce");
+        assert_non_null(k);
+        assert_null(k->library);
+        assert_int_equal(s.bench.nskips, 2);
+        snap_release(&s);
+        json_decref(j);
+}
+
 /* ---- every field, through the lists --------------------------------- */
 
 /* The fill and compare below are expanded from snap.h's lists directly, not
@@ -240,6 +267,7 @@ DEFINE_TESTERS(bench_gpu, struct snap_bench_gpu, SNAP_BENCH_GPU)
 DEFINE_TESTERS(bench_pair, struct snap_bench_pair, SNAP_BENCH_PAIR)
 DEFINE_TESTERS(bench_gemm, struct snap_bench_gemm, SNAP_BENCH_GEMM)
 DEFINE_TESTERS(bench_ar_size, struct snap_bench_ar_size, SNAP_BENCH_AR_SIZE)
+DEFINE_TESTERS(bench_skip, struct snap_bench_skip, SNAP_BENCH_SKIP)
 DEFINE_TESTERS(bench_ar, struct snap_bench_ar, SNAP_BENCH_AR)
 DEFINE_TESTERS(bench, struct snap_bench, SNAP_BENCH)
 DEFINE_TESTERS(root, struct snapshot, SNAP_ROOT)
@@ -471,6 +499,7 @@ int main(int argc, char **argv)
                 cmocka_unit_test(test_roundtrip), cmocka_unit_test(test_bad_field_is_named),
                 cmocka_unit_test(test_wrong_schema), cmocka_unit_test(test_every_fact_roundtrips),
                 cmocka_unit_test(test_every_failure_roundtrips), cmocka_unit_test(test_schema_documented),
+                cmocka_unit_test(test_bench_legacy_skips),
         };
 
         schema_path = argc > 1 ? argv[1] : "docs/json-schema.md";
