@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "snap/snap-schema.h"
+
 #define GiB (1024.0 * 1024 * 1024)
 #define BAR_WIDTH 24
 
@@ -358,6 +360,7 @@ json_t *fit_report_json(const struct fit_model *m, const struct fit_job *j,
         json_t *o = json_object(), *changes = json_array();
         char vis[FIT_GPUS_MAX * 4];
 
+        json_object_set_new(o, "schema_version", json_integer(DLRIG_SCHEMA_VERSION));
         json_object_set_new(o, "model", model_json(m));
         json_object_set_new(o, "job", job_json(j));
         json_object_set_new(o, "plan", plan_json(j, &adv->plan, names, adv->plan.n));

@@ -5,8 +5,6 @@
 
 #include <stdlib.h>
 
-#define PLAN_SCHEMA_VERSION 1
-
 static const char *json_state(enum plan_state st)
 {
         return st == STEP_DONE ? "done" : st == STEP_TODO ? "todo" : "offered";
@@ -48,7 +46,7 @@ json_t *plan_to_json(const struct plan *p)
         }
         for (size_t i = 0; i < p->nsteps; i++)
                 json_array_append_new(steps, json_step(p, &p->steps[i], i + 1));
-        return json_pack("{s:i,s:s,s:s,s:o,s:o,s:I,s:o}", "schema_version", PLAN_SCHEMA_VERSION,
+        return json_pack("{s:i,s:s,s:s,s:o,s:o,s:I,s:o}", "schema_version", DLRIG_SCHEMA_VERSION,
                          "distro", p->distro, "user", p->user, "stack", json_stack(p), "target", target,
                          "todo", (json_int_t)plan_todo_count(p), "steps", steps);
 }

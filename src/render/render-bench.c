@@ -315,7 +315,7 @@ json_t *render_bench_json(const struct snap_bench *b, const struct findings *fs)
         json_object_set_new(j, "plan", snap_bench_plan_to_json(&b->plan));
         json_object_set_new(j, "findings", render_findings_json(fs));
         json_object_set_new(j, "status", json_string(severity_name(findings_worst(fs))));
-        json_object_set_new(j, "schema_version", json_integer(REPORT_SCHEMA_VERSION));
+        json_object_set_new(j, "schema_version", json_integer(DLRIG_SCHEMA_VERSION));
         return j;
 }
 

@@ -28,7 +28,7 @@ json_t *render_findings_json(const struct findings *fs)
 
 json_t *render_doctor_json(const struct snapshot *s, const struct findings *fs)
 {
-        return json_pack("{s:i,s:s,s:o,s:o}", "schema_version", REPORT_SCHEMA_VERSION,
+        return json_pack("{s:i,s:s,s:o,s:o}", "schema_version", DLRIG_SCHEMA_VERSION,
                          "status", severity_name(findings_worst(fs)),
                          "findings", render_findings_json(fs), "snapshot", snap_to_json(s));
 }

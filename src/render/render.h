@@ -9,8 +9,6 @@
 #include "check/finding.h"
 #include "snap/snap.h"
 
-#define REPORT_SCHEMA_VERSION 1
-
 struct render_opts {
         bool color;
 };

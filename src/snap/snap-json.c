@@ -143,7 +143,7 @@ json_t *snap_to_json(const struct snapshot *s)
 {
         json_t *o = json_object(), *body = jtable_write(&root_table, (const char *)s);
 
-        json_object_set_new(o, "schema_version", json_integer(SNAP_SCHEMA_VERSION));
+        json_object_set_new(o, "schema_version", json_integer(DLRIG_SCHEMA_VERSION));
         json_object_update(o, body);
         json_decref(body);
         /* a driver without the topology calls (or a fixture described
@@ -214,8 +214,8 @@ int snap_from_json(json_t *j, struct snapshot *s, char **reterr)
                 *reterr = xstrdup("not a JSON object");
                 return -EBADMSG;
         }
-        if (!json_is_integer(ver) || json_integer_value(ver) != SNAP_SCHEMA_VERSION) {
-                *reterr = xasprintf("schema_version: expected %d", SNAP_SCHEMA_VERSION);
+        if (!json_is_integer(ver) || json_integer_value(ver) != DLRIG_SCHEMA_VERSION) {
+                *reterr = xasprintf("schema_version: expected %d", DLRIG_SCHEMA_VERSION);
                 return -EBADMSG;
         }
         if (jtable_read(&root_table, j, s, reterr) < 0)

@@ -13,9 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "snap/snap-schema.h"
 #include "util/strv.h"
-
-#define SNAP_SCHEMA_VERSION 1
 
 enum fact_st {
         FACT_UNSET = 0,   /* never asked (probe did not get this far) */

@@ -140,7 +140,7 @@ json_t *topo_render_json(const struct topo_model *m)
         for (size_t a = 0; a < m->n; a++)
                 for (size_t b = a + 1; b < m->n; b++)
                         json_array_append_new(pairs, pair_json(m, a, b));
-        return json_pack("{s:i, s:s, s:b, s:o, s:o}", "schema_version", 1, "source",
+        return json_pack("{s:i, s:s, s:b, s:o, s:o}", "schema_version", DLRIG_SCHEMA_VERSION, "source",
                          m->from_pci ? "pci" : "driver", "nvswitch", m->nvswitch, "gpus", gpus,
                          "pairs", pairs);
 }

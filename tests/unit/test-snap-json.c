@@ -101,7 +101,7 @@ static void test_bench_legacy_skips(void **state)
         struct snapshot s;
         char *err = NULL;
         json_t *j = json_pack("{s:i, s:{s:s, s:s, s:{s:s}}}", "schema_version",
-                              SNAP_SCHEMA_VERSION, "bench", "status", "ok", "gemm_skipped",
+                              DLRIG_SCHEMA_VERSION, "bench", "status", "ok", "gemm_skipped",
                               "'libcublas.so.13' not found", "allreduce", "skipped",
                               "one GPU selected: an all-reduce needs two");
         const struct snap_bench_skip *k;
