@@ -171,12 +171,12 @@ static int answer(struct ctx *ctx, const struct fit_model *m, const struct fit_j
         }
         fit_advise(&m->arch, j, g->caps, g->n, adv);
         if (ctx->json) {
-                json_t *o = fit_report_json(m, j, g->names, adv);
+                json_t *o = render_fit_json(m, j, g->names, adv);
 
                 r = render_json_dump(stdout, o) < 0 ? EXIT_UNKNOWN : 0;
                 json_decref(o);
         } else {
-                fit_report_text(stdout, m, j, g->names, adv);
+                render_fit_text(stdout, m, j, g->names, adv);
                 r = 0;
         }
         if (r == 0)

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "cmd.h"
-#include "fit/fit-report.h"
+#include "fit/fit.h"
 
 /* Owned strings behind a fit_model. */
 struct fit_model_src {

@@ -86,13 +86,13 @@ int cmd_topo(int argc, char **argv, struct ctx *ctx)
                 return EXIT_UNKNOWN;
         }
         if (dot) {
-                topo_render_dot(stdout, &m);
+                render_topo_dot(stdout, &m);
         } else if (ctx->json) {
-                json_t *j = topo_render_json(&m);
+                json_t *j = render_topo_json(&m);
                 render_json_dump(stdout, j);
                 json_decref(j);
         } else {
-                topo_render_text(stdout, &m);
+                render_topo_text(stdout, &m);
         }
         topo_release(&m);
         snap_release(&s);

@@ -34,6 +34,25 @@ json_t *render_bench_json(const struct snap_bench *b, const struct findings *fs)
 /* Writes it to out with figures as rounded; -EIO when the write fails. */
 int render_bench_json_dump(FILE *out, json_t *j);
 
+/* dlrig topo's forms of the topology model (render-topo.c): nvidia-smi
+ * topo -m's matrix with P2P and NVLink, the JSON answer (with
+ * schema_version), and Graphviz DOT. */
+struct topo_model;
+void render_topo_text(FILE *out, const struct topo_model *m);
+json_t *render_topo_json(const struct topo_model *m);
+void render_topo_dot(FILE *out, const struct topo_model *m);
+
+/* dlrig fit's answer (render-fit.c): text with a bar per GPU, or JSON with
+ * every number of the text in bytes (and schema_version). */
+struct fit_model;
+struct fit_job;
+struct fit_gpu_name;
+struct fit_advice;
+void render_fit_text(FILE *out, const struct fit_model *m, const struct fit_job *j,
+                     const struct fit_gpu_name *names, const struct fit_advice *adv);
+json_t *render_fit_json(const struct fit_model *m, const struct fit_job *j,
+                        const struct fit_gpu_name *names, const struct fit_advice *adv);
+
 /* Formatting helpers shared by renderers. */
 const char *render_fact_str(const struct fact_str *f, const char *unknown);
 /* "23028 MiB"; buf must hold 32 bytes. */

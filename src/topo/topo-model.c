@@ -1,6 +1,7 @@
 /* topo-model.c - the topology model (see topo.h) from the snapshot. */
 #include "topo.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -6,6 +6,7 @@
  * order, as NVML numbers them by default. */
 #include "topo.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/xalloc.h"

@@ -2,11 +2,9 @@
  * snapshot's topology section: the link kind between every pair of GPUs
  * (the letters of nvidia-smi topo -m), the P2P capabilities, each GPU's
  * CPUs, NUMA node and NVLink links. Pure: reads the snapshot, owns only
- * its arrays (strings are borrowed from the snapshot). */
+ * its arrays (strings are borrowed from the snapshot). Its text, JSON and
+ * DOT forms are render/render-topo.c's. */
 #pragma once
-
-#include <jansson.h>
-#include <stdio.h>
 
 #include "snap/snap.h"
 
@@ -61,7 +59,3 @@ const char *topo_cell_label(const struct topo_cell *c, char *buf);
 const char *topo_kind_name(enum topo_kind k);
 /* "ok", "chipset not supported", ... for an nvmlGpuP2PStatus_t. */
 const char *topo_p2p_name(int64_t st);
-
-void topo_render_text(FILE *out, const struct topo_model *m);
-json_t *topo_render_json(const struct topo_model *m);
-void topo_render_dot(FILE *out, const struct topo_model *m);

@@ -1,8 +1,7 @@
-/* fit-report.h - dlrig fit's answer as text (with a bar per GPU) or JSON. */
+/* fit.h - dlrig fit's model of a question: the model asked about, the
+ * GPUs' names, and the names of the job's choices. Pure: the memory model
+ * is fit-mem.h, the answer fit-advise.h; render/render-fit.c prints it. */
 #pragma once
-
-#include <jansson.h>
-#include <stdio.h>
 
 #include "fit/fit-advise.h"
 
@@ -17,12 +16,8 @@ struct fit_gpu_name {
         int index;      /* the machine's GPU index (nvidia-smi order), or the list position */
 };
 
+/* "infer", "exllamav2", "q4", "adamw": as the options spell them (static). */
 const char *fit_task_name(enum fit_task t);
 const char *fit_engine_name(enum fit_engine e);
 const char *fit_cache_name(enum fit_cache c);
 const char *fit_optim_name(enum fit_optim o);
-
-void fit_report_text(FILE *out, const struct fit_model *m, const struct fit_job *j,
-                     const struct fit_gpu_name *names, const struct fit_advice *adv);
-json_t *fit_report_json(const struct fit_model *m, const struct fit_job *j,
-                        const struct fit_gpu_name *names, const struct fit_advice *adv);

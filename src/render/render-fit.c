@@ -1,25 +1,17 @@
-/* fit-report.c - renders the fit answer. Text: a header, a line and a bar
- * per GPU with its components, the verdict, the split to use, the largest
- * context/batch, the changes. JSON: the same numbers, in bytes. */
-#include "fit/fit-report.h"
+/* render-fit.c - dlrig fit's answer (fit/fit.h, fit/fit-advise.h). Text: a
+ * header, a line and a bar per GPU with its components, the verdict, the
+ * split to use, the largest context/batch, the changes. JSON: the same
+ * numbers, in bytes. */
+#include "render.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "fit/fit.h"
 #include "snap/snap-schema.h"
 
 #define GiB (1024.0 * 1024 * 1024)
 #define BAR_WIDTH 24
-
-static const char *const task_names[] = { "infer", "lora", "qlora", "full" };
-static const char *const engine_names[] = { "exllamav2", "transformers" };
-static const char *const cache_names[] = { "fp16", "q8", "q6", "q4" };
-static const char *const optim_names[] = { "adamw", "adamw8bit", "cpu-offload" };
-
-const char *fit_task_name(enum fit_task t) { return task_names[t]; }
-const char *fit_engine_name(enum fit_engine e) { return engine_names[e]; }
-const char *fit_cache_name(enum fit_cache c) { return cache_names[c]; }
-const char *fit_optim_name(enum fit_optim o) { return optim_names[o]; }
 
 static double gib(int64_t b)
 {
@@ -54,19 +46,19 @@ static bool visible_devices(const struct fit_gpu_name *names, int n, char *buf, 
 static void print_job(FILE *out, const struct fit_job *j)
 {
         if (j->task == FIT_INFER) {
-                fprintf(out, "inference with %s", engine_names[j->engine]);
+                fprintf(out, "inference with %s", fit_engine_name(j->engine));
                 if (j->engine == FIT_EXL2)
-                        fprintf(out, " at %.2f bpw, %s cache%s", j->bpw, cache_names[j->cache],
+                        fprintf(out, " at %.2f bpw, %s cache%s", j->bpw, fit_cache_name(j->cache),
                                 j->matmul_attn ? ", no flash-attn" : "");
                 else
                         fputs(" in bf16", out);
         } else {
-                fprintf(out, "%s fine-tune", j->task == FIT_FULL ? "full" : task_names[j->task]);
+                fprintf(out, "%s fine-tune", j->task == FIT_FULL ? "full" : fit_task_name(j->task));
                 if (j->task != FIT_FULL)
                         fprintf(out, " (rank %lld on %s%s)", (long long)j->rank,
                                 j->lora_targets == FIT_LORA_QV ? "q, v" : "q, v, o, MLP",
                                 j->task == FIT_QLORA && j->nf4 == FIT_NF4_BNB ? ", bitsandbytes NF4" : "");
-                fprintf(out, ", %s, activation checkpointing %s", optim_names[j->optim],
+                fprintf(out, ", %s, activation checkpointing %s", fit_optim_name(j->optim),
                         j->act_ckpt ? "on" : "off");
         }
         fprintf(out, ", context %lld, batch %lld\n", (long long)j->ctx, (long long)j->batch);
@@ -194,7 +186,7 @@ static void print_changes(FILE *out, const struct fit_advice *adv, const struct 
         }
 }
 
-void fit_report_text(FILE *out, const struct fit_model *m, const struct fit_job *j,
+void render_fit_text(FILE *out, const struct fit_model *m, const struct fit_job *j,
                      const struct fit_gpu_name *names, const struct fit_advice *adv)
 {
         struct fit_params p;
@@ -240,14 +232,14 @@ void fit_report_text(FILE *out, const struct fit_model *m, const struct fit_job 
 
 static json_t *job_json(const struct fit_job *j)
 {
-        json_t *o = json_pack("{s:s, s:I, s:I}", "task", task_names[j->task], "ctx",
+        json_t *o = json_pack("{s:s, s:I, s:I}", "task", fit_task_name(j->task), "ctx",
                               (json_int_t)j->ctx, "batch", (json_int_t)j->batch);
 
         if (j->task == FIT_INFER) {
-                json_object_set_new(o, "engine", json_string(engine_names[j->engine]));
+                json_object_set_new(o, "engine", json_string(fit_engine_name(j->engine)));
                 if (j->engine == FIT_EXL2) {
                         json_object_set_new(o, "bpw", json_real(j->bpw));
-                        json_object_set_new(o, "cache", json_string(cache_names[j->cache]));
+                        json_object_set_new(o, "cache", json_string(fit_cache_name(j->cache)));
                         json_object_set_new(o, "flash_attn", json_boolean(!j->matmul_attn));
                 }
         } else {
@@ -259,7 +251,7 @@ static json_t *job_json(const struct fit_job *j)
                 if (j->task == FIT_QLORA)
                         json_object_set_new(o, "nf4", json_string(j->nf4 == FIT_NF4_BNB ? "bitsandbytes" : "torchao"));
                 json_object_set_new(o, "activation_checkpointing", json_boolean(j->act_ckpt));
-                json_object_set_new(o, "optimizer", json_string(optim_names[j->optim]));
+                json_object_set_new(o, "optimizer", json_string(fit_optim_name(j->optim)));
                 json_object_set_new(o, "fp32_loss", json_boolean(j->fp32_loss));
         }
         return o;
@@ -354,7 +346,7 @@ static json_t *model_json(const struct fit_model *m)
                          "params_safetensors", (json_int_t)a->exact_params);
 }
 
-json_t *fit_report_json(const struct fit_model *m, const struct fit_job *j,
+json_t *render_fit_json(const struct fit_model *m, const struct fit_job *j,
                         const struct fit_gpu_name *names, const struct fit_advice *adv)
 {
         json_t *o = json_object(), *changes = json_array();
