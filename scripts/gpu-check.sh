@@ -5,7 +5,10 @@
 # (text, JSON, saved snapshot, timing), topo (when built), bench --quick
 # (text and JSON, timed), and in the same run measure the same figures with
 # PyTorch when it is installed (BF16 matmul TFLOPS, on-GPU copy GB/s), so the
-# two can be compared (compare.txt). Every output goes under OUT_DIR
+# two can be compared (compare.txt). With DLRIG=PATH it uses that binary
+# and builds nothing: the device image has no jansson or libkmod/libpci
+# -dev packages, so a session carries a release build and those .so files
+# (LD_LIBRARY_PATH) instead. Every output goes under OUT_DIR
 # (default $OUT or ./gpu-check-out). Never stops at the first failure: each
 # step's exit status is recorded in steps.txt.
 set -u
@@ -29,8 +32,12 @@ build() {
                 ninja -C build-gpu
 }
 : >"$out/steps.txt"
-step build build >"$out/build.log" 2>&1 || { echo "build failed; see $out/build.log"; exit 1; }
-dlrig=$here/build-gpu/dlrig
+if [ -n "${DLRIG:-}" ]; then
+        dlrig=$DLRIG
+else
+        step build build >"$out/build.log" 2>&1 || { echo "build failed; see $out/build.log"; exit 1; }
+        dlrig=$here/build-gpu/dlrig
+fi
 nvidia-smi >"$out/nvidia-smi.txt" 2>&1 || true
 nvidia-smi topo -m >"$out/nvidia-smi-topo.txt" 2>&1 || true
 nvidia-smi -q >"$out/nvidia-smi-q.txt" 2>&1 || true
@@ -46,7 +53,10 @@ if "$dlrig" topo --help >/dev/null 2>&1; then
         step topo-dot "$dlrig" topo --dot >"$out/topo.dot" 2>&1
 fi
 step bench "$dlrig" bench --quick >"$out/bench.txt" 2>"$out/bench.stderr"
-step bench-json "$dlrig" --json bench --quick >"$out/bench.json" 2>>"$out/bench.stderr"
+step bench-json "$dlrig" --json bench --quick --save "$out/bench-save.json" >"$out/bench.json" 2>>"$out/bench.stderr"
+# a saved bench judged again must give the same report (issue 13)
+"$dlrig" --json bench --from "$out/bench-save.json" >"$out/bench-from.json" 2>&1
+cmp -s "$out/bench.json" "$out/bench-from.json"; echo "bench-from same=$((1 - $?))" >>"$out/steps.txt"
 if [ -x scripts/record-machine.sh ]; then
         scripts/record-machine.sh "$dlrig" "$out/recorded-machine" >"$out/record.log" 2>&1 || true
 fi
