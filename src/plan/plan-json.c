@@ -19,15 +19,16 @@ static json_t *json_step(const struct plan *p, const struct plan_step *st, size_
                 json_array_append_new(cmds, json_string(line));
                 free(line);
         }
-        return json_pack("{s:I,s:s,s:s,s:s,s:b,s:s,s:o}", "n", (json_int_t)k, "id", st->id,
+        return json_pack("{s:I,s:s?,s:s?,s:s,s:b,s:s?,s:o}", "n", (json_int_t)k, "id", st->id,
                          "title", st->title, "state", json_state(st->state), "root", st->system,
                          "why", st->why, "commands", cmds);
 }
 
-/* The chosen stack as plain values, for programs. */
+/* The chosen stack as plain values, for programs. Strings are "s?": a
+ * value the plan did not choose is null rather than a failed pack. */
 static json_t *json_stack(const struct plan *p)
 {
-        return json_pack("{s:s,s:b,s:b,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}",
+        return json_pack("{s:s?,s:b,s:b,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?}",
                          "driver_branch", p->branch, "open_modules", p->open_modules,
                          "driver_kept", p->driver_kept, "cuda", p->cuda, "torch", p->torch,
                          "torchvision", p->torchvision, "torchaudio", p->torchaudio,
@@ -41,12 +42,12 @@ json_t *plan_to_json(const struct plan *p)
 
         for (size_t i = 0; i < p->nchoices; i++) {
                 const struct plan_choice *c = &p->choices[i];
-                json_object_set_new(target, c->what, c->why ? json_pack("{s:s,s:s}", "value", c->value, "why", c->why)
-                                                            : json_pack("{s:s}", "value", c->value));
+                json_object_set_new(target, c->what, c->why ? json_pack("{s:s?,s:s}", "value", c->value, "why", c->why)
+                                                            : json_pack("{s:s?}", "value", c->value));
         }
         for (size_t i = 0; i < p->nsteps; i++)
                 json_array_append_new(steps, json_step(p, &p->steps[i], i + 1));
-        return json_pack("{s:i,s:s,s:s,s:o,s:o,s:I,s:o}", "schema_version", DLRIG_SCHEMA_VERSION,
+        return json_pack("{s:i,s:s?,s:s?,s:o,s:o,s:I,s:o}", "schema_version", DLRIG_SCHEMA_VERSION,
                          "distro", p->distro, "user", p->user, "stack", json_stack(p), "target", target,
                          "todo", (json_int_t)plan_todo_count(p), "steps", steps);
 }
