@@ -28,7 +28,7 @@ drv     util sys snap kb
 probe   util sys snap kb drv
 bench   util sys snap kb drv
 check   util snap kb
-render  util snap check topo fit
+render  util snap check topo fit plan
 plan    util snap kb
 setup   util sys plan
 topo    util snap kb

@@ -152,7 +152,8 @@ def no_gpu_debian12(m):
 
 def no_driver(m):
     _no_driver(m)
-    m["cases"] = ["doctor", "--json doctor", "snapshot"]  # the snapshot's JSON form without a driver
+    m["cases"] = ["doctor", "--json doctor", "snapshot",  # the snapshot's JSON form without a driver
+                  "--format markdown doctor"]
     m["findings"] = ["kmod.not-loaded", "!cuda.library-missing", "!gpu.count-pci-nvml"]
     return ("The guide's first step not done: 8 GPUs on the bus, no NVIDIA driver installed "
             "(no module, no libnvidia-ml): kmod.not-loaded, nothing piled on top.")
@@ -544,6 +545,7 @@ def torch_cpu(m):
     for k in [k for k in env["packages"] if k.startswith("nvidia-")]:
         del env["packages"][k]
     env["torch_cuda"] = None
+    m["cases"] = ["doctor", "--json doctor", "--format markdown doctor"]
     m["findings"] = ["torch.cpu-only"]
     return "torch installed from the CPU index (2.3.1+cpu) on an 8-GPU machine: torch.cpu-only."
 

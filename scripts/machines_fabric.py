@@ -186,7 +186,7 @@ def _a100_switched(m, acs, config_len=4096):
 
 def a100_acs(m):
     _a100_switched(m, lambda sock: ACS_ON if sock == 0 else 0)
-    m["cases"] = ["doctor", "--json doctor", "topo"]
+    m["cases"] = ["doctor", "--json doctor", "topo", "--format markdown doctor", "--format markdown topo"]
     m["findings"] = ["topo.acs-enabled"]
     return ("4 x A100 PCIe, two behind each socket's PCIe switch; the downstream ports of "
             "socket 0's switch have ACS P2P Request/Completion Redirect on (socket 1's are "

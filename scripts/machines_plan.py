@@ -40,7 +40,7 @@ def a10g_bare(m):
                    "plan --hold-kernel --script", "setup --dry-run", "setup --yes", "setup",
                    "plan --yes", "setup --script", "plan --installer pip", "plan --user alice",
                    "plan --from /nonexistent/snap.json", "plan --env ../dl",
-                   "plan --profile-d --script"]
+                   "plan --profile-d --script", "plan --format markdown"]
     return ("The guide's bare machine: 8 x A10G on Ubuntu 22.04 with only the GPUs on the bus. "
             "dlrig plan: a 580 driver, CUDA 12.x toolkit and cu12x wheels, every step to do.")
 

@@ -35,7 +35,8 @@ const struct cmd cmd_table[] = {
 };
 
 static const char usage_head[] =
-        "usage: dlrig [--root DIR] [--json] [--color=auto|always|never] COMMAND [ARGS]\n";
+        "usage: dlrig [--root DIR] [--format text|json|markdown] [--json] [--color=auto|always|never]\n"
+        "             COMMAND [ARGS]\n";
 
 static void print_help(FILE *out)
 {
@@ -47,7 +48,9 @@ static void print_help(FILE *out)
                         fprintf(out, "  %-10s %s\n", c->name, c->summary);
         fputs("\nOptions:\n"
               "  --root DIR       inspect the machine described by DIR instead of this one\n"
-              "  --json           print a JSON report\n"
+              "  --format FMT     write the report as text (default), json, or markdown (to\n"
+              "                   paste into a GitHub issue: doctor, plan, topo, bench, fit)\n"
+              "  --json           the same as --format json\n"
               "  --color=WHEN     colour the report: auto (a terminal, no NO_COLOR), always, never\n"
               "  -h, --help       this help; 'dlrig COMMAND --help' for a command\n"
               "  --version        print the version\n"
@@ -113,17 +116,22 @@ static int parse_global(int argc, char **argv, struct ctx *ctx)
 {
         static const struct option opts[] = {
                 { "root", required_argument, NULL, 'r' }, { "json", no_argument, NULL, 'j' },
+                { "format", required_argument, NULL, 'F' },
                 { "color", required_argument, NULL, 'c' }, { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
         };
         const char *color = "auto";
-        int c;
+        int c, r;
 
         opterr = 0;
         while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
                 switch (c) {
                 case 'r': ctx->root_path = optarg; break;
-                case 'j': ctx->json = true; break;
+                case 'j': ctx->format = FMT_JSON; break;
+                case 'F':
+                        if ((r = cmd_set_format(NULL, optarg, ctx)) >= 0)
+                                return r;
+                        break;
                 case 'c':
                         if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
                                 return cmd_usage_error(NULL, "--color must be auto, always or never, not '%s'", optarg);

@@ -20,7 +20,7 @@
 #include "version.h"
 
 static const char bench_help[] =
-        "usage: dlrig bench [--quick] [--gpus LIST] [--json] [--save FILE | --from FILE]\n"
+        "usage: dlrig bench [--quick] [--gpus LIST] [--json | --format FMT] [--save FILE | --from FILE]\n"
         "\n"
         "Measures what the GPUs do: host<->GPU and on-GPU copy bandwidth, for\n"
         "every pair of GPUs the peer copy bandwidth (one way and both ways) and\n"
@@ -33,6 +33,7 @@ static const char bench_help[] =
         "  --quick       smaller sizes and fewer repetitions (about a minute on 8 GPUs)\n"
         "  --gpus LIST   only these CUDA ordinals: 0,2-3\n"
         "  --json        print every figure as JSON\n"
+        "  --format FMT  text, json or markdown (to paste into an issue)\n"
         "  --save FILE   also write the figures (the snapshot's bench section) to FILE\n"
         "  --from FILE   judge and print a saved bench instead of measuring\n"
         "\n"
@@ -49,13 +50,18 @@ static int parse_bench(int argc, char **argv, struct ctx *ctx, struct bench_opts
                 { "json", no_argument, NULL, 'j' }, { "quick", no_argument, NULL, 'q' },
                 { "gpus", required_argument, NULL, 'g' }, { "help", no_argument, NULL, 'h' },
                 { "save", required_argument, NULL, 's' }, { "from", required_argument, NULL, 'f' },
+                { "format", required_argument, NULL, 'F' },
                 { NULL, 0, NULL, 0 },
         };
         int c;
 
         while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
                 switch (c) {
-                case 'j': ctx->json = true; break;
+                case 'j': ctx->format = FMT_JSON; break;
+                case 'F':
+                        if ((c = cmd_set_format("bench", optarg, ctx)) >= 0)
+                                return c;
+                        break;
                 case 'q': o->quick = true; break;
                 case 'g': o->gpus = optarg; break;
                 case 's': o->save = optarg; break;
@@ -211,7 +217,11 @@ static int report(const struct ctx *ctx, const struct snap_bench *b, const struc
         json_t *j;
         int r;
 
-        if (!ctx->json) {
+        if (ctx->format == FMT_MARKDOWN) {
+                render_bench_md(stdout, b, fs);
+                return 0;
+        }
+        if (ctx->format == FMT_TEXT) {
                 render_bench_text(stdout, b, fs, &ro);
                 return 0;
         }

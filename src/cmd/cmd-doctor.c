@@ -18,12 +18,14 @@
 #define SNAPSHOT_MAX_BYTES (64u << 20)
 
 static const char doctor_help[] =
-        "usage: dlrig doctor [--json] [--live] [--save FILE] [--from FILE]\n"
+        "usage: dlrig doctor [--json | --format FMT] [--live] [--save FILE] [--from FILE]\n"
         "\n"
         "Inspects every layer from the PCI bus up (GPUs, kernel modules, driver,\n"
         "CUDA, health) and prints each finding with its evidence and the fix.\n"
         "\n"
         "  --json        print the report as JSON (docs/json-schema.md)\n"
+        "  --format FMT  text, json or markdown (a table and folded findings to\n"
+        "                paste into a GitHub issue)\n"
         "  --live        also start each Python environment's interpreter (with a\n"
         "                timeout) and ask torch what it sees\n"
         "  --save FILE   also write the snapshot (all facts gathered) to FILE\n"
@@ -42,14 +44,18 @@ static int parse_doctor(int argc, char **argv, struct ctx *ctx, struct doctor_op
         static const struct option opts[] = {
                 { "json", no_argument, NULL, 'j' }, { "save", required_argument, NULL, 's' },
                 { "from", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' },
-                { "live", no_argument, NULL, 'l' },
+                { "live", no_argument, NULL, 'l' }, { "format", required_argument, NULL, 'F' },
                 { NULL, 0, NULL, 0 },
         };
         int c;
 
         while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
                 switch (c) {
-                case 'j': ctx->json = true; break;
+                case 'j': ctx->format = FMT_JSON; break;
+                case 'F':
+                        if ((c = cmd_set_format("doctor", optarg, ctx)) >= 0)
+                                return c;
+                        break;
                 case 's': o->save = optarg; break;
                 case 'f': o->from = optarg; break;
                 case 'l': o->live = true; break;
@@ -128,10 +134,12 @@ static void gather(struct ctx *ctx, const struct doctor_opts *o, struct snapshot
 
 static int report(struct ctx *ctx, const struct snapshot *s, const struct findings *fs)
 {
-        if (ctx->json) {
+        if (ctx->format == FMT_JSON) {
                 json_t *j = render_doctor_json(s, fs);
                 render_json_dump(stdout, j);
                 json_decref(j);
+        } else if (ctx->format == FMT_MARKDOWN) {
+                render_doctor_md(stdout, s, fs);
         } else {
                 struct render_opts o = { .color = ctx->color };
                 render_doctor_text(stdout, s, fs, &o);

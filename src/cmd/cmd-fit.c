@@ -39,6 +39,7 @@ static const char fit_help[] =
         "  --from FILE       the GPUs of a saved snapshot (dlrig doctor --save)\n"
         "  --list            list the built-in models\n"
         "  --json            print the answer as JSON\n"
+        "  --format FMT      text, json or markdown (to paste into an issue)\n"
         "\n"
         "Exit status: 0 fits, 2 does not fit, 3 could not judge.\n";
 
@@ -117,7 +118,8 @@ static int option(int c, const char *arg, struct fit_opts *o, struct ctx *ctx)
         case 'g': o->gpus = arg; return 0;
         case 'm': o->gpu_memory = arg; return 0;
         case 'f': o->from = arg; return 0;
-        case 'j': ctx->json = true; return 0;
+        case 'j': ctx->format = FMT_JSON; return 0;
+        case 'M': return cmd_set_format("fit", arg, ctx) >= 0 ? 1 : 0;
         }
         return cmd_usage_error("fit", "unknown option '%s'", arg ? arg : "?");
 }
@@ -135,6 +137,7 @@ static int parse_fit(int argc, char **argv, struct ctx *ctx, struct fit_opts *o)
                 { "no-flash-attn", no_argument, NULL, 'F' },
                 { "gpus", required_argument, NULL, 'g' }, { "gpu-memory", required_argument, NULL, 'm' },
                 { "from", required_argument, NULL, 'f' }, { "json", no_argument, NULL, 'j' },
+                { "format", required_argument, NULL, 'M' },
                 { "list", no_argument, NULL, 'l' }, { "help", no_argument, NULL, 'h' },
                 { NULL, 0, NULL, 0 },
         };
@@ -170,7 +173,10 @@ static int answer(struct ctx *ctx, const struct fit_model *m, const struct fit_j
                 return EXIT_UNKNOWN;
         }
         fit_advise(&m->arch, j, g->caps, g->n, adv);
-        if (ctx->json) {
+        if (ctx->format == FMT_MARKDOWN) {
+                render_fit_md(stdout, m, j, g->names, adv);
+                r = 0;
+        } else if (ctx->format == FMT_JSON) {
                 json_t *o = render_fit_json(m, j, g->names, adv);
 
                 r = render_json_dump(stdout, o) < 0 ? EXIT_UNKNOWN : 0;

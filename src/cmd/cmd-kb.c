@@ -54,7 +54,7 @@ static json_t *kb_cuda_json(const struct kb_cuda *c)
 static int kb_cmd_cuda(const char *q, struct ctx *ctx)
 {
         const struct kb_cuda *c;
-        json_t *arr = ctx->json ? json_array() : NULL;
+        json_t *arr = ctx->format == FMT_JSON ? json_array() : NULL;
 
         if (q) {
                 if (!(c = kb_cuda_find(q))) {
@@ -62,14 +62,14 @@ static int kb_cmd_cuda(const char *q, struct ctx *ctx)
                                   kb_cuda_at(0)->version, kb_cuda_at(kb_cuda_count() - 1)->version);
                         return EXIT_UNKNOWN;
                 }
-                if (ctx->json)
+                if (ctx->format == FMT_JSON)
                         return json_decref(arr), kb_emit(kb_cuda_json(c));
                 printf("CUDA %s\n  min driver:          %s\n  minor-compat driver: %s\n"
                        "  source:              %s\n", c->version, c->min_driver,
                        kb_or(c->minor_compat_driver, "none"), c->source);
                 return EXIT_OK;
         }
-        if (!ctx->json)
+        if (ctx->format != FMT_JSON)
                 printf("%-8s %-12s %s\n", "CUDA", "MIN DRIVER", "MINOR-COMPAT");
         for (size_t i = 0; (c = kb_cuda_at(i)); i++) {
                 if (arr)
@@ -113,7 +113,7 @@ static void kb_torch_text(const struct kb_torch *t)
 static int kb_cmd_torch(const char *q, struct ctx *ctx)
 {
         const struct kb_torch *t;
-        json_t *arr = ctx->json ? json_array() : NULL;
+        json_t *arr = ctx->format == FMT_JSON ? json_array() : NULL;
 
         if (q) {
                 json_decref(arr);
@@ -122,12 +122,12 @@ static int kb_cmd_torch(const char *q, struct ctx *ctx)
                                   kb_torch_at(0)->version, kb_torch_at(kb_torch_count() - 1)->version);
                         return EXIT_UNKNOWN;
                 }
-                if (ctx->json)
+                if (ctx->format == FMT_JSON)
                         return kb_emit(kb_torch_json(t));
                 kb_torch_text(t);
                 return EXIT_OK;
         }
-        if (!ctx->json)
+        if (ctx->format != FMT_JSON)
                 printf("%-8s %-12s %-8s\n", "TORCH", "PYTHON", "DEFAULT");
         for (size_t i = 0; (t = kb_torch_at(i)); i++) {
                 if (arr)
@@ -179,7 +179,7 @@ static int kb_gpu_width(const char *q)
 static int kb_gpu_list(const char *q, struct ctx *ctx)
 {
         const struct kb_gpu *g;
-        json_t *arr = ctx->json ? json_array() : NULL;
+        json_t *arr = ctx->format == FMT_JSON ? json_array() : NULL;
         size_t n = 0;
 
         while (kb_gpu_match(q, n))
@@ -208,12 +208,12 @@ static int kb_cmd_gpu(const char *q, struct ctx *ctx)
         if (q) {
                 if (!(g = kb_gpu_find(q)))
                         return kb_gpu_list(q, ctx);
-                if (ctx->json)
+                if (ctx->format == FMT_JSON)
                         return kb_emit(kb_gpu_json(g));
                 kb_gpu_text(g);
                 return EXIT_OK;
         }
-        arr = ctx->json ? json_array() : NULL;
+        arr = ctx->format == FMT_JSON ? json_array() : NULL;
         for (size_t i = 0, w = (size_t)kb_gpu_width(NULL); (g = kb_gpu_at(i)); i++) {
                 if (arr)
                         json_array_append_new(arr, kb_gpu_json(g));
@@ -240,7 +240,7 @@ static json_t *kb_arch_json(const struct kb_arch *a)
 static int kb_cmd_arch(const char *q, struct ctx *ctx)
 {
         const struct kb_arch *a;
-        json_t *arr = ctx->json ? json_array() : NULL;
+        json_t *arr = ctx->format == FMT_JSON ? json_array() : NULL;
 
         if (q) {
                 json_decref(arr);
@@ -249,7 +249,7 @@ static int kb_cmd_arch(const char *q, struct ctx *ctx)
                                   "(try: dlrig kb arch)", q);
                         return EXIT_UNKNOWN;
                 }
-                if (ctx->json)
+                if (ctx->format == FMT_JSON)
                         return kb_emit(kb_arch_json(a));
                 printf("%s\n  compute capabilities: %s\n  CUDA:                 %s to %s\n"
                        "  driver branches:      %s to %s\n  open kernel modules:  %s\n"
@@ -284,7 +284,7 @@ static int kb_cmd_xid(const char *q, struct ctx *ctx)
                 cmd_error("kb xid: unknown Xid '%s'", q);
                 return EXIT_UNKNOWN;
         }
-        if (ctx->json)
+        if (ctx->format == FMT_JSON)
                 return kb_emit(json_pack("{s:i, s:s, s:s, s:s, s:s, s:s}", "code", x->code, "name",
                                          x->name, "class", kb_xid_classes[x->cls], "meaning",
                                          x->meaning, "action", x->action, "source", x->source));
@@ -308,6 +308,8 @@ int cmd_kb(int argc, char **argv, struct ctx *ctx)
                 fputs(kb_help, stdout);
                 return EXIT_OK;
         }
+        if (cmd_check_format("kb", ctx, FMT_BIT(FMT_TEXT) | FMT_BIT(FMT_JSON)) >= 0)
+                return EXIT_UNKNOWN;
         if (argc < 2)
                 return cmd_usage_error("kb", "kb needs a topic: cuda, torch, gpu, arch or xid");
         if (argc > 3)

@@ -19,7 +19,8 @@ static const struct option plan_longopts[] = {
         { "new-env", no_argument, NULL, 'E' },
         { "script", no_argument, NULL, 's' }, { "dry-run", no_argument, NULL, 'n' },
         { "yes", no_argument, NULL, 'y' }, { "from-step", required_argument, NULL, 'N' },
-        { "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+        { "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' },
+        { "format", required_argument, NULL, 'F' }, { NULL, 0, NULL, 0 },
 };
 
 static int plan_cli_setup_opt(int c, struct plan_cli *cli)
@@ -58,6 +59,7 @@ int plan_cli_parse(int argc, char **argv, struct plan_cli *cli)
                 case 'E': cli->o.new_env = true; break;
                 case 'f': cli->from = optarg; break;
                 case 'j': cli->json = true; break;
+                case 'F': cli->format = optarg; break;
                 case 'h': fputs(cli->help, stdout); return EXIT_OK;
                 default:
                         r = plan_cli_setup_opt(c, cli);

@@ -24,6 +24,7 @@ struct plan_cli {
         const char *help, *name;
         struct plan_opts o;
         const char *from;
+        const char *format;       /* --format's argument; NULL: not given */
         bool script, dry_run, yes, json;
         long from_step;           /* 0: not given */
         const char *setup_only;   /* a setup option given to plan */

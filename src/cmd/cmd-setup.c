@@ -102,8 +102,9 @@ int cmd_setup(int argc, char **argv, struct ctx *ctx)
 
         if (r >= 0)
                 return r;
-        if (cli.script || cli.json || ctx->json)
-                return cmd_usage_error("setup", "%s is a dlrig plan option", cli.script ? "--script" : "--json");
+        if (cli.script || cli.json || cli.format || ctx->format != FMT_TEXT)
+                return cmd_usage_error("setup", "%s is a dlrig plan option",
+                                       cli.script ? "--script" : cli.format ? "--format" : "--json");
         if (cli.from)
                 return cmd_usage_error("setup", "--from plans for a saved snapshot: use it with dlrig plan; "
                                        "setup plans for this machine");

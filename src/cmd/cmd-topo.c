@@ -10,13 +10,14 @@
 #include "topo/topo.h"
 
 static const char topo_help[] =
-        "usage: dlrig topo [--json] [--dot]\n"
+        "usage: dlrig topo [--json | --format FMT] [--dot]\n"
         "\n"
         "Shows the GPU-to-GPU matrix (NV# / PIX / PXB / PHB / NODE / SYS, as\n"
         "nvidia-smi topo -m names them) with each GPU's CPUs and NUMA node, the\n"
         "P2P capabilities of every pair and each GPU's NVLink links.\n"
         "\n"
         "  --json   print it as JSON\n"
+        "  --format FMT  text, json or markdown (the matrix to paste into an issue)\n"
         "  --dot    print it as Graphviz DOT (dlrig topo --dot | dot -Tpng -o topo.png)\n"
         "\n"
         "Without the driver the matrix comes from the PCI tree in sysfs (no\n"
@@ -28,13 +29,18 @@ static int parse_topo(int argc, char **argv, struct ctx *ctx, bool *dot)
 {
         static const struct option opts[] = {
                 { "json", no_argument, NULL, 'j' }, { "dot", no_argument, NULL, 'd' },
-                { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+                { "help", no_argument, NULL, 'h' }, { "format", required_argument, NULL, 'F' },
+                { NULL, 0, NULL, 0 },
         };
         int c;
 
         while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
                 switch (c) {
-                case 'j': ctx->json = true; break;
+                case 'j': ctx->format = FMT_JSON; break;
+                case 'F':
+                        if ((c = cmd_set_format("topo", optarg, ctx)) >= 0)
+                                return c;
+                        break;
                 case 'd': *dot = true; break;
                 case 'h': fputs(topo_help, stdout); return EXIT_OK;
                 default: return cmd_usage_error("topo", "unknown option '%s'", argv[optind - 1]);
@@ -42,8 +48,8 @@ static int parse_topo(int argc, char **argv, struct ctx *ctx, bool *dot)
         }
         if (optind < argc)
                 return cmd_usage_error("topo", "unexpected argument '%s'", argv[optind]);
-        if (*dot && ctx->json)
-                return cmd_usage_error("topo", "--json and --dot cannot be combined");
+        if (*dot && ctx->format != FMT_TEXT)
+                return cmd_usage_error("topo", "--dot cannot be combined with --json or --format");
         return -1;
 }
 
@@ -87,7 +93,9 @@ int cmd_topo(int argc, char **argv, struct ctx *ctx)
         }
         if (dot) {
                 render_topo_dot(stdout, &m);
-        } else if (ctx->json) {
+        } else if (ctx->format == FMT_MARKDOWN) {
+                render_topo_md(stdout, &m);
+        } else if (ctx->format == FMT_JSON) {
                 json_t *j = render_topo_json(&m);
                 render_json_dump(stdout, j);
                 json_decref(j);

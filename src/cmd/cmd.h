@@ -18,11 +18,20 @@ enum exit_code {
  * EXIT_OK, warnings EXIT_WARN, failures EXIT_FAIL (main.c). */
 enum exit_code cmd_exit_for(enum severity sev);
 
+/* What a report is written as: --format text|json|markdown (--json is
+ * --format json), before COMMAND or among its options (cmd-format.c). */
+enum cmd_format {
+        FMT_TEXT,
+        FMT_JSON,
+        FMT_MARKDOWN, /* GitHub-flavoured, to paste into an issue */
+        FMT_MAX,
+};
+
 struct ctx {
         struct sysroot *root;
         const char *root_path;
         const char *self_exe;
-        bool json;
+        enum cmd_format format;
         bool color;
 };
 
@@ -51,6 +60,15 @@ struct snapshot;
  * this machine; prints the reason and returns -1 when it cannot. */
 int cmd_load_snapshot(const char *path, struct snapshot *s);
 int cmd_topo(int argc, char **argv, struct ctx *ctx);
+
+/* Sets ctx->format from a --format argument; returns -1 when it is one of
+ * text, json or markdown, else the usage error's exit code. cmd is the
+ * command whose usage to print (NULL: the global options). */
+int cmd_set_format(const char *cmd, const char *name, struct ctx *ctx);
+/* Returns -1 when the command has a form for ctx->format (a bit per enum
+ * cmd_format in forms), else the usage error's exit code. */
+int cmd_check_format(const char *cmd, const struct ctx *ctx, unsigned forms);
+#define FMT_BIT(f) (1u << (f))
 
 /* Prints "dlrig: <msg>" and the command's usage line to stderr; returns
  * EXIT_UNKNOWN so callers can "return cmd_usage_error(...)". */

@@ -133,10 +133,8 @@ static void text_skips(FILE *out, const struct snap_bench *b)
         }
 }
 
-void render_bench_text(FILE *out, const struct snap_bench *b, const struct findings *fs,
-                       const struct render_opts *o)
+void render_bench_figures_text(FILE *out, const struct snap_bench *b)
 {
-        fprintf(out, "dlrig bench\n\n");
         if (b->ngpus)
                 text_gpus(out, b);
         if (b->npairs) {
@@ -150,6 +148,13 @@ void render_bench_text(FILE *out, const struct snap_bench *b, const struct findi
         text_gemm(out, b);
         text_allreduce(out, b);
         text_skips(out, b);
+}
+
+void render_bench_text(FILE *out, const struct snap_bench *b, const struct findings *fs,
+                       const struct render_opts *o)
+{
+        fprintf(out, "dlrig bench\n\n");
+        render_bench_figures_text(out, b);
         fputc('\n', out);
         render_findings_text(out, fs, o);
 }

@@ -53,6 +53,35 @@ void render_fit_text(FILE *out, const struct fit_model *m, const struct fit_job 
 json_t *render_fit_json(const struct fit_model *m, const struct fit_job *j,
                         const struct fit_gpu_name *names, const struct fit_advice *adv);
 
+/* bench's figures alone (render-bench.c), for the Markdown report's block. */
+void render_bench_figures_text(FILE *out, const struct snap_bench *b);
+
+/* Markdown (GitHub-flavoured) to paste into an issue (render-md.c,
+ * render-md-report.c, docs/findings.md "Markdown"): a summary table, then
+ * the findings worst first, each folded in <details> with its evidence and
+ * its fix in a sh block. Facts are escaped: render_md_text for Markdown
+ * (| ` * _ [ ] \ ~ # ! backslashed, < > & as entities, line breaks as
+ * spaces), render_md_html inside raw HTML such as <summary> (entities
+ * only); render_md_code fences a block with a fence longer than any run of
+ * backticks inside. */
+void render_md_text(FILE *out, const char *s);
+void render_md_html(FILE *out, const char *s);
+void render_md_code(FILE *out, const char *lang, const char *body);
+void render_md_code_strv(FILE *out, const char *lang, const struct strv *lines);
+/* "| key | value |" with value escaped (key is written as is). */
+void render_md_row(FILE *out, const char *key, const char *value);
+void render_md_tally(const struct findings *fs, size_t count[SEV_MAX]);
+void render_md_findings_row(FILE *out, const struct findings *fs);
+void render_md_heading(FILE *out, const char *what, const struct findings *fs);
+void render_findings_md(FILE *out, const struct findings *fs);
+void render_doctor_md(FILE *out, const struct snapshot *s, const struct findings *fs);
+void render_bench_md(FILE *out, const struct snap_bench *b, const struct findings *fs);
+void render_topo_md(FILE *out, const struct topo_model *m);
+void render_fit_md(FILE *out, const struct fit_model *m, const struct fit_job *j,
+                   const struct fit_gpu_name *names, const struct fit_advice *adv);
+struct plan;
+void render_plan_md(FILE *out, const struct plan *p);
+
 /* Formatting helpers shared by renderers. */
 const char *render_fact_str(const struct fact_str *f, const char *unknown);
 /* "23028 MiB"; buf must hold 32 bytes. */

@@ -70,12 +70,14 @@ run_plain() {
                 UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" LSAN_OPTIONS="${LSAN_OPTIONS:-}" "$dlrig" "$@"
 }
 
-# Strips what legitimately differs between builds: the version, build paths.
+# Strips what legitimately differs between builds: the version (in JSON and
+# in the Markdown report's table), build paths.
 normalise() {
         sed -e "s|$fake_nvml|@FAKE_NVML@|g" -e "s|$fake_cuda|@FAKE_CUDA@|g" \
             -e "s|$(dirname "$fake_cuda")/|@FAKES@/|g" \
             -e "s|$machine/root|@ROOT@|g" -e "s|$machine|@MACHINE@|g" \
-            -e 's|"dlrig_version": "[^"]*"|"dlrig_version": "@VERSION@"|'
+            -e 's|"dlrig_version": "[^"]*"|"dlrig_version": "@VERSION@"|' \
+            -e 's/^| dlrig | [^|]* |$/| dlrig | @VERSION@ |/'
 }
 
 # narrow_json - the report of `--json doctor` without its "snapshot" object:
