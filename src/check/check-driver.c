@@ -243,8 +243,9 @@ static bool check_driver_init(const struct snapshot *s, struct findings *fs)
 
         if (n->probe.st == FACT_OK || code == KB_NVML_ERROR_GPU_IS_LOST)
                 return false;
-        /* Installed in a foreign --root, so not loaded: nothing to judge. */
-        if (n->probe.st == FACT_UNSUPPORTED && code < 0)
+        /* Installed in a foreign --root, so not loaded, or not in the report
+         * judged (doctor --from): nothing to judge. */
+        if ((n->probe.st == FACT_UNSUPPORTED || n->probe.st == FACT_UNSET) && code < 0)
                 return true;
         if (code > 0)
                 f = finding_add(fs, "driver.nvml-failed", "NVML could not initialise: %s",

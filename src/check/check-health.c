@@ -273,6 +273,18 @@ static void check_health_xid(const struct snapshot *s, const char *hung_bus, str
         free(grp);
 }
 
+/* Some GPU told its health (a collect_env report tells none). */
+static bool check_health_known(const struct snapshot *s)
+{
+        for (size_t i = 0; i < s->ngpus; i++) {
+                const struct snap_gpu *g = &s->gpus[i];
+                if (fact_ok(&g->clock_event_reasons) || fact_ok(&g->ecc_uncorrected_volatile) ||
+                    fact_ok(&g->remap_pending) || fact_ok(&g->retired_pages_pending) || fact_ok(&g->temperature_c))
+                        return true;
+        }
+        return false;
+}
+
 void check_health(const struct snapshot *s, struct findings *fs)
 {
         struct check_hang hang;
@@ -300,8 +312,10 @@ void check_health(const struct snapshot *s, struct findings *fs)
         hung = check_util_hang(s, &hang);
         if (hung ? hang.bus != NULL : s->nvml.probe.st == FACT_OK)
                 check_health_xid(s, hung ? hang.bus : NULL, fs);
-        if (fs->n == start && !lost && s->nvml.probe.st == FACT_OK && !s->klog.nxid)
+        if (fs->n == start && !lost && s->nvml.probe.st == FACT_OK && !s->klog.nxid && check_health_known(s))
                 finding_add(fs, "health.ok", "%zu GPU%s: no uncorrected ECC errors, pending remaps, throttling or Xid errors%s",
                             s->ngpus, s->ngpus == 1 ? "" : "s",
-                            s->klog.probe.st == FACT_OK ? "" : " (the kernel log could not be read)");
+                            s->klog.probe.st == FACT_OK ? ""
+                            : s->klog.probe.st == FACT_UNSET ? " (no kernel log in the report: Xid errors not checked)"
+                                                             : " (the kernel log could not be read)");
 }

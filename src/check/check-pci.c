@@ -230,6 +230,8 @@ void check_pci(const struct snapshot *s, struct findings *fs)
         struct check_pci_idle idle = { STRV_INIT, { 0 }, false };
         struct finding *f;
 
+        if (s->pci.probe.st == FACT_UNSET)
+                return; /* not in the report judged: nothing to say */
         if (s->pci.probe.st != FACT_OK) {
                 f = finding_add(fs, "pci.unreadable", "the PCI devices could not be read (%s): judging from the driver alone",
                                 fact_st_name(s->pci.probe.st));

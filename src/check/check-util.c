@@ -116,6 +116,9 @@ const char *check_util_bus_name(const struct snapshot *s, const char *bus,
 
 size_t check_util_pci_gpus(const struct snapshot *s)
 {
+        /* never scanned (a report, doctor --from): the GPUs it lists */
+        if (s->pci.probe.st == FACT_UNSET)
+                return s->ngpus;
         return snap_pci_count(s, "gpu");
 }
 

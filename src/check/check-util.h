@@ -53,7 +53,8 @@ const struct snap_gpu *check_util_gpu_at(const struct snapshot *s, const char *b
 
 /* ---- where the stack is broken, lowest layer first ---- */
 
-/* GPUs on the PCI bus (0 when the scan failed: see gpus_expected). */
+/* GPUs on the PCI bus (0 when the scan failed: see gpus_expected); when
+ * the bus was never scanned (a report judged by doctor --from), NVML's. */
 size_t check_util_pci_gpus(const struct snapshot *s);
 /* The bus has GPUs, or could not be read (then assume it does). */
 bool check_util_gpus_expected(const struct snapshot *s);

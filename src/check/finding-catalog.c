@@ -7,6 +7,8 @@
 #include "finding.h"
 
 const struct catalog_entry finding_catalog[] = {
+        /* what was judged: a report (doctor --from collect_env / nvidia-smi -q -x) */
+        { "report.partial", SEV_INFO, "hardware", "judged from a collect_env or nvidia-smi report: only the facts it holds" },
         /* hardware */
         { "pci.no-gpu", SEV_FAIL, "hardware", "no NVIDIA GPU on the PCI bus" },
         { "pci.gpus-present", SEV_OK, "hardware", "NVIDIA GPUs found on the PCI bus" },

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "check/check.h"
+#include "probe/import.h"
 #include "probe/probe.h"
 #include "render/render.h"
 #include "snap/snap-json.h"
@@ -29,7 +30,8 @@ static const char doctor_help[] =
         "  --live        also start each Python environment's interpreter (with a\n"
         "                timeout) and ask torch what it sees\n"
         "  --save FILE   also write the snapshot (all facts gathered) to FILE\n"
-        "  --from FILE   judge a saved snapshot instead of this machine\n"
+        "  --from FILE   judge a saved snapshot instead of this machine, or a\n"
+        "                report: PyTorch's collect_env output or nvidia-smi -q -x\n"
         "\n"
         "Exit status: 0 no problem, 1 warnings, 2 failures, 3 could not judge.\n";
 
@@ -73,23 +75,27 @@ static int parse_doctor(int argc, char **argv, struct ctx *ctx, struct doctor_op
         return -1;
 }
 
-int cmd_load_snapshot(const char *path, struct snapshot *s)
+static int read_input(const char *path, struct strbuf *buf)
 {
-        _cleanup_(strbuf_releasep) struct strbuf buf = STRBUF_INIT;
         struct sysroot *host = NULL;
-        json_error_t jerr;
-        char *err = NULL;
-        json_t *j;
         int r = sysroot_open("/", &host);
 
         if (r >= 0)
-                r = sys_read_file(host, path, SNAPSHOT_MAX_BYTES, &buf);
+                r = sys_read_file(host, path, SNAPSHOT_MAX_BYTES, buf);
         sysroot_free(host);
-        if (r < 0) {
+        if (r < 0)
                 cmd_error("cannot read snapshot '%s': %s", path, strerror(-r));
-                return -1;
-        }
-        j = json_loadb(buf.buf, buf.len, 0, &jerr);
+        return r;
+}
+
+static int load_snapshot_json(const char *path, const struct strbuf *buf, struct snapshot *s)
+{
+        json_error_t jerr;
+        char *err = NULL;
+        json_t *j;
+        int r;
+
+        j = json_loadb(buf->buf, buf->len, 0, &jerr);
         if (!j) {
                 cmd_error("'%s' is not valid JSON: line %d: %s", path, jerr.line, jerr.text);
                 return -1;
@@ -104,6 +110,62 @@ int cmd_load_snapshot(const char *path, struct snapshot *s)
                 return -1;
         }
         return 0;
+}
+
+int cmd_load_snapshot(const char *path, struct snapshot *s)
+{
+        _cleanup_(strbuf_releasep) struct strbuf buf = STRBUF_INIT;
+
+        if (read_input(path, &buf) < 0)
+                return -1;
+        return load_snapshot_json(path, &buf, s);
+}
+
+/* doctor --from: a snapshot, or a report other tools print (probe/import.h),
+ * which becomes a partial snapshot. */
+static int load_any(const char *path, struct snapshot *s, enum import_kind *kind)
+{
+        _cleanup_(strbuf_releasep) struct strbuf buf = STRBUF_INIT;
+        char *err = NULL;
+        int r;
+
+        if (read_input(path, &buf) < 0)
+                return -1;
+        *kind = import_detect(buf.buf, buf.len);
+        switch (*kind) {
+        case IMPORT_COLLECT_ENV: r = import_collect_env(buf.buf, buf.len, s, &err); break;
+        case IMPORT_NVSMI: r = import_nvsmi(buf.buf, buf.len, s, &err); break;
+        default: return load_snapshot_json(path, &buf, s);
+        }
+        if (r < 0) {
+                cmd_error("'%s' is not %s: %s", path, import_kind_name(*kind), err ? err : strerror(-r));
+                free(err);
+                return -1;
+        }
+        return 0;
+}
+
+/* The report said only what it holds: say so first, with what it lacks. */
+static void note_report(struct findings *fs, const char *path, enum import_kind kind)
+{
+        struct finding *f;
+
+        if (kind != IMPORT_COLLECT_ENV && kind != IMPORT_NVSMI)
+                return;
+        f = finding_add(fs, "report.partial", "judged from %s (%s): only the facts it holds", import_kind_name(kind),
+                        path);
+        if (kind == IMPORT_COLLECT_ENV)
+                finding_evidence(f, "read: torch and its CUDA build, torchvision/torchaudio and nvidia-* wheels, "
+                                    "Python, the OS, the driver version, the GPU models");
+        else
+                finding_evidence(f, "read: the driver and CUDA versions, and per GPU its name, bus id, memory, "
+                                    "ECC, retired pages, remapped rows, temperature, power, clock events, PCIe link, "
+                                    "persistence and MIG modes");
+        finding_evidence(f, "not in the report: the PCI bus, kernel modules, kernel log (Xid), device nodes, "
+                            "toolkits, shell and %s: the checks that need them stay silent",
+                         kind == IMPORT_NVSMI ? "Python environments" : "GPU health");
+        finding_fix(f, "# for the full diagnosis run on that machine: dlrig doctor --save snapshot.json");
+        findings_sort(fs);
 }
 
 static int save_snapshot(const char *path, const struct snapshot *s)
@@ -151,6 +213,7 @@ int cmd_doctor(int argc, char **argv, struct ctx *ctx)
 {
         struct doctor_opts o = { 0 };
         struct findings fs = FINDINGS_INIT;
+        enum import_kind kind = IMPORT_SNAPSHOT;
         struct snapshot s;
         int r = parse_doctor(argc, argv, ctx, &o);
 
@@ -158,7 +221,7 @@ int cmd_doctor(int argc, char **argv, struct ctx *ctx)
                 return r;
         snap_init(&s);
         if (o.from) {
-                if (cmd_load_snapshot(o.from, &s) < 0) {
+                if (load_any(o.from, &s, &kind) < 0) {
                         snap_release(&s);
                         return EXIT_UNKNOWN;
                 }
@@ -171,6 +234,8 @@ int cmd_doctor(int argc, char **argv, struct ctx *ctx)
                 return EXIT_UNKNOWN;
         }
         check_all(&s, &fs);
+        if (o.from)
+                note_report(&fs, o.from, kind);
         r = report(ctx, &s, &fs);
         findings_release(&fs);
         snap_release(&s);

@@ -60,6 +60,8 @@ static void render_driver(FILE *out, const struct snapshot *s)
                 fprintf(out, ", module %s%s%s%s", render_fact_str(&k->loaded_version, "?"),
                         k->flavour.st == FACT_OK ? " (" : "",
                         render_fact_str(&k->flavour, ""), k->flavour.st == FACT_OK ? ")" : "");
+        else if (k->probe.st == FACT_UNSET)
+                fprintf(out, ", nvidia module unknown");
         else
                 fprintf(out, ", nvidia module not loaded");
         fputc('\n', out);
@@ -92,7 +94,10 @@ static void render_gpus(FILE *out, const struct snapshot *s)
 {
         size_t switches = snap_pci_count(s, "nvswitch");
 
-        fprintf(out, "  GPUs     %zu on PCI", snap_pci_count(s, "gpu"));
+        if (s->pci.probe.st == FACT_UNSET)
+                fprintf(out, "  GPUs     PCI unknown");
+        else
+                fprintf(out, "  GPUs     %zu on PCI", snap_pci_count(s, "gpu"));
         if (switches)
                 fprintf(out, " (and %zu NVSwitches)", switches);
         if (s->nvml.probe.st == FACT_OK)
