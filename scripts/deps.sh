@@ -7,7 +7,7 @@ set -eu
 want=${1:-run}
 pkgs="meson ninja-build pkg-config gcc libc6-dev libjansson-dev libpci-dev libkmod-dev pci.ids python3 curl scdoc"
 if [ "$want" = test ]; then
-        pkgs="$pkgs libcmocka-dev clang pmccabe shellcheck graphviz man-db"
+        pkgs="$pkgs libcmocka-dev clang pmccabe shellcheck graphviz man-db zsh fish"
 fi
 # Best effort: libFuzzer's runtime has different names across releases.
 optional="libclang-rt-dev"

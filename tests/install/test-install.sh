@@ -73,4 +73,26 @@ touch "$tmp/snap.json"
 expect "snap.json" dlrig doctor --from sn
 complete_bash dlrig fit meta-llama/ | grep -qx 'meta-llama/Meta-Llama-3-8B' || bad "fit MODEL does not complete the kb's models"
 complete_bash dlrig plan --cuda '' | grep -qx '12.1' || bad "plan --cuda does not complete CUDA releases"
+
+# zsh and fish, where installed: the same questions through their scripts
+# (zsh's compadd and _files stood in for, as outside a completion widget).
+if command -v zsh >/dev/null 2>&1; then
+        got=$(cd "$tmp" && PATH="$bin:$PATH" zsh -fc 'compadd() { print -l -- "${(@P)argv[-1]}"; }
+                _files() { print -- "_files $*"; }
+                words=(dlrig do); CURRENT=2; source "$0"
+                words=(dlrig doctor --sa); CURRENT=3; _dlrig
+                words=(dlrig doctor --from ""); CURRENT=4; _dlrig' "$share/zsh/vendor-completions/_dlrig" | paste -sd ' ')
+        [ "$got" = "doctor --save _files " ] || bad "zsh completion: got '$got'"
+else
+        echo "zsh not installed: its completion not driven"
+fi
+if command -v fish >/dev/null 2>&1; then
+        # shellcheck disable=SC2016 # fish expands $argv
+        got=$(cd "$tmp" && PATH="$bin:$PATH" fish --no-config -c 'source $argv[1]
+                complete -C "dlrig do"; complete -C "dlrig doctor --sa"; complete -C "dlrig doctor --from sn"' \
+                "$share/fish/vendor_completions.d/dlrig.fish" | paste -sd ' ')
+        [ "$got" = "doctor --save snap.json" ] || bad "fish completion: got '$got'"
+else
+        echo "fish not installed: its completion not driven"
+fi
 exit $fail
