@@ -2,7 +2,7 @@
 BUILD ?= build
 TEST_BUILD ?= build-test
 
-.PHONY: run build test clean
+.PHONY: run build test install clean
 
 run: build
 	./$(BUILD)/dlrig doctor; status=$$?; \
@@ -16,6 +16,11 @@ build:
 test:
 	@scripts/deps.sh test
 	@scripts/test-all.sh $(TEST_BUILD)
+
+# The binary, man pages and completions below the build's prefix (/usr/local);
+# DESTDIR=DIR stages them.
+install: build
+	meson install -C $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(TEST_BUILD) build-fuzz

@@ -5,9 +5,9 @@
 set -eu
 
 want=${1:-run}
-pkgs="meson ninja-build pkg-config gcc libc6-dev libjansson-dev libpci-dev libkmod-dev libexpat1-dev libexpat1 pci.ids python3 curl"
+pkgs="meson ninja-build pkg-config gcc libc6-dev libjansson-dev libpci-dev libkmod-dev libexpat1-dev libexpat1 pci.ids python3 curl scdoc"
 if [ "$want" = test ]; then
-        pkgs="$pkgs libcmocka-dev clang pmccabe shellcheck graphviz python3-jsonschema cmark-gfm chromium"
+        pkgs="$pkgs libcmocka-dev clang pmccabe shellcheck graphviz python3-jsonschema cmark-gfm chromium man-db zsh fish"
 fi
 # Best effort: libFuzzer's runtime has different names across releases.
 optional="libclang-rt-dev"

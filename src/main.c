@@ -13,25 +13,36 @@
 
 const struct cmd cmd_table[] = {
         { "doctor", cmd_doctor, "[--json] [--live] [--save FILE] [--from FILE]",
-          "diagnose the GPUs, driver and CUDA stack of this machine", false },
+          "diagnose the GPUs, driver and CUDA stack of this machine", false, cmd_doctor_opts, NULL },
         { "env", cmd_env, "[--cuda X.Y]",
-          "print the shell lines that put a CUDA toolkit on PATH (eval \"$(dlrig env)\")", false },
+          "print the shell lines that put a CUDA toolkit on PATH (eval \"$(dlrig env)\")", false, cmd_env_opts, NULL },
         { "kb", cmd_kb, "cuda|torch|gpu|arch|xid [QUERY]",
           "answer questions from the built-in knowledge base", false },
         { "plan", cmd_plan, "[--torch V] [--cuda X.Y] [--python V] [--env NAME] [--installer I] [--user NAME] [--json | --script]",
-          "choose the driver, CUDA and PyTorch stack for these GPUs and list the steps", false },
+          "choose the driver, CUDA and PyTorch stack for these GPUs and list the steps", false,
+          cmd_plan_opts, "dry-run yes from-step" },
         { "setup", cmd_setup, "[plan options] [--dry-run] [--yes] [--from-step N]",
-          "carry out the plan: driver, CUDA, conda, PyTorch, verification (asks first)", false },
+          "carry out the plan: driver, CUDA, conda, PyTorch, verification (asks first)", false,
+          cmd_plan_opts, "script json format" },
         { "fit", cmd_fit, "MODEL [--task infer|lora|qlora|full] [--engine exllamav2|transformers] [OPTIONS]",
-          "will this model run (or fine-tune) on these GPUs, and how to split it", false },
+          "will this model run (or fine-tune) on these GPUs, and how to split it", false, cmd_fit_opts, NULL },
         { "topo", cmd_topo, "[--json] [--dot]",
-          "show how the GPUs reach each other: NVLink, PCIe, NUMA, P2P", false },
+          "show how the GPUs reach each other: NVLink, PCIe, NUMA, P2P", false, cmd_topo_opts, NULL },
         { "bench", cmd_bench, "[--quick] [--gpus LIST] [--json]",
-          "measure copy, peer and GPU-to-GPU bandwidth, with every copy verified", false },
+          "measure copy, peer and GPU-to-GPU bandwidth, with every copy verified", false, cmd_bench_opts, NULL },
         { "__bench-worker", cmd_bench_worker, "BYTES ITERS LAT_ITERS MASK [KEY=VALUE...]",
           "internal: run bench's measurements in this process", true },
         { "__driver-worker", cmd_driver_worker, "LIB", "internal: load LIB in this process", true },
-        { NULL, NULL, NULL, NULL, false },
+        { "__complete", cmd_complete, "WORDS...", "internal: completion candidates for the last word", true },
+        { "__findings", cmd_findings, "", "internal: the findings catalogue as scdoc, for dlrig-doctor(1)", true },
+        { NULL, NULL, NULL, NULL, false, NULL, NULL },
+};
+
+const struct option cmd_main_opts[] = {
+        { "root", required_argument, NULL, 'r' }, { "json", no_argument, NULL, 'j' },
+        { "format", required_argument, NULL, 'F' },
+        { "color", required_argument, NULL, 'c' }, { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
 };
 
 static const char usage_head[] =
@@ -114,17 +125,11 @@ enum exit_code cmd_exit_for(enum severity sev)
 /* Parses the options before COMMAND. Returns -1 to go on, else an exit code. */
 static int parse_global(int argc, char **argv, struct ctx *ctx)
 {
-        static const struct option opts[] = {
-                { "root", required_argument, NULL, 'r' }, { "json", no_argument, NULL, 'j' },
-                { "format", required_argument, NULL, 'F' },
-                { "color", required_argument, NULL, 'c' }, { "help", no_argument, NULL, 'h' },
-                { "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
-        };
         const char *color = "auto";
         int c, r;
 
         opterr = 0;
-        while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "+h", cmd_main_opts, NULL)) != -1) {
                 switch (c) {
                 case 'r': ctx->root_path = optarg; break;
                 case 'j': ctx->format = FMT_JSON; break;

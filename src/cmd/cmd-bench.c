@@ -44,18 +44,19 @@ struct bench_opts {
         const char *gpus, *save, *from;
 };
 
+const struct option cmd_bench_opts[] = {
+        { "json", no_argument, NULL, 'j' }, { "quick", no_argument, NULL, 'q' },
+        { "gpus", required_argument, NULL, 'g' }, { "help", no_argument, NULL, 'h' },
+        { "save", required_argument, NULL, 's' }, { "from", required_argument, NULL, 'f' },
+        { "format", required_argument, NULL, 'F' },
+        { NULL, 0, NULL, 0 },
+};
+
 static int parse_bench(int argc, char **argv, struct ctx *ctx, struct bench_opts *o)
 {
-        static const struct option opts[] = {
-                { "json", no_argument, NULL, 'j' }, { "quick", no_argument, NULL, 'q' },
-                { "gpus", required_argument, NULL, 'g' }, { "help", no_argument, NULL, 'h' },
-                { "save", required_argument, NULL, 's' }, { "from", required_argument, NULL, 'f' },
-                { "format", required_argument, NULL, 'F' },
-                { NULL, 0, NULL, 0 },
-        };
         int c;
 
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "h", cmd_bench_opts, NULL)) != -1) {
                 switch (c) {
                 case 'j': ctx->format = FMT_JSON; break;
                 case 'F':

@@ -41,17 +41,18 @@ struct doctor_opts {
         bool live;
 };
 
+const struct option cmd_doctor_opts[] = {
+        { "json", no_argument, NULL, 'j' }, { "save", required_argument, NULL, 's' },
+        { "from", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' },
+        { "live", no_argument, NULL, 'l' }, { "format", required_argument, NULL, 'F' },
+        { NULL, 0, NULL, 0 },
+};
+
 static int parse_doctor(int argc, char **argv, struct ctx *ctx, struct doctor_opts *o)
 {
-        static const struct option opts[] = {
-                { "json", no_argument, NULL, 'j' }, { "save", required_argument, NULL, 's' },
-                { "from", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' },
-                { "live", no_argument, NULL, 'l' }, { "format", required_argument, NULL, 'F' },
-                { NULL, 0, NULL, 0 },
-        };
         int c;
 
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "h", cmd_doctor_opts, NULL)) != -1) {
                 switch (c) {
                 case 'j': ctx->format = FMT_JSON; break;
                 case 'F':

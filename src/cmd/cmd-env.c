@@ -69,12 +69,13 @@ static void env_print(const char *var, const char *dir)
                var, dir, var, dir, var, var);
 }
 
+const struct option cmd_env_opts[] = {
+        { "cuda", required_argument, NULL, 'c' }, { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+};
+
 int cmd_env(int argc, char **argv, struct ctx *ctx)
 {
-        static const struct option opts[] = {
-                { "cuda", required_argument, NULL, 'c' }, { "help", no_argument, NULL, 'h' },
-                { NULL, 0, NULL, 0 },
-        };
         const char *want = NULL;
         struct probe_ctx pc = { .root = ctx->root, .self_exe = ctx->self_exe };
         const struct snap_toolkit *t;
@@ -82,7 +83,7 @@ int cmd_env(int argc, char **argv, struct ctx *ctx)
         struct snapshot s;
         int c, r = EXIT_OK;
 
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "h", cmd_env_opts, NULL)) != -1) {
                 if (c == 'c')
                         want = optarg;
                 else if (c == 'h')

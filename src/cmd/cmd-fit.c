@@ -124,27 +124,28 @@ static int option(int c, const char *arg, struct fit_opts *o, struct ctx *ctx)
         return cmd_usage_error("fit", "unknown option '%s'", arg ? arg : "?");
 }
 
+const struct option cmd_fit_opts[] = {
+        { "task", required_argument, NULL, 't' }, { "engine", required_argument, NULL, 'e' },
+        { "bpw", required_argument, NULL, 'b' }, { "ctx", required_argument, NULL, 'n' },
+        { "batch", required_argument, NULL, 'B' }, { "cache", required_argument, NULL, 'c' },
+        { "rank", required_argument, NULL, 'r' }, { "optimizer", required_argument, NULL, 'o' },
+        { "activation-checkpointing", no_argument, NULL, 'a' },
+        { "fp32-loss", no_argument, NULL, 'L' },
+        { "lora-targets", required_argument, NULL, 'T' }, { "nf4", required_argument, NULL, 'q' },
+        { "no-flash-attn", no_argument, NULL, 'F' },
+        { "gpus", required_argument, NULL, 'g' }, { "gpu-memory", required_argument, NULL, 'm' },
+        { "from", required_argument, NULL, 'f' }, { "json", no_argument, NULL, 'j' },
+        { "format", required_argument, NULL, 'M' },
+        { "list", no_argument, NULL, 'l' }, { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+};
+
 static int parse_fit(int argc, char **argv, struct ctx *ctx, struct fit_opts *o)
 {
-        static const struct option opts[] = {
-                { "task", required_argument, NULL, 't' }, { "engine", required_argument, NULL, 'e' },
-                { "bpw", required_argument, NULL, 'b' }, { "ctx", required_argument, NULL, 'n' },
-                { "batch", required_argument, NULL, 'B' }, { "cache", required_argument, NULL, 'c' },
-                { "rank", required_argument, NULL, 'r' }, { "optimizer", required_argument, NULL, 'o' },
-                { "activation-checkpointing", no_argument, NULL, 'a' },
-                { "fp32-loss", no_argument, NULL, 'L' },
-                { "lora-targets", required_argument, NULL, 'T' }, { "nf4", required_argument, NULL, 'q' },
-                { "no-flash-attn", no_argument, NULL, 'F' },
-                { "gpus", required_argument, NULL, 'g' }, { "gpu-memory", required_argument, NULL, 'm' },
-                { "from", required_argument, NULL, 'f' }, { "json", no_argument, NULL, 'j' },
-                { "format", required_argument, NULL, 'M' },
-                { "list", no_argument, NULL, 'l' }, { "help", no_argument, NULL, 'h' },
-                { NULL, 0, NULL, 0 },
-        };
         int c;
 
         o->job = (struct fit_job){ .bpw = 4.0, .ctx = 8192, .batch = 1, .rank = 8 };
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "h", cmd_fit_opts, NULL)) != -1) {
                 if (c == 'h' || c == 'l')
                         return c == 'h' ? (fputs(fit_help, stdout), EXIT_OK) : list_models();
                 if (option(c, c == '?' ? argv[optind - 1] : optarg, o, ctx) != 0)

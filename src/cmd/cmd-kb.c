@@ -302,6 +302,11 @@ static const struct {
         { "arch", kb_cmd_arch }, { "xid", kb_cmd_xid },
 };
 
+const char *cmd_kb_topic(size_t i)
+{
+        return i < sizeof(kb_topics) / sizeof(kb_topics[0]) ? kb_topics[i].name : NULL;
+}
+
 int cmd_kb(int argc, char **argv, struct ctx *ctx)
 {
         if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {

@@ -11,7 +11,7 @@
 #include "util/parse.h"
 #include "version.h"
 
-static const struct option plan_longopts[] = {
+const struct option cmd_plan_opts[] = {
         { "torch", required_argument, NULL, 't' }, { "cuda", required_argument, NULL, 'c' },
         { "python", required_argument, NULL, 'p' }, { "env", required_argument, NULL, 'e' },
         { "installer", required_argument, NULL, 'i' }, { "user", required_argument, NULL, 'u' },
@@ -46,7 +46,7 @@ int plan_cli_parse(int argc, char **argv, struct plan_cli *cli)
 {
         int c, r;
 
-        while ((c = getopt_long(argc, argv, "hy", plan_longopts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "hy", cmd_plan_opts, NULL)) != -1) {
                 switch (c) {
                 case 't': cli->o.torch = optarg; break;
                 case 'c': cli->o.cuda = optarg; break;

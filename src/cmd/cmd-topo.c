@@ -25,16 +25,17 @@ static const char topo_help[] =
         "\n"
         "Exit status: 0 shown, 3 no GPU topology (no driver topology, no GPU on the bus).\n";
 
+const struct option cmd_topo_opts[] = {
+        { "json", no_argument, NULL, 'j' }, { "dot", no_argument, NULL, 'd' },
+        { "help", no_argument, NULL, 'h' }, { "format", required_argument, NULL, 'F' },
+        { NULL, 0, NULL, 0 },
+};
+
 static int parse_topo(int argc, char **argv, struct ctx *ctx, bool *dot)
 {
-        static const struct option opts[] = {
-                { "json", no_argument, NULL, 'j' }, { "dot", no_argument, NULL, 'd' },
-                { "help", no_argument, NULL, 'h' }, { "format", required_argument, NULL, 'F' },
-                { NULL, 0, NULL, 0 },
-        };
         int c;
 
-        while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "h", cmd_topo_opts, NULL)) != -1) {
                 switch (c) {
                 case 'j': ctx->format = FMT_JSON; break;
                 case 'F':

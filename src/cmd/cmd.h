@@ -1,7 +1,9 @@
 /* cmd.h - the command table and what main() sets up for every command. */
 #pragma once
 
+#include <getopt.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "check/finding.h"
 #include "sys/sys.h"
@@ -41,9 +43,17 @@ struct cmd {
         const char *usage;   /* the arguments, for "usage: dlrig NAME ..." */
         const char *summary; /* one line, for dlrig --help */
         bool hidden;
+        const struct option *opts; /* its getopt options, for completion */
+        const char *refused;       /* of those, the ones it refuses: "dry-run yes" */
 };
 
 extern const struct cmd cmd_table[];
+
+/* Each command's getopt_long options (NULL-terminated), which completion
+ * offers; plan and setup share theirs. */
+extern const struct option cmd_bench_opts[], cmd_doctor_opts[], cmd_env_opts[];
+extern const struct option cmd_fit_opts[], cmd_plan_opts[], cmd_topo_opts[];
+extern const struct option cmd_main_opts[];
 
 int cmd_bench(int argc, char **argv, struct ctx *ctx);
 int cmd_bench_worker(int argc, char **argv, struct ctx *ctx);
@@ -51,9 +61,16 @@ int cmd_doctor(int argc, char **argv, struct ctx *ctx);
 int cmd_driver_worker(int argc, char **argv, struct ctx *ctx);
 int cmd_env(int argc, char **argv, struct ctx *ctx);
 int cmd_kb(int argc, char **argv, struct ctx *ctx);
+/* kb's i-th topic ("cuda", ...), NULL past the last. */
+const char *cmd_kb_topic(size_t i);
 int cmd_plan(int argc, char **argv, struct ctx *ctx);
 int cmd_setup(int argc, char **argv, struct ctx *ctx);
 int cmd_fit(int argc, char **argv, struct ctx *ctx);
+/* Hidden: "__complete WORDS..." prints the candidates for the last word of
+ * a command line (the shells' completion scripts call it); "__findings"
+ * prints the catalogue as scdoc for dlrig-doctor(1). */
+int cmd_complete(int argc, char **argv, struct ctx *ctx);
+int cmd_findings(int argc, char **argv, struct ctx *ctx);
 
 struct snapshot;
 /* Reads a snapshot (or a doctor --json report holding one) from a file of
