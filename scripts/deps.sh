@@ -8,6 +8,8 @@ want=${1:-run}
 pkgs="meson ninja-build pkg-config gcc libc6-dev libjansson-dev libpci-dev libkmod-dev pci.ids python3 curl"
 if [ "$want" = test ]; then
         pkgs="$pkgs libcmocka-dev clang pmccabe shellcheck graphviz"
+        # tests/package/deb.sh: build the .deb, lint it, render its man page
+        pkgs="$pkgs debhelper dpkg-dev lintian man-db scdoc"
 fi
 # Best effort: libFuzzer's runtime has different names across releases.
 optional="libclang-rt-dev"
