@@ -122,21 +122,26 @@ else
 fi
 (cd "$tmp/root" && find . ! -type d | sort | sed 's/^\./# /')
 
-# 6. The man page renders.
-page=""
-for p in "$tmp/root/usr/share/man/man1/dlrig.1.gz" "$tmp/root/usr/share/man/man1/dlrig.1"; do
-        [ -f "$p" ] && page=$p && break
-done
-if [ -z "$page" ]; then
+# 6. The man pages render: dlrig(1) must be there once any is, and every
+# page the package has (dlrig-doctor(1), ...) renders without a warning.
+render() { # PAGE: man -l it; ok when it says dlrig and stderr stays empty
+        name=${1#"$tmp/root/"}
+        if text=$(LC_ALL=C.UTF-8 MANWIDTH=80 MAN_KEEP_FORMATTING=0 man -l "$1" 2>"$tmp/man.err" </dev/null) &&
+                printf '%s\n' "$text" | grep -q 'dlrig' && ! grep -q . "$tmp/man.err"; then
+                ok "man -l $name renders ($(printf '%s\n' "$text" | wc -l) lines)"
+        else
+                not_ok "man -l $name"
+                sed 's/^/# /' "$tmp/man.err"
+        fi
+}
+if [ ! -f "$tmp/root/usr/share/man/man1/dlrig.1.gz" ]; then
         skip "man page: the package has no usr/share/man/man1/dlrig.1.gz"
 elif ! command -v man >/dev/null 2>&1; then
         skip "man page: man is not installed"
-elif text=$(MANWIDTH=80 MAN_KEEP_FORMATTING=0 man -l "$page" 2>"$tmp/man.err" </dev/null) &&
-        printf '%s\n' "$text" | grep -q 'dlrig' && ! grep -q . "$tmp/man.err"; then
-        ok "man -l ${page#"$tmp/root/"} renders ($(printf '%s\n' "$text" | wc -l) lines)"
 else
-        not_ok "man -l ${page#"$tmp/root/"}"
-        sed 's/^/# /' "$tmp/man.err"
+        for page in "$tmp"/root/usr/share/man/man*/*; do
+                [ -f "$page" ] && render "$page"
+        done
 fi
 
 # 7. The bash completion completes a command name.
@@ -172,5 +177,26 @@ else
                 sed 's/^/# /' "$tmp/comp.err"
         fi
 fi
+
+# 8. The zsh and fish completions parse (their shells, when installed),
+# wherever the package puts them: Debian's vendor folders or upstream's.
+parses() { # SHELL 'CHECK CMD' FILE...: the first FILE the package has, checked
+        sh_name=$1; cmd=$2; shift 2
+        file=""
+        for f; do [ -f "$tmp/root/$f" ] && file=$f && break; done
+        if [ -z "$file" ]; then
+                skip "$sh_name completion: the package has no $1"
+        elif ! command -v "$sh_name" >/dev/null 2>&1; then
+                skip "$sh_name completion: $sh_name is not installed to parse $file"
+        elif $cmd "$tmp/root/$file" >"$tmp/sh.err" 2>&1; then
+                ok "$sh_name completion: $file parses"
+        else
+                not_ok "$sh_name completion: $file does not parse"
+                sed 's/^/# /' "$tmp/sh.err"
+        fi
+}
+parses zsh 'zsh -n' usr/share/zsh/vendor-completions/_dlrig usr/share/zsh/site-functions/_dlrig
+parses fish 'fish --no-execute' usr/share/fish/vendor_completions.d/dlrig.fish \
+        usr/share/fish/completions/dlrig.fish
 
 finish
