@@ -8,6 +8,8 @@ want=${1:-run}
 pkgs="meson ninja-build pkg-config gcc libc6-dev libjansson-dev libpci-dev libkmod-dev libexpat1-dev libexpat1 pci.ids python3 curl scdoc"
 if [ "$want" = test ]; then
         pkgs="$pkgs libcmocka-dev clang pmccabe shellcheck graphviz python3-jsonschema cmark-gfm chromium man-db zsh fish"
+        # tests/package/deb.sh: build the .deb, lint it, render its man page
+        pkgs="$pkgs debhelper dpkg-dev lintian"
 fi
 # Best effort: libFuzzer's runtime has different names across releases.
 optional="libclang-rt-dev"
