@@ -154,7 +154,8 @@ else
         # Source it as bash-completion would (its helpers first when present),
         # then ask for the first word: a -F function is called as readline
         # would call it, any other spec goes to compgen with its own options.
-        words=$(COMP_FILE="$comp" bash -c '
+        # the completion asks the dlrig it completes for: the installed one
+        words=$(PATH="$tmp/root/usr/bin:$PATH" COMP_FILE="$comp" bash -c '
                 [ -f /usr/share/bash-completion/bash_completion ] &&
                         . /usr/share/bash-completion/bash_completion
                 . "$COMP_FILE" || exit 1
