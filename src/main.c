@@ -14,6 +14,9 @@
 const struct cmd cmd_table[] = {
         { "doctor", cmd_doctor, "[--json] [--live] [--save FILE] [--from FILE]",
           "diagnose the GPUs, driver and CUDA stack of this machine", false, cmd_doctor_opts, NULL },
+        { "health", cmd_health, "[--timeout S] [--slurm]",
+          "doctor on a hard deadline, for Slurm's HealthCheckProgram and NHC (--slurm drains)", false,
+          cmd_health_opts, NULL },
         { "env", cmd_env, "[--cuda X.Y]",
           "print the shell lines that put a CUDA toolkit on PATH (eval \"$(dlrig env)\")", false, cmd_env_opts, NULL },
         { "kb", cmd_kb, "cuda|torch|gpu|arch|xid [QUERY]",

@@ -53,12 +53,13 @@ extern const struct cmd cmd_table[];
  * offers; plan and setup share theirs. */
 extern const struct option cmd_bench_opts[], cmd_doctor_opts[], cmd_env_opts[];
 extern const struct option cmd_fit_opts[], cmd_plan_opts[], cmd_topo_opts[];
-extern const struct option cmd_main_opts[];
+extern const struct option cmd_main_opts[], cmd_health_opts[];
 
 int cmd_bench(int argc, char **argv, struct ctx *ctx);
 int cmd_bench_worker(int argc, char **argv, struct ctx *ctx);
 int cmd_doctor(int argc, char **argv, struct ctx *ctx);
 int cmd_driver_worker(int argc, char **argv, struct ctx *ctx);
+int cmd_health(int argc, char **argv, struct ctx *ctx);
 int cmd_env(int argc, char **argv, struct ctx *ctx);
 int cmd_kb(int argc, char **argv, struct ctx *ctx);
 /* kb's i-th topic ("cuda", ...), NULL past the last. */

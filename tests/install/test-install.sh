@@ -26,7 +26,7 @@ render() {
                 groff -man -Tutf8 "$1" 2>/dev/null
         fi
 }
-for page in dlrig dlrig-doctor dlrig-plan dlrig-setup dlrig-env dlrig-kb dlrig-topo dlrig-fit dlrig-bench; do
+for page in dlrig dlrig-doctor dlrig-plan dlrig-setup dlrig-env dlrig-kb dlrig-topo dlrig-fit dlrig-bench dlrig-health; do
         f=$man1/$page.1
         [ -s "$f" ] || { bad "$f not installed"; continue; }
         out=$(render "$f")
