@@ -323,6 +323,8 @@ static int cmp_group(const void *a, const void *b)
 
 void fleet_finish(struct fleet *f)
 {
+        if (!f->n)
+                return;
         qsort(f->nodes, f->n, sizeof(*f->nodes), cmp_node);
         for (int c = 0; c < FLEET_NCOLS; c++)
                 find_majority(f, (enum fleet_col)c);
