@@ -28,7 +28,7 @@ static const char fleet_help[] =
         "model, failing and warning findings), a '*' on a value that differs from\n"
         "the majority of the nodes, then the nodes that share each fault.\n"
         "\n"
-        "  --json        print it as JSON (docs/schema/fleet.schema.json)\n"
+        "  --json        print it as JSON (docs/fleet.md)\n"
         "  --format FMT  text, json or markdown\n"
         "\n"
         "A file that cannot be read, is not JSON, is truncated, is not a dlrig\n"

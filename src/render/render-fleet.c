@@ -1,5 +1,5 @@
 /* render-fleet.c - dlrig fleet's table (text, Markdown) and JSON
- * (docs/fleet.md, docs/schema/fleet.schema.json). */
+ * (docs/fleet.md). */
 #include "render.h"
 
 #include <string.h>

@@ -81,7 +81,7 @@ void render_fit_md(FILE *out, const struct fit_model *m, const struct fit_job *j
                    const struct fit_gpu_name *names, const struct fit_advice *adv);
 struct fleet;
 /* dlrig fleet: the nodes table with drift marked, the legend, the shared
- * faults (docs/fleet.md); JSON per docs/schema/fleet.schema.json. */
+ * faults (docs/fleet.md); its JSON. */
 void render_fleet_text(FILE *out, const struct fleet *f);
 void render_fleet_md(FILE *out, const struct fleet *f);
 json_t *render_fleet_json(const struct fleet *f);
