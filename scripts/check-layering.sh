@@ -28,12 +28,13 @@ drv     util sys snap kb
 probe   util sys snap kb drv
 bench   util sys snap kb drv
 check   util snap kb
-render  util snap check topo fit plan
+render  util snap check topo fit plan fleet
 plan    util snap kb
 setup   util sys plan
 topo    util snap kb
 fit     util snap kb
-cmd     util sys snap kb drv probe bench check render plan setup topo fit
+fleet   util snap check
+cmd     util sys snap kb drv probe bench check render plan setup topo fit fleet
 main.c  util cmd
 '
 

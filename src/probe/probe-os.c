@@ -73,6 +73,29 @@ static void probe_uname_value(const struct probe_ctx *ctx, struct fact_str *f,
         fail_str_errno(f, path, r < 0 ? r : -ENOENT);
 }
 
+/* The node's name (dlrig fleet's rows): the kernel's, else the file a
+ * recorded root or an image keeps it in. */
+static void probe_hostname(const struct probe_ctx *ctx, struct snap_os *os)
+{
+        _cleanup_(strbuf_releasep) struct strbuf buf = STRBUF_INIT;
+        struct utsname u;
+
+        if (sys_read_value(ctx->root, "/proc/sys/kernel/hostname", &buf) >= 0 && buf.len) {
+                fact_set_str(&os->hostname, buf.buf);
+                return;
+        }
+        if (sysroot_is_host(ctx->root) && uname(&u) == 0 && u.nodename[0]) {
+                fact_set_str(&os->hostname, u.nodename);
+                return;
+        }
+        strbuf_reset(&buf);
+        if (sys_read_value(ctx->root, "/etc/hostname", &buf) >= 0 && buf.len) {
+                fact_set_str(&os->hostname, buf.buf);
+                return;
+        }
+        fact_fail_str(&os->hostname, FACT_ABSENT, "no /proc/sys/kernel/hostname or /etc/hostname");
+}
+
 static void probe_secure_boot(const struct probe_ctx *ctx, struct snap_os *os)
 {
         _cleanup_(strbuf_releasep) struct strbuf buf = STRBUF_INIT;
@@ -145,5 +168,6 @@ void probe_os(const struct probe_ctx *ctx, struct snap_os *os)
         probe_mok(ctx, os);
         probe_boot(ctx, os);
         probe_numa_nodes(ctx, os);
+        probe_hostname(ctx, os);
         probe_set(&os->probe, FACT_OK, NULL);
 }

@@ -79,6 +79,12 @@ void render_bench_md(FILE *out, const struct snap_bench *b, const struct finding
 void render_topo_md(FILE *out, const struct topo_model *m);
 void render_fit_md(FILE *out, const struct fit_model *m, const struct fit_job *j,
                    const struct fit_gpu_name *names, const struct fit_advice *adv);
+struct fleet;
+/* dlrig fleet: the nodes table with drift marked, the legend, the shared
+ * faults (docs/fleet.md); its JSON. */
+void render_fleet_text(FILE *out, const struct fleet *f);
+void render_fleet_md(FILE *out, const struct fleet *f);
+json_t *render_fleet_json(const struct fleet *f);
 struct plan;
 void render_plan_md(FILE *out, const struct plan *p);
 

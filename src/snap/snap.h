@@ -94,7 +94,8 @@ struct probe_st {
         X(NUM, enrolled_read)     /* lists read: MokListRT and/or db (1-2) */  \
         X(STRV, enrolled_keys)    /* subject CNs of their certificates */      \
         X(NUM, mok_pending)       /* 1: MokNew exists, an import awaits the reboot */ \
-        X(STRV, signing_keys)     /* "/var/lib/dkms/mok.pub: CN" of key files present */
+        X(STRV, signing_keys)     /* "/var/lib/dkms/mok.pub: CN" of key files present */ \
+        X(STR, hostname)          /* /proc/sys/kernel/hostname, else /etc/hostname */
 
 struct snap_os {
         SNAP_OS(SNAP_DECL)
