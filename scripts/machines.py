@@ -346,6 +346,7 @@ def xid_mixed(m):
         "RPC response from GPU4 GSP! Expected function 76 (GSP_RM_CONTROL).",
     ]
     m["findings"] = ["health.xid-critical", "health.xid-warning", "health.xid-app", "!health.ok"]
+    m["cases"] = ["doctor", "--json doctor", "doctor --format prometheus"]  # Xids by GPU, counted
     return ("Xid errors of every class in this boot's kernel log: 13 and 31 from an application "
             "on GPU 0, 92 (high single-bit ECC rate) on GPU 2, 119 (GSP RPC timeout) on GPU 4.")
 

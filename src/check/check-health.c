@@ -244,6 +244,8 @@ static void check_health_xid_one(const struct snapshot *s, const struct check_he
         f = finding_add(fs, check_health_xid_id(k), "%s: Xid %" PRId64 " (%zu time%s): %s",
                         x->pci_bus_id ? check_util_bus_name(s, x->pci_bus_id, name) : "a GPU", x->code,
                         grp->count, grp->count == 1 ? "" : "s", k ? k->meaning : "a code dlrig does not know");
+        if (x->pci_bus_id && check_util_gpu_at(s, x->pci_bus_id))
+                f->gpu = check_util_gpu_at(s, x->pci_bus_id)->index;
         finding_evidence(f, "kernel log (%s), last: Xid %" PRId64 " on %s: %s", s->klog.source ? s->klog.source : "dmesg",
                          x->code, x->pci_bus_id ? x->pci_bus_id : "?", x->detail ? x->detail : "");
         if (k)
