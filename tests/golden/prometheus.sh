@@ -9,6 +9,8 @@
 #   last), and no temporary file is left behind;
 # - a folder dlrig may not write to: a clear error naming the file, exit 3,
 #   the old file untouched (as nobody through setpriv when run as root);
+# - other reports refuse the form (exit 3); systemd-analyze verify accepts
+#   the service and timer (skipped without systemd-analyze);
 # - `promtool check rules` on the alert rules, and `promtool test rules`: each
 #   alert fires on the series that should raise it, and only there.
 # Skipped (77) without promtool (Debian's prometheus package; scripts/deps.sh
@@ -146,8 +148,35 @@ else
         fi
 fi
 
-# The alert rules
+# Only doctor has the form; the others say so and exit 3.
+"$dlrig" topo --format prometheus >"$tmp/stdout" 2>"$tmp/stderr"
+rc=$?
+if [ "$rc" = 3 ] && grep -q "dlrig topo has no prometheus form" "$tmp/stderr" && [ ! -s "$tmp/stdout" ]; then
+        tap ok "topo --format prometheus: exit 3, no prometheus form"
+else
+        tap "not ok" "topo --format prometheus: exit $rc, stderr: $(cat "$tmp/stderr")"
+fi
+
+# The systemd units, pointed at this dlrig (systemd-analyze checks that
+# ExecStart's programs exist).
 rules=$src/contrib/prometheus
+if command -v systemd-analyze >/dev/null 2>&1; then
+        mkdir "$tmp/units"
+        sed "s|/usr/bin/dlrig |$dlrig |" "$rules/dlrig-prometheus.service" >"$tmp/units/dlrig-prometheus.service"
+        cp "$rules/dlrig-prometheus.timer" "$tmp/units/"
+        if grep -q "^ExecStart=$dlrig doctor --format prometheus --output /var/lib/prometheus/node-exporter/dlrig.prom\$" \
+                "$tmp/units/dlrig-prometheus.service" &&
+           systemd-analyze verify --man=no "$tmp/units/dlrig-prometheus.service" \
+                "$tmp/units/dlrig-prometheus.timer" >"$tmp/lint" 2>&1 && [ ! -s "$tmp/lint" ]; then
+                tap ok "systemd-analyze verify: the service and its timer"
+        else
+                tap "not ok" "systemd-analyze verify: $(tr '\n' ' ' <"$tmp/lint")"
+        fi
+else
+        tap ok "# SKIP systemd-analyze not installed: the units are not verified"
+fi
+
+# The alert rules
 if promtool check rules "$rules/dlrig-alerts.yml" >"$tmp/lint" 2>&1; then
         tap ok "promtool check rules contrib/prometheus/dlrig-alerts.yml"
 else
