@@ -10,6 +10,8 @@ if [ "$want" = test ]; then
         pkgs="$pkgs libcmocka-dev clang pmccabe shellcheck graphviz python3-jsonschema cmark-gfm chromium man-db zsh fish"
         # tests/package/deb.sh: build the .deb, lint it, render its man page
         pkgs="$pkgs debhelper dpkg-dev lintian"
+        # tests/golden/prometheus.sh: promtool (in Debian's prometheus package)
+        pkgs="$pkgs prometheus"
 fi
 # Best effort: libFuzzer's runtime has different names across releases.
 optional="libclang-rt-dev"

@@ -153,7 +153,7 @@ def no_gpu_debian12(m):
 def no_driver(m):
     _no_driver(m)
     m["cases"] = ["doctor", "--json doctor", "snapshot",  # the snapshot's JSON form without a driver
-                  "--format markdown doctor"]
+                  "--format markdown doctor", "doctor --format prometheus"]
     m["findings"] = ["kmod.not-loaded", "!cuda.library-missing", "!gpu.count-pci-nvml"]
     return ("The guide's first step not done: 8 GPUs on the bus, no NVIDIA driver installed "
             "(no module, no libnvidia-ml): kmod.not-loaded, nothing piled on top.")
@@ -248,6 +248,7 @@ def ecc_remap(m):
     m["kern_log"].append("NVRM: Xid (PCI:0000:00:19): 63, pid=0, Row Remapper: New row marked for "
                          "remapping, reset gpu to activate.")
     m["findings"] = ["health.ecc-uncorrected", "health.remap-pending"]
+    m["cases"] = ["doctor", "--json doctor", "doctor --format prometheus"]
     return ("GPU 3 had an uncorrectable ECC error; the row is marked for remapping, pending a "
             "reset: health.ecc-uncorrected, health.remap-pending.")
 
@@ -345,6 +346,7 @@ def xid_mixed(m):
         "RPC response from GPU4 GSP! Expected function 76 (GSP_RM_CONTROL).",
     ]
     m["findings"] = ["health.xid-critical", "health.xid-warning", "health.xid-app", "!health.ok"]
+    m["cases"] = ["doctor", "--json doctor", "doctor --format prometheus"]  # Xids by GPU, counted
     return ("Xid errors of every class in this boot's kernel log: 13 and 31 from an application "
             "on GPU 0, 92 (high single-bit ECC rate) on GPU 2, 119 (GSP RPC timeout) on GPU 4.")
 
@@ -439,6 +441,7 @@ def dgx_remap_failed(m):
     _dgx(m)
     m["gpus"][2]["remap"] = [3, 12, 0, 1]
     m["findings"] = ["health.remap-failed"]
+    m["cases"] = ["doctor", "--json doctor", "doctor --format prometheus"]
     return "A100 GPU 2 ran out of spare rows: its row remapping failed: health.remap-failed."
 
 
@@ -705,6 +708,7 @@ def healthy(m):
                      "gpu.counts-agree", "health.ok", "toolkit.ok", "torch.ok", "!pci.link-degraded", "!gpu.persistence-off"]
     # dlrig fit on the guide's machine (scripts/machines_fit.py has the rest).
     m["cases"] = ["doctor", "--json doctor", "topo", "--json topo", "topo --dot", "plan",
+                  "doctor --format prometheus",
                   "fit meta-llama/Meta-Llama-3-8B --bpw 4.0 --ctx 8192",
                   "fit meta-llama/Meta-Llama-3-8B --task lora --activation-checkpointing --batch 4",
                   "fit meta-llama/Meta-Llama-3-8B --task full",

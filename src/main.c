@@ -12,7 +12,7 @@
 #include "version.h"
 
 const struct cmd cmd_table[] = {
-        { "doctor", cmd_doctor, "[--json] [--live] [--save FILE] [--from FILE]",
+        { "doctor", cmd_doctor, "[--json | --format FMT] [--output FILE] [--live] [--save FILE] [--from FILE]",
           "diagnose the GPUs, driver and CUDA stack of this machine", false, cmd_doctor_opts, NULL },
         { "health", cmd_health, "[--timeout S] [--slurm]",
           "doctor on a hard deadline, for Slurm's HealthCheckProgram and NHC (--slurm drains)", false,
@@ -65,7 +65,8 @@ static void print_help(FILE *out)
         fputs("\nOptions:\n"
               "  --root DIR       inspect the machine described by DIR instead of this one\n"
               "  --format FMT     write the report as text (default), json, or markdown (to\n"
-              "                   paste into a GitHub issue: doctor, plan, topo, bench, fit)\n"
+              "                   paste into a GitHub issue: doctor, plan, topo, bench, fit);\n"
+              "                   doctor also as prometheus (node_exporter's textfile)\n"
               "  --json           the same as --format json\n"
               "  --color=WHEN     colour the report: auto (a terminal, no NO_COLOR), always, never\n"
               "  -h, --help       this help; 'dlrig COMMAND --help' for a command\n"

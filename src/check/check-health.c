@@ -77,6 +77,7 @@ static void check_health_ecc(const struct snapshot *s, const struct snap_gpu *g,
         else
                 f = finding_add(fs, "health.ecc-uncorrected", "%s has %" PRId64 " uncorrected ECC error%s in its lifetime",
                                 check_util_gpu_name(g, name), agg, agg == 1 ? "" : "s");
+        f->gpu = g->index;
         finding_evidence(f, "NVML uncorrected ECC errors: volatile %" PRId64 ", aggregate %" PRId64, vol, agg);
         check_health_xid_evidence(f, s, g);
         finding_fix(f, "# the jobs that touched the bad memory have failed; drain the GPU");
@@ -101,6 +102,7 @@ static void check_health_memory(const struct snapshot *s, const struct snap_gpu 
         check_util_gpu_name(g, name);
         if (check_health_num(&g->remap_failed) > 0) {
                 f = finding_add(fs, "health.remap-failed", "%s failed to remap a memory row: it should be replaced", name);
+                f->gpu = g->index;
                 check_health_remap_evidence(f, g);
                 if (!check_health_ecc_bad(g))
                         check_health_xid_evidence(f, s, g);
@@ -108,6 +110,7 @@ static void check_health_memory(const struct snapshot *s, const struct snap_gpu 
                 finding_fix(f, "# take it out of service and have it replaced (RMA): NVIDIA treats a remapping failure as an RMA case");
         } else if (check_health_num(&g->remap_pending) > 0) {
                 f = finding_add(fs, "health.remap-pending", "%s has memory row remaps pending: they take effect at the next GPU reset", name);
+                f->gpu = g->index;
                 check_health_remap_evidence(f, g);
                 if (!check_health_ecc_bad(g))
                         check_health_xid_evidence(f, s, g);
@@ -115,11 +118,13 @@ static void check_health_memory(const struct snapshot *s, const struct snap_gpu 
         }
         if (check_health_num(&g->retired_pages_pending) > 0) {
                 f = finding_add(fs, "health.retired-pages-pending", "%s has memory pages pending retirement: they are retired at the next reset", name);
+                f->gpu = g->index;
                 finding_evidence(f, "NVML retired pages: pending, %" PRId64 " single-bit, %" PRId64 " double-bit", sbe, dbe);
                 check_health_fix_reset(f, g);
         } else if (sbe + dbe > 0) {
                 f = finding_add(fs, "health.retired-pages", "%s has retired %" PRId64 " memory pages", name,
                                 (sbe > 0 ? sbe : 0) + (dbe > 0 ? dbe : 0));
+                f->gpu = g->index;
                 finding_evidence(f, "NVML retired pages: %" PRId64 " single-bit, %" PRId64 " double-bit", sbe, dbe);
                 finding_fix(f, "# nothing to do while the count stays low; a growing count is a reason for dcgmi diag -r 3");
         }
@@ -160,6 +165,7 @@ static void check_health_throttle(const struct snap_gpu *g, struct strv *capped,
         if (why & CHECK_HEALTH_HW) {
                 f = finding_add(fs, "health.throttle-hw", "%s is slowed by hardware (%s): its clocks are cut by half or more", name,
                                 why & CHECK_CLK_HW_POWER_BRAKE ? "power brake" : why & CHECK_CLK_HW_THERMAL ? "too hot" : "HW slowdown");
+                f->gpu = g->index;
                 check_health_clock_evidence(f, g);
                 finding_fix(f, "nvidia-smi -q -d PERFORMANCE,TEMPERATURE,POWER -i %" PRId64, g->index);
                 /* HW slowdown alone is either heat or power: say both */
@@ -169,6 +175,7 @@ static void check_health_throttle(const struct snap_gpu *g, struct strv *capped,
                         finding_fix(f, "# power brake comes from the system: check the PSUs, their cables and the BMC's power policy");
         } else if (why & CHECK_CLK_SW_THERMAL) {
                 f = finding_add(fs, "health.throttle-thermal", "%s lowers its clocks to stay under its temperature limit", name);
+                f->gpu = g->index;
                 check_health_clock_evidence(f, g);
                 finding_fix(f, "# check its fans, the airflow through the chassis and dust");
                 finding_fix(f, "nvidia-smi -q -d TEMPERATURE -i %" PRId64, g->index);
@@ -237,6 +244,8 @@ static void check_health_xid_one(const struct snapshot *s, const struct check_he
         f = finding_add(fs, check_health_xid_id(k), "%s: Xid %" PRId64 " (%zu time%s): %s",
                         x->pci_bus_id ? check_util_bus_name(s, x->pci_bus_id, name) : "a GPU", x->code,
                         grp->count, grp->count == 1 ? "" : "s", k ? k->meaning : "a code dlrig does not know");
+        if (x->pci_bus_id && check_util_gpu_at(s, x->pci_bus_id))
+                f->gpu = check_util_gpu_at(s, x->pci_bus_id)->index;
         finding_evidence(f, "kernel log (%s), last: Xid %" PRId64 " on %s: %s", s->klog.source ? s->klog.source : "dmesg",
                          x->code, x->pci_bus_id ? x->pci_bus_id : "?", x->detail ? x->detail : "");
         if (k)

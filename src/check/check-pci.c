@@ -147,6 +147,8 @@ static void check_pci_degraded(const struct snapshot *s, const struct snap_pci_d
         f = finding_add(fs, "pci.link-degraded", "%s runs at PCIe Gen%" PRId64 " x%" PRId64 "%s, capable of %s",
                         check_util_bus_name(s, d->bus_id, name), l->gen_cur, l->width_cur,
                         narrow ? "" : " while busy", cap);
+        if (g)
+                f->gpu = g->index;
         check_pci_link_evidence(f, d, g);
         finding_fix(f, "sudo lspci -vv -s %s | grep -E 'LnkCap|LnkSta'", d->bus_id);
         if (narrow) {

@@ -58,6 +58,7 @@ struct finding *finding_add(struct findings *fs, const char *id, const char *fmt
         memset(f, 0, sizeof(*f));
         f->cat = cat;
         f->seq = fs->n - 1;
+        f->gpu = -1;
         va_start(ap, fmt);
         f->summary = vfmt(fmt, ap);
         va_end(ap);

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/strv.h"
 
@@ -24,6 +25,7 @@ struct finding {
         struct strv evidence; /* facts that led here */
         struct strv fix;      /* shell commands, in order */
         size_t seq;           /* insertion order, keeps sorting stable */
+        int64_t gpu;          /* NVML index of the one GPU it is about; -1: none or several */
 };
 
 struct findings {

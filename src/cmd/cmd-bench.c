@@ -241,7 +241,7 @@ int cmd_bench(int argc, char **argv, struct ctx *ctx)
         struct snapshot s;
         int r = parse_bench(argc, argv, ctx, &o);
 
-        if (r >= 0)
+        if (r >= 0 || (r = cmd_check_format("bench", ctx, FMT_REPORT_FORMS)) >= 0)
                 return r;
         snap_init(&s);
         r = o.from ? load(o.from, &s) : measure(ctx, &o, &s);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "check/check.h"
 #include "probe/import.h"
@@ -19,14 +20,17 @@
 #define SNAPSHOT_MAX_BYTES (64u << 20)
 
 static const char doctor_help[] =
-        "usage: dlrig doctor [--json | --format FMT] [--live] [--save FILE] [--from FILE]\n"
+        "usage: dlrig doctor [--json | --format FMT] [--output FILE] [--live] [--save FILE] [--from FILE]\n"
         "\n"
         "Inspects every layer from the PCI bus up (GPUs, kernel modules, driver,\n"
         "CUDA, health) and prints each finding with its evidence and the fix.\n"
         "\n"
         "  --json        print the report as JSON (docs/json-schema.md)\n"
-        "  --format FMT  text, json or markdown (a table and folded findings to\n"
-        "                paste into a GitHub issue)\n"
+        "  --format FMT  text, json, markdown (a table and folded findings to\n"
+        "                paste into a GitHub issue) or prometheus (metrics for\n"
+        "                node_exporter's textfile collector)\n"
+        "  --output FILE write the report to FILE, replaced atomically, instead\n"
+        "                of standard output\n"
         "  --live        also start each Python environment's interpreter (with a\n"
         "                timeout) and ask torch what it sees\n"
         "  --save FILE   also write the snapshot (all facts gathered) to FILE\n"
@@ -36,6 +40,7 @@ static const char doctor_help[] =
         "Exit status: 0 no problem, 1 warnings, 2 failures, 3 could not judge.\n";
 
 struct doctor_opts {
+        const char *output;
         const char *save;
         const char *from;
         bool live;
@@ -45,6 +50,7 @@ const struct option cmd_doctor_opts[] = {
         { "json", no_argument, NULL, 'j' }, { "save", required_argument, NULL, 's' },
         { "from", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' },
         { "live", no_argument, NULL, 'l' }, { "format", required_argument, NULL, 'F' },
+        { "output", required_argument, NULL, 'o' },
         { NULL, 0, NULL, 0 },
 };
 
@@ -60,6 +66,7 @@ static int parse_doctor(int argc, char **argv, struct ctx *ctx, struct doctor_op
                                 return c;
                         break;
                 case 's': o->save = optarg; break;
+                case 'o': o->output = optarg; break;
                 case 'f': o->from = optarg; break;
                 case 'l': o->live = true; break;
                 case 'h': fputs(doctor_help, stdout); return EXIT_OK;
@@ -195,17 +202,56 @@ static void gather(struct ctx *ctx, const struct doctor_opts *o, struct snapshot
         strv_release(&diag);
 }
 
-static int report(struct ctx *ctx, const struct snapshot *s, const struct findings *fs)
+/* The time of the check; a fixed one for the goldens (DLRIG_DETERMINISTIC=1). */
+static int64_t check_time(void)
 {
-        if (ctx->format == FMT_JSON) {
+        const char *det = getenv("DLRIG_DETERMINISTIC");
+
+        return det && !strcmp(det, "1") ? 0 : (int64_t)time(NULL);
+}
+
+static void render(FILE *out, struct ctx *ctx, const struct snapshot *s, const struct findings *fs)
+{
+        if (ctx->format == FMT_PROMETHEUS) {
+                render_doctor_prom(out, s, fs, check_time(), cmd_exit_for(findings_worst(fs)));
+        } else if (ctx->format == FMT_JSON) {
                 json_t *j = render_doctor_json(s, fs);
-                render_json_dump(stdout, j);
+                render_json_dump(out, j);
                 json_decref(j);
         } else if (ctx->format == FMT_MARKDOWN) {
-                render_doctor_md(stdout, s, fs);
+                render_doctor_md(out, s, fs);
         } else {
-                struct render_opts o = { .color = ctx->color };
-                render_doctor_text(stdout, s, fs, &o);
+                struct render_opts o = { .color = ctx->color && out == stdout };
+                render_doctor_text(out, s, fs, &o);
+        }
+}
+
+/* --output FILE: the whole report, then one atomic replacement (temporary
+ * file and rename in FILE's folder), so a reader such as node_exporter's
+ * textfile collector never sees half of it. */
+static int report(struct ctx *ctx, const char *output, const struct snapshot *s,
+                  const struct findings *fs)
+{
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *mem;
+        int r;
+
+        if (!output) {
+                render(stdout, ctx, s, fs);
+                return cmd_exit_for(findings_worst(fs));
+        }
+        mem = open_memstream(&buf, &len);
+        if (!mem) {
+                cmd_error("cannot write '%s': %s", output, strerror(errno));
+                return EXIT_UNKNOWN;
+        }
+        render(mem, ctx, s, fs);
+        r = fclose(mem) ? -errno : sys_write_file_atomic(output, buf, len);
+        free(buf);
+        if (r < 0) {
+                cmd_error("cannot write '%s': %s", output, strerror(-r));
+                return EXIT_UNKNOWN;
         }
         return cmd_exit_for(findings_worst(fs));
 }
@@ -237,7 +283,7 @@ int cmd_doctor(int argc, char **argv, struct ctx *ctx)
         check_all(&s, &fs);
         if (o.from)
                 note_report(&fs, o.from, kind);
-        r = report(ctx, &s, &fs);
+        r = report(ctx, o.output, &s, &fs);
         findings_release(&fs);
         snap_release(&s);
         return r;

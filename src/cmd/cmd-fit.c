@@ -199,7 +199,7 @@ int cmd_fit(int argc, char **argv, struct ctx *ctx)
         struct fit_gpus g;
         int r = parse_fit(argc, argv, ctx, &o);
 
-        if (r >= 0)
+        if (r >= 0 || (r = cmd_check_format("fit", ctx, FMT_REPORT_FORMS)) >= 0)
                 return r;
         if (fit_load_model(o.model, &src) < 0)
                 return EXIT_UNKNOWN;

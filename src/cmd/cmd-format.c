@@ -1,4 +1,4 @@
-/* cmd-format.c - --format text|json|markdown, shared by main.c's global
+/* cmd-format.c - --format text|json|markdown|prometheus, shared by main.c's global
  * options and every command that writes a report. */
 #include "cmd.h"
 
@@ -6,6 +6,7 @@
 
 static const char *const format_names[FMT_MAX] = {
         [FMT_TEXT] = "text", [FMT_JSON] = "json", [FMT_MARKDOWN] = "markdown",
+        [FMT_PROMETHEUS] = "prometheus",
 };
 
 int cmd_set_format(const char *cmd, const char *name, struct ctx *ctx)
@@ -15,7 +16,7 @@ int cmd_set_format(const char *cmd, const char *name, struct ctx *ctx)
                         ctx->format = (enum cmd_format)f;
                         return -1;
                 }
-        return cmd_usage_error(cmd, "--format must be text, json or markdown, not '%s'", name);
+        return cmd_usage_error(cmd, "--format must be text, json, markdown or prometheus, not '%s'", name);
 }
 
 int cmd_check_format(const char *cmd, const struct ctx *ctx, unsigned forms)

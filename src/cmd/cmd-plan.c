@@ -36,6 +36,8 @@ int cmd_plan(int argc, char **argv, struct ctx *ctx)
                 ctx->format = FMT_JSON;
         if (cli.format && (r = cmd_set_format("plan", cli.format, ctx)) >= 0)
                 return r;
+        if ((r = cmd_check_format("plan", ctx, FMT_REPORT_FORMS)) >= 0)
+                return r;
         if (ctx->format != FMT_TEXT && cli.script)
                 return cmd_usage_error("plan", "--script cannot be combined with --json or --format");
         r = plan_cli_make(ctx, &cli, &p);

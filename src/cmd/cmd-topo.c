@@ -83,7 +83,7 @@ int cmd_topo(int argc, char **argv, struct ctx *ctx)
         bool dot = false;
         int r = parse_topo(argc, argv, ctx, &dot);
 
-        if (r >= 0)
+        if (r >= 0 || (r = cmd_check_format("topo", ctx, FMT_REPORT_FORMS)) >= 0)
                 return r;
         snap_init(&s);
         gather(ctx, &s);

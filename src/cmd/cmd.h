@@ -20,12 +20,13 @@ enum exit_code {
  * EXIT_OK, warnings EXIT_WARN, failures EXIT_FAIL (main.c). */
 enum exit_code cmd_exit_for(enum severity sev);
 
-/* What a report is written as: --format text|json|markdown (--json is
+/* What a report is written as: --format text|json|markdown|prometheus (--json is
  * --format json), before COMMAND or among its options (cmd-format.c). */
 enum cmd_format {
         FMT_TEXT,
         FMT_JSON,
         FMT_MARKDOWN, /* GitHub-flavoured, to paste into an issue */
+        FMT_PROMETHEUS, /* node_exporter's textfile collector (doctor) */
         FMT_MAX,
 };
 
@@ -82,13 +83,15 @@ int cmd_load_snapshot(const char *path, struct snapshot *s);
 int cmd_topo(int argc, char **argv, struct ctx *ctx);
 
 /* Sets ctx->format from a --format argument; returns -1 when it is one of
- * text, json or markdown, else the usage error's exit code. cmd is the
+ * text, json, markdown or prometheus, else the usage error's exit code. cmd is the
  * command whose usage to print (NULL: the global options). */
 int cmd_set_format(const char *cmd, const char *name, struct ctx *ctx);
 /* Returns -1 when the command has a form for ctx->format (a bit per enum
  * cmd_format in forms), else the usage error's exit code. */
 int cmd_check_format(const char *cmd, const struct ctx *ctx, unsigned forms);
 #define FMT_BIT(f) (1u << (f))
+/* The forms of every report but doctor's (doctor adds prometheus). */
+#define FMT_REPORT_FORMS (FMT_BIT(FMT_TEXT) | FMT_BIT(FMT_JSON) | FMT_BIT(FMT_MARKDOWN))
 
 /* Prints "dlrig: <msg>" and the command's usage line to stderr; returns
  * EXIT_UNKNOWN so callers can "return cmd_usage_error(...)". */

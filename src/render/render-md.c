@@ -267,7 +267,7 @@ static void row_gpus(FILE *out, const struct snapshot *s)
 }
 
 /* The environment python finds first, else the first with torch. */
-static const struct snap_pyenv *torch_env(const struct snapshot *s)
+const struct snap_pyenv *render_torch_env(const struct snapshot *s)
 {
         const struct snap_python *py = &s->python;
         const char *sel = render_fact_str(&py->selected, NULL);
@@ -284,7 +284,7 @@ static const struct snap_pyenv *torch_env(const struct snapshot *s)
 
 static void row_torch(FILE *out, const struct snapshot *s)
 {
-        const struct snap_pyenv *e = torch_env(s);
+        const struct snap_pyenv *e = render_torch_env(s);
         struct strbuf b = STRBUF_INIT;
 
         if (!e) {

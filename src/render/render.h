@@ -88,6 +88,18 @@ json_t *render_fleet_json(const struct fleet *f);
 struct plan;
 void render_plan_md(FILE *out, const struct plan *p);
 
+/* Prometheus metrics (render-prom.c, docs/fleet.md "Prometheus"): the text
+ * exposition format node_exporter's textfile collector reads; now is the
+ * time of the check, status doctor's exit status. render_prom_label
+ * writes a label value escaped (backslash, double quote, line feed). */
+void render_doctor_prom(FILE *out, const struct snapshot *s, const struct findings *fs, int64_t now,
+                        int status);
+void render_prom_label(FILE *out, const char *s);
+
+/* The Python environment python finds first, else the first with torch;
+ * NULL when none has torch (render-md.c). */
+const struct snap_pyenv *render_torch_env(const struct snapshot *s);
+
 /* Formatting helpers shared by renderers. */
 const char *render_fact_str(const struct fact_str *f, const char *unknown);
 /* "23028 MiB"; buf must hold 32 bytes. */
