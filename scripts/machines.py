@@ -248,7 +248,7 @@ def ecc_remap(m):
     m["kern_log"].append("NVRM: Xid (PCI:0000:00:19): 63, pid=0, Row Remapper: New row marked for "
                          "remapping, reset gpu to activate.")
     m["findings"] = ["health.ecc-uncorrected", "health.remap-pending"]
-    m["cases"] = ["doctor", "--json doctor", "doctor --format prometheus"]
+    m["cases"] = ["doctor", "--json doctor", "health", "doctor --format prometheus"]
     return ("GPU 3 had an uncorrectable ECC error; the row is marked for remapping, pending a "
             "reset: health.ecc-uncorrected, health.remap-pending.")
 
@@ -275,6 +275,7 @@ def nvml_hang(m):
     m["gpus"][4]["nvml_overrides"] = {"DeviceGetHandleByIndex": {"hang": True}}
     m["env"] = {"DLRIG_DRIVER_TIMEOUT_MS": "1500"}  # generous: a loaded CI box is slow to start the worker
     m["findings"] = ["driver.hung"]
+    m["cases"] = ["doctor", "--json doctor", "health"]  # health: the hang is a failure, not a hang
     return ("An NVML call on GPU 4 never returns (a GPU wedged in the kernel): dlrig gives up "
             "after the deadline, keeps GPUs 0-3 and reports driver.hung.")
 
@@ -715,7 +716,8 @@ def healthy(m):
                   "fit meta-llama/Meta-Llama-3-70B --bpw 4.0 --ctx 8192",
                   "fit meta-llama/Meta-Llama-3-70B --task qlora --activation-checkpointing",
                   "--json fit meta-llama/Meta-Llama-3-8B --task full --activation-checkpointing",
-                  "snapshot"]  # the snapshot's JSON form, in full (tests/golden/run.sh)
+                  "snapshot",  # the snapshot's JSON form, in full (tests/golden/run.sh)
+                  "health"]    # the Slurm health check's verdict (docs/fleet.md)
     return ("The guide's machine: 8 x NVIDIA A10G (AWS g5.48xlarge-like), Ubuntu 22.04, driver "
             "535.161.08 via DKMS, CUDA 12.2 driver API, healthy. Links idle at Gen1: power saving, "
             "a note, not a warning.")
