@@ -12,6 +12,8 @@ if [ "$want" = test ]; then
         pkgs="$pkgs debhelper dpkg-dev lintian"
         # tests/golden/prometheus.sh: promtool (in Debian's prometheus package)
         pkgs="$pkgs prometheus"
+        # tests/golden/ansible.sh: ansible-playbook (contrib/ansible)
+        pkgs="$pkgs ansible-core"
 fi
 # Best effort: libFuzzer's runtime has different names across releases.
 optional="libclang-rt-dev"
