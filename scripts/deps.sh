@@ -14,6 +14,8 @@ if [ "$want" = test ]; then
         pkgs="$pkgs prometheus"
         # tests/golden/ansible.sh: ansible-playbook (contrib/ansible)
         pkgs="$pkgs ansible-core"
+        # tests/golden/slurm-real.sh: a one-node Slurm on loopback (dlrig health --slurm)
+        pkgs="$pkgs slurmctld slurmd slurm-client munge"
 fi
 # Best effort: libFuzzer's runtime has different names across releases.
 optional="libclang-rt-dev"
