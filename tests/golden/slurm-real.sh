@@ -16,7 +16,7 @@ dlrig=$1 machines=$2 fake_nvml=$3 fake_cuda=$4
 broken=a10g-x8-ecc-remap healthy=a10g-x8-ubuntu2204
 finding=health.ecc-uncorrected
 
-skip() { echo "1..0 # SKIP $1"; exit 77; }
+skip() { echo "1..0 # SKIP $*"; exit 77; }
 for t in munged mungekey munge slurmctld slurmd scontrol python3; do
         PATH=$PATH:/usr/sbin:/sbin command -v $t >/dev/null 2>&1 ||
                 skip "$t not installed (apt-get install slurmctld slurmd slurm-client munge; scripts/deps.sh test)"
