@@ -124,6 +124,8 @@ static void comp_walk(char **w, int n, struct comp_state *st)
                         st->pending = NULL;
                 } else if (!strcmp(w[i], "=") && i > 0 && w[i - 1][0] == '-') {
                         st->pending = find_opt(opts, w[i - 1] + 2, strlen(w[i - 1] + 2)); /* bash's "--opt" "=" */
+                } else if (st->cmd && !strcmp(st->cmd->name, "doctor") && !strcmp(w[i], "--health")) {
+                        st->cmd = find_cmd("health"); /* doctor --health takes health's options */
                 } else if (!strncmp(w[i], "--", 2) && w[i][2]) {
                         const struct option *o = find_opt(opts, w[i] + 2, strcspn(w[i] + 2, "="));
 

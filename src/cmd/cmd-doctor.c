@@ -36,6 +36,8 @@ static const char doctor_help[] =
         "  --save FILE   also write the snapshot (all facts gathered) to FILE\n"
         "  --from FILE   judge a saved snapshot instead of this machine, or a\n"
         "                report: PyTorch's collect_env output or nvidia-smi -q -x\n"
+        "  --health      the same as dlrig health: the checks on a hard deadline,\n"
+        "                with its options (--timeout S, --slurm) instead of these\n"
         "\n"
         "Exit status: 0 no problem, 1 warnings, 2 failures, 3 could not judge.\n";
 
@@ -50,7 +52,7 @@ const struct option cmd_doctor_opts[] = {
         { "json", no_argument, NULL, 'j' }, { "save", required_argument, NULL, 's' },
         { "from", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' },
         { "live", no_argument, NULL, 'l' }, { "format", required_argument, NULL, 'F' },
-        { "output", required_argument, NULL, 'o' },
+        { "output", required_argument, NULL, 'o' }, { "health", no_argument, NULL, 'H' },
         { NULL, 0, NULL, 0 },
 };
 
@@ -256,14 +258,50 @@ static int report(struct ctx *ctx, const char *output, const struct snapshot *s,
         return cmd_exit_for(findings_worst(fs));
 }
 
+/* "doctor --health ARGS" is "health ARGS" (the name issue 15 and NHC
+ * users know): dlrig health parses the remaining words itself. */
+static int doctor_health(int argc, char **argv, struct ctx *ctx)
+{
+        char **hv = calloc((size_t)argc + 1, sizeof(*hv));
+        bool seen = false;
+        int hc = 0, r;
+
+        if (!hv) {
+                cmd_error("out of memory");
+                return EXIT_UNKNOWN;
+        }
+        hv[hc++] = (char *)"health";
+        for (int i = 1; i < argc; i++) {
+                if (!seen && !strcmp(argv[i], "--health")) {
+                        seen = true; /* the first one: wants_health() found it before any "--" */
+                        continue;
+                }
+                hv[hc++] = argv[i];
+        }
+        r = cmd_health(hc, hv, ctx);
+        free(hv);
+        return r;
+}
+
+static bool wants_health(int argc, char **argv)
+{
+        for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+                if (!strcmp(argv[i], "--health"))
+                        return true;
+        return false;
+}
+
 int cmd_doctor(int argc, char **argv, struct ctx *ctx)
 {
         struct doctor_opts o = { 0 };
         struct findings fs = FINDINGS_INIT;
         enum import_kind kind = IMPORT_SNAPSHOT;
         struct snapshot s;
-        int r = parse_doctor(argc, argv, ctx, &o);
+        int r;
 
+        if (wants_health(argc, argv))
+                return doctor_health(argc, argv, ctx);
+        r = parse_doctor(argc, argv, ctx, &o);
         if (r >= 0)
                 return r;
         snap_init(&s);

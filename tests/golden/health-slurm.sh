@@ -25,16 +25,19 @@ esac
 SH
 chmod +x "$tmp/bin/scontrol"
 
-# health MACHINE PATH [ARGS] - one run; stdout+stderr in $tmp/out, exit in $rc
+# health MACHINE PATH [ARGS] - one run of "$verb --slurm" (dlrig health, or
+# its alias doctor --health); stdout+stderr in $tmp/out, exit in $rc
+verb=health
 health() {
         m=$machines/$1 path=$2; shift 2
         : > "$tmp/calls"
+        # shellcheck disable=SC2086 # $verb is one or two words
         timeout 60 env -i PATH="$path" LC_ALL=C DLRIG_DETERMINISTIC=1 DLRIG_DRIVER_TIMEOUT_MS=1500 \
                 SLURMD_NODENAME=gpu07 FAKE_SLURM="$tmp" DLRIG_NVML_LIB="$fake_nvml" \
                 DLRIG_CUDA_LIB="$fake_cuda" DLRIG_FAKE_MACHINE="$m/gpus.json" \
                 ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
                 LSAN_OPTIONS="${LSAN_OPTIONS:-}" \
-                "$dlrig" --root "$m/root" health --slurm "$@" > "$tmp/out" 2>&1
+                "$dlrig" --root "$m/root" $verb --slurm "$@" > "$tmp/out" 2>&1
         rc=$?
 }
 node() { echo "$1" > "$tmp/state"; echo "$2" > "$tmp/reason"; }
@@ -75,6 +78,18 @@ node IDLE none
 health $healthy "$P"
 if [ $rc = 0 ] && ! grep -q update "$tmp/calls"; then ok "healthy and idle: nothing changed"
 else not_ok "healthy idle node changed (rc $rc)"; fi
+
+# doctor --health is dlrig health: the same drain, and health's options.
+verb="doctor --health"
+health $broken "$P" --timeout 5
+if [ $rc = 2 ] && grep -q '^update nodename=gpu07 state=drain reason=dlrig: health.ecc-uncorrected' "$tmp/calls"; then
+        ok "doctor --health --slurm --timeout 5 drains like dlrig health"
+else not_ok "doctor --health --slurm (rc $rc)"; fi
+health $broken "$P" --live
+if [ $rc = 3 ] && grep -q "unknown option '--live'" "$tmp/out" && ! grep -q update "$tmp/calls"; then
+        ok "doctor --health takes health's options only: --live is a usage error"
+else not_ok "doctor --health --live (rc $rc)"; fi
+verb=health
 
 touch "$tmp/hang"
 start=$(date +%s)

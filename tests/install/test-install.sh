@@ -69,6 +69,8 @@ expect "auto always" dlrig --color = a
 expect "--color=never" dlrig --color=n
 expect "cuda" dlrig kb cu
 expect "" dlrig frobnicate --
+expect "--health" dlrig doctor --hea
+expect "--slurm" dlrig doctor --health --sl
 touch "$tmp/snap.json"
 expect "snap.json" dlrig doctor --from sn
 complete_bash dlrig fit meta-llama/ | grep -qx 'meta-llama/Meta-Llama-3-8B' || bad "fit MODEL does not complete the kb's models"
