@@ -14,8 +14,13 @@ maintained validator (Debian's python3-jsonschema, Draft202012Validator). TAP.
   plan against theirs; a report's status agrees with the golden's exit code;
 - fresh output: `--json doctor` of a few fixtures, snapshot included, and a
   `bench --save` snapshot (its bench section), run as run.sh runs dlrig;
+- dlrig fleet: the golden tests/fleet/expect/json.txt and fresh `--json fleet`
+  runs (the reports folder, a skipped file, two reports of one host, a
+  --save snapshot) against fleet.schema.json, the drift columns being the
+  majority's keys;
 - that it can fail: broken copies of goldens (a finding's severity "bad", a
-  fact both given and unavailable, an unknown key) must not validate.
+  fact both given and unavailable, an unknown key, a fleet drift column that
+  does not exist) must not validate.
 A failure names the file and the JSON path."""
 import copy
 import glob
@@ -36,7 +41,7 @@ except ImportError:
 root, dlrig, fake_nvml, fake_cuda = sys.argv[1:5]
 machines = os.path.join(root, "tests/machines")
 schema_dir = os.path.join(root, "docs/schema")
-KINDS = ["report", "snapshot", "bench", "topo", "fit", "plan"]
+KINDS = ["report", "snapshot", "bench", "topo", "fit", "plan", "fleet"]
 FRESH_DOCTOR = ["a10g-x8-ubuntu2204", "h100-x8-nvswitch", "no-gpu-debian12", "a10g-x8-nvml-hang",
                 "a100-x8-mig", "shape-pytorch-image", "a10g-x8-live-cvd"]
 FRESH_BENCH = ["bench-a10g-x8", "bench-h100-x8-allreduce-hang"]
@@ -221,6 +226,61 @@ with tempfile.TemporaryDirectory() as tmp:
         tap(not errs, f"{m}: a fresh bench --save snapshot validates against snapshot.schema.json", errs)
 
 
+# ---- dlrig fleet ------------------------------------------------------------------
+fleet_dir = os.path.join(root, "tests/fleet")
+
+
+def fleet_golden():
+    text = open(os.path.join(fleet_dir, "expect/json.txt")).read()
+    return json.JSONDecoder().raw_decode(text)[0]
+
+
+def run_fleet(args):
+    env = {"PATH": "/usr/bin:/bin", "LC_ALL": "C"}
+    for v in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+        env[v] = os.environ.get(v, "")
+    return subprocess.run([dlrig, "--json", "fleet"] + args, env=env, cwd=fleet_dir,
+                          capture_output=True, text=True, timeout=120)
+
+
+def fleet_problems(doc, name):
+    errs = problems("fleet", doc, name)
+    if not errs:  # drift names columns, and only columns the majority has
+        errs += [f"{name}: $.nodes[{i}].drift: {c} is not a majority column"
+                 for i, node in enumerate(doc["nodes"]) for c in node["drift"] if c not in doc["majority"]]
+    return errs
+
+
+tap(not fleet_problems(fleet_golden(), "tests/fleet/expect/json.txt"),
+    "tests/fleet/expect/json.txt validates against fleet.schema.json",
+    fleet_problems(fleet_golden(), "tests/fleet/expect/json.txt"))
+with tempfile.TemporaryDirectory() as tmp:
+    node01 = os.path.join(fleet_dir, "reports/node01.json")
+    foreign = os.path.join(tmp, "foreign.json")
+    json.dump({"name": "some other tool"}, open(foreign, "w"))
+    copy1, copy2 = os.path.join(tmp, "a.json"), os.path.join(tmp, "b.json")
+    for c in (copy1, copy2):
+        open(c, "w").write(open(node01).read())
+    saved = os.path.join(tmp, "saved.json")
+    snap = json.load(open(os.path.join(fleet_dir, "reports/node04.json")))["snapshot"]
+    snap["schema_version"] = version
+    json.dump(snap, open(saved, "w"))
+    for what, args, want in [("the reports folder", ["reports"], lambda d: len(d["nodes"]) == 6),
+                             ("a skipped file", ["reports", foreign], lambda d: len(d["skipped"]) == 1),
+                             ("two reports of one host", [copy1, copy2], lambda d: d["notes"]),
+                             ("a --save snapshot", [saved], lambda d: d["nodes"][0]["failing"])]:
+        r = run_fleet(args)
+        try:
+            doc = json.loads(r.stdout)
+        except ValueError as e:
+            tap(False, f"--json fleet on {what} prints JSON (exit {r.returncode}): {e}", r.stderr.splitlines()[-5:])
+            continue
+        errs = fleet_problems(doc, f"--json fleet on {what}")
+        if not errs and not want(doc):
+            errs.append(f"--json fleet on {what}: not what the case is about: {json.dumps(doc)[:300]}")
+        tap(not errs, f"a fresh --json fleet on {what} validates against fleet.schema.json", errs)
+
+
 # ---- it can fail ---------------------------------------------------------------
 def broken(kind, path, change, where):
     _, doc, _ = golden(os.path.join(machines, path))
@@ -244,6 +304,17 @@ def given_and_unavailable(d):
 def unknown_key(d):
     d["pci"]["devices"][0]["surprise"] = True
 
+
+fleet_doc = fleet_golden()
+fleet_doc["nodes"][3]["drift"].append("kernel")
+fleet_errs = problems("fleet", fleet_doc, "fleet json.txt")
+tap(any(": $.nodes[3].drift[3]" in e for e in fleet_errs),
+    "a broken copy of tests/fleet/expect/json.txt fails at $.nodes[3].drift[3]", fleet_errs or ["it validated"])
+fleet_doc = fleet_golden()
+fleet_doc["majority"]["kernel"] = "6.1"
+fleet_errs = problems("fleet", fleet_doc, "fleet json.txt")
+tap(any(": $.majority" in e for e in fleet_errs),
+    "a broken copy of tests/fleet/expect/json.txt fails at $.majority", fleet_errs or ["it validated"])
 
 broken("report-narrow", "a10g-x8-ubuntu2204/expect/json_doctor.txt", bad_severity,
        "$.findings[0].severity")
