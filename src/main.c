@@ -12,7 +12,7 @@
 #include "version.h"
 
 const struct cmd cmd_table[] = {
-        { "doctor", cmd_doctor, "[--json | --format FMT] [--output FILE] [--live] [--save FILE] [--from FILE] | --health [--timeout S] [--slurm]",
+        { "doctor", cmd_doctor, "[--json | --format FMT] [--output FILE] [--live] [--save FILE] [--from FILE] [--bench FILE] | --health [--timeout S] [--slurm]",
           "diagnose the GPUs, driver and CUDA stack of this machine", false, cmd_doctor_opts, NULL },
         { "health", cmd_health, "[--timeout S] [--slurm]",
           "doctor on a hard deadline, for Slurm's HealthCheckProgram and NHC (--slurm drains)", false,

@@ -20,6 +20,7 @@ static const struct {
         { "root", "@dir" },
         { "save", "@file" },
         { "from", "@file" },
+        { "bench", "@file" },
         { "color", "auto always never" },
         { "cuda", "@cuda" },
         { "torch", "@torch" },

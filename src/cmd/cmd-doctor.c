@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
+#include "check/check-bench.h"
 #include "check/check.h"
 #include "probe/import.h"
 #include "probe/probe.h"
@@ -21,6 +23,7 @@
 
 static const char doctor_help[] =
         "usage: dlrig doctor [--json | --format FMT] [--output FILE] [--live] [--save FILE] [--from FILE]\n"
+        "                    [--bench FILE]\n"
         "\n"
         "Inspects every layer from the PCI bus up (GPUs, kernel modules, driver,\n"
         "CUDA, health) and prints each finding with its evidence and the fix.\n"
@@ -36,6 +39,8 @@ static const char doctor_help[] =
         "  --save FILE   also write the snapshot (all facts gathered) to FILE\n"
         "  --from FILE   judge a saved snapshot instead of this machine, or a\n"
         "                report: PyTorch's collect_env output or nvidia-smi -q -x\n"
+        "  --bench FILE  with --format prometheus: also the figures and verdict of\n"
+        "                a saved bench (dlrig bench --save FILE)\n"
         "  --health      the same as dlrig health: the checks on a hard deadline,\n"
         "                with its options (--timeout S, --slurm) instead of these\n"
         "\n"
@@ -45,7 +50,16 @@ struct doctor_opts {
         const char *output;
         const char *save;
         const char *from;
+        const char *bench;
         bool live;
+};
+
+/* doctor --bench FILE: the saved bench, judged as dlrig bench --from would. */
+struct bench_in {
+        struct snapshot s;
+        struct findings fs;
+        int64_t saved; /* the file's modification time */
+        int status;    /* bench's exit status */
 };
 
 const struct option cmd_doctor_opts[] = {
@@ -53,7 +67,7 @@ const struct option cmd_doctor_opts[] = {
         { "from", required_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' },
         { "live", no_argument, NULL, 'l' }, { "format", required_argument, NULL, 'F' },
         { "output", required_argument, NULL, 'o' }, { "health", no_argument, NULL, 'H' },
-        { NULL, 0, NULL, 0 },
+        { "bench", required_argument, NULL, 'b' }, { NULL, 0, NULL, 0 },
 };
 
 static int parse_doctor(int argc, char **argv, struct ctx *ctx, struct doctor_opts *o)
@@ -71,6 +85,7 @@ static int parse_doctor(int argc, char **argv, struct ctx *ctx, struct doctor_op
                 case 'o': o->output = optarg; break;
                 case 'f': o->from = optarg; break;
                 case 'l': o->live = true; break;
+                case 'b': o->bench = optarg; break;
                 case 'h': fputs(doctor_help, stdout); return EXIT_OK;
                 default:
                         return cmd_usage_error("doctor", "unknown option '%s'", argv[optind - 1]);
@@ -82,6 +97,9 @@ static int parse_doctor(int argc, char **argv, struct ctx *ctx, struct doctor_op
                 return cmd_usage_error("doctor", "--save and --from cannot be combined");
         if (o->live && o->from)
                 return cmd_usage_error("doctor", "--live and --from cannot be combined");
+        if (o->bench && ctx->format != FMT_PROMETHEUS)
+                return cmd_usage_error("doctor", "--bench adds a bench's figures to --format prometheus only; "
+                                                 "'dlrig bench --from FILE' prints a saved bench");
         return -1;
 }
 
@@ -212,10 +230,13 @@ static int64_t check_time(void)
         return det && !strcmp(det, "1") ? 0 : (int64_t)time(NULL);
 }
 
-static void render(FILE *out, struct ctx *ctx, const struct snapshot *s, const struct findings *fs)
+static void render(FILE *out, struct ctx *ctx, const struct snapshot *s, const struct findings *fs,
+                   const struct bench_in *b)
 {
         if (ctx->format == FMT_PROMETHEUS) {
                 render_doctor_prom(out, s, fs, check_time(), cmd_exit_for(findings_worst(fs)));
+                if (b)
+                        render_bench_prom(out, s, &b->s.bench, &b->fs, b->saved, b->status);
         } else if (ctx->format == FMT_JSON) {
                 json_t *j = render_doctor_json(s, fs);
                 render_json_dump(out, j);
@@ -232,7 +253,7 @@ static void render(FILE *out, struct ctx *ctx, const struct snapshot *s, const s
  * file and rename in FILE's folder), so a reader such as node_exporter's
  * textfile collector never sees half of it. */
 static int report(struct ctx *ctx, const char *output, const struct snapshot *s,
-                  const struct findings *fs)
+                  const struct findings *fs, const struct bench_in *b)
 {
         char *buf = NULL;
         size_t len = 0;
@@ -240,7 +261,7 @@ static int report(struct ctx *ctx, const char *output, const struct snapshot *s,
         int r;
 
         if (!output) {
-                render(stdout, ctx, s, fs);
+                render(stdout, ctx, s, fs, b);
                 return cmd_exit_for(findings_worst(fs));
         }
         mem = open_memstream(&buf, &len);
@@ -248,7 +269,7 @@ static int report(struct ctx *ctx, const char *output, const struct snapshot *s,
                 cmd_error("cannot write '%s': %s", output, strerror(errno));
                 return EXIT_UNKNOWN;
         }
-        render(mem, ctx, s, fs);
+        render(mem, ctx, s, fs, b);
         r = fclose(mem) ? -errno : sys_write_file_atomic(output, buf, len);
         free(buf);
         if (r < 0) {
@@ -256,6 +277,30 @@ static int report(struct ctx *ctx, const char *output, const struct snapshot *s,
                 return EXIT_UNKNOWN;
         }
         return cmd_exit_for(findings_worst(fs));
+}
+
+/* Reads and judges the bench of doctor --bench FILE before any probing, so
+ * a wrong file fails fast. 0, or -1 after saying why. */
+static int load_bench(const char *path, struct bench_in *b)
+{
+        struct sysroot *host = NULL;
+        struct stat st;
+
+        if (cmd_load_snapshot(path, &b->s) < 0)
+                return -1;
+        if (b->s.bench.probe.st == FACT_UNSET) {
+                cmd_error("'%s' holds no bench: save one with 'dlrig bench --save FILE' (a 'dlrig --json "
+                          "bench' report has no figures to read back)", path);
+                return -1;
+        }
+        check_bench(&b->s.bench, &b->fs);
+        b->status = findings_has(&b->fs, "bench.not-run") ? EXIT_UNKNOWN : cmd_exit_for(findings_worst(&b->fs));
+        if (sysroot_open("/", &host) >= 0 && sys_stat(host, path, &st) >= 0)
+                b->saved = (int64_t)st.st_mtim.tv_sec;
+        sysroot_free(host);
+        if (check_time() == 0)
+                b->saved = 0; /* the goldens' fixed time */
+        return 0;
 }
 
 /* "doctor --health ARGS" is "health ARGS" (the name issue 15 and NHC
@@ -295,6 +340,7 @@ int cmd_doctor(int argc, char **argv, struct ctx *ctx)
 {
         struct doctor_opts o = { 0 };
         struct findings fs = FINDINGS_INIT;
+        struct bench_in b = { .fs = FINDINGS_INIT };
         enum import_kind kind = IMPORT_SNAPSHOT;
         struct snapshot s;
         int r;
@@ -305,24 +351,27 @@ int cmd_doctor(int argc, char **argv, struct ctx *ctx)
         if (r >= 0)
                 return r;
         snap_init(&s);
+        snap_init(&b.s);
+        r = EXIT_UNKNOWN;
+        if (o.bench && load_bench(o.bench, &b) < 0)
+                goto out;
         if (o.from) {
-                if (load_any(o.from, &s, &kind) < 0) {
-                        snap_release(&s);
-                        return EXIT_UNKNOWN;
-                }
+                if (load_any(o.from, &s, &kind) < 0)
+                        goto out;
         } else {
                 s.dlrig_version = strdup(DLRIG_VERSION);
                 gather(ctx, &o, &s);
         }
-        if (o.save && save_snapshot(o.save, &s) < 0) {
-                snap_release(&s);
-                return EXIT_UNKNOWN;
-        }
+        if (o.save && save_snapshot(o.save, &s) < 0)
+                goto out;
         check_all(&s, &fs);
         if (o.from)
                 note_report(&fs, o.from, kind);
-        r = report(ctx, o.output, &s, &fs);
+        r = report(ctx, o.output, &s, &fs, o.bench ? &b : NULL);
+out:
         findings_release(&fs);
+        findings_release(&b.fs);
+        snap_release(&b.s);
         snap_release(&s);
         return r;
 }

@@ -95,6 +95,12 @@ void render_plan_md(FILE *out, const struct plan *p);
 void render_doctor_prom(FILE *out, const struct snapshot *s, const struct findings *fs, int64_t now,
                         int status);
 void render_prom_label(FILE *out, const char *s);
+/* doctor --bench FILE: a saved bench's figures, its findings fs and bench's
+ * exit status for them, after doctor's metrics. A GPU is labelled with its
+ * NVML index, found by bus id among the GPUs of doctor's snapshot s, else
+ * "cuda<N>" (bench's CUDA ordinal); saved: when the bench was saved. */
+void render_bench_prom(FILE *out, const struct snapshot *s, const struct snap_bench *b, const struct findings *fs,
+                       int64_t saved, int status);
 
 /* The Python environment python finds first, else the first with torch;
  * NULL when none has torch (render-md.c). */

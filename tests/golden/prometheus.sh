@@ -29,20 +29,23 @@ tap() { # ok|not ok, description
         [ "$1" = ok ] || failed=$((failed + 1))
 }
 
-# dlrig on fixture $1 as the golden runner runs it (tests/golden/run.sh)
+# dlrig on fixture $1 as the golden runner runs it (tests/golden/run.sh);
+# the other arguments (no spaces) are doctor's too
 run_on() {
         machine=$src/tests/machines/$1
         shift
+        dargs="$*"
         set -- env -i PATH=/usr/bin:/bin LC_ALL=C TZ=UTC DLRIG_DETERMINISTIC=1 \
                 DLRIG_DRIVER_TIMEOUT_MS=2000 ASAN_OPTIONS="${ASAN_OPTIONS:-}" \
-                UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" LSAN_OPTIONS="${LSAN_OPTIONS:-}" "$@"
+                UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" LSAN_OPTIONS="${LSAN_OPTIONS:-}"
         if grep -q '"nvml":' "$machine/gpus.json" 2>/dev/null; then
                 set -- "$@" DLRIG_NVML_LIB="$fake_nvml" DLRIG_FAKE_MACHINE="$machine/gpus.json"
         fi
         if grep -q '"cuda":' "$machine/gpus.json" 2>/dev/null; then
                 set -- "$@" DLRIG_CUDA_LIB="$fake_cuda" DLRIG_FAKE_MACHINE="$machine/gpus.json"
         fi
-        timeout 60 "$@" "$dlrig" --root "$machine/root" doctor --format prometheus --output "$out"
+        # shellcheck disable=SC2086 # dargs: words without spaces
+        timeout 60 "$@" "$dlrig" --root "$machine/root" doctor --format prometheus --output "$out" $dargs
 }
 
 # the metrics of a golden: without the command line and the exit status
@@ -146,6 +149,84 @@ else
         else
                 tap "not ok" "read-only folder: exit $rc, stderr: $(cat "$tmp/stderr"), folder: $(find "$tmp/ro" -mindepth 1 | tr '\n' ' ')"
         fi
+fi
+
+# doctor --bench FILE: a bench --save file's figures and verdict after
+# doctor's metrics. Saved on two bench fixtures (one whose copies and GEMMs
+# come back wrong), each figure checked against the file, GPUs labelled with
+# the NVML index of the GPU of the same bus id (dlrig_gpu_info).
+bench_save() { # MACHINE FILE: bench --quick --save with the fakes
+        machine=$src/tests/machines/$1 fakes=$(dirname "$fake_cuda")
+        # shellcheck disable=SC2046 # the fixture's env file: one VAR=value a line
+        timeout 120 env -i PATH=/usr/bin:/bin LC_ALL=C TZ=UTC DLRIG_DETERMINISTIC=1 DLRIG_DRIVER_TIMEOUT_MS=2000 \
+                ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" LSAN_OPTIONS="${LSAN_OPTIONS:-}" \
+                $(grep -v '^#' "$machine/env" 2>/dev/null) DLRIG_CUDA_LIB="$fakes/libcuda.so.1" \
+                DLRIG_CUBLAS_LIB="$fakes/libcublas.so.13" DLRIG_NCCL_LIB="$fakes/libnccl.so.2" \
+                DLRIG_FAKE_MACHINE="$machine/gpus.json" "$dlrig" --root "$machine/root" bench --quick --save "$2" \
+                >/dev/null 2>&1
+        echo $? # bench's exit status: what dlrig_bench_status must say
+}
+for m in bench-a10g-x8 bench-rtx4090-x4-corrupt; do
+        want=$(bench_save "$m" "$tmp/$m.bench.json")
+        out=$tmp/$m.bench.prom
+        run_on "$m" --bench "$tmp/$m.bench.json" >"$tmp/stdout" 2>"$tmp/stderr"
+        if ! promtool check metrics <"$out" >"$tmp/lint" 2>&1; then
+                tap "not ok" "$m: doctor --bench: promtool check metrics: $(tr '\n' ' ' <"$tmp/lint") $(cat "$tmp/stderr")"
+        elif python3 - "$tmp/$m.bench.json" "$out" "$want" >"$tmp/check" 2>&1 <<'PY'
+import json, re, sys
+bench = json.load(open(sys.argv[1]))["bench"]
+text = open(sys.argv[2]).read()
+series = dict(re.findall(r"^(dlrig_[a-z0-9_]+(?:\{.*\})?) (\S+)$", text, re.M))
+nvml = {re.search(r'pci_bus_id="([^"]+)"', k).group(1).lower().lstrip("0"): re.search(r'gpu="(\d+)"', k).group(1)
+        for k in series if k.startswith("dlrig_gpu_info{")}
+label = {g["index"]: nvml.get(g["pci_bus_id"].lower().lstrip("0"), "cuda%d" % g["index"]) for g in bench["gpus"]}
+want = {"dlrig_bench_status": float(sys.argv[3])}
+for g in bench["gpus"]:
+    for d in ("h2d", "d2h", "d2d"):
+        if g[d + "_gbps"] > 0:
+            want['dlrig_bench_copy_gbps{gpu="%s",direction="%s"}' % (label[g["index"]], d)] = g[d + "_gbps"]
+for m in bench["gemms"]:
+    if m["tflops"] > 0:
+        want['dlrig_bench_gemm_tflops{gpu="%s",dtype="%s"}' % (label[m["index"]], m["dtype"])] = m["tflops"]
+for p in bench["pairs"]:
+    if p["uni_gbps"] > 0:
+        want['dlrig_bench_p2p_gbps{src="%s",dst="%s",direction="uni"}' % (label[p["src"]], label[p["dst"]])] = p["uni_gbps"]
+want['dlrig_bench_wrong_results{case="copies"}'] = sum(g["wrong_words"] for g in bench["gpus"])
+want['dlrig_bench_wrong_results{case="gemm"}'] = sum(m["wrong_samples"] for m in bench["gemms"])
+bad = [f"{k}: want {v}, got {series.get(k)}" for k, v in want.items()
+       if k not in series or abs(float(series[k]) - v) > 1e-5 * max(1, abs(v))]
+if not nvml or any(v.startswith("cuda") for v in label.values()):
+    bad.append(f"GPUs not matched to NVML indexes by bus id: {label}")
+print("; ".join(bad[:5]) or f"{len(want)} series as the bench file says")
+sys.exit(1 if bad else 0)
+PY
+        then
+                tap ok "$m: doctor --bench: $(cat "$tmp/check"), bench's exit $want, promtool accepts them"
+        else
+                tap "not ok" "$m: doctor --bench: $(cat "$tmp/check")"
+        fi
+done
+corrupt=$tmp/bench-rtx4090-x4-corrupt.bench.prom
+if grep -q '^dlrig_bench_wrong_results{case="pairs"} [1-9]' "$corrupt" && grep -q '^dlrig_bench_status 2$' "$corrupt" &&
+   grep -q '^dlrig_bench_finding{id="bench.copy-wrong",severity="fail",gpu=""} [1-9]' "$corrupt"; then
+        tap ok "a bench whose GPU-to-GPU copies came back wrong: wrong results counted, bench.copy-wrong, status 2"
+else
+        tap "not ok" "the corrupt bench's metrics: $(grep -E '^dlrig_bench_(status|wrong|finding\{)' "$corrupt" | tr '\n' ' ')"
+fi
+out=$tmp/nobench.prom
+run_on a10g-x8-ubuntu2204 --bench "$src/tests/fleet/reports/node01.json" >"$tmp/stdout" 2>"$tmp/stderr"
+rc=$?
+if [ "$rc" = 3 ] && grep -q "holds no bench: save one with 'dlrig bench --save FILE'" "$tmp/stderr" && [ ! -e "$out" ]; then
+        tap ok "doctor --bench on a file without a bench: exit 3, the reason, nothing written"
+else
+        tap "not ok" "doctor --bench on a file without a bench: exit $rc, $(cat "$tmp/stderr")"
+fi
+"$dlrig" doctor --bench "$tmp/bench-a10g-x8.bench.json" >"$tmp/stdout" 2>"$tmp/stderr"
+rc=$?
+if [ "$rc" = 3 ] && grep -q -- "--bench adds a bench's figures to --format prometheus only" "$tmp/stderr"; then
+        tap ok "doctor --bench without --format prometheus: usage error, exit 3"
+else
+        tap "not ok" "doctor --bench without --format prometheus: exit $rc, $(cat "$tmp/stderr")"
 fi
 
 # Only doctor has the form; the others say so and exit 3.

@@ -73,6 +73,7 @@ expect "--health" dlrig doctor --hea
 expect "--slurm" dlrig doctor --health --sl
 touch "$tmp/snap.json"
 expect "snap.json" dlrig doctor --from sn
+expect "snap.json" dlrig doctor --bench sn
 complete_bash dlrig fit meta-llama/ | grep -qx 'meta-llama/Meta-Llama-3-8B' || bad "fit MODEL does not complete the kb's models"
 complete_bash dlrig plan --cuda '' | grep -qx '12.1' || bad "plan --cuda does not complete CUDA releases"
 
