@@ -1,0 +1,12 @@
+/* check-prove.h - prove's judges: pure functions of the snapshot (its
+ * prove section, with the GPUs NVML sees, CUDA_VISIBLE_DEVICES, the PCIe
+ * bridges' ACS and /dev/shm for context) and the knowledge base. Known
+ * messages of PyTorch and NCCL map to their causes and fixes
+ * (docs/findings.md, "Prove"). */
+#pragma once
+
+#include "check/finding.h"
+#include "snap/snap.h"
+
+/* Every prove finding, then prove.ok when all steps passed; sorted. */
+void check_prove(const struct snapshot *s, struct findings *fs);
