@@ -14,6 +14,8 @@ if [ "$want" = test ]; then
         pkgs="$pkgs prometheus"
         # tests/golden/ansible.sh: ansible-playbook (contrib/ansible)
         pkgs="$pkgs ansible-core"
+        # tests/golden/prove.sh: dlrig prove's harness for real on the CPU (torch 1.13, gloo)
+        pkgs="$pkgs python3-torch"
 fi
 # Best effort: libFuzzer's runtime has different names across releases.
 optional="libclang-rt-dev"

@@ -17,8 +17,9 @@
 #
 # Variables: DLRIG_PROVE_CPU=1 runs on the CPU with gloo (tests, machines
 # without GPUs); DLRIG_PROVE_GPUS=0,2 selects torch ordinals. For dlrig's own
-# tests only: DLRIG_PROVE_TEST_HANG_RANK=R makes rank R sleep past the deadline,
-# DLRIG_PROVE_TEST_WRONG_SUM=1 makes rank 1 add a wrong value to the all-reduce.
+# tests only: DLRIG_PROVE_TEST_HANG_RANK=R makes rank R ignore SIGTERM and
+# sleep past the deadline; DLRIG_PROVE_TEST_WRONG_SUM=1 makes rank 1 add a
+# wrong value to the all-reduce.
 import json
 import os
 import sys
@@ -124,6 +125,10 @@ def allreduce(torch, dist, rank, world, dev):
     t0 = time.time()
     hang = os.environ.get("DLRIG_PROVE_TEST_HANG_RANK")
     if hang is not None and int(hang) == rank:
+        # as a rank stuck inside a collective: deaf to SIGTERM, so only
+        # the SIGKILL to the whole process group ends it
+        import signal
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         time.sleep(3600)
     n = (1 << 20) if CPU else (64 << 20) // 4   # floats: 4 MiB on CPU, 64 MiB on GPUs
     x = torch.full((n,), float(rank + 1), device=dev)
