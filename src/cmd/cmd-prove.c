@@ -39,7 +39,8 @@ static const char prove_help[] =
         "  --print-script  print the Python that prove runs, and exit\n"
         "\n"
         "DLRIG_PROVE_CPU=1 runs on the CPU with gloo (2 processes): for tests and\n"
-        "machines without GPUs.\n"
+        "machines without GPUs. DLRIG_PROVE_ENV is --env's default (fit --measure\n"
+        "uses it too).\n"
         "\n"
         "Exit status: 0 passed, 1 warnings, 2 failures, 3 could not judge.\n";
 
@@ -92,6 +93,8 @@ static int parse_prove(int argc, char **argv, struct ctx *ctx, struct prove_cmd 
         if (optind < argc)
                 return cmd_usage_error("prove", "unexpected argument '%s'", argv[optind]);
         c->o.gpus = c->gpus;
+        if (!c->o.env)
+                c->o.env = getenv("DLRIG_PROVE_ENV");
         return -1;
 }
 

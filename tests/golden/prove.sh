@@ -11,7 +11,10 @@
 #  5 CPU-only wheel: python3-torch on a machine whose fake NVML shows GPUs;
 #  6 device-count mismatch: a venv with a stand-in torch that sees 3 CUDA
 #    devices where the fake NVML shows 2;
-#  7 --print-script prints the harness, and torch's own torchrun ran it.
+#  7 --print-script prints the harness;
+#  8 fit --measure's plumbing on the CPU with a tiny config: the measured
+#    line beside the prediction for lora, full and infer (the CPU's peaks
+#    are not asserted), qlora said not measured, a broken env exit 3.
 # Without an importable torch in /usr/bin/python3 the test is skipped (77).
 set -u
 dlrig=$1 fake_nvml=$2 sample=$3
@@ -34,7 +37,7 @@ run() {
 has() { grep -q "\"id\": \"$1\"" "$tmp/out"; }
 rc() { [ "$(cat "$tmp/rc")" = "$1" ]; }
 
-echo "1..7"
+echo "1..8"
 
 run DLRIG_PROVE_CPU=1 "$dlrig" --json prove --env /usr --timeout 120
 if rc 0 && has prove.ok && [ "$(grep -c '"status": "pass"' "$tmp/out")" -ge 6 ]; then
@@ -111,5 +114,22 @@ if grep -q '^def allreduce' "$tmp/script.py" && grep -q 'torch.distributed.run' 
         ok "--print-script prints the harness"
 else
         not_ok "--print-script"
+fi
+tiny=$(dirname "$0")/../fit-models/tiny-measure
+good=1
+for task in lora full infer; do
+        run DLRIG_PROVE_ENV=/usr DLRIG_PROVE_CPU=1 "$dlrig" fit "$tiny" --task $task --ctx 64 --gpu-memory 24GiB --measure
+        rc 0 && grep -q '^measured (built-in PyTorch decoder, torch .*, on the CPU' "$tmp/out" &&
+                grep -qE '^  GPU 0 +predicted +[0-9.]+ GiB +measured +[0-9.]+ GiB .* [-+][0-9.]+ %$' "$tmp/out" ||
+                { good=0; echo "# --task $task"; }
+done
+run DLRIG_PROVE_ENV=/usr DLRIG_PROVE_CPU=1 "$dlrig" fit "$tiny" --task qlora --ctx 64 --gpu-memory 24GiB --measure
+rc 0 && grep -q '^not measured: QLoRA' "$tmp/out" || { good=0; echo "# qlora"; }
+run DLRIG_PROVE_ENV="$tmp/broken" DLRIG_PROVE_CPU=1 "$dlrig" fit "$tiny" --ctx 64 --gpu-memory 24GiB --measure
+rc 3 && grep -q 'fit --measure: the script failed' "$tmp/err" || { good=0; echo "# broken env"; }
+if [ $good = 1 ]; then
+        ok "fit --measure: measured beside predicted (lora, full, infer), qlora skipped, a broken env exit 3"
+else
+        not_ok "fit --measure"
 fi
 exit $failed
