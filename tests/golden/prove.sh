@@ -55,6 +55,7 @@ if rc 2 && has prove.hung && [ "$took" -lt 40 ] && [ -z "$left" ] && [ -z "$(ls 
         ok "hang: killed after the deadline (${took}s), nothing left running, temp folder removed"
 else
         not_ok "hang: rc $(cat "$tmp/rc"), ${took}s, left: '$left', temp: '$(ls -A "$tmp/t")'"
+        # shellcheck disable=SC2086 # one pid a word
         [ -n "$left" ] && kill -9 $left
 fi
 
@@ -119,14 +120,15 @@ tiny=$(dirname "$0")/../fit-models/tiny-measure
 good=1
 for task in lora full infer; do
         run DLRIG_PROVE_ENV=/usr DLRIG_PROVE_CPU=1 "$dlrig" fit "$tiny" --task $task --ctx 64 --gpu-memory 24GiB --measure
-        rc 0 && grep -q '^measured (built-in PyTorch decoder, torch .*, on the CPU' "$tmp/out" &&
-                grep -qE '^  GPU 0 +predicted +[0-9.]+ GiB +measured +[0-9.]+ GiB .* [-+][0-9.]+ %$' "$tmp/out" ||
-                { good=0; echo "# --task $task"; }
+        if ! { rc 0 && grep -q '^measured (built-in PyTorch decoder, torch .*, on the CPU' "$tmp/out" &&
+               grep -qE '^  GPU 0 +predicted +[0-9.]+ GiB +measured +[0-9.]+ GiB .* [-+][0-9.]+ %$' "$tmp/out"; }; then
+                good=0; echo "# --task $task"
+        fi
 done
 run DLRIG_PROVE_ENV=/usr DLRIG_PROVE_CPU=1 "$dlrig" fit "$tiny" --task qlora --ctx 64 --gpu-memory 24GiB --measure
-rc 0 && grep -q '^not measured: QLoRA' "$tmp/out" || { good=0; echo "# qlora"; }
+if ! { rc 0 && grep -q '^not measured: QLoRA' "$tmp/out"; }; then good=0; echo "# qlora"; fi
 run DLRIG_PROVE_ENV="$tmp/broken" DLRIG_PROVE_CPU=1 "$dlrig" fit "$tiny" --ctx 64 --gpu-memory 24GiB --measure
-rc 3 && grep -q 'fit --measure: the script failed' "$tmp/err" || { good=0; echo "# broken env"; }
+if ! { rc 3 && grep -q 'fit --measure: the script failed' "$tmp/err"; }; then good=0; echo "# broken env"; fi
 if [ $good = 1 ]; then
         ok "fit --measure: measured beside predicted (lora, full, infer), qlora skipped, a broken env exit 3"
 else
