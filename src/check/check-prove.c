@@ -69,11 +69,17 @@ static size_t expected_gpus(const struct snapshot *s)
 
 /* Step 1: torch imports and sees what NVML sees. false: nothing further
  * to judge. */
+static void judge_hang(const struct snap_prove *p, struct findings *fs, bool acs);
+
 static bool judge_import(const struct snapshot *s, struct findings *fs)
 {
         const struct snap_prove *p = &s->prove;
         struct finding *f;
 
+        if (!p->torch.version && p->hung) {
+                judge_hang(p, fs, false); /* the import itself (or CUDA's start) hung */
+                return false;
+        }
         if (!p->torch.version) {
                 f = finding_add(fs, "prove.import-failed", "torch does not import in %s", p->env);
                 finding_evidence(f, "%s", p->torch.error ? p->torch.error : "the harness printed no torch record");

@@ -185,14 +185,12 @@ static void stop_child(pid_t pid, bool group, struct exec_res *res, int *status)
         pid_t target = group ? -pid : pid;
 
         kill(target, SIGTERM);
-        if (group) {
-                /* the leader first gets its grace to stop its workers; then
-                 * SIGKILL for the group while its number is still ours */
+        /* a group's leader gets its grace to stop its workers without being
+         * reaped, so that the group's number stays ours for the SIGKILL */
+        if (group)
                 ended_within(pid, EXEC_GRACE_MS);
-                kill(target, SIGKILL);
-        } else if (reap_within(pid, EXEC_GRACE_MS, status)) {
+        else if (reap_within(pid, EXEC_GRACE_MS, status))
                 return;
-        }
         kill(target, SIGKILL);
         if (!reap_within(pid, EXEC_GRACE_MS, status))
                 res->unreaped = true;
