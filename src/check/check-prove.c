@@ -126,6 +126,39 @@ static void judge_count(const struct snapshot *s, struct findings *fs)
         finding_fix(f, "dlrig doctor   # CUDA_VISIBLE_DEVICES, MIG, lost GPUs: why they differ");
 }
 
+/* Each GPU torch sees is one the driver shows, by name and compute
+ * capability (as a multiset: CUDA's order may differ from NVML's). */
+static void judge_names(const struct snapshot *s, struct findings *fs)
+{
+        const struct snap_prove *p = &s->prove;
+        bool taken[256] = { false };
+        struct finding *f = NULL;
+
+        for (size_t i = 0; i < p->ngpus && s->ngpus <= 256; i++) {
+                const struct snap_prove_gpu *g = &p->gpus[i];
+                bool found = false;
+                for (size_t k = 0; k < s->ngpus && !found; k++) {
+                        const struct snap_gpu *n = &s->gpus[k];
+                        found = !taken[k] && fact_ok(&n->name) && fact_ok(&n->compute_capability) && g->name &&
+                                g->capability && !strcmp(n->name.v, g->name) && !strcmp(n->compute_capability.v, g->capability);
+                        taken[k] |= found;
+                }
+                if (found || !fact_ok(&s->gpus[0].name))
+                        continue;
+                if (!f)
+                        f = finding_add(fs, "prove.device-differs", "torch's GPUs are not the ones the driver shows");
+                finding_evidence(f, "torch GPU %" PRId64 ": %s, compute capability %s: no such GPU in NVML", g->index,
+                                 g->name ? g->name : "?", g->capability ? g->capability : "?");
+        }
+        if (f) {
+                for (size_t k = 0; k < s->ngpus; k++)
+                        finding_evidence(f, "NVML GPU %" PRId64 ": %s, compute capability %s", s->gpus[k].index,
+                                         fact_ok(&s->gpus[k].name) ? s->gpus[k].name.v : "?",
+                                         fact_ok(&s->gpus[k].compute_capability) ? s->gpus[k].compute_capability.v : "?");
+                finding_fix(f, "dlrig doctor   # MIG instances, a vGPU profile or another driver's devices");
+        }
+}
+
 /* Step 2: each GPU's code and matmul. */
 static void judge_gpus(const struct snap_prove *p, struct findings *fs)
 {
@@ -288,6 +321,8 @@ void check_prove(const struct snapshot *s, struct findings *fs)
                 finding_fix(f, "dlrig prove --env /path/to/venv");
         } else if (judge_import(s, fs)) {
                 judge_count(s, fs);
+                if (s->ngpus)
+                        judge_names(s, fs);
                 judge_gpus(p, fs);
                 judge_steps(s, fs);
                 if (fs->n == before && p->nproc > 0 && snap_prove_step_of(p, "allreduce", "pass"))

@@ -119,6 +119,7 @@ const struct catalog_entry finding_catalog[] = {
         { "prove.cpu-only-wheel", SEV_FAIL, "prove", "the environment's torch is a CPU-only build on a machine with GPUs" },
         { "prove.cuda-unavailable", SEV_FAIL, "prove", "torch.cuda.is_available() is False although torch is a CUDA build" },
         { "prove.device-count", SEV_FAIL, "prove", "torch.cuda.device_count() differs from the GPUs the driver shows" },
+        { "prove.device-differs", SEV_WARN, "prove", "a GPU torch sees is not one the driver shows (name or compute capability)" },
         { "prove.arch-missing", SEV_FAIL, "prove", "torch has no code for a GPU's compute capability (no kernel image)" },
         { "prove.matmul-wrong", SEV_FAIL, "prove", "a GPU's matmul in torch failed or differs from the CPU's" },
         { "prove.port-in-use", SEV_FAIL, "prove", "torchrun's rendezvous port is in use (EADDRINUSE)" },

@@ -114,6 +114,12 @@ static void case_count(struct snapshot *s)
         passing(s);
         s->prove.torch.device_count = 1;
 }
+static void case_differs(struct snapshot *s)
+{
+        passing(s);
+        free(s->prove.gpus[1].name);
+        s->prove.gpus[1].name = strdup("NVIDIA A100-SXM4-40GB MIG 1g.5gb");
+}
 static void case_arch(struct snapshot *s)
 {
         passing(s);
@@ -184,6 +190,7 @@ static const struct {
         { "prove.cpu-only-wheel", case_cpu_wheel, "prove.cpu-only-wheel" },
         { "prove.cuda-unavailable", case_unavailable, "prove.cuda-unavailable" },
         { "prove.device-count", case_count, "prove.device-count" },
+        { "prove.device-differs", case_differs, "prove.device-differs" },
         { "prove.arch-missing", case_arch, "prove.arch-missing" },
         { "prove.matmul-wrong", case_matmul, "prove.matmul-wrong" },
         { "prove.port-in-use", case_port, "prove.port-in-use" },
