@@ -51,11 +51,11 @@ static char *job_json(const struct fit_arch *a, const struct fit_job *j, const s
                 json_array_append_new(place, json_pack("[I, I]", (json_int_t)p->g[i].first_layer,
                                                        (json_int_t)p->g[i].layers));
         }
-        o = json_pack("{s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b}, s:s, s:I, s:I, s:I, s:s, s:b, s:o, s:o}",
+        o = json_pack("{s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I}, s:s, s:I, s:I, s:I, s:s, s:b, s:o, s:o}",
                       "arch", "hidden", (json_int_t)a->hidden, "intermediate", (json_int_t)a->intermediate,
                       "layers", (json_int_t)a->layers, "heads", (json_int_t)a->heads,
                       "kv_heads", (json_int_t)a->kv_heads, "head_dim", (json_int_t)a->head_dim,
-                      "vocab", (json_int_t)a->vocab, "qkv_bias", a->qkv_bias,
+                      "vocab", (json_int_t)a->vocab, "qkv_bias", a->qkv_bias, "experts", (json_int_t)a->experts,
                       "task", task_names[j->task], "ctx", (json_int_t)j->ctx, "batch", (json_int_t)j->batch,
                       "rank", (json_int_t)j->rank, "lora_targets", j->lora_targets == FIT_LORA_QV ? "qv" : "attn-mlp",
                       "act_ckpt", j->act_ckpt, "gpus", gpus, "place", place);

@@ -190,6 +190,9 @@ def main():
     if job["task"] == "qlora":
         emit("skip", {"why": "QLoRA's NF4 weights need bitsandbytes or torchao: not measured"})
         return 0
+    if job["arch"]["experts"]:
+        emit("skip", {"why": "a mixture of experts: the built-in decoder is dense, not measured"})
+        return 0
     devices = job["gpus"] or [0]
     base = {}
     if not CPU:
