@@ -1,7 +1,8 @@
 /* prove-env.c - which environment prove runs in: --env (a prefix or an
  * interpreter), else the one PATH selects when it has torch, else the best
  * torch found by the python probe (a CUDA build before a CPU one, then the
- * probe's order: the process's own environments come first). */
+ * probe's order: the process's own environments come first), else the one
+ * PATH selects all the same. */
 #include "prove.h"
 
 #include <errno.h>
@@ -73,6 +74,12 @@ int prove_choose_env(const struct sysroot *host, const struct snap_python *py,
                 const struct snap_pyenv *e = &py->envs[i];
                 if (has_torch(e) && (!best || (e->torch_cuda.st == FACT_OK && best->torch_cuda.st != FACT_OK)))
                         best = e;
+        }
+        if (!best && py->selected.st == FACT_OK) {
+                /* torch may be there without the files the probe reads (a
+                 * distribution's package): the import step will tell */
+                set_env(p, py->selected.v, env_python(host, py->selected.v), "PATH, no torch seen in its files");
+                return 0;
         }
         if (!best) {
                 p->not_run = xstrdup("no Python environment with torch was found (dlrig doctor lists "

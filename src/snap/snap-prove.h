@@ -58,7 +58,7 @@ struct snap_prove_step {
 #define SNAP_PROVE(X)                                                          \
         X(PROBE, probe)           /* FACT_UNSET: no prove (not saved either) */ \
         X(TEXT, env)              /* the environment's prefix */               \
-        X(TEXT, env_chosen_by)    /* "--env", "PATH", "best torch found" */    \
+        X(TEXT, env_chosen_by)    /* "--env", "PATH", "best torch found", "PATH, no torch seen ..." */    \
         X(TEXT, python)           /* the interpreter run */                    \
         X(TEXT, mode)             /* "cuda" (NCCL) or "cpu" (gloo: tests, CPU-only machines) */ \
         X(INT, nproc)             /* processes torchrun started; 0: not launched */ \
