@@ -296,6 +296,58 @@ static void judge_steps(const struct snapshot *s, struct findings *fs)
         }
 }
 
+/* How far apart two sizes are, as a factor >= 1 (no libm: dlrig links
+ * only libc and jansson). */
+static double size_factor(int64_t bytes)
+{
+        const double want = 64.0 * 1024 * 1024, r = bytes > 0 ? (double)bytes / want : 1e18;
+
+        return r >= 1 ? r : 1 / r;
+}
+
+/* bench's NCCL bus bandwidth at the message size nearest torch's 64 MiB
+ * (0: no bench, or no all-reduce in it). */
+static double bench_busbw(const struct snap_bench *b)
+{
+        const struct snap_bench_ar_size *best = NULL;
+
+        for (size_t i = 0; b->probe.st != FACT_UNSET && i < b->allreduce.nsizes; i++) {
+                const struct snap_bench_ar_size *z = &b->allreduce.sizes[i];
+                if (!best || size_factor(z->bytes) < size_factor(best->bytes))
+                        best = z;
+        }
+        return best && best->bytes > 0 ? best->busbw_gbps : 0;
+}
+
+/* The slowest rank's all-reduce bus bandwidth (0: none passed). */
+static double prove_busbw(const struct snap_prove *p)
+{
+        double bw = 0;
+
+        for (size_t i = 0; i < p->nsteps; i++)
+                if (!strcmp(p->steps[i].name, "allreduce") && !strcmp(p->steps[i].status, "pass") &&
+                    (bw == 0 || p->steps[i].gbps < bw))
+                        bw = p->steps[i].gbps;
+        return bw;
+}
+
+/* torch's all-reduce against dlrig bench's NCCL, where both ran. */
+static void judge_busbw(const struct snapshot *s, struct findings *fs)
+{
+        double want = bench_busbw(&s->bench), got = prove_busbw(&s->prove);
+        struct finding *f;
+
+        if (want <= 0 || got <= 0 || got >= CHECK_PROVE_SLOW_FRACTION * want || strcmp(s->prove.mode, "cuda"))
+                return;
+        f = finding_add(fs, "prove.allreduce-slow", "torch's all-reduce reaches %.1f GB/s, under half of dlrig bench's NCCL figure (%.1f GB/s)",
+                        got, want);
+        finding_evidence(f, "torch %s, NCCL %s: bus bandwidth %.1f GB/s at 64 MiB (the slowest rank)", s->prove.torch.version,
+                         s->prove.torch.nccl ? s->prove.torch.nccl : "?", got);
+        finding_evidence(f, "dlrig bench (NCCL %" PRId64 "): %.1f GB/s", s->bench.allreduce.nccl_version, want);
+        finding_fix(f, "env | grep ^NCCL_   # a leftover NCCL_P2P_DISABLE, NCCL_P2P_LEVEL or NCCL_IB_DISABLE in the environment");
+        finding_fix(f, "NCCL_DEBUG=INFO dlrig prove 2>&1 | grep -i 'via\\|channel'   # the transport torch's NCCL chose");
+}
+
 static void judge_ok(const struct snap_prove *p, struct findings *fs)
 {
         const struct snap_prove_step *ar = snap_prove_step_of(p, "allreduce", "pass");
@@ -305,7 +357,7 @@ static void judge_ok(const struct snap_prove *p, struct findings *fs)
                                         fsdp ? " and FSDP" : "");
 
         if (ar)
-                finding_evidence(f, "all-reduce bus bandwidth %.1f GB/s (rank 0)", ar->gbps);
+                finding_evidence(f, "all-reduce bus bandwidth %.1f GB/s (the slowest rank)", prove_busbw(p));
         for (size_t i = 0; i < p->ngpus; i++)
                 finding_evidence(f, "GPU %" PRId64 " %s: matmul checked, peak %" PRId64 " MiB", p->gpus[i].index,
                                  p->gpus[i].name, p->gpus[i].peak_bytes >> 20);
@@ -325,6 +377,7 @@ void check_prove(const struct snapshot *s, struct findings *fs)
                         judge_names(s, fs);
                 judge_gpus(p, fs);
                 judge_steps(s, fs);
+                judge_busbw(s, fs);
                 if (fs->n == before && p->nproc > 0 && snap_prove_step_of(p, "allreduce", "pass"))
                         judge_ok(p, fs);
         }

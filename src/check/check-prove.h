@@ -8,5 +8,9 @@
 #include "check/finding.h"
 #include "snap/snap.h"
 
+/* Below this share of dlrig bench's NCCL bus bandwidth (prove --bench),
+ * torch's all-reduce is slow: both move the same bytes with NCCL. */
+#define CHECK_PROVE_SLOW_FRACTION 0.5
+
 /* Every prove finding, then prove.ok when all steps passed; sorted. */
 void check_prove(const struct snapshot *s, struct findings *fs);

@@ -127,6 +127,7 @@ const struct catalog_entry finding_catalog[] = {
         { "prove.nccl-p2p", SEV_FAIL, "prove", "the all-reduce hangs where peer-to-peer traffic is redirected (ACS)" },
         { "prove.hung", SEV_FAIL, "prove", "a prove run did not end before its deadline and was killed" },
         { "prove.allreduce-wrong", SEV_FAIL, "prove", "torch.distributed's all-reduce returned a wrong sum" },
+        { "prove.allreduce-slow", SEV_WARN, "prove", "torch's all-reduce is under half of dlrig bench's NCCL bus bandwidth" },
         { "prove.ddp-failed", SEV_FAIL, "prove", "DDP training failed, its loss did not go down, or the ranks' parameters differ" },
         { "prove.fsdp-failed", SEV_FAIL, "prove", "FSDP training failed or its loss did not go down" },
         { "prove.step-failed", SEV_FAIL, "prove", "a step of prove raised an exception or its process failed" },

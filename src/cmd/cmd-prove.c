@@ -19,7 +19,7 @@
 #define PROVE_TIMEOUT_S 120
 
 static const char prove_help[] =
-        "usage: dlrig prove [--env PATH] [--gpus LIST] [--json] [--timeout S] [--print-script]\n"
+        "usage: dlrig prove [--env PATH] [--gpus LIST] [--json] [--timeout S] [--bench FILE] [--print-script]\n"
         "\n"
         "Runs the guide's last step for real, in your PyTorch environment: torch\n"
         "imports and sees every GPU the driver shows, with code for each; a matmul on\n"
@@ -36,6 +36,8 @@ static const char prove_help[] =
         "  --gpus LIST     only these torch ordinals: 0,2-3\n"
         "  --json          print the results and findings as JSON\n"
         "  --timeout S     deadline of each run, seconds (default 120)\n"
+        "  --bench FILE    a 'dlrig bench --save' of this machine: torch's all-reduce\n"
+        "                  bandwidth is set against its NCCL figure\n"
         "  --print-script  print the Python that prove runs, and exit\n"
         "\n"
         "DLRIG_PROVE_CPU=1 runs on the CPU with gloo (2 processes): for tests and\n"
@@ -48,12 +50,14 @@ const struct option cmd_prove_opts[] = {
         { "env", required_argument, NULL, 'e' }, { "gpus", required_argument, NULL, 'g' },
         { "json", no_argument, NULL, 'j' }, { "timeout", required_argument, NULL, 't' },
         { "print-script", no_argument, NULL, 'p' }, { "help", no_argument, NULL, 'h' },
+        { "bench", required_argument, NULL, 'b' },
         { NULL, 0, NULL, 0 },
 };
 
 struct prove_cmd {
         struct prove_opts o;
         char *gpus;
+        const char *bench;
         bool print;
 };
 
@@ -86,6 +90,7 @@ static int parse_prove(int argc, char **argv, struct ctx *ctx, struct prove_cmd 
                                 return r;
                         break;
                 case 'p': c->print = true; break;
+                case 'b': c->bench = optarg; break;
                 case 'h': fputs(prove_help, stdout); return EXIT_OK;
                 default: return cmd_usage_error("prove", "unknown option '%s'", argv[optind - 1]);
                 }
@@ -108,6 +113,26 @@ static void gather(struct ctx *ctx, struct snapshot *s)
         drv_limits_default(&pc.limits);
         probe_all(&pc, s);
         strv_release(&diag);
+}
+
+/* --bench: the bench section of a saved bench, beside what prove gathers. */
+static int load_bench(const char *path, struct snapshot *s)
+{
+        struct snapshot b;
+        int r = -1;
+
+        snap_init(&b);
+        if (cmd_load_snapshot(path, &b) < 0)
+                ;
+        else if (b.bench.probe.st == FACT_UNSET)
+                cmd_error("'%s' holds no bench: save one with 'dlrig bench --save FILE'", path);
+        else {
+                s->bench = b.bench;
+                memset(&b.bench, 0, sizeof(b.bench));
+                r = 0;
+        }
+        snap_release(&b);
+        return r;
 }
 
 static int report(const struct ctx *ctx, const struct snap_prove *p, const struct findings *fs)
@@ -138,6 +163,10 @@ static int prove(struct ctx *ctx, struct prove_cmd *c)
         c->o.cpu = cpu && !strcmp(cpu, "1");
         c->o.cpu_nproc = 2;
         snap_init(&s);
+        if (c->bench && load_bench(c->bench, &s) < 0) {
+                snap_release(&s);
+                return EXIT_UNKNOWN;
+        }
         gather(ctx, &s);
         if (prove_choose_env(ctx->root, &s.python, &c->o, &s.prove) >= 0 &&
             (r = prove_run(ctx->root, &c->o, &s.prove)) < 0)

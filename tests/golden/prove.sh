@@ -11,7 +11,7 @@
 #  5 CPU-only wheel: python3-torch on a machine whose fake NVML shows GPUs;
 #  6 device-count mismatch: a venv with a stand-in torch that sees 3 CUDA
 #    devices where the fake NVML shows 2;
-#  7 --print-script prints the harness;
+#  7 --print-script prints the harness; --bench FILE without a bench is exit 3;
 #  8 fit --measure's plumbing on the CPU with a tiny config: the measured
 #    line beside the prediction for lora, full and infer (the CPU's peaks
 #    are not asserted), qlora said not measured, a broken env exit 3.
@@ -110,9 +110,12 @@ else
 fi
 
 "$dlrig" prove --print-script > "$tmp/script.py"
+echo '{"schema_version": 1}' > "$tmp/nobench.json"
+run "$dlrig" prove --bench "$tmp/nobench.json"
 if grep -q '^def allreduce' "$tmp/script.py" && grep -q 'torch.distributed.run' "$tmp/script.py" &&
-   "$py" -c "import ast,sys; ast.parse(open(sys.argv[1]).read())" "$tmp/script.py"; then
-        ok "--print-script prints the harness"
+   "$py" -c "import ast,sys; ast.parse(open(sys.argv[1]).read())" "$tmp/script.py" &&
+   rc 3 && [ -s "$tmp/err" ]; then
+        ok "--print-script prints the harness; --bench without a bench: exit 3"
 else
         not_ok "--print-script"
 fi
