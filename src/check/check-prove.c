@@ -197,6 +197,12 @@ static void fix_acs(struct finding *f, bool acs)
         finding_fix(f, "NCCL_DEBUG=INFO TORCH_NCCL_ASYNC_ERROR_HANDLING=1 dlrig prove   # NCCL's own account");
 }
 
+/* /dev/shm under NCCL's needs (check-host.c's limit, container.shm-small). */
+static bool shm_small(const struct snapshot *s)
+{
+        return fact_ok(&s->host.shm_bytes) && s->host.shm_bytes.v < CHECK_PROVE_SHM_MIN;
+}
+
 /* Known messages first: each names its cause. true: one matched. */
 static bool judge_known(const struct snapshot *s, struct findings *fs, bool acs)
 {
@@ -211,7 +217,7 @@ static bool judge_known(const struct snapshot *s, struct findings *fs, bool acs)
                 finding_fix(f, "torchrun --standalone ...   # or --master_port with a free port");
                 return true;
         }
-        if (said(p, "unhandled system error") || said(p, "/dev/shm")) {
+        if ((said(p, "unhandled system error") && shm_small(s)) || said(p, "/dev/shm")) {
                 f = finding_add(fs, "prove.nccl-shm", "NCCL failed with 'unhandled system error': its shared memory does not fit /dev/shm");
                 evidence_line(f, p, "unhandled system error");
                 if (fact_ok(&s->host.shm_bytes))
@@ -228,7 +234,8 @@ static bool judge_known(const struct snapshot *s, struct findings *fs, bool acs)
                 return true;
         }
         if (p->hung && (said(p, "Watchdog caught collective operation timeout") || acs)) {
-                f = finding_add(fs, "prove.nccl-p2p", "the all-reduce hangs: NCCL's peer-to-peer path does not get through");
+                f = finding_add(fs, "prove.nccl-p2p", "an NCCL collective hung%s: peer-to-peer traffic does not get through",
+                                acs ? " with ACS on" : " (NCCL's watchdog timed out)");
                 evidence_line(f, p, "Watchdog caught collective operation timeout");
                 steps_evidence(f, p, NULL);
                 fix_acs(f, acs);

@@ -137,6 +137,18 @@ static void case_port(struct snapshot *s)
         s->prove.log = strdup("[W socket.cpp:426] The server socket has failed to listen on any local network address.\n"
                               "RuntimeError: The server socket has failed to listen on [::]:29500 (errno: 98 - Address already in use).\n");
 }
+/* Docker's default 64 MB /dev/shm. */
+static void case_shm(struct snapshot *s)
+{
+        passing(s);
+        fact_set_num(&s->host.shm_bytes, 64LL << 20);
+}
+/* The same message with a large /dev/shm: another cause, said as the step's failure. */
+static void case_shm_large(struct snapshot *s)
+{
+        passing(s);
+        fact_set_num(&s->host.shm_bytes, 32LL << 30);
+}
 static void case_p2p(struct snapshot *s)
 {
         passing(s);
@@ -215,7 +227,9 @@ static const struct {
         { "prove.arch-missing", case_arch, "prove.arch-missing" },
         { "prove.matmul-wrong", case_matmul, "prove.matmul-wrong" },
         { "prove.port-in-use", case_port, "prove.port-in-use" },
-        { "prove.nccl-shm", passing, "prove.nccl-shm", "init", "fail",
+        { "prove.nccl-shm", case_shm, "prove.nccl-shm", "init", "fail",
+          "DistBackendError: NCCL error in: ProcessGroupNCCL.cpp:1970, unhandled system error", 0, 0, 0 },
+        { "prove.step-failed", case_shm_large, "prove.step-failed", "init", "fail",
           "DistBackendError: NCCL error in: ProcessGroupNCCL.cpp:1970, unhandled system error", 0, 0, 0 },
         { "prove.nccl-p2p", case_p2p, "prove.nccl-p2p" },
         { "prove.hung", case_hung, "prove.hung" },
