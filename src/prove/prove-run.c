@@ -32,6 +32,8 @@ static void keep_log(struct snap_prove *p, const struct strbuf *err)
 {
         size_t n = 0, i = err->len;
 
+        if (!err->len)
+                return;
         while (i > 0 && n <= PROVE_LOG_LINES)
                 if (err->buf[--i] == '\n')
                         n++;
