@@ -27,6 +27,7 @@ kb      util
 drv     util sys snap kb
 probe   util sys snap kb drv
 bench   util sys snap kb drv
+prove   util sys snap kb drv
 check   util snap kb
 render  util snap check topo fit plan fleet
 plan    util snap kb
@@ -34,7 +35,7 @@ setup   util sys plan
 topo    util snap kb
 fit     util snap kb
 fleet   util snap check
-cmd     util sys snap kb drv probe bench check render plan setup topo fit fleet
+cmd     util sys snap kb drv probe bench prove check render plan setup topo fit fleet
 main.c  util cmd
 '
 

@@ -16,6 +16,8 @@ if [ "$want" = test ]; then
         pkgs="$pkgs ansible-core"
         # tests/golden/slurm-real.sh: a one-node Slurm on loopback (dlrig health --slurm)
         pkgs="$pkgs slurmctld slurmd slurm-client munge"
+        # tests/golden/prove.sh: dlrig prove's harness for real on the CPU (torch 1.13, gloo)
+        pkgs="$pkgs python3-torch"
 fi
 # Best effort: libFuzzer's runtime has different names across releases.
 optional="libclang-rt-dev"

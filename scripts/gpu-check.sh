@@ -117,7 +117,20 @@ for k in ("bf16", "fp32"):
         print(f"GPU 0 {k} GEMM: dlrig {d}, torch {tv}: no comparison")
 PY
 fi
+# dlrig prove and fit --measure in PyTorch's environment (issue 14, docs/prove.md)
+if "$dlrig" prove --help >/dev/null 2>&1; then
+        step prove "$dlrig" prove >"$out/prove.txt" 2>&1
+        step prove-json "$dlrig" --json prove >"$out/prove.json" 2>&1
+        for job in "Qwen/Qwen2.5-7B --engine transformers --ctx 8192" \
+                   "meta-llama/Llama-3.1-8B --task lora --activation-checkpointing" \
+                   "Qwen/Qwen2.5-0.5B --task full --ctx 2048"; do
+                echo "== dlrig fit $job --measure" >>"$out/fit-measure.txt"
+                # shellcheck disable=SC2086 # the job is several words
+                step "fit-measure" "$dlrig" fit $job --gpus 0 --measure >>"$out/fit-measure.txt" 2>&1
+        done
+fi
 echo "gpu-check: outputs in $out"
 cat "$out/steps.txt"
 cat "$out/bench.txt" 2>/dev/null | tail -20
 cat "$out/compare.txt" 2>/dev/null
+grep -h "^  GPU\|^not measured\|^== " "$out/fit-measure.txt" 2>/dev/null

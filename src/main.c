@@ -33,6 +33,8 @@ const struct cmd cmd_table[] = {
           "show how the GPUs reach each other: NVLink, PCIe, NUMA, P2P", false, cmd_topo_opts, NULL },
         { "bench", cmd_bench, "[--quick] [--gpus LIST] [--json]",
           "measure copy, peer and GPU-to-GPU bandwidth, with every copy verified", false, cmd_bench_opts, NULL },
+        { "prove", cmd_prove, "[--env PATH] [--gpus LIST] [--json] [--timeout S] [--bench FILE] [--print-script]",
+          "run PyTorch for real: every GPU, all-reduce, DDP and FSDP under torchrun", false, cmd_prove_opts, NULL },
         { "fleet", cmd_fleet, "[--json] REPORT|FOLDER...",
           "compare many nodes' reports: drift from the majority, shared faults", false, cmd_fleet_opts, NULL },
         { "__bench-worker", cmd_bench_worker, "BYTES ITERS LAT_ITERS MASK [KEY=VALUE...]",

@@ -26,7 +26,7 @@ import sys
 ID_BASE = "https://dlrig.invalid/schema/v{v}/"
 FACT_STATES = ["absent", "unsupported", "denied", "timeout", "error", "unset"]
 PROBE_STATES = ["ok"] + FACT_STATES
-OPTIONAL = {"topology", "bench"}
+OPTIONAL = {"topology", "bench", "prove"}
 LEGACY = {"bench": {"gemm_skipped"}, "bench.allreduce": {"skipped"}}
 
 SCALARS = {

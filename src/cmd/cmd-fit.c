@@ -1,6 +1,7 @@
 /* cmd-fit.c - "dlrig fit MODEL": will the model run (or fine-tune) on
  * these GPUs, how to split it, and what to change when it does not fit. */
 #include "cmd-fit.h"
+#include "cmd-fit-measure.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -37,6 +38,8 @@ static const char fit_help[] =
         "  --gpus LIST       use these GPUs of the machine (\"0,1\")\n"
         "  --gpu-memory L    plan for GPUs not at hand: \"24GiB,24GiB\" (no driver call)\n"
         "  --from FILE       the GPUs of a saved snapshot (dlrig doctor --save)\n"
+        "  --measure         also run the job for real on the GPUs (random weights, no\n"
+        "                    download) and print each GPU's measured peak beside it\n"
         "  --list            list the built-in models\n"
         "  --json            print the answer as JSON\n"
         "  --format FMT      text, json or markdown (to paste into an issue)\n"
@@ -46,7 +49,7 @@ static const char fit_help[] =
 struct fit_opts {
         struct fit_job job;
         const char *model, *gpus, *gpu_memory, *from;
-        bool ctx_set;
+        bool ctx_set, measure;
 };
 
 static int pick(const char *arg, const char *const *names, int n, const char *opt, int *out)
@@ -118,6 +121,7 @@ static int option(int c, const char *arg, struct fit_opts *o, struct ctx *ctx)
         case 'g': o->gpus = arg; return 0;
         case 'm': o->gpu_memory = arg; return 0;
         case 'f': o->from = arg; return 0;
+        case 'X': o->measure = true; return 0;
         case 'j': ctx->format = FMT_JSON; return 0;
         case 'M': return cmd_set_format("fit", arg, ctx) >= 0 ? 1 : 0;
         }
@@ -137,6 +141,7 @@ const struct option cmd_fit_opts[] = {
         { "from", required_argument, NULL, 'f' }, { "json", no_argument, NULL, 'j' },
         { "format", required_argument, NULL, 'M' },
         { "list", no_argument, NULL, 'l' }, { "help", no_argument, NULL, 'h' },
+        { "measure", no_argument, NULL, 'X' },
         { NULL, 0, NULL, 0 },
 };
 
@@ -158,6 +163,8 @@ static int parse_fit(int argc, char **argv, struct ctx *ctx, struct fit_opts *o)
         o->model = argv[optind];
         if (o->gpu_memory && (o->gpus || o->from))
                 return cmd_usage_error("fit", "--gpu-memory cannot be combined with --gpus or --from");
+        if (o->measure && ctx->format != FMT_TEXT)
+                return cmd_usage_error("fit", "--measure prints text: drop --json and --format");
         if (!o->ctx_set && o->job.task != FIT_INFER)
                 o->job.ctx = 2048;
         return -1;
@@ -209,6 +216,8 @@ int cmd_fit(int argc, char **argv, struct ctx *ctx)
                 return EXIT_UNKNOWN;
         }
         r = answer(ctx, &src.m, &o.job, &g);
+        if (o.measure && r != EXIT_UNKNOWN)
+                r = fit_measure(ctx, &src.m, &o.job, &g, r);
         fit_model_src_release(&src);
         return r;
 }

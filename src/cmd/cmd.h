@@ -54,7 +54,7 @@ extern const struct cmd cmd_table[];
  * offers; plan and setup share theirs. */
 extern const struct option cmd_bench_opts[], cmd_doctor_opts[], cmd_env_opts[];
 extern const struct option cmd_fit_opts[], cmd_plan_opts[], cmd_topo_opts[];
-extern const struct option cmd_fleet_opts[];
+extern const struct option cmd_fleet_opts[], cmd_prove_opts[];
 extern const struct option cmd_main_opts[], cmd_health_opts[];
 
 int cmd_bench(int argc, char **argv, struct ctx *ctx);
@@ -70,6 +70,7 @@ int cmd_plan(int argc, char **argv, struct ctx *ctx);
 int cmd_setup(int argc, char **argv, struct ctx *ctx);
 int cmd_fit(int argc, char **argv, struct ctx *ctx);
 int cmd_fleet(int argc, char **argv, struct ctx *ctx);
+int cmd_prove(int argc, char **argv, struct ctx *ctx);
 /* Hidden: "__complete WORDS..." prints the candidates for the last word of
  * a command line (the shells' completion scripts call it); "__findings"
  * prints the catalogue as scdoc for dlrig-doctor(1). */

@@ -25,6 +25,12 @@ json_t *render_findings_json(const struct findings *fs);
 /* Writes j to out, pretty and key-ordered, with a final newline. */
 int render_json_dump(FILE *out, json_t *j);
 
+/* prove's report (render-prove.c): where it ran, torch, each GPU and each
+ * rank's steps, then the findings; the JSON holds the prove section. */
+void render_prove_text(FILE *out, const struct snap_prove *p, const struct findings *fs,
+                       const struct render_opts *o);
+json_t *render_prove_json(const struct snap_prove *p, const struct findings *fs);
+
 /* bench's report (render-bench.c): the figures of the snapshot's bench
  * section beside what the knowledge base expects, then the findings. */
 void render_bench_text(FILE *out, const struct snap_bench *b, const struct findings *fs,

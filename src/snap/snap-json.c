@@ -133,6 +133,18 @@ JTABLE(bench_ar, SNAP_BENCH_AR);
 #define SELF struct snap_bench
 JTABLE(bench, SNAP_BENCH);
 #undef SELF
+#define SELF struct snap_prove_torch
+JTABLE(prove_torch, SNAP_PROVE_TORCH);
+#undef SELF
+#define SELF struct snap_prove_gpu
+JTABLE(prove_gpu, SNAP_PROVE_GPU);
+#undef SELF
+#define SELF struct snap_prove_step
+JTABLE(prove_step, SNAP_PROVE_STEP);
+#undef SELF
+#define SELF struct snap_prove
+JTABLE(prove, SNAP_PROVE);
+#undef SELF
 #define SELF struct snapshot
 JTABLE(root, SNAP_ROOT);
 #undef SELF
@@ -153,6 +165,8 @@ json_t *snap_to_json(const struct snapshot *s)
         /* only a bench writes its section (bench --save) */
         if (s->bench.probe.st == FACT_UNSET)
                 json_object_del(o, "bench");
+        if (s->prove.probe.st == FACT_UNSET)
+                json_object_del(o, "prove");
         return o;
 }
 
@@ -266,6 +280,14 @@ BENCH_RECORD(bench_pair)
 BENCH_RECORD(bench_gemm)
 BENCH_RECORD(bench_ar_size)
 BENCH_RECORD(bench_skip)
+BENCH_RECORD(prove_torch)
+BENCH_RECORD(prove_gpu)
+BENCH_RECORD(prove_step)
+
+json_t *snap_prove_to_json(const struct snap_prove *p)
+{
+        return jtable_write(&prove_table, (const char *)p);
+}
 
 json_t *snap_bench_plan_to_json(const struct snap_bench_plan *p)
 {

@@ -45,3 +45,14 @@ json_t *snap_bench_skip_to_json(const struct snap_bench_skip *v);
 int snap_bench_skip_from_record(json_t *j, struct snap_bench_skip *v, char **reterr);
 /* The plan alone, as bench's report shows it. */
 json_t *snap_bench_plan_to_json(const struct snap_bench_plan *p);
+
+/* The prove section's records (src/prove/prove.py prints them, the runner
+ * reads them back strictly, like bench's), and the section alone for
+ * prove's --json report. */
+json_t *snap_prove_torch_to_json(const struct snap_prove_torch *v);
+int snap_prove_torch_from_record(json_t *j, struct snap_prove_torch *v, char **reterr);
+json_t *snap_prove_gpu_to_json(const struct snap_prove_gpu *v);
+int snap_prove_gpu_from_record(json_t *j, struct snap_prove_gpu *v, char **reterr);
+json_t *snap_prove_step_to_json(const struct snap_prove_step *v);
+int snap_prove_step_from_record(json_t *j, struct snap_prove_step *v, char **reterr);
+json_t *snap_prove_to_json(const struct snap_prove *p);

@@ -142,6 +142,10 @@ DEFINE_RELEASE(, bench_ar_size, SNAP_BENCH_AR_SIZE)
 DEFINE_RELEASE(, bench_skip, SNAP_BENCH_SKIP)
 DEFINE_RELEASE(static, bench_ar, SNAP_BENCH_AR)
 DEFINE_RELEASE(, bench, SNAP_BENCH)
+DEFINE_RELEASE(, prove_torch, SNAP_PROVE_TORCH)
+DEFINE_RELEASE(, prove_gpu, SNAP_PROVE_GPU)
+DEFINE_RELEASE(, prove_step, SNAP_PROVE_STEP)
+DEFINE_RELEASE(, prove, SNAP_PROVE)
 
 void snap_release(struct snapshot *p)
 {
@@ -369,5 +373,27 @@ const struct snap_bench_gemm *snap_bench_gemm_of(const struct snap_bench *b, int
                 if (b->gemms[i].index == index && key && b->gemms[i].dtype &&
                     !strcmp(b->gemms[i].dtype, key))
                         return &b->gemms[i];
+        return NULL;
+}
+
+struct snap_prove_gpu *snap_add_prove_gpu(struct snap_prove *p)
+{
+        return add_elem(&p->gpus, &p->ngpus, sizeof(*p->gpus));
+}
+
+struct snap_prove_step *snap_add_prove_step(struct snap_prove *p)
+{
+        return add_elem(&p->steps, &p->nsteps, sizeof(*p->steps));
+}
+
+const struct snap_prove_step *snap_prove_step_of(const struct snap_prove *p, const char *name,
+                                                 const char *status)
+{
+        for (size_t i = 0; i < p->nsteps; i++) {
+                const struct snap_prove_step *s = &p->steps[i];
+                if (s->name && !strcmp(s->name, name) &&
+                    (!status || (s->status && !strcmp(s->status, status))))
+                        return s;
+        }
         return NULL;
 }

@@ -499,6 +499,10 @@ struct snap_topo {
 
 #include "snap-bench.h"
 
+/* ---- prove (dlrig prove, docs/prove.md) ---- */
+
+#include "snap-prove.h"
+
 /* ---- the whole snapshot ---- */
 
 #define SNAP_ROOT(X)                                                           \
@@ -518,7 +522,8 @@ struct snap_topo {
         X(OBJ, python, python, "python")                                       \
         X(OBJ, host, host, "host")                                             \
         X(OBJ, topo, topo, "topology")                                         \
-        X(OBJ, bench, bench, "bench") /* dlrig bench's figures */
+        X(OBJ, bench, bench, "bench") /* dlrig bench's figures */              \
+        X(OBJ, prove, prove, "prove") /* dlrig prove's runs */
 
 struct snapshot {
         SNAP_ROOT(SNAP_DECL)

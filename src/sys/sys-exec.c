@@ -1,7 +1,9 @@
 /* sys-exec.c - bounded subprocess execution (see sys-exec.h). */
 #include "sys-exec.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -61,6 +63,8 @@ static void child_exec(const struct exec_req *req, char **env, int out_w, int er
         int devnull = open("/dev/null", O_RDONLY);
 
         prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (req->own_group)
+                setpgid(0, 0);
         if (devnull >= 0)
                 dup2(devnull, 0);
         dup2(out_w, 1);
@@ -115,12 +119,79 @@ static bool reap_within(pid_t pid, unsigned ms, int *status)
         }
 }
 
-static void stop_child(pid_t pid, struct exec_res *res, int *status)
+/* Has pid ended (without reaping it, so that its number, which names
+ * its process group, stays taken)? */
+static bool ended_within(pid_t pid, unsigned ms)
 {
-        kill(pid, SIGTERM);
-        if (reap_within(pid, EXEC_GRACE_MS, status))
+        uint64_t start = now_usec();
+
+        for (;;) {
+                siginfo_t si = { 0 };
+                if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid)
+                        return true;
+                if (now_usec() - start >= (uint64_t)ms * 1000u)
+                        return false;
+                usleep(2000);
+        }
+}
+
+/* Is any live (not zombie) process in process group pgid? Read from
+ * /proc, because a container's init may never reap a killed worker. */
+static bool group_alive(pid_t pgid)
+{
+        DIR *d = opendir("/proc");
+        struct dirent *e;
+        bool alive = false;
+
+        while (d && !alive && (e = readdir(d))) {
+                char path[300], buf[512], *p;
+                ssize_t n;
+                int fd;
+                if (e->d_name[0] < '1' || e->d_name[0] > '9')
+                        continue;
+                snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+                fd = open(path, O_RDONLY | O_CLOEXEC);
+                n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+                if (fd >= 0)
+                        close(fd);
+                if (n <= 0)
+                        continue;
+                buf[n] = 0;
+                /* "pid (comm) S ppid pgrp ...": comm may hold spaces */
+                p = strrchr(buf, ')');
+                char st = 0;
+                long ppid = 0, pgrp = 0;
+                if (p && sscanf(p + 1, " %c %ld %ld", &st, &ppid, &pgrp) == 3)
+                        alive = pgrp == pgid && st != 'Z' && st != 'X';
+        }
+        if (d)
+                closedir(d);
+        return alive;
+}
+
+/* own_group: SIGKILL to whatever of the group still runs, and whether any
+ * of it outlives that. */
+static void stop_group(pid_t pid, struct exec_res *res)
+{
+        for (unsigned waited = 0; group_alive(pid) && waited <= 2 * EXEC_GRACE_MS; waited += 10) {
+                kill(-pid, SIGKILL);
+                usleep(10000);
+        }
+        res->group_left = group_alive(pid);
+}
+
+static void stop_child(pid_t pid, bool group, struct exec_res *res, int *status)
+{
+        pid_t target = group ? -pid : pid;
+
+        kill(target, SIGTERM);
+        /* a group's leader gets its grace to stop its workers without being
+         * reaped, so that the group's number stays ours for the SIGKILL */
+        if (group)
+                ended_within(pid, EXEC_GRACE_MS);
+        else if (reap_within(pid, EXEC_GRACE_MS, status))
                 return;
-        kill(pid, SIGKILL);
+        kill(target, SIGKILL);
         if (!reap_within(pid, EXEC_GRACE_MS, status))
                 res->unreaped = true;
 }
@@ -141,7 +212,7 @@ static void pump(pid_t pid, int fds[2], const struct exec_req *req,
                 else if (req->idle_timeout_ms && now - last >= (uint64_t)req->idle_timeout_ms * 1000u)
                         res->idle_timed_out = true;
                 if (res->timed_out || res->idle_timed_out) {
-                        stop_child(pid, res, status);
+                        stop_child(pid, req->own_group, res, status);
                         return;
                 }
                 if (poll(p, 2, 10) < 0 && errno != EINTR)
@@ -158,7 +229,7 @@ static void pump(pid_t pid, int fds[2], const struct exec_req *req,
         }
         /* Output closed: the child is exiting; still bound the wait. */
         if (!reap_within(pid, req->timeout_ms, status))
-                stop_child(pid, res, status);
+                stop_child(pid, req->own_group, res, status);
 }
 
 int sys_exec(const struct sysroot *root, const struct exec_req *req,
@@ -193,6 +264,8 @@ int sys_exec(const struct sysroot *root, const struct exec_req *req,
         close(err[1]);
         int fds[2] = { out[0], err[0] };
         pump(pid, fds, req, &res, &status);
+        if (req->own_group)
+                stop_group(pid, &res);
         for (int i = 0; i < 2; i++)
                 if (fds[i] >= 0)
                         close(fds[i]);

@@ -7,7 +7,12 @@
  * When timeout_ms passes, or idle_timeout_ms passes with no output, the
  * child gets SIGTERM, then SIGKILL after a short grace, and is reaped when
  * it can be: a child stuck in uninterruptible sleep is left behind and
- * reported as unreaped rather than waited on. */
+ * reported as unreaped rather than waited on.
+ *
+ * With own_group the child leads a process group of its own, and every
+ * signal goes to the group: a launcher's workers (torchrun's ranks) die
+ * with it at the deadline, and members still running after the child ended
+ * get SIGKILL too. Members that survive that are reported (group_left). */
 #pragma once
 
 #include <stdbool.h>
@@ -26,6 +31,7 @@ struct exec_req {
                                    * caller resolved on purpose (a fixture's stand-in) */
         bool host_tool;           /* argv[0] is a tool of this machine used on purpose for
                                    * any root (curl, sha256sum, setup's test runner) */
+        bool own_group;           /* kill the child's whole process group (above) */
         /* Called with all of stdout so far whenever more arrived (a
          * progress line); NULL for none. */
         void (*on_output)(const struct strbuf *out, void *arg);
@@ -37,6 +43,7 @@ struct exec_res {
         bool timed_out;     /* overall deadline */
         bool idle_timed_out;
         bool unreaped;      /* child did not die after SIGKILL (D state) */
+        bool group_left;    /* own_group: members of its group outlived SIGKILL */
         size_t dropped;     /* output bytes beyond max_out */
         struct strbuf out;
         struct strbuf err;

@@ -48,6 +48,13 @@ int sys_list_dir(const struct sysroot *root, const char *path,
 /* Writes data to a host path atomically (temp file + rename). */
 int sys_write_file_atomic(const char *host_path, const char *data, size_t len);
 
+/* A new private folder (mode 0700) of this machine, under $TMPDIR or
+ * /tmp, named PREFIX-XXXXXX; *ret owned. */
+int sys_tmpdir_make(const char *prefix, char **ret);
+/* Removes a folder of this machine and everything below it (links are
+ * removed, never followed). */
+int sys_remove_tree(const char *host_path);
+
 /* ---- writing below the root (dlrig setup) ---- */
 int sys_mkdir_p(const struct sysroot *root, const char *path);
 /* Replaces path with data atomically (temporary file + rename in the same

@@ -41,7 +41,7 @@ except ImportError:
 root, dlrig, fake_nvml, fake_cuda = sys.argv[1:5]
 machines = os.path.join(root, "tests/machines")
 schema_dir = os.path.join(root, "docs/schema")
-KINDS = ["report", "snapshot", "bench", "topo", "fit", "plan", "fleet"]
+KINDS = ["report", "snapshot", "bench", "topo", "fit", "plan", "fleet", "prove"]
 FRESH_DOCTOR = ["a10g-x8-ubuntu2204", "h100-x8-nvswitch", "no-gpu-debian12", "a10g-x8-nvml-hang",
                 "a100-x8-mig", "shape-pytorch-image", "a10g-x8-live-cvd"]
 FRESH_BENCH = ["bench-a10g-x8", "bench-h100-x8-allreduce-hang"]
@@ -224,6 +224,19 @@ with tempfile.TemporaryDirectory() as tmp:
         if "bench" not in doc:
             errs.append(f"{m}: bench --save wrote no bench section")
         tap(not errs, f"{m}: a fresh bench --save snapshot validates against snapshot.schema.json", errs)
+
+    # dlrig prove on the CPU (Debian's python3-torch, docs/prove.md): its report
+    if subprocess.run(["/usr/bin/python3", "-c", "import torch.distributed"], capture_output=True).returncode:
+        print(f"ok {n + 1} - # SKIP a fresh --json prove: python3-torch is not installed")
+        n += 1
+    else:
+        r = subprocess.run(["env", f"TMPDIR={tmp}", "DLRIG_PROVE_CPU=1", dlrig, "--json", "prove", "--env", "/usr"],
+                           capture_output=True, text=True, timeout=240)
+        try:
+            errs = problems("prove", json.loads(r.stdout), "--json prove")
+        except ValueError as e:
+            errs = [f"not JSON: {e}"]
+        tap(not errs and r.returncode == 0, "a fresh --json prove (CPU) validates against prove.schema.json", errs)
 
 
 # ---- dlrig fleet ------------------------------------------------------------------

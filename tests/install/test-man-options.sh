@@ -6,7 +6,7 @@
 set -u
 dlrig=$1 man=$2
 fail=0
-for cmd in "" doctor plan setup env kb topo fit bench health fleet; do
+for cmd in "" doctor plan setup env kb topo fit bench health fleet prove; do
         page=$man/dlrig${cmd:+-$cmd}.1.scd
         help=$("$dlrig" $cmd --help)
         for o in $("$dlrig" __complete dlrig $cmd -- | grep -vx -- --help); do

@@ -270,6 +270,10 @@ DEFINE_TESTERS(bench_ar_size, struct snap_bench_ar_size, SNAP_BENCH_AR_SIZE)
 DEFINE_TESTERS(bench_skip, struct snap_bench_skip, SNAP_BENCH_SKIP)
 DEFINE_TESTERS(bench_ar, struct snap_bench_ar, SNAP_BENCH_AR)
 DEFINE_TESTERS(bench, struct snap_bench, SNAP_BENCH)
+DEFINE_TESTERS(prove_torch, struct snap_prove_torch, SNAP_PROVE_TORCH)
+DEFINE_TESTERS(prove_gpu, struct snap_prove_gpu, SNAP_PROVE_GPU)
+DEFINE_TESTERS(prove_step, struct snap_prove_step, SNAP_PROVE_STEP)
+DEFINE_TESTERS(prove, struct snap_prove, SNAP_PROVE)
 DEFINE_TESTERS(root, struct snapshot, SNAP_ROOT)
 
 /* Returns the JSON of a snapshot with every field filled (an owned ref). */

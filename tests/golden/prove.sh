@@ -1,0 +1,140 @@
+#!/bin/sh
+# prove.sh DLRIG FAKE_NVML SAMPLE_DIR - dlrig prove for real, on the CPU:
+# Debian's python3-torch (1.13, CPU-only) runs the harness with gloo and 2
+# processes (DLRIG_PROVE_CPU=1), and each failure path has its finding:
+#  1 pass: all-reduce, DDP, identical parameters, prove.ok, exit 0;
+#  2 hang: a rank sleeps past the deadline (test-only variable): prove.hung,
+#    exit 2, within the deadline plus grace, no process of the run left and
+#    the temporary folder gone;
+#  3 wrong sum (test-only variable): prove.allreduce-wrong;
+#  4 import failure: a venv whose torch/__init__.py raises: prove.import-failed;
+#  5 CPU-only wheel: python3-torch on a machine whose fake NVML shows GPUs;
+#  6 device-count mismatch: a venv with a stand-in torch that sees 3 CUDA
+#    devices where the fake NVML shows 2;
+#  7 --print-script prints the harness; --bench FILE without a bench is exit 3;
+#  8 fit --measure's plumbing on the CPU with a tiny config: the measured
+#    line beside the prediction for lora, full and infer (the CPU's peaks
+#    are not asserted), qlora said not measured, a broken env exit 3.
+# Without an importable torch in /usr/bin/python3 the test is skipped (77).
+set -u
+dlrig=$1 fake_nvml=$2 sample=$3
+py=/usr/bin/python3
+if ! "$py" -c 'import torch, torch.distributed' 2>/dev/null; then
+        echo "1..0 # SKIP python3-torch is not installed (scripts/deps.sh test)"
+        exit 77
+fi
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+mkdir "$tmp/t"
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; sed 's/^/# /' "$tmp/out" "$tmp/err" | head -60; }
+# Each run: its TMPDIR under $tmp, so that leftovers can be found by path.
+run() {
+        env TMPDIR="$tmp/t" OMP_NUM_THREADS=1 "$@" > "$tmp/out" 2> "$tmp/err"
+        echo $? > "$tmp/rc"
+}
+has() { grep -q "\"id\": \"$1\"" "$tmp/out"; }
+rc() { [ "$(cat "$tmp/rc")" = "$1" ]; }
+
+echo "1..8"
+
+run DLRIG_PROVE_CPU=1 "$dlrig" --json prove --env /usr --timeout 120
+if rc 0 && has prove.ok && [ "$(grep -c '"status": "pass"' "$tmp/out")" -ge 6 ]; then
+        ok "CPU pass path: prove.ok, all-reduce and DDP passed on both ranks"
+else
+        not_ok "CPU pass path"
+fi
+
+start=$(date +%s)
+run DLRIG_PROVE_CPU=1 DLRIG_PROVE_TEST_HANG_RANK=1 "$dlrig" --json prove --env /usr --timeout 10
+took=$(( $(date +%s) - start ))
+sleep 1
+left=$(pgrep -f "$tmp/t" || true)
+if rc 2 && has prove.hung && [ "$took" -lt 40 ] && [ -z "$left" ] && [ -z "$(ls -A "$tmp/t")" ]; then
+        ok "hang: killed after the deadline (${took}s), nothing left running, temp folder removed"
+else
+        not_ok "hang: rc $(cat "$tmp/rc"), ${took}s, left: '$left', temp: '$(ls -A "$tmp/t")'"
+        # shellcheck disable=SC2086 # one pid a word
+        [ -n "$left" ] && kill -9 $left
+fi
+
+run DLRIG_PROVE_CPU=1 DLRIG_PROVE_TEST_WRONG_SUM=1 "$dlrig" --json prove --env /usr
+if rc 2 && has prove.allreduce-wrong && ! has prove.ok; then
+        ok "wrong sum: prove.allreduce-wrong"
+else
+        not_ok "wrong sum"
+fi
+
+pyv=$("$py" -c 'import sys; print("python%d.%d" % sys.version_info[:2])')
+"$py" -m venv --without-pip "$tmp/broken" && mkdir -p "$tmp/broken/lib/$pyv/site-packages/torch"
+echo 'raise ImportError("libtorch_cuda.so: cannot open shared object file: No such file or directory")' \
+        > "$tmp/broken/lib/$pyv/site-packages/torch/__init__.py"
+run "$dlrig" --json prove --env "$tmp/broken"
+if rc 2 && has prove.import-failed && grep -q "libtorch_cuda.so" "$tmp/out"; then
+        ok "import failure: prove.import-failed with the exception"
+else
+        not_ok "import failure"
+fi
+
+run DLRIG_NVML_LIB="$fake_nvml" DLRIG_FAKE_MACHINE="$sample/healthy.json" "$dlrig" --json prove --env /usr
+if rc 2 && has prove.cpu-only-wheel; then
+        ok "CPU-only wheel on a machine with GPUs: prove.cpu-only-wheel"
+else
+        not_ok "CPU-only wheel"
+fi
+
+"$py" -m venv --without-pip "$tmp/fake" && mkdir -p "$tmp/fake/lib/$pyv/site-packages/torch"
+cat > "$tmp/fake/lib/$pyv/site-packages/torch/__init__.py" <<'PY'
+# a stand-in torch that sees 3 CUDA devices and can do nothing with them
+import types
+__version__ = "2.3.1+cu121"
+version = types.SimpleNamespace(cuda="12.1")
+def _no(*a, **k):
+    raise RuntimeError("stand-in torch: no CUDA kernels here")
+cuda = types.SimpleNamespace(is_available=lambda: True, device_count=lambda: 3,
+                             get_arch_list=lambda: ["sm_80", "sm_86"],
+                             get_device_name=lambda i: "NVIDIA A10G",
+                             get_device_capability=lambda i: (8, 6),
+                             device=_no, reset_peak_memory_stats=_no)
+device = _no
+class Generator:
+    def manual_seed(self, s):
+        _no()
+PY
+run DLRIG_NVML_LIB="$fake_nvml" DLRIG_FAKE_MACHINE="$sample/healthy.json" "$dlrig" --json prove --env "$tmp/fake" --timeout 30
+if rc 2 && has prove.device-count && grep -q 'torch sees 3 GPUs, the driver 2' "$tmp/out"; then
+        ok "device-count mismatch: prove.device-count"
+else
+        not_ok "device-count mismatch"
+fi
+
+"$dlrig" prove --print-script > "$tmp/script.py"
+echo '{"schema_version": 1}' > "$tmp/nobench.json"
+run "$dlrig" prove --bench "$tmp/nobench.json"
+if grep -q '^def allreduce' "$tmp/script.py" && grep -q 'torch.distributed.run' "$tmp/script.py" &&
+   "$py" -c "import ast,sys; ast.parse(open(sys.argv[1]).read())" "$tmp/script.py" &&
+   rc 3 && [ -s "$tmp/err" ]; then
+        ok "--print-script prints the harness; --bench without a bench: exit 3"
+else
+        not_ok "--print-script"
+fi
+tiny=$(dirname "$0")/../fit-models/tiny-measure
+good=1
+for task in lora full infer; do
+        run DLRIG_PROVE_ENV=/usr DLRIG_PROVE_CPU=1 "$dlrig" fit "$tiny" --task $task --ctx 64 --gpu-memory 24GiB --measure
+        if ! { rc 0 && grep -q '^measured (built-in PyTorch decoder, torch .*, on the CPU' "$tmp/out" &&
+               grep -qE '^  GPU 0 +predicted +[0-9.]+ GiB +measured +[0-9.]+ GiB .* [-+][0-9.]+ %$' "$tmp/out"; }; then
+                good=0; echo "# --task $task"
+        fi
+done
+run DLRIG_PROVE_ENV=/usr DLRIG_PROVE_CPU=1 "$dlrig" fit "$tiny" --task qlora --ctx 64 --gpu-memory 24GiB --measure
+if ! { rc 0 && grep -q '^not measured: QLoRA' "$tmp/out"; }; then good=0; echo "# qlora"; fi
+run DLRIG_PROVE_ENV="$tmp/broken" DLRIG_PROVE_CPU=1 "$dlrig" fit "$tiny" --ctx 64 --gpu-memory 24GiB --measure
+if ! { rc 3 && grep -q 'fit --measure: the script failed' "$tmp/err"; }; then good=0; echo "# broken env"; fi
+if [ $good = 1 ]; then
+        ok "fit --measure: measured beside predicted (lora, full, infer), qlora skipped, a broken env exit 3"
+else
+        not_ok "fit --measure"
+fi
+exit $failed
