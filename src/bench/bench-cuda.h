@@ -117,8 +117,8 @@ CUresult bench_pairs(struct bench_cuda *bc);
  * says why when cuBLAS cannot be loaded. */
 CUresult bench_gemms(struct bench_cuda *bc, struct bench_skip *skip);
 /* The workspace bench gives cuBLAS on a GPU of compute capability
- * major.minor: PyTorch's size (docs/bench.md, "Against PyTorch"). */
-size_t bench_gemm_workspace_bytes(int major, int minor);
+ * major.x: PyTorch's size (docs/bench.md, "Against PyTorch"). */
+size_t bench_gemm_workspace_bytes(int major);
 /* bench-allreduce.c: NCCL all-reduce over all selected GPUs; skip says why
  * when NCCL cannot be loaded. */
 CUresult bench_allreduce(struct bench_cuda *bc, struct bench_skip *skip);

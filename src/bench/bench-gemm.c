@@ -2,9 +2,8 @@
  * (docs/bench.md): C = A x B, all n x n, cublasGemmEx with BF16 inputs and
  * output and FP32 accumulation (what PyTorch's bf16 matmul asks for), then
  * FP32 throughout without TF32 (CUBLAS_COMPUTE_32F, the default math mode).
- * The handle gets a workspace of PyTorch's size (32 MiB on sm_90, 8 MiB +
- * 128 KiB elsewhere: CublasHandlePool.cpp, docs/bench.md "Against
- * PyTorch"): with cuBLAS's smaller default, its heuristic on an H200 picks
+ * The handle gets a workspace of PyTorch's size (32 MiB on Hopper and
+ * Blackwell, 8 MiB + 128 KiB elsewhere: docs/bench.md "Against PyTorch"): with cuBLAS's smaller default, its heuristic on an H200 picks
  * a kernel 6% slower at 8192^3. A libcublas without cublasSetWorkspace_v2,
  * or one that refuses it, runs on its own workspace and the record says so.
  * Untimed GEMMs bring the clocks up and let cuBLAS pick its kernel, then
@@ -169,12 +168,14 @@ static CUresult gemm_verify(struct gemm_run *g, const void *host)
         return CUDA_SUCCESS;
 }
 
-/* PyTorch's cuBLAS workspace for a GPU of compute capability major.minor
- * (parseChosenWorkspaceSize in CublasHandlePool.cpp): 32 MiB on sm_90,
- * else cuBLAS's documented default ":4096:2:16:8" (2 x 4 MiB + 8 x 16 KiB). */
-size_t bench_gemm_workspace_bytes(int major, int minor)
+/* PyTorch's cuBLAS workspace for a GPU of compute capability major.x
+ * (parseChosenWorkspaceSize in aten/src/ATen/cuda/CublasHandlePool.cpp):
+ * 32 MiB on Hopper (9) and Blackwell (10, 12; 11 since pytorch#189312),
+ * as cuBLAS recommends, else cuBLAS's default ":4096:2:16:8" (2 x 4 MiB +
+ * 8 x 16 KiB). */
+size_t bench_gemm_workspace_bytes(int major)
 {
-        if (major == 9 && minor == 0)
+        if (major >= 9 && major <= 12)
                 return (size_t)32 << 20;
         return ((size_t)4096 * 2 + (size_t)16 * 8) << 10;
 }
@@ -184,7 +185,7 @@ size_t bench_gemm_workspace_bytes(int major, int minor)
 static CUresult gemm_workspace(struct gemm_run *g)
 {
         struct bench_cuda *bc = g->bc;
-        int major = 0, minor = 0;
+        int major = 0;
         cublasStatus_t s;
 
         if (!g->blas->set_workspace) {
@@ -193,8 +194,7 @@ static CUresult gemm_workspace(struct gemm_run *g)
                 return CUDA_SUCCESS;
         }
         BCALL(bc, attr, &major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, g->d->dev);
-        BCALL(bc, attr, &minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, g->d->dev);
-        g->ws_bytes = bench_gemm_workspace_bytes(major, minor);
+        g->ws_bytes = bench_gemm_workspace_bytes(major);
         BCALL(bc, mem_alloc, &g->ws, g->ws_bytes);
         bench_crumb(cublas_names[CUBLAS_SYM_set_workspace]);
         s = g->blas->set_workspace(g->h, (void *)(uintptr_t)g->ws, g->ws_bytes);

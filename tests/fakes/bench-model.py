@@ -11,8 +11,8 @@ description models:
   pair, both ways         : 2 x the slower direction (two streams at once)
   pair latency            : latency + 4 bytes / rate
   GEMM TFLOP/s            : the GPU's "Gemm" rate of the "cublas" section,
-                            with PyTorch's workspace (32 MiB on sm_90, 8 MiB +
-                            128 KiB elsewhere), which bench must report having
+                            with PyTorch's workspace (32 MiB on compute
+                            capability 9-12, 8 MiB + 128 KiB elsewhere), which bench must report having
                             given (gemm_workspace_bytes); below the entry's
                             "workspace_bytes" at its "own_workspace_share"
   on-GPU copies           : a copy on an idle stream starts "launch_us" late;
@@ -88,11 +88,11 @@ def check(dlrig, fake, machine, out):
 
 def pytorch_workspace(dev):
     """PyTorch's cuBLAS workspace on a device of the description
-    (parseChosenWorkspaceSize in aten/src/ATen/cuda/CublasHandlePool.cpp)."""
-    def num(key):
-        v = dev[f"DeviceGetAttribute:COMPUTE_CAPABILITY_{key}"]
-        return v["value"] if isinstance(v, dict) else v
-    return 32 << 20 if (num("MAJOR"), num("MINOR")) == (9, 0) else (4096 * 2 + 16 * 8) << 10
+    (parseChosenWorkspaceSize in aten/src/ATen/cuda/CublasHandlePool.cpp):
+    32 MiB on compute capability 9 to 12, else 8 MiB + 128 KiB."""
+    v = dev["DeviceGetAttribute:COMPUTE_CAPABILITY_MAJOR"]
+    major = v["value"] if isinstance(v, dict) else v
+    return 32 << 20 if 9 <= major <= 12 else (4096 * 2 + 16 * 8) << 10
 
 
 def check_compute(desc, rep, out):

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "bench/bench.h"
+#include "bench/bench-cuda.h"
 #include "drv/drv-worker.h"
 #include "snap/snap-json.h"
 
@@ -150,12 +151,26 @@ static void test_take_records(void **state)
                 json_decref(recs[i].json);
 }
 
+/* PyTorch's cuBLAS workspace (parseChosenWorkspaceSize): 32 MiB on Hopper
+ * and Blackwell, cuBLAS's ":4096:2:16:8" elsewhere. */
+static void test_gemm_workspace(void **state)
+{
+        (void)state;
+        assert_int_equal(bench_gemm_workspace_bytes(9), 32 << 20);   /* H100, H200 */
+        assert_int_equal(bench_gemm_workspace_bytes(10), 32 << 20);  /* B200 */
+        assert_int_equal(bench_gemm_workspace_bytes(12), 32 << 20);  /* RTX 50 */
+        assert_int_equal(bench_gemm_workspace_bytes(8), 8519680);    /* A100, A10G, L4 */
+        assert_int_equal(bench_gemm_workspace_bytes(7), 8519680);
+        assert_int_equal(bench_gemm_workspace_bytes(13), 8519680);   /* unknown: the default */
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_parse_gpus), cmocka_unit_test(test_plan_args),
                 cmocka_unit_test(test_take_records),
                 cmocka_unit_test(test_plan_words), cmocka_unit_test(test_ar_sizes),
+                cmocka_unit_test(test_gemm_workspace),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
