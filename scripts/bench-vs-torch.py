@@ -14,7 +14,8 @@ the plan's sizes and counts and measures with PyTorch on GPU 0:
     copy_iters timed after as many untimed, bytes counted once.
 Writes OUT_DIR/torch.json and prints the ratios dlrig / PyTorch (also to
 OUT_DIR/compare.txt); the goal is >= 0.97 for the BF16 GEMM and the
-on-GPU copy at every size. With --compare TORCH_JSON it measures nothing
+on-GPU copy at every size. CUBLAS_WORKSPACE_CONFIG, when set, sizes
+PyTorch's cuBLAS workspace, as it sizes dlrig bench's (gpu-check.sh's A/B). With --compare TORCH_JSON it measures nothing
 and only compares (the test suite runs it that way, without a GPU).
 Exit status: 0 all at goal, 1 some below, 2 could not measure."""
 import json
@@ -80,7 +81,8 @@ def measure(reports):
         raise RuntimeError("torch.cuda.is_available() is false")
     torch.cuda.set_device(0)
     res = {"torch": torch.__version__, "cuda": torch.version.cuda,
-           "device": torch.cuda.get_device_name(0), "gemm": {}, "copy": {}}
+           "device": torch.cuda.get_device_name(0), "gemm": {}, "copy": {},
+           "cublas_workspace_config": os.environ.get("CUBLAS_WORKSPACE_CONFIG")}
     for rep in reports:
         plan = rep["plan"]
         n, b = plan["gemm_n"], plan["copy_bytes"]
@@ -102,7 +104,8 @@ def line(what, mine, theirs, goal=None):
 
 def compare(reports, t):
     """The lines to print and whether any goal was missed."""
-    lines, missed = [f"PyTorch {t.get('torch')} (CUDA {t.get('cuda')}) on {t.get('device')}"], False
+    lines, missed = [f"PyTorch {t.get('torch')} (CUDA {t.get('cuda')}) on {t.get('device')}"
+                     f"{', CUBLAS_WORKSPACE_CONFIG=' + t['cublas_workspace_config'] if t.get('cublas_workspace_config') else ''}"], False
     for rep in reports:
         plan, g = rep["plan"], (rep.get("gpus") or [{}])[0]
         n, b = plan["gemm_n"], plan["copy_bytes"]

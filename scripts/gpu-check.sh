@@ -72,6 +72,15 @@ py=$(command -v python3 || true)
 if [ -n "$py" ] && "$py" -c 'import torch; assert torch.cuda.is_available()' 2>/dev/null; then
         step bench-vs-torch "$py" scripts/bench-vs-torch.py "$out" "$out/bench.json" \
                 "$out/bench-full.json" >/dev/null 2>"$out/torch.stderr"
+        # A/B: both again on cuBLAS's default-size workspace, which dlrig and
+        # PyTorch both take from CUBLAS_WORKSPACE_CONFIG: if the workspace is
+        # what bench's 8192^3 BF16 GEMM lacked, dlrig and PyTorch drop together
+        ws=:4096:2:16:8
+        mkdir -p "$out/default-ws"
+        step bench-full-default-ws env CUBLAS_WORKSPACE_CONFIG=$ws "$dlrig" --json bench --gpus 0 \
+                >"$out/default-ws/bench-full.json" 2>"$out/default-ws/bench-full.stderr"
+        step bench-vs-torch-default-ws env CUBLAS_WORKSPACE_CONFIG=$ws "$py" scripts/bench-vs-torch.py \
+                "$out/default-ws" "$out/default-ws/bench-full.json" >/dev/null 2>"$out/default-ws/torch.stderr"
 else
         echo "no PyTorch with CUDA for python3 on PATH: no bench-vs-torch comparison" >"$out/compare.txt"
 fi
@@ -79,3 +88,7 @@ echo "gpu-check: outputs in $out"
 cat "$out/steps.txt"
 cat "$out/bench.txt" 2>/dev/null | tail -20
 cat "$out/compare.txt" 2>/dev/null
+if [ -f "$out/default-ws/compare.txt" ]; then
+        echo "-- both again with CUBLAS_WORKSPACE_CONFIG=:4096:2:16:8 (cuBLAS's default size):"
+        cat "$out/default-ws/compare.txt"
+fi

@@ -213,24 +213,32 @@ def no_libs(m):
             "a foreign root): bench.ok.")
 
 
-def old_cublas(m):
-    h100_nvswitch(m)
-    m["cublas"]["soname"] = "libcublas.so.11"
-    m["findings"] = ["bench.ok"]
-    return ("The 8 x H100 of bench-h100-x8-nvswitch with a libcublas that lacks "
-            "cublasSetWorkspace_v2: bench runs its GEMMs on cuBLAS's own workspace, says so "
-            "under the GEMM table and in each GPU's gemm_workspace_note, and the modelled "
-            "cuBLAS runs 6.4% slower there (as an H200's did against PyTorch): bench.ok.")
+def _workspace_variant(change, text):
+    """bench-h100-x8-nvswitch changed by change(m) around cuBLAS's workspace."""
+    def variant(m):
+        h100_nvswitch(m)
+        change(m)
+        m["findings"] = ["bench.ok"]
+        return "The 8 x H100 of bench-h100-x8-nvswitch " + text + ": bench.ok."
+    return variant
 
 
-def workspace_refused(m):
-    h100_nvswitch(m)
-    m["cublas"]["devices"][3]["SetWorkspace"] = {"ret": "CUBLAS_STATUS_INVALID_VALUE"}
-    m["findings"] = ["bench.ok"]
-    return ("The 8 x H100 of bench-h100-x8-nvswitch whose cuBLAS refuses the workspace on "
-            "GPU 3 (cublasSetWorkspace_v2 returns CUBLAS_STATUS_INVALID_VALUE): that GPU's "
-            "GEMMs run on cuBLAS's own workspace, 6.4% slower, the refusal is quoted, and "
-            "the other GPUs get 32 MiB: bench.ok.")
+old_cublas = _workspace_variant(
+    lambda m: m["cublas"].update(soname="libcublas.so.11"),
+    "with a libcublas that lacks cublasSetWorkspace_v2: bench runs its GEMMs on cuBLAS's own "
+    "workspace, says so under the GEMM table and in each GPU's gemm_workspace_note, and the "
+    "modelled cuBLAS runs 6.4% slower there (as an H200's did against PyTorch)")
+workspace_refused = _workspace_variant(
+    lambda m: m["cublas"]["devices"][3].update(SetWorkspace={"ret": "CUBLAS_STATUS_INVALID_VALUE"}),
+    "whose cuBLAS refuses the workspace on GPU 3 (cublasSetWorkspace_v2 returns "
+    "CUBLAS_STATUS_INVALID_VALUE): that GPU's GEMMs run on cuBLAS's own workspace, 6.4% slower, "
+    "the refusal is quoted, and the other GPUs get 32 MiB")
+workspace_config = _workspace_variant(
+    lambda m: m["env"].update(CUBLAS_WORKSPACE_CONFIG=":4096:2:16:8"),
+    "run with CUBLAS_WORKSPACE_CONFIG=:4096:2:16:8 (cuBLAS's default size): bench sizes the "
+    "workspace from it as PyTorch does, says so under the GEMM table, and the modelled cuBLAS "
+    "runs 6.4% slower on it: what gpu-check.sh's A/B run with that variable should show on a "
+    "real H100/H200, for dlrig and PyTorch alike")
 
 
 H100_GEMM = (720.0, 51.0)
@@ -248,6 +256,7 @@ VARIANTS = {
     "bench-h100-x8-nvswitch": h100_nvswitch,
     "bench-h100-x8-old-cublas": old_cublas,
     "bench-h100-x8-workspace-refused": workspace_refused,
+    "bench-h100-x8-workspace-config": workspace_config,
     "bench-rtx4090-x4": rtx4090_x4,
     "bench-a10g-x8-acs-pair": acs_pair,
     "bench-a10g-x8-x4-link": x4_link,

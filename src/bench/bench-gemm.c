@@ -19,6 +19,7 @@
 #include "bench-cuda.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "drv/drv-worker.h"
@@ -68,7 +69,7 @@ struct gemm_run {
         cublasHandle_t h;
         CUdeviceptr ws;   /* the workspace given to cuBLAS, or 0 */
         size_t ws_bytes;
-        char ws_note[160]; /* why cuBLAS runs on its own workspace, or "" */
+        char ws_note[200]; /* where ws_bytes comes from when not PyTorch's default, or "" */
         char error[160];  /* the failed cuBLAS call, or "" */
         long wrong;       /* sampled elements of C that are not A x B */
 };
@@ -180,27 +181,52 @@ size_t bench_gemm_workspace_bytes(int major)
         return ((size_t)4096 * 2 + (size_t)16 * 8) << 10;
 }
 
+/* The size PyTorch would give cuBLAS on this GPU: its default for the
+ * compute capability, or CUBLAS_WORKSPACE_CONFIG, which PyTorch (and
+ * cuBLAS) read in the process, as the worker does here. */
+static CUresult gemm_workspace_size(struct gemm_run *g)
+{
+        const char *cfg = getenv("CUBLAS_WORKSPACE_CONFIG");
+        int major = 0;
+        size_t bytes;
+
+        BCALL(g->bc, attr, &major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, g->d->dev);
+        g->ws_bytes = bench_gemm_workspace_bytes(major);
+        if (!cfg)
+                return CUDA_SUCCESS;
+        if (bench_workspace_config(cfg, &bytes) < 0) {
+                snprintf(g->ws_note, sizeof(g->ws_note),
+                         "PyTorch's default: CUBLAS_WORKSPACE_CONFIG not understood (no :KiB:COUNT, or past 4 GiB)");
+                return CUDA_SUCCESS;
+        }
+        g->ws_bytes = bytes;
+        snprintf(g->ws_note, sizeof(g->ws_note), bytes ? "from CUBLAS_WORKSPACE_CONFIG, as PyTorch reads it"
+                                                       : "none: CUBLAS_WORKSPACE_CONFIG asks for none");
+        return CUDA_SUCCESS;
+}
+
 /* Gives the handle a workspace as PyTorch does. A missing symbol or a
  * refusal is no error: cuBLAS then uses its own, and ws_note says why. */
 static CUresult gemm_workspace(struct gemm_run *g)
 {
-        struct bench_cuda *bc = g->bc;
-        int major = 0;
         cublasStatus_t s;
+        CUresult r;
 
         if (!g->blas->set_workspace) {
-                snprintf(g->ws_note, sizeof(g->ws_note), "%s is not in this libcublas",
+                snprintf(g->ws_note, sizeof(g->ws_note), "cuBLAS's own: %s is not in this libcublas",
                          cublas_names[CUBLAS_SYM_set_workspace]);
                 return CUDA_SUCCESS;
         }
-        BCALL(bc, attr, &major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, g->d->dev);
-        g->ws_bytes = bench_gemm_workspace_bytes(major);
-        BCALL(bc, mem_alloc, &g->ws, g->ws_bytes);
+        r = gemm_workspace_size(g);
+        if (r == CUDA_SUCCESS && g->ws_bytes)
+                BCALL(g->bc, mem_alloc, &g->ws, g->ws_bytes);
+        if (r != CUDA_SUCCESS)
+                return r;
         bench_crumb(cublas_names[CUBLAS_SYM_set_workspace]);
         s = g->blas->set_workspace(g->h, (void *)(uintptr_t)g->ws, g->ws_bytes);
         if (s != CUBLAS_STATUS_SUCCESS) {
                 blas_failed(g, CUBLAS_SYM_set_workspace, s);
-                snprintf(g->ws_note, sizeof(g->ws_note), "%s", g->error);
+                snprintf(g->ws_note, sizeof(g->ws_note), "cuBLAS's own: %s", g->error);
                 g->error[0] = '\0'; /* the GEMMs go on, on cuBLAS's own workspace */
                 g->ws_bytes = 0;
         }

@@ -76,12 +76,15 @@ static bool is_bf16(const struct snap_bench_gemm *m)
         return m->dtype && !strcmp(m->dtype, snap_dtype_key(SNAP_BF16));
 }
 
+/* "32 MiB, as PyTorch gives it"; a size from elsewhere, or none, with the
+ * worker's note ("cuBLAS's own: cublasSetWorkspace_v2 is not in ..."). */
 static void print_workspace(FILE *out, const struct snap_bench_gemm *m)
 {
         if (m->workspace_bytes > 0)
-                fprintf(out, "%.4g MiB, as PyTorch gives it\n", (double)m->workspace_bytes / (1 << 20));
+                fprintf(out, "%.4g MiB, %s\n", (double)m->workspace_bytes / (1 << 20),
+                        m->workspace_note ? m->workspace_note : "as PyTorch gives it");
         else
-                fprintf(out, "cuBLAS's own: %s\n", m->workspace_note ? m->workspace_note : "not recorded");
+                fprintf(out, "%s\n", m->workspace_note ? m->workspace_note : "not recorded");
 }
 
 /* The BF16 record (one per GPU: both types share the handle's workspace)
