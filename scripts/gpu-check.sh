@@ -3,9 +3,10 @@
 # from this tree (no network needed when meson, ninja and the -dev packages
 # are there; scripts/deps.sh is only tried when they are not), run doctor
 # (text, JSON, saved snapshot, timing), topo (when built), bench --quick
-# (text and JSON, timed), and in the same run measure the same figures with
-# PyTorch when it is installed (BF16 matmul TFLOPS, on-GPU copy GB/s), so the
-# two can be compared (compare.txt). With DLRIG=PATH it uses that binary
+# (text and JSON, timed), a full bench of GPU 0, and in the same run the
+# same figures with PyTorch when it is installed, timed the same way
+# (scripts/bench-vs-torch.py: BF16/FP32 matmul, copies), with the ratios in
+# compare.txt. With DLRIG=PATH it uses that binary
 # and builds nothing: the device image has no jansson or libkmod/libpci
 # -dev packages, so a session carries a release build and those .so files
 # (LD_LIBRARY_PATH) instead. Every output goes under OUT_DIR
@@ -61,61 +62,27 @@ if [ -x scripts/record-machine.sh ]; then
         scripts/record-machine.sh "$dlrig" "$out/recorded-machine" >"$out/record.log" 2>&1 || true
 fi
 
-# The same figures from PyTorch, in the same run, on GPU 0; the matmul at
-# bench's GEMM size (--quick's n), so the two compare like for like.
+# bench against PyTorch (issue 14, docs/bench.md "Against PyTorch"): a full
+# bench of GPU 0 beside the --quick one above, so both sizes bench uses
+# (GEMM 4096^3 and 8192^3, copies of 32 and 256 MiB) are measured, then
+# PyTorch on GPU 0 at the same sizes, timed the same way, and the ratios
+# (goal: >= 0.97 for the BF16 GEMM and the on-GPU copy at every size).
+step bench-full "$dlrig" --json bench --gpus 0 >"$out/bench-full.json" 2>"$out/bench-full.stderr"
 py=$(command -v python3 || true)
 if [ -n "$py" ] && "$py" -c 'import torch; assert torch.cuda.is_available()' 2>/dev/null; then
-        gemm_n=$("$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["plan"]["gemm_n"] or 8192)' \
-                 "$out/bench.json" 2>/dev/null || echo 8192)
-        step torch env DLRIG_GEMM_N="$gemm_n" "$py" - >"$out/torch.json" 2>"$out/torch.stderr" <<'PY'
-import json, os, torch
-def timed(fn, iters):
-    for _ in range(iters):  # warm-up as bench does: as many as timed
-        fn()
-    torch.cuda.synchronize()
-    a, b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-    a.record()
-    for _ in range(iters):
-        fn()
-    b.record(); torch.cuda.synchronize()
-    return a.elapsed_time(b) / 1000 / iters
-res = {"torch": torch.__version__, "device": torch.cuda.get_device_name(0)}
-n = int(os.environ.get("DLRIG_GEMM_N", "8192"))
-res["gemm_n"] = n
-x = torch.randn(n, n, device="cuda", dtype=torch.bfloat16)
-y = torch.randn(n, n, device="cuda", dtype=torch.bfloat16)
-res["bf16_matmul_tflops"] = 2 * n**3 / timed(lambda: x @ y, 20) / 1e12
-x32, y32 = x.float(), y.float()
-torch.backends.cuda.matmul.allow_tf32 = False  # bench's FP32 is FP32, not TF32
-res["fp32_matmul_tflops"] = 2 * n**3 / timed(lambda: x32 @ y32, 10) / 1e12
-for mib in (32, 256):
-    src = torch.empty(mib << 20, dtype=torch.uint8, device="cuda")
-    dst = torch.empty_like(src)
-    res[f"d2d_copy_gbps_{mib}mib"] = (mib << 20) / timed(lambda: dst.copy_(src), 16) / 1e9
-    host = torch.empty(mib << 20, dtype=torch.uint8).pin_memory()
-    res[f"h2d_copy_gbps_{mib}mib"] = (mib << 20) / timed(lambda: src.copy_(host, non_blocking=True), 8) / 1e9
-    res[f"d2h_copy_gbps_{mib}mib"] = (mib << 20) / timed(lambda: host.copy_(src, non_blocking=True), 8) / 1e9
-print(json.dumps(res, indent=2))
-PY
-        "$py" - "$out" >"$out/compare.txt" 2>&1 <<'PY'
-import json, sys
-out = sys.argv[1]
-t = json.load(open(f"{out}/torch.json"))
-b = json.load(open(f"{out}/bench.json"))
-g = b["gpus"][0] if b.get("gpus") else {}
-mib = b["plan"]["copy_bytes"] >> 20
-for k, tk in (("d2d_gbps", "d2d_copy_gbps"), ("h2d_gbps", "h2d_copy_gbps"), ("d2h_gbps", "d2h_copy_gbps")):
-    tv = t.get(f"{tk}_{mib}mib") or t.get(f"{tk}_32mib")
-    if g.get(k) and tv:
-        print(f"GPU 0 {k}: dlrig {g[k]:.1f}  torch {tv:.1f}  ratio {g[k] / tv:.3f}")
-for k in ("bf16", "fp32"):
-    d, tv = g.get(f"gemm_{k}_tflops"), t.get(f"{k}_matmul_tflops")
-    if d and tv:
-        print(f"GPU 0 {k} GEMM {t['gemm_n']}^3: dlrig {d:.1f}  torch {tv:.1f} TFLOP/s  "
-              f"ratio {d / tv:.3f} (wanted >= 0.95)")
-    else:
-        print(f"GPU 0 {k} GEMM: dlrig {d}, torch {tv}: no comparison")
-PY
+        step bench-vs-torch "$py" scripts/bench-vs-torch.py "$out" "$out/bench.json" \
+                "$out/bench-full.json" >/dev/null 2>"$out/torch.stderr"
+        # A/B: both again on cuBLAS's default-size workspace, which dlrig and
+        # PyTorch both take from CUBLAS_WORKSPACE_CONFIG: if the workspace is
+        # what bench's 8192^3 BF16 GEMM lacked, dlrig and PyTorch drop together
+        ws=:4096:2:16:8
+        mkdir -p "$out/default-ws"
+        step bench-full-default-ws env CUBLAS_WORKSPACE_CONFIG=$ws "$dlrig" --json bench --gpus 0 \
+                >"$out/default-ws/bench-full.json" 2>"$out/default-ws/bench-full.stderr"
+        step bench-vs-torch-default-ws env CUBLAS_WORKSPACE_CONFIG=$ws "$py" scripts/bench-vs-torch.py \
+                "$out/default-ws" "$out/default-ws/bench-full.json" >/dev/null 2>"$out/default-ws/torch.stderr"
+else
+        echo "no PyTorch with CUDA for python3 on PATH: no bench-vs-torch comparison" >"$out/compare.txt"
 fi
 # dlrig prove and fit --measure in PyTorch's environment (issue 14, docs/prove.md)
 if "$dlrig" prove --help >/dev/null 2>&1; then
@@ -133,4 +100,8 @@ echo "gpu-check: outputs in $out"
 cat "$out/steps.txt"
 cat "$out/bench.txt" 2>/dev/null | tail -20
 cat "$out/compare.txt" 2>/dev/null
+if [ -f "$out/default-ws/compare.txt" ]; then
+        echo "-- both again with CUBLAS_WORKSPACE_CONFIG=:4096:2:16:8 (cuBLAS's default size):"
+        cat "$out/default-ws/compare.txt"
+fi
 grep -h "^  GPU\|^not measured\|^== " "$out/fit-measure.txt" 2>/dev/null

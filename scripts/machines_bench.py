@@ -25,6 +25,8 @@ H100 = {"name": "NVIDIA H100 80GB HBM3", "device": "0x2330", "subsys": "0x16c1",
 CASES = ["bench --quick", "--json bench --quick"]
 
 
+LAUNCH_US = 10.0
+HOPPER_WORKSPACE = {"workspace_bytes": 32 << 20, "own_workspace_share": 0.936}
 A10G_GEMM = (55.0, 17.5)
 A10G_NCCL = {"busbw_gbps": 9.6, "latency_us": 25.0}
 NCCL_VERSION = 22708
@@ -39,7 +41,10 @@ def _bench(m, rates, peer_default, peers=None, gemm=A10G_GEMM, nccl=None):
         if g["link"][0].startswith("2.5"):
             g["link"] = list(LOADED)
         h2d, d2h, d2d = rates
-        g["cuda_extra"] = {"Bench": {"h2d_gbps": h2d, "d2h_gbps": d2h, "d2d_gbps": d2d}}
+        # a copy on an idle stream starts 10 us after the host asks (the
+        # launch): bench must not time it (docs/bench.md, "Against PyTorch")
+        g["cuda_extra"] = {"Bench": {"h2d_gbps": h2d, "d2h_gbps": d2h, "d2d_gbps": d2d,
+                                     "launch_us": LAUNCH_US}}
     extra = {"PeerDefault": peer_default}
     for k, v in (peers or {}).items():
         extra[f"Peer:{k}"] = v
@@ -49,6 +54,11 @@ def _bench(m, rates, peer_default, peers=None, gemm=A10G_GEMM, nccl=None):
     if gemm:
         m["cublas"] = {"devices": [{"Gemm": {"bf16_tflops": gemm[0], "fp32_tflops": gemm[1]}}
                                    for _ in m["gpus"]]}
+        if any(g["cc"] == "9.0" for g in m["gpus"]):
+            # Hopper's cuBLAS picks a kernel 6.4% slower on its own, smaller
+            # workspace than on PyTorch's 32 MiB (the H200 recording)
+            for d in m["cublas"]["devices"]:
+                d["Gemm"].update(HOPPER_WORKSPACE)
     if nccl:
         m["nccl"] = {"GetVersion": NCCL_VERSION, "AllReduce": dict(nccl)}
     m["cases"] = list(CASES)
@@ -203,6 +213,34 @@ def no_libs(m):
             "a foreign root): bench.ok.")
 
 
+def _workspace_variant(change, text):
+    """bench-h100-x8-nvswitch changed by change(m) around cuBLAS's workspace."""
+    def variant(m):
+        h100_nvswitch(m)
+        change(m)
+        m["findings"] = ["bench.ok"]
+        return "The 8 x H100 of bench-h100-x8-nvswitch " + text + ": bench.ok."
+    return variant
+
+
+old_cublas = _workspace_variant(
+    lambda m: m["cublas"].update(soname="libcublas.so.11"),
+    "with a libcublas that lacks cublasSetWorkspace_v2: bench runs its GEMMs on cuBLAS's own "
+    "workspace, says so under the GEMM table and in each GPU's gemm_workspace_note, and the "
+    "modelled cuBLAS runs 6.4% slower there (as an H200's did against PyTorch)")
+workspace_refused = _workspace_variant(
+    lambda m: m["cublas"]["devices"][3].update(SetWorkspace={"ret": "CUBLAS_STATUS_INVALID_VALUE"}),
+    "whose cuBLAS refuses the workspace on GPU 3 (cublasSetWorkspace_v2 returns "
+    "CUBLAS_STATUS_INVALID_VALUE): that GPU's GEMMs run on cuBLAS's own workspace, 6.4% slower, "
+    "the refusal is quoted, and the other GPUs get 32 MiB")
+workspace_config = _workspace_variant(
+    lambda m: m["env"].update(CUBLAS_WORKSPACE_CONFIG=":4096:2:16:8"),
+    "run with CUBLAS_WORKSPACE_CONFIG=:4096:2:16:8 (cuBLAS's default size): bench sizes the "
+    "workspace from it as PyTorch does, says so under the GEMM table, and the modelled cuBLAS "
+    "runs 6.4% slower on it: what gpu-check.sh's A/B run with that variable should show on a "
+    "real H100/H200, for dlrig and PyTorch alike")
+
+
 H100_GEMM = (720.0, 51.0)
 H100_NCCL = {"busbw_gbps": 365.0, "latency_us": 12.0}
 
@@ -216,6 +254,9 @@ VARIANTS = {
     "bench-a10g-x8-no-libcuda": no_libcuda,
     "bench-a10g-x8": a10g,
     "bench-h100-x8-nvswitch": h100_nvswitch,
+    "bench-h100-x8-old-cublas": old_cublas,
+    "bench-h100-x8-workspace-refused": workspace_refused,
+    "bench-h100-x8-workspace-config": workspace_config,
     "bench-rtx4090-x4": rtx4090_x4,
     "bench-a10g-x8-acs-pair": acs_pair,
     "bench-a10g-x8-x4-link": x4_link,

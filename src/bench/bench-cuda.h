@@ -76,7 +76,6 @@ long bench_count_wrong(const uint32_t *buf, size_t words, int ordinal);
 
 /* Timing by CUDA events on d's stream: start records ev[0]; stop records
  * ev[1], waits for it and gives the milliseconds between the two. */
-CUresult bench_sync(struct bench_cuda *bc, CUstream s);
 CUresult bench_mark_start(struct bench_cuda *bc, struct bench_dev *d);
 CUresult bench_mark_stop(struct bench_cuda *bc, struct bench_dev *d, float *ms);
 
@@ -117,6 +116,9 @@ CUresult bench_pairs(struct bench_cuda *bc);
 /* bench-gemm.c: every GPU's BF16 and FP32 GEMM rate through cuBLAS; skip
  * says why when cuBLAS cannot be loaded. */
 CUresult bench_gemms(struct bench_cuda *bc, struct bench_skip *skip);
+/* The workspace bench gives cuBLAS on a GPU of compute capability
+ * major.x: PyTorch's size (docs/bench.md, "Against PyTorch"). */
+size_t bench_gemm_workspace_bytes(int major);
 /* bench-allreduce.c: NCCL all-reduce over all selected GPUs; skip says why
  * when NCCL cannot be loaded. */
 CUresult bench_allreduce(struct bench_cuda *bc, struct bench_skip *skip);

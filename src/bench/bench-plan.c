@@ -240,3 +240,53 @@ void bench_plan_record(const struct bench_plan *p, struct snap_bench_plan *ret)
         ret->allreduce_step = p->ar_step;
         ret->allreduce_iters = p->ar_iters;
 }
+
+/* The digits at *s as a number below 2^40 (no sign, at least one digit);
+ * *s moves past them. */
+static bool ws_number(const char **s, uint64_t *ret)
+{
+        const char *p = *s;
+        uint64_t v = 0;
+
+        while (*p >= '0' && *p <= '9' && v < (1ull << 40))
+                v = v * 10 + (uint64_t)(*p++ - '0');
+        if (p == *s || (*p >= '0' && *p <= '9'))
+                return false; /* none, or too long */
+        *s = p;
+        *ret = v;
+        return true;
+}
+
+/* A match of PyTorch's regex ":([0-9]+):([0-9]+)" at *s; *s moves past it. */
+static bool ws_match(const char **s, uint64_t *size, uint64_t *count)
+{
+        const char *p = *s;
+
+        if (*p++ != ':' || !ws_number(&p, size) || *p++ != ':' || !ws_number(&p, count))
+                return false;
+        *s = p;
+        return true;
+}
+
+int bench_workspace_config(const char *val, size_t *ret)
+{
+        uint64_t total = 0, size, count;
+        bool any = false;
+
+        /* as std::sregex_iterator: matches from left to right, each search
+         * starting where the last match ended */
+        while (val && *val) {
+                if (!ws_match(&val, &size, &count)) {
+                        val++;
+                        continue;
+                }
+                if (size > (4ull << 20) || count > (4ull << 20) || total + size * count > (4ull << 20))
+                        return -ERANGE; /* in KiB: past 4 GiB */
+                total += size * count;
+                any = true;
+        }
+        if (!any)
+                return -EINVAL;
+        *ret = (size_t)(total << 10);
+        return 0;
+}

@@ -16,6 +16,7 @@
         X(device_get, REQUIRED, CUresult, (CUdevice *, int), cuDeviceGet)                         \
         X(name, REQUIRED, CUresult, (char *, int, CUdevice), cuDeviceGetName)                     \
         X(pci_bus_id, REQUIRED, CUresult, (char *, int, CUdevice), cuDeviceGetPCIBusId)           \
+        X(attr, REQUIRED, CUresult, (int *, CUdevice_attribute, CUdevice), cuDeviceGetAttribute)  \
         X(ctx_retain, REQUIRED, CUresult, (CUcontext *, CUdevice), cuDevicePrimaryCtxRetain)      \
         X(ctx_release, REQUIRED, CUresult, (CUdevice), cuDevicePrimaryCtxRelease_v2)              \
         X(ctx_set, REQUIRED, CUresult, (CUcontext), cuCtxSetCurrent)                              \

@@ -86,12 +86,6 @@ long bench_count_wrong(const uint32_t *buf, size_t words, int ordinal)
 
 /* ---- timing ----------------------------------------------------------------- */
 
-CUresult bench_sync(struct bench_cuda *bc, CUstream s)
-{
-        BCALL(bc, stream_sync, s);
-        return CUDA_SUCCESS;
-}
-
 CUresult bench_mark_start(struct bench_cuda *bc, struct bench_dev *d)
 {
         BCALL(bc, event_record, d->ev[0], d->stream);

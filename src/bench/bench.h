@@ -55,6 +55,11 @@ int bench_plan_from_args(int argc, char **argv, struct bench_plan *ret);
 /* The optional words for p, each owned, appended to args (a NULL-terminated
  * array with room for 4 more). */
 void bench_plan_args(const struct bench_plan *p, char **args);
+/* CUBLAS_WORKSPACE_CONFIG as PyTorch reads it (parseChosenWorkspaceSize):
+ * every ":SIZE:COUNT" in val, SIZE in KiB, summed; ":4096:2:16:8" is
+ * 8 MiB + 128 KiB. -EINVAL when val has none (PyTorch then warns and keeps
+ * its default), -ERANGE past 4 GiB. */
+int bench_workspace_config(const char *val, size_t *ret);
 /* The all-reduce message sizes of p in order: the i-th, or 0 past the end. */
 size_t bench_ar_size(const struct bench_plan *p, size_t i);
 

@@ -5,6 +5,7 @@
 #include "render.h"
 
 #include <errno.h>
+#include <string.h>
 
 #include "check/check-bench.h"
 #include "snap/snap-json.h"
@@ -63,6 +64,71 @@ static double gemm_tflops(const struct snap_bench *b, int64_t index, enum snap_d
         return m ? m->tflops : 0;
 }
 
+static bool same_workspace(const struct snap_bench_gemm *a, const struct snap_bench_gemm *b)
+{
+        if (a->workspace_bytes != b->workspace_bytes || !a->workspace_note != !b->workspace_note)
+                return false;
+        return !a->workspace_note || !strcmp(a->workspace_note, b->workspace_note);
+}
+
+static bool is_bf16(const struct snap_bench_gemm *m)
+{
+        return m->dtype && !strcmp(m->dtype, snap_dtype_key(SNAP_BF16));
+}
+
+/* "32 MiB, as PyTorch gives it"; a size from elsewhere, or none, with the
+ * worker's note ("cuBLAS's own: cublasSetWorkspace_v2 is not in ..."). */
+static void print_workspace(FILE *out, const struct snap_bench_gemm *m)
+{
+        if (m->workspace_bytes > 0)
+                fprintf(out, "%.4g MiB, %s\n", (double)m->workspace_bytes / (1 << 20),
+                        m->workspace_note ? m->workspace_note : "as PyTorch gives it");
+        else
+                fprintf(out, "%s\n", m->workspace_note ? m->workspace_note : "not recorded");
+}
+
+/* The BF16 record (one per GPU: both types share the handle's workspace)
+ * that most GPUs' workspace is like. */
+static const struct snap_bench_gemm *common_workspace(const struct snap_bench *b)
+{
+        const struct snap_bench_gemm *best = NULL;
+        size_t most = 0;
+
+        for (size_t i = 0; i < b->ngemms; i++) {
+                size_t n = 0;
+
+                if (!is_bf16(&b->gemms[i]))
+                        continue;
+                for (size_t k = 0; k < b->ngemms; k++)
+                        n += is_bf16(&b->gemms[k]) && same_workspace(&b->gemms[i], &b->gemms[k]);
+                if (n > most) {
+                        most = n;
+                        best = &b->gemms[i];
+                }
+        }
+        return best;
+}
+
+/* The workspace cuBLAS ran on: what most GPUs had, then each GPU that had
+ * another; with cuBLAS's own, why (docs/bench.md, "Against PyTorch"). */
+static void text_gemm_workspace(FILE *out, const struct snap_bench *b)
+{
+        const struct snap_bench_gemm *common = common_workspace(b);
+
+        if (!common)
+                return;
+        fprintf(out, "  cuBLAS workspace   ");
+        print_workspace(out, common);
+        for (size_t i = 0; i < b->ngemms; i++) {
+                const struct snap_bench_gemm *m = &b->gemms[i];
+
+                if (!is_bf16(m) || same_workspace(m, common))
+                        continue;
+                fprintf(out, "    but GPU %d       ", (int)m->index);
+                print_workspace(out, m);
+        }
+}
+
 static void text_gemm(FILE *out, const struct snap_bench *b)
 {
         bool any = false;
@@ -91,6 +157,7 @@ static void text_gemm(FILE *out, const struct snap_bench *b)
                 }
                 fputc('\n', out);
         }
+        text_gemm_workspace(out, b);
 }
 
 static void text_allreduce(FILE *out, const struct snap_bench *b)
@@ -197,6 +264,7 @@ static void json_gpu_expect(const struct snap_bench_gpu *g, json_t *o)
 
 static void json_gemm(const struct snap_bench *b, const struct snap_bench_gpu *g, json_t *o)
 {
+        const struct snap_bench_gemm *gemm_ws;
         char key[40];
 
         for (int k = 0; k < SNAP_DTYPE_MAX; k++) {
@@ -215,6 +283,11 @@ static void json_gemm(const struct snap_bench *b, const struct snap_bench_gpu *g
                 snprintf(key, sizeof(key), "gemm_%s_error", t);
                 json_object_set_new(o, key, str_or_null(m ? m->error : NULL));
         }
+        gemm_ws = snap_bench_gemm_of(b, g->index, SNAP_BF16);
+        json_object_set_new(o, "gemm_workspace_bytes",
+                            json_integer(gemm_ws ? gemm_ws->workspace_bytes : 0));
+        json_object_set_new(o, "gemm_workspace_note",
+                            str_or_null(gemm_ws ? gemm_ws->workspace_note : NULL));
 }
 
 static json_t *json_link(const struct snap_bench_link *l)

@@ -97,7 +97,9 @@ struct snap_bench_pair {
         X(INT, samples)           /* elements of C read back and checked */    \
         X(INT, wrong_samples)     /* of those, wrong */                        \
         X(REAL, tolerance)        /* off by more than this share of the sum of |products|: wrong */ \
-        X(TEXT, error)            /* cuBLAS's complaint, or NULL */
+        X(TEXT, error)            /* cuBLAS's complaint, or NULL */             \
+        X(INT, workspace_bytes)   /* given to cuBLAS (cublasSetWorkspace_v2); 0: its own */ \
+        X(TEXT, workspace_note)   /* where the size came from if not PyTorch's default, or why none / cuBLAS's own; NULL */
 
 struct snap_bench_gemm {
         SNAP_BENCH_GEMM(SNAP_DECL)

@@ -7,7 +7,13 @@
  * (the timed loop repeats one GEMM), so a verifying reader sees it;
  * "wrong": true leaves C zero. The entry may also hang or return a code
  * ("ret"), like any entry; a type bench does not ask for is
- * CUBLAS_STATUS_NOT_SUPPORTED. */
+ * CUBLAS_STATUS_NOT_SUPPORTED. A "Gemm" entry with "workspace_bytes" runs
+ * at "own_workspace_share" of its rate on a handle whose workspace
+ * (cublasSetWorkspace_v2) is smaller, as an H200's cuBLAS picks a slower
+ * kernel on its default workspace. cublasSetWorkspace_v2 answers an
+ * optional "SetWorkspace" entry (a "ret" code); built with
+ * FAKE_CUBLAS_NO_WORKSPACE (cublas11/, libcublas.so.11) it is not
+ * exported at all, as in a libcublas that lacks it. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +41,7 @@ struct cublasContext {
         int dev;
         CUstream stream;
         const void *done_c;  /* the C already computed on this handle */
+        size_t ws_bytes;     /* the workspace set on it; 0: cuBLAS's own */
 };
 
 /* Element idx of a matrix of type t as a float. */
@@ -152,6 +159,36 @@ cublasStatus_t cublasSetStream_v2(cublasHandle_t handle, cudaStream_t streamId)
         return CUBLAS_STATUS_SUCCESS;
 }
 
+#ifndef FAKE_CUBLAS_NO_WORKSPACE
+cublasStatus_t cublasSetWorkspace_v2(cublasHandle_t handle, void *workspace,
+                                     size_t workspaceSizeInBytes)
+{
+        json_t *v = NULL;
+        int r;
+
+        if (!handle)
+                return CUBLAS_STATUS_NOT_INITIALIZED;
+        if (workspaceSizeInBytes && !fake_cuda_mem(workspace, workspaceSizeInBytes))
+                return CUBLAS_STATUS_INVALID_VALUE; /* not device memory of that size */
+        r = fake_desc_call(&fake_cublas, handle->dev, "SetWorkspace", 0, &v); /* may hang */
+        if (r > 0)
+                return (cublasStatus_t)r;
+        handle->ws_bytes = workspaceSizeInBytes;
+        return CUBLAS_STATUS_SUCCESS;
+}
+#endif
+
+/* The share of its rate a GPU reaches on a handle's workspace: the
+ * entry's "own_workspace_share" below its "workspace_bytes", else 1. */
+static double fake_workspace_share(json_t *gemm, cublasHandle_t handle)
+{
+        json_t *need = json_object_get(gemm, "workspace_bytes");
+
+        if (!need || handle->ws_bytes >= (size_t)json_integer_value(need))
+                return 1.0;
+        return json_number_value(json_object_get(gemm, "own_workspace_share"));
+}
+
 /* The modelled rate in TFLOP/s for these types, 0 when not supported. */
 static double fake_rate(json_t *gemm, cudaDataType a, cudaDataType c, cublasComputeType_t ct)
 {
@@ -186,7 +223,7 @@ cublasStatus_t cublasGemmEx(cublasHandle_t handle, cublasOperation_t transa,
         r = fake_desc_call(&fake_cublas, handle->dev, "Gemm", 1, &gemm); /* may hang */
         if (r != 0)
                 return (cublasStatus_t)r;
-        rate = fake_rate(gemm, Atype, Ctype, computeType);
+        rate = fake_rate(gemm, Atype, Ctype, computeType) * fake_workspace_share(gemm, handle);
         if (rate <= 0)
                 return CUBLAS_STATUS_NOT_SUPPORTED;
         if (!fake_cuda_mem(A, (size_t)lda * (transa == CUBLAS_OP_N ? k : m) * (Atype == CUDA_R_16BF ? 2 : 4)) ||

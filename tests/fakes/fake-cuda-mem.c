@@ -332,6 +332,9 @@ CUresult cuEventElapsedTime(float *pMilliseconds, CUevent hStart, CUevent hEnd)
 
 /* ---- copies ------------------------------------------------------------------- */
 
+/* A GPU's own copy. On an idle stream it starts the device's "launch_us"
+ * after the host's clock (the host hands it over), on a busy one right
+ * after the work queued before it. */
 static CUresult fake_copy_on(CUstream s, void *dst, const void *src, size_t n, const char *rate)
 {
         CUresult r;
@@ -339,6 +342,8 @@ static CUresult fake_copy_on(CUstream s, void *dst, const void *src, size_t n, c
         if (!s)
                 return CUDA_ERROR_INVALID_HANDLE;
         r = fake_move(dst, src, n, 0);
+        if (r == CUDA_SUCCESS && s->t <= fake_now) /* idle: the launch reaches it later */
+                s->t = fake_now + fake_bench_rate(s->dev, "launch_us");
         if (r == CUDA_SUCCESS)
                 fake_enqueue(s, fake_duration(n, fake_bench_rate(s->dev, rate), 0));
         return r;

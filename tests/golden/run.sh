@@ -48,7 +48,11 @@ run_dlrig() {
                 set -- "$@" DLRIG_CUDA_LIB="$fake_cuda" DLRIG_FAKE_MACHINE="$machine/gpus.json"
         fi
         # cuBLAS and NCCL (bench) are built beside the fake libcuda
-        if grep -q '"cublas":' "$machine/gpus.json" 2>/dev/null; then
+        # a "cublas" section naming libcublas.so.11 gets the one without
+        # cublasSetWorkspace_v2 (tests/fakes/cublas11)
+        if grep -q '"libcublas.so.11"' "$machine/gpus.json" 2>/dev/null; then
+                set -- "$@" DLRIG_CUBLAS_LIB="$(dirname "$fake_cuda")/cublas11/libcublas.so.11"
+        elif grep -q '"cublas":' "$machine/gpus.json" 2>/dev/null; then
                 set -- "$@" DLRIG_CUBLAS_LIB="$(dirname "$fake_cuda")/libcublas.so.13"
         fi
         if grep -q '"nccl":' "$machine/gpus.json" 2>/dev/null; then

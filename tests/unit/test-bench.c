@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "bench/bench.h"
+#include "bench/bench-cuda.h"
 #include "drv/drv-worker.h"
 #include "snap/snap-json.h"
 
@@ -150,12 +151,62 @@ static void test_take_records(void **state)
                 json_decref(recs[i].json);
 }
 
+/* PyTorch's cuBLAS workspace (parseChosenWorkspaceSize): 32 MiB on Hopper
+ * and Blackwell, cuBLAS's ":4096:2:16:8" elsewhere. */
+static void test_gemm_workspace(void **state)
+{
+        (void)state;
+        assert_int_equal(bench_gemm_workspace_bytes(9), 32 << 20);   /* H100, H200 */
+        assert_int_equal(bench_gemm_workspace_bytes(10), 32 << 20);  /* B200 */
+        assert_int_equal(bench_gemm_workspace_bytes(12), 32 << 20);  /* RTX 50 */
+        assert_int_equal(bench_gemm_workspace_bytes(8), 8519680);    /* A100, A10G, L4 */
+        assert_int_equal(bench_gemm_workspace_bytes(7), 8519680);
+        assert_int_equal(bench_gemm_workspace_bytes(13), 8519680);   /* unknown: the default */
+}
+
+/* CUBLAS_WORKSPACE_CONFIG read as PyTorch's regex ":([0-9]+):([0-9]+)". */
+static void test_workspace_config(void **state)
+{
+        static const struct {
+                const char *val;
+                int ret;
+                size_t bytes;
+        } cases[] = {
+                { ":4096:8", 0, 32u << 20 },
+                { ":4096:2:16:8", 0, 8519680 },      /* cuBLAS's default */
+                { ":16:8", 0, 128u << 10 },
+                { ":0:0", 0, 0 },                    /* none */
+                { "x:1:2y", 0, 2048 },               /* a match anywhere */
+                { "::1:2", 0, 2048 },
+                { ":1:2:3", 0, 2048 },               /* ":3" alone is no match */
+                { ":12a:3:4", 0, 12288 },
+                { "", -EINVAL, 0 },
+                { ":4096", -EINVAL, 0 },
+                { "4096:8", -EINVAL, 0 },
+                { ":a:b", -EINVAL, 0 },
+                { ":-1:2", -EINVAL, 0 },
+                { ":4194304:2", -ERANGE, 0 },        /* 8 GiB */
+                { ":99999999999999999999:1", -EINVAL, 0 }, /* no number below 2^40 */
+        };
+
+        (void)state;
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                size_t bytes = 12345;
+
+                assert_int_equal(bench_workspace_config(cases[i].val, &bytes), cases[i].ret);
+                if (cases[i].ret == 0)
+                        assert_int_equal(bytes, cases[i].bytes);
+        }
+        assert_int_equal(bench_workspace_config(NULL, &(size_t){ 0 }), -EINVAL);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_parse_gpus), cmocka_unit_test(test_plan_args),
                 cmocka_unit_test(test_take_records),
                 cmocka_unit_test(test_plan_words), cmocka_unit_test(test_ar_sizes),
+                cmocka_unit_test(test_gemm_workspace), cmocka_unit_test(test_workspace_config),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
