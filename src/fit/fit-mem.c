@@ -4,6 +4,8 @@
  * measurements (docs/fit-calibration.md). */
 #include "fit/fit-mem.h"
 
+#include "fit/fit-engine.h"
+
 #include <string.h>
 
 #define MiB (1024LL * 1024)
@@ -62,6 +64,11 @@ static const char *const comp_names[FIT_C_MAX] = {
         [FIT_C_OPTIM] = "optimizer",     [FIT_C_CONTEXT] = "cuda_context",
         [FIT_C_RESERVE] = "reserve",
 };
+
+int64_t fit_cuda_context_bytes(void)
+{
+        return CUDA_CONTEXT_BYTES;
+}
 
 const char *fit_comp_name(enum fit_comp c)
 {
@@ -348,7 +355,11 @@ void fit_plan_job(const struct fit_arch *a, const struct fit_job *j, const int64
         for (int i = 0; i < pl->n; i++)
                 pl->g[i].capacity = caps[i];
         fit_count_params(a, &p);
-        if (j->task == FIT_INFER) {
+        if (j->task == FIT_INFER && j->engine >= FIT_VLLM) {  /* fit-engine.h */
+                (j->engine == FIT_VLLM   ? fit_plan_vllm
+                 : j->engine == FIT_GGUF ? fit_plan_gguf
+                                         : fit_plan_exl3)(a, j, pl);
+        } else if (j->task == FIT_INFER) {
                 plan_infer(a, &p, j, pl);
         } else {
                 plan_train(a, &p, j, pl);

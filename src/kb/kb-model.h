@@ -21,6 +21,8 @@ struct kb_model {
         const char *params_published; /* the model card's rounded "8.03B" */
         const char *dtype;            /* torch_dtype of the published weights */
         const char *source;
+        int sliding_window;           /* tokens a windowed layer keeps; 0: none */
+        int global_every;             /* every Nth layer full attention; 0: all windowed */
 };
 
 /* The generated table (kb-model-table.c), in file order. */
