@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fit/fit-engine.h"
 #include "render/render.h"
 #include "util/parse.h"
 
@@ -19,7 +20,8 @@ static const char fit_help[] =
         "(--list), or a local model folder or config.json.\n"
         "\n"
         "  --task T          infer (default), lora, qlora or full\n"
-        "  --engine E        inference engine: exllamav2 (default) or transformers (bf16)\n"
+        "  --engine E        inference engine: exllamav2 (default), transformers (bf16),\n"
+        "                    vllm, llama.cpp or exllamav3 (--list-engines: what each models)\n"
         "  --bpw B           exllamav2 bits per weight (default 4.0)\n"
         "  --ctx N           tokens per sequence (default 8192 for inference, 2048 training)\n"
         "  --batch N         sequences per GPU (default 1)\n"
@@ -38,6 +40,21 @@ static const char fit_help[] =
         "  --gpu-memory L    plan for GPUs not at hand: \"24GiB,24GiB\" (no driver call)\n"
         "  --from FILE       the GPUs of a saved snapshot (dlrig doctor --save)\n"
         "  --list            list the built-in models\n"
+        "  --list-engines    the engines modelled, and what each leaves out\n"
+        "\n"
+        "vLLM (--engine vllm): the KV pool, the sequences of --ctx tokens it holds at once\n"
+        "(largest batch) and the --max-model-len that fits (largest context):\n"
+        "  --gpu-memory-utilization F  (default 0.9)   --tensor-parallel-size N (default 1)\n"
+        "  --max-num-batched-tokens N  (default 8192)  --max-num-seqs N (default 256)\n"
+        "  --quantization Q  bf16 (default), fp8, int8, int4 (awq, gptq)\n"
+        "  --kv-cache-dtype T  auto (default), fp8     --block-size N (default 16)\n"
+        "llama.cpp (--engine llama.cpp):\n"
+        "  --gguf TYPE       file type: Q4_K_M (default), Q5_K_M, Q8_0, Q6_K, Q4_0, IQ4_XS, ...\n"
+        "  --ngl N           layers on the GPUs (default all, and the output layer)\n"
+        "  --tensor-split L  proportions per GPU, like 3,1 (default: by memory size)\n"
+        "  --kv-cache-dtype T  f16 (default), q8_0, q5_0, q4_0 (-ctk/-ctv)\n"
+        "  --ubatch N        n_ubatch (default 512)   --flash-attn   flash attention on\n"
+        "ExLlamaV3 (--engine exllamav3): --bpw, --cache, --head-bits N (default 6)\n"
         "  --json            print the answer as JSON\n"
         "  --format FMT      text, json or markdown (to paste into an issue)\n"
         "\n"
@@ -94,7 +111,8 @@ static int list_models(void)
 static int option(int c, const char *arg, struct fit_opts *o, struct ctx *ctx)
 {
         static const char *const tasks[] = { "infer", "lora", "qlora", "full" };
-        static const char *const engines[] = { "exllamav2", "transformers" };
+        static const char *const engines[] = { "exllamav2", "transformers", "vllm", "llama.cpp",
+                                               "exllamav3" };
         static const char *const caches[] = { "fp16", "q8", "q6", "q4" };
         static const char *const optims[] = { "adamw", "adamw8bit", "cpu-offload" };
         static const char *const targets[] = { "attn-mlp", "qv" };
@@ -103,7 +121,7 @@ static int option(int c, const char *arg, struct fit_opts *o, struct ctx *ctx)
 
         switch (c) {
         case 't': return pick(arg, tasks, 4, "--task", (int *)&j->task);
-        case 'e': return pick(arg, engines, 2, "--engine", (int *)&j->engine);
+        case 'e': return pick(arg, engines, 5, "--engine", (int *)&j->engine);
         case 'c': return pick(arg, caches, 4, "--cache", (int *)&j->cache);
         case 'o': return pick(arg, optims, 3, "--optimizer", (int *)&j->optim);
         case 'b': return set_bpw(arg, &j->bpw);
@@ -121,6 +139,8 @@ static int option(int c, const char *arg, struct fit_opts *o, struct ctx *ctx)
         case 'j': ctx->format = FMT_JSON; return 0;
         case 'M': return cmd_set_format("fit", arg, ctx) >= 0 ? 1 : 0;
         }
+        if (c >= FIT_OPT_GMU && c < FIT_OPT_LIST_ENGINES)
+                return fit_engine_option(c, arg, j);
         return cmd_usage_error("fit", "unknown option '%s'", arg ? arg : "?");
 }
 
@@ -137,6 +157,21 @@ const struct option cmd_fit_opts[] = {
         { "from", required_argument, NULL, 'f' }, { "json", no_argument, NULL, 'j' },
         { "format", required_argument, NULL, 'M' },
         { "list", no_argument, NULL, 'l' }, { "help", no_argument, NULL, 'h' },
+        /* inference engine settings (cmd-fit-engine.c) */
+        { "gpu-memory-utilization", required_argument, NULL, FIT_OPT_GMU },
+        { "max-num-batched-tokens", required_argument, NULL, FIT_OPT_MNBT },
+        { "max-num-seqs", required_argument, NULL, FIT_OPT_SEQS },
+        { "tensor-parallel-size", required_argument, NULL, FIT_OPT_TP },
+        { "quantization", required_argument, NULL, FIT_OPT_QUANT },
+        { "kv-cache-dtype", required_argument, NULL, FIT_OPT_KV },
+        { "block-size", required_argument, NULL, FIT_OPT_BLOCK },
+        { "gguf", required_argument, NULL, FIT_OPT_GGUF },
+        { "ngl", required_argument, NULL, FIT_OPT_NGL },
+        { "tensor-split", required_argument, NULL, FIT_OPT_SPLIT },
+        { "ubatch", required_argument, NULL, FIT_OPT_UBATCH },
+        { "flash-attn", no_argument, NULL, FIT_OPT_FA },
+        { "head-bits", required_argument, NULL, FIT_OPT_HEAD },
+        { "list-engines", no_argument, NULL, FIT_OPT_LIST_ENGINES },
         { NULL, 0, NULL, 0 },
 };
 
@@ -145,7 +180,10 @@ static int parse_fit(int argc, char **argv, struct ctx *ctx, struct fit_opts *o)
         int c;
 
         o->job = (struct fit_job){ .bpw = 4.0, .ctx = 8192, .batch = 1, .rank = 8 };
+        fit_engine_defaults(&o->job.eng);
         while ((c = getopt_long(argc, argv, "h", cmd_fit_opts, NULL)) != -1) {
+                if (c == FIT_OPT_LIST_ENGINES)
+                        return fit_list_engines();
                 if (c == 'h' || c == 'l')
                         return c == 'h' ? (fputs(fit_help, stdout), EXIT_OK) : list_models();
                 if (option(c, c == '?' ? argv[optind - 1] : optarg, o, ctx) != 0)
@@ -160,6 +198,11 @@ static int parse_fit(int argc, char **argv, struct ctx *ctx, struct fit_opts *o)
                 return cmd_usage_error("fit", "--gpu-memory cannot be combined with --gpus or --from");
         if (!o->ctx_set && o->job.task != FIT_INFER)
                 o->job.ctx = 2048;
+        if (o->job.engine >= FIT_VLLM && o->job.task != FIT_INFER)
+                return cmd_usage_error("fit", "--engine %s models inference only; fine-tuning is "
+                                       "modelled for the PyTorch trainers (--task infer, or "
+                                       "drop --engine)", fit_engine_name(o->job.engine));
+        fit_engine_finish(&o->job);
         return -1;
 }
 

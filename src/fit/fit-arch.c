@@ -72,7 +72,8 @@ void fit_count_params(const struct fit_arch *a, struct fit_params *p)
         if (a->experts > 0) {
                 int64_t expert = 3 * a->hidden * a->moe_intermediate;
 
-                mlp = a->hidden * a->experts + (a->experts + a->shared_experts) * expert;
+                mlp = a->hidden * a->experts + (a->experts + a->shared_experts) * expert +
+                      (a->router_bias ? a->experts : 0);
                 mlp_active = a->hidden * a->experts + (a->experts_per_tok + a->shared_experts) * expert;
         } else {
                 mlp = mlp_active = 3 * a->hidden * a->intermediate;

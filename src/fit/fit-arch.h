@@ -26,6 +26,7 @@ struct fit_arch {
         int64_t global_every;       /* every Nth layer full; 0 with a window: all windowed */
         int64_t kv_lora_rank, q_lora_rank, qk_rope_head_dim, qk_nope_head_dim, v_head_dim;
         int64_t shared_experts, first_dense; /* DeepSeek MoE: shared experts, leading dense layers */
+        bool router_bias;           /* DeepSeek-V3 noaux_tc: e_score_correction_bias per expert */
 };
 
 /* Where the parameters are, for the memory model: decoder linears are what

@@ -194,6 +194,8 @@ static int get_mla(json_t *o, struct fit_arch *a, char **err)
                             "num_hidden_layers (%lld)", (long long)a->first_dense,
                             (long long)a->layers);
         a->head_dim = a->qk_nope_head_dim + a->qk_rope_head_dim;
+        a->router_bias = json_is_string(json_object_get(o, "topk_method")) &&
+                         !strcmp(json_string_value(json_object_get(o, "topk_method")), "noaux_tc");
         return 0;
 }
 

@@ -45,7 +45,9 @@ static bool visible_devices(const struct fit_gpu_name *names, int n, char *buf, 
 
 static void print_job(FILE *out, const struct fit_job *j)
 {
-        if (j->task == FIT_INFER) {
+        if (j->task == FIT_INFER && j->engine >= FIT_VLLM) {
+                fprintf(out, "inference with %s", fit_engine_name(j->engine));
+        } else if (j->task == FIT_INFER) {
                 fprintf(out, "inference with %s", fit_engine_name(j->engine));
                 if (j->engine == FIT_EXL2)
                         fprintf(out, " at %.2f bpw, %s cache%s", j->bpw, fit_cache_name(j->cache),
@@ -138,6 +140,13 @@ static void print_split(FILE *out, const struct fit_job *j, const struct fit_pla
         for (int i = 0; i < p->n; i++)
                 if (p->g[i].used)
                         last = i;
+        if (j->engine >= FIT_VLLM) {  /* fit-engine.h */
+                char desc[320];
+
+                fit_engine_describe(j, p, desc, sizeof(desc));
+                fprintf(out, "%s\n", desc);
+                return;
+        }
         if (j->engine == FIT_HF) {
                 fputs("device_map=\"auto\" with max_memory {", out);
                 for (int i = 0; i <= last; i++)
@@ -237,6 +246,8 @@ static json_t *job_json(const struct fit_job *j)
 
         if (j->task == FIT_INFER) {
                 json_object_set_new(o, "engine", json_string(fit_engine_name(j->engine)));
+                if (j->engine >= FIT_VLLM)
+                        json_object_set_new(o, "bpw", json_real(j->bpw));
                 if (j->engine == FIT_EXL2) {
                         json_object_set_new(o, "bpw", json_real(j->bpw));
                         json_object_set_new(o, "cache", json_string(fit_cache_name(j->cache)));
@@ -302,6 +313,8 @@ static json_t *plan_json(const struct fit_job *j, const struct fit_plan *p,
                         json_array_append_new(split, json_real(tenths(split_gb(&p->g[i]) + 0.05)));
         }
         json_object_set_new(o, "gpus", gpus);
+        if (j->task == FIT_INFER && j->engine == FIT_VLLM)
+                json_object_set_new(o, "kv_tokens", json_integer(p->kv_tokens));
         if (j->task == FIT_INFER && j->engine == FIT_EXL2) {
                 json_object_set_new(o, "gpu_split_gb", split);
         } else if (j->task == FIT_INFER) {  /* accelerate max_memory, as the text prints it */
