@@ -46,7 +46,7 @@ static const char fit_help[] =
         "(largest batch) and the --max-model-len that fits (largest context):\n"
         "  --gpu-memory-utilization F  (default 0.9)   --tensor-parallel-size N (default 1)\n"
         "  --max-num-batched-tokens N  (default 8192)  --max-num-seqs N (default 256)\n"
-        "  --quantization Q  bf16 (default), fp8, int8, int4 (awq, gptq)\n"
+        "  --quantization Q  bf16 (default), fp8, int8, int4 (awq, gptq), mxfp4\n"
         "  --kv-cache-dtype T  auto (default), fp8     --block-size N (default 16)\n"
         "llama.cpp (--engine llama.cpp):\n"
         "  --gguf TYPE       file type: Q4_K_M (default), Q5_K_M, Q8_0, Q6_K, Q4_0, IQ4_XS, ...\n"

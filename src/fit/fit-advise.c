@@ -72,6 +72,23 @@ static void add(struct fit_advice *out, const struct fit_arch *a, const struct f
         out->nchanges++;
 }
 
+/* The most layers llama.cpp can put on the GPUs (binary search), or 0. */
+static int64_t largest_ngl(const struct fit_arch *a, const struct fit_job *j, const int64_t *caps,
+                           int n)
+{
+        struct fit_job t = *j;
+        int64_t lo = 0, hi = a->layers;
+
+        while (lo < hi) {
+                t.eng.ngl = lo + (hi - lo + 1) / 2;
+                if (fits(a, &t, caps, n))
+                        lo = t.eng.ngl;
+                else
+                        hi = t.eng.ngl - 1;
+        }
+        return lo;
+}
+
 /* vLLM, llama.cpp, ExLlamaV3 (fit-engine.h): their own levers, mildest
  * first: the cache type, then the weights (vLLM: tensor parallel over the
  * GPUs at hand; llama.cpp: flash attention, then the most layers on GPU). */
@@ -99,8 +116,7 @@ static void advise_engine(struct fit_advice *out, const struct fit_arch *a,
                 t = *j, t.eng.kv = FIT_KV_Q8_0, t.eng.flash_attn = true;
                 add(out, a, &t, caps, n, "--flash-attn --kv-cache-dtype q8_0");
                 t = *j;
-                for (t.eng.ngl = a->layers; t.eng.ngl > 0 && !fits(a, &t, caps, n); t.eng.ngl--)
-                        ;
+                t.eng.ngl = largest_ngl(a, j, caps, n);  /* memory grows with -ngl */
                 snprintf(args, sizeof(args), "--ngl %lld (the rest on the CPU)", (long long)t.eng.ngl);
                 if (t.eng.ngl > 0)
                         add(out, a, &t, caps, n, args);

@@ -14,6 +14,11 @@ void fit_arch_from_kb(const struct kb_model *m, struct fit_arch *a)
                 .qk_norm = m->qk_norm, .norms_per_layer = m->norms_per_layer,
                 .dtype_bytes = strcmp(m->dtype, "float32") ? 2 : 4, .exact_params = m->params,
                 .sliding_window = m->sliding_window, .global_every = m->global_every,
+                .kv_lora_rank = m->kv_lora_rank, .q_lora_rank = m->q_lora_rank,
+                .qk_rope_head_dim = m->qk_rope_head_dim, .qk_nope_head_dim = m->qk_nope_head_dim,
+                .v_head_dim = m->v_head_dim, .shared_experts = m->shared_experts,
+                .first_dense = m->first_dense, .router_bias = !strcmp(m->model_type, "deepseek_v3"),
+                .gpt_oss = !strcmp(m->model_type, "gpt_oss"),
         };
 }
 
@@ -47,6 +52,8 @@ static int64_t attention_params(const struct fit_arch *a)
                 return mla_params(a);
         if (a->qkv_bias)
                 n += q + 2 * kv;
+        if (a->gpt_oss)  /* o_proj bias and one attention sink per head */
+                n += a->hidden + a->heads;
         if (a->qk_norm)
                 n += 2 * a->head_dim;
         return n;
@@ -73,7 +80,8 @@ void fit_count_params(const struct fit_arch *a, struct fit_params *p)
                 int64_t expert = 3 * a->hidden * a->moe_intermediate;
 
                 mlp = a->hidden * a->experts + (a->experts + a->shared_experts) * expert +
-                      (a->router_bias ? a->experts : 0);
+                      (a->router_bias || a->gpt_oss ? a->experts : 0) +
+                      (a->gpt_oss ? a->experts * (2 * a->moe_intermediate + a->hidden) : 0);
                 mlp_active = a->hidden * a->experts + (a->experts_per_tok + a->shared_experts) * expert;
         } else {
                 mlp = mlp_active = 3 * a->hidden * a->intermediate;

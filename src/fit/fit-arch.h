@@ -27,6 +27,7 @@ struct fit_arch {
         int64_t kv_lora_rank, q_lora_rank, qk_rope_head_dim, qk_nope_head_dim, v_head_dim;
         int64_t shared_experts, first_dense; /* DeepSeek MoE: shared experts, leading dense layers */
         bool router_bias;           /* DeepSeek-V3 noaux_tc: e_score_correction_bias per expert */
+        bool gpt_oss;               /* o_proj bias, attention sinks, expert biases, router bias */
 };
 
 /* Where the parameters are, for the memory model: decoder linears are what

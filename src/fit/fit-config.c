@@ -16,7 +16,7 @@
 /* Model types whose layers are the Llama-style decoder fit-arch.c counts. */
 static const char *const known_types[] = {
         "llama", "mistral", "mixtral", "qwen2", "qwen3", "qwen3_moe", "gemma", "gemma2", "phi3",
-        "gemma3", "gemma3_text", "deepseek_v2", "deepseek_v3", "kimi_k2",
+        "gemma3", "gemma3_text", "deepseek_v2", "deepseek_v3", "kimi_k2", "gpt_oss",
 };
 
 __attribute__((format(printf, 2, 3)))
@@ -83,7 +83,8 @@ static int check_type(json_t *o, const char **type, char **err)
                         return 0;
         return fail(err, "config.json: field 'model_type' is '%.64s', not a Llama-style decoder "
                     "dlrig can count (llama, mistral, mixtral, qwen2, qwen3, qwen3_moe, gemma, "
-                    "gemma2, gemma3, phi3, deepseek_v2, deepseek_v3, kimi_k2)", *type);
+                    "gemma2, gemma3, phi3, deepseek_v2, deepseek_v3, kimi_k2, gpt_oss; not llama4)",
+                    *type);
 }
 
 static int dtype_bytes(json_t *o, int *out, char **err)
@@ -143,7 +144,11 @@ static int get_experts(json_t *o, struct fit_arch *a, char **err)
                 return -1;
         if (a->experts == 0)
                 return 0;
-        if (get_int(o, "num_experts_per_tok", -1, 1, &a->experts_per_tok, err) < 0 ||
+        /* gpt-oss spells it experts_per_token. */
+        if (get_int(o, json_object_get(o, "experts_per_token") &&
+                               !json_object_get(o, "num_experts_per_tok") ? "experts_per_token"
+                                                                          : "num_experts_per_tok",
+                    -1, 1, &a->experts_per_tok, err) < 0 ||
             get_int(o, "moe_intermediate_size", a->intermediate, 1, &a->moe_intermediate, err) < 0)
                 return -1;
         if (a->experts_per_tok > a->experts)
@@ -212,13 +217,14 @@ static int parse_object(json_t *o, struct fit_arch *a, char **err)
                 return -1;
         gemma = !strncmp(type, "gemma", 5);
         a->qk_norm = !strncmp(type, "qwen3", 5) || !strncmp(type, "gemma3", 6);
+        a->gpt_oss = !strcmp(type, "gpt_oss");
         a->norms_per_layer = !strcmp(type, "gemma2") || !strncmp(type, "gemma3", 6) ? 4 : 2;
         if (get_window(o, type, a, err) < 0 ||
             (!strncmp(type, "deepseek", 8) || !strcmp(type, "kimi_k2") ? get_mla(o, a, err) : 0) < 0)
                 return -1;
         /* Class defaults when the key is absent: Gemma ties, the others do not. */
         if (get_bool(o, "tie_word_embeddings", gemma, &a->tied, err) < 0 ||
-            get_bool(o, "attention_bias", !strcmp(type, "qwen2"), &a->qkv_bias, err) < 0)
+            get_bool(o, "attention_bias", !strcmp(type, "qwen2") || a->gpt_oss, &a->qkv_bias, err) < 0)
                 return -1;
         return 0;
 }

@@ -9,8 +9,9 @@
 
 /* vLLM weight formats: bf16/fp16, fp8 (one byte, 128x128 block or
  * per-channel scales), int8 (W8A8), int4 with group 128 (AWQ, GPTQ:
- * 4 bits, an fp16 scale and a 4-bit zero point per 128 weights). */
-enum fit_wquant { FIT_WQ_BF16, FIT_WQ_FP8, FIT_WQ_INT8, FIT_WQ_INT4, FIT_WQ_TYPES };
+ * 4 bits, an fp16 scale and a 4-bit zero point per 128 weights), mxfp4
+ * (gpt-oss: 4-bit values with an 8-bit shared exponent per 32). */
+enum fit_wquant { FIT_WQ_BF16, FIT_WQ_FP8, FIT_WQ_INT8, FIT_WQ_INT4, FIT_WQ_MXFP4, FIT_WQ_TYPES };
 
 const char *fit_wquant_name(enum fit_wquant q);
 int fit_wquant_parse(const char *name);

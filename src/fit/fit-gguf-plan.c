@@ -41,29 +41,40 @@ static int64_t compute_bytes(const struct fit_arch *a, const struct fit_job *j, 
         return output && logits > attn ? logits : attn;
 }
 
-void fit_plan_gguf(const struct fit_arch *a, const struct fit_job *j, struct fit_plan *pl)
+/* Per GPU: its layers' weights and KV cache (two sizes each: with or
+ * without the more-bits types, windowed or full attention). */
+static void place(const struct fit_arch *a, const struct fit_job *j, int64_t first, struct fit_plan *pl)
 {
         const struct fit_engine_opts *e = &j->eng;
-        int64_t caps[FIT_GPUS_MAX], ngl = e->ngl < 0 || e->ngl > a->layers + 1 ? a->layers + 1 : e->ngl;
-        int64_t on_gpu = ngl > a->layers ? a->layers : ngl, first = a->layers - on_gpu;
-        struct fit_gguf_sizes s;
-        int last = pl->n - 1;
+        int64_t caps[FIT_GPUS_MAX], more, base, on_gpu = a->layers - first;
+        int64_t kv_full = fit_kv_layer_bytes(a, j->ctx, a->global_every - 1, e->kv, false, 0) * j->batch;
+        int64_t kv_win = fit_kv_layer_bytes(a, j->ctx, 0, e->kv, true, e->ubatch) * j->batch;
 
         for (int i = 0; i < pl->n; i++)
                 caps[i] = pl->g[i].capacity;
-        fit_gguf_sizes(a, e->gguf, &s);
+        fit_gguf_layer_pair(a, e->gguf, &more, &base);
         for (int64_t l = first; l < a->layers; l++) {
                 struct fit_gpu_use *g = &pl->g[gpu_of(e, caps, pl->n, (double)(l - first) / (double)on_gpu)];
+                bool windowed = a->sliding_window && (!a->global_every || (l + 1) % a->global_every);
 
                 if (!g->layers)
                         g->first_layer = (int)l;
                 g->layers++;
-                g->comp[FIT_C_WEIGHTS] += fit_gguf_layer_bytes(a, e->gguf, l);
-                g->comp[FIT_C_KV] += fit_kv_layer_bytes(a, j->ctx, l, e->kv, true, e->ubatch) *
-                                      j->batch;
+                g->comp[FIT_C_WEIGHTS] += fit_gguf_layer_more(e->gguf, l, a->layers) ? more : base;
+                g->comp[FIT_C_KV] += windowed ? kv_win : kv_full;
         }
+}
+
+void fit_plan_gguf(const struct fit_arch *a, const struct fit_job *j, struct fit_plan *pl)
+{
+        const struct fit_engine_opts *e = &j->eng;
+        int64_t ngl = e->ngl < 0 || e->ngl > a->layers + 1 ? a->layers + 1 : e->ngl;
+        int64_t on_gpu = ngl > a->layers ? a->layers : ngl;
+        int last = pl->n - 1;
+
+        place(a, j, a->layers - on_gpu, pl);
         if (ngl > a->layers)
-                pl->g[last].comp[FIT_C_WEIGHTS] += s.output;
+                pl->g[last].comp[FIT_C_WEIGHTS] += fit_gguf_output_bytes(a, e->gguf);
         for (int i = 0; i < pl->n; i++) {
                 struct fit_gpu_use *g = &pl->g[i];
 

@@ -80,44 +80,61 @@ static int64_t bytes(int64_t n, const char *type)
         return (int64_t)((double)n * fit_ggml_type_bpw(type) / 8);
 }
 
-int64_t fit_gguf_layer_bytes(const struct fit_arch *a, enum fit_gguf_ftype f, int64_t i)
+/* Which layers get the "more bits" types: use_more_bits for Q4_K_M and
+ * Q5_K_M; Q4_K_S raises ffn_down on the first eighth only. */
+bool fit_gguf_layer_more(enum fit_gguf_ftype f, int64_t i, int64_t n)
+{
+        return f == FIT_GGUF_Q4_K_S ? i < n / 8 : more_bits(i, n);
+}
+
+/* The two sizes a layer can have: with the more-bits types or without. */
+void fit_gguf_layer_pair(const struct fit_arch *a, enum fit_gguf_ftype f, int64_t *more,
+                         int64_t *base)
 {
         const struct ftype *t = &ftypes[f];
         struct fit_params p;
-        int64_t h = a->hidden, v = h * a->kv_heads * a->head_dim;
+        int64_t h = a->hidden, v = a->kv_lora_rank ? 0 : h * a->kv_heads * a->head_dim;
         int64_t down = h * (a->experts ? (a->experts + a->shared_experts) * a->moe_intermediate
                                        : a->intermediate);
-        bool more = more_bits(i, a->layers);
-        const char *down_t = f == FIT_GGUF_Q4_K_S ? (i < a->layers / 8 ? t->more_down : t->base)
-                                                  : more ? t->more_down : t->base;
-        int64_t linear, small;
+        int64_t rest, small;
 
         fit_count_params(a, &p);
-        linear = p.layer_linear;
-        small = p.layer - p.layer_linear;  /* norms, biases, router: f32 */
-        if (a->kv_lora_rank)
-                v = 0;
-        return bytes(linear - v - down, t->base) + bytes(v, more ? t->more_v : t->base) +
-               bytes(down, down_t) + small * 4;
+        rest = bytes(p.layer_linear - v - down, t->base);
+        small = (p.layer - p.layer_linear) * 4;  /* norms, biases, router: f32 */
+        *base = rest + bytes(v, t->base) + bytes(down, t->base) + small;
+        *more = rest + bytes(v, f == FIT_GGUF_Q4_K_S ? t->base : t->more_v) +
+                bytes(down, t->more_down) + small;
+}
+
+int64_t fit_gguf_layer_bytes(const struct fit_arch *a, enum fit_gguf_ftype f, int64_t i)
+{
+        int64_t more, base;
+
+        fit_gguf_layer_pair(a, f, &more, &base);
+        return fit_gguf_layer_more(f, i, a->layers) ? more : base;
+}
+
+int64_t fit_gguf_output_bytes(const struct fit_arch *a, enum fit_gguf_ftype f)
+{
+        return bytes(a->vocab * a->hidden, ftypes[f].output) + a->hidden * 4;
 }
 
 void fit_gguf_sizes(const struct fit_arch *a, enum fit_gguf_ftype f, struct fit_gguf_sizes *s)
 {
         struct fit_params p;
 
+        int64_t more, base, n = 0;
+
         fit_count_params(a, &p);
         memset(s, 0, sizeof(*s));
         s->embd = bytes(p.embed, ftypes[f].base);
         /* A tied head is the embedding itself; llama.cpp duplicates it on
          * the GPU as output when the output layer is offloaded. */
-        s->output = bytes(p.embed, ftypes[f].output) + a->hidden * 4;
-        for (int64_t i = 0; i < a->layers; i++) {
-                int64_t b = fit_gguf_layer_bytes(a, f, i);
-
-                s->layers_total += b;
-                if (!s->layer_max || b > s->layer_max)
-                        s->layer_max = b;
-                if (!s->layer_min || b < s->layer_min)
-                        s->layer_min = b;
-        }
+        s->output = fit_gguf_output_bytes(a, f);
+        fit_gguf_layer_pair(a, f, &more, &base);
+        for (int64_t i = 0; i < a->layers; i++)
+                n += fit_gguf_layer_more(f, i, a->layers);
+        s->layers_total = n * more + (a->layers - n) * base;
+        s->layer_max = n ? more : base;
+        s->layer_min = n < a->layers ? base : more;
 }

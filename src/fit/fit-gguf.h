@@ -3,6 +3,7 @@
  * llama-quantize gives each tensor of a file type (Q4_K_M's mix). */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "fit/fit-arch.h"
@@ -27,4 +28,11 @@ struct fit_gguf_sizes {
         int64_t embd, output, layer_min, layer_max, layers_total;
 };
 int64_t fit_gguf_layer_bytes(const struct fit_arch *a, enum fit_gguf_ftype f, int64_t i);
+/* Whether layer i of n gets the file type's larger attn_v/ffn_down types,
+ * and the two layer sizes (with them, without). */
+bool fit_gguf_layer_more(enum fit_gguf_ftype f, int64_t i, int64_t n);
+void fit_gguf_layer_pair(const struct fit_arch *a, enum fit_gguf_ftype f, int64_t *more,
+                         int64_t *base);
 void fit_gguf_sizes(const struct fit_arch *a, enum fit_gguf_ftype f, struct fit_gguf_sizes *s);
+/* The output layer: the head at the file type's output type, f32 norm. */
+int64_t fit_gguf_output_bytes(const struct fit_arch *a, enum fit_gguf_ftype f);

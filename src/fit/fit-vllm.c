@@ -35,8 +35,9 @@
  * models (vLLM #57047 logs 0.22 GiB); not in the budget. Not calibrated. */
 #define CUDA_GRAPH_BYTES (0.4 * GiB)
 
-static const char *const wq_names[FIT_WQ_TYPES] = { "bf16", "fp8", "int8", "int4" };
-static const double wq_bytes[FIT_WQ_TYPES] = { 2.0, 1.0, 1.0, 0.5 + 2.0 / 128 + 0.5 / 128 };
+static const char *const wq_names[FIT_WQ_TYPES] = { "bf16", "fp8", "int8", "int4", "mxfp4" };
+static const double wq_bytes[FIT_WQ_TYPES] = { 2.0, 1.0, 1.0, 0.5 + 2.0 / 128 + 0.5 / 128,
+                                               17.0 / 32 };
 
 const char *fit_wquant_name(enum fit_wquant q)
 {
