@@ -130,7 +130,7 @@ int fit_engine_option(int c, const char *arg, struct fit_job *j)
 /* ExLlamaV3 takes the exllamav2 --cache names (fp16, q8, q6, q4). */
 void fit_engine_finish(struct fit_job *j)
 {
-        static const int exl_kv[] = { FIT_KV_F16, FIT_KV_Q8_0, FIT_KV_Q6, FIT_KV_Q4 };
+        static const int exl_kv[] = { FIT_KV_F16, FIT_KV_Q8_0, FIT_KV_Q6, FIT_KV_Q4, FIT_KV_FP8 };
 
         if (j->engine == FIT_EXL3 && j->eng.kv == FIT_KV_F16)
                 j->eng.kv = exl_kv[j->cache];

@@ -25,7 +25,7 @@ static const char fit_help[] =
         "  --bpw B           exllamav2 bits per weight (default 4.0)\n"
         "  --ctx N           tokens per sequence (default 8192 for inference, 2048 training)\n"
         "  --batch N         sequences per GPU (default 1)\n"
-        "  --cache C         exllamav2 cache: fp16 (default), q8, q6, q4\n"
+        "  --cache C         exllamav2 cache: fp16 (default), q8, q6, q4, fp8 (cache_8bit)\n"
         "  --rank R          LoRA rank (default 8)\n"
         "  --lora-targets T  attn-mlp (default: q, v, output and MLP, torchtune) or qv\n"
         "                    (q and v only: LoRA paper, PEFT and lit-gpt defaults)\n"
@@ -113,7 +113,7 @@ static int option(int c, const char *arg, struct fit_opts *o, struct ctx *ctx)
         static const char *const tasks[] = { "infer", "lora", "qlora", "full" };
         static const char *const engines[] = { "exllamav2", "transformers", "vllm", "llama.cpp",
                                                "exllamav3" };
-        static const char *const caches[] = { "fp16", "q8", "q6", "q4" };
+        static const char *const caches[] = { "fp16", "q8", "q6", "q4", "fp8" };
         static const char *const optims[] = { "adamw", "adamw8bit", "cpu-offload" };
         static const char *const targets[] = { "attn-mlp", "qv" };
         static const char *const nf4s[] = { "torchao", "bitsandbytes" };
@@ -122,7 +122,7 @@ static int option(int c, const char *arg, struct fit_opts *o, struct ctx *ctx)
         switch (c) {
         case 't': return pick(arg, tasks, 4, "--task", (int *)&j->task);
         case 'e': return pick(arg, engines, 5, "--engine", (int *)&j->engine);
-        case 'c': return pick(arg, caches, 4, "--cache", (int *)&j->cache);
+        case 'c': return pick(arg, caches, 5, "--cache", (int *)&j->cache);
         case 'o': return pick(arg, optims, 3, "--optimizer", (int *)&j->optim);
         case 'b': return set_bpw(arg, &j->bpw);
         case 'n': o->ctx_set = true; return positive(arg, "--ctx", 1 << 22, &j->ctx);

@@ -93,6 +93,7 @@ int64_t fit_cache_bytes_per_token_layer(const struct fit_arch *a, enum fit_cache
         case FIT_CACHE_Q8: return 2 * kd + scales;
         case FIT_CACHE_Q6: return kd + kd / 2 + scales;
         case FIT_CACHE_Q4: return kd + scales;
+        case FIT_CACHE_FP8: return 2 * kd;  /* one byte per value, truncated fp16 */
         case FIT_CACHE_FP16: break;
         }
         return 4 * kd;
@@ -245,7 +246,9 @@ static void exl2_cost(const struct fit_arch *a, const struct fit_params *p,
         /* Quantized caches convert through one fp16 K and V buffer per device. */
         c->kv_fixed = j->cache == FIT_CACHE_FP16 ? 0 : 2 * b * ctx * kd * 2;
         /* The embedding table stays in system RAM (module 0 on the CPU). */
-        c->last_weights = a->vocab * a->hidden * EXL2_HEAD_BITS / 8 + a->hidden * 2;
+        /* An unquantized (16-bit) model keeps its head in fp16 too. */
+        c->last_weights = a->vocab * a->hidden * (j->bpw >= 16 ? 16 : EXL2_HEAD_BITS) / 8 +
+                          a->hidden * 2;
         c->last_act = a->vocab * mil * b * 4;  /* fp32 logits of one forward chunk */
         c->reserve_first = EXL2_RESERVE_FIRST;
         c->reserve_other = EXL2_RESERVE_OTHER;

@@ -12,7 +12,8 @@
 
 enum fit_task { FIT_INFER, FIT_LORA, FIT_QLORA, FIT_FULL };
 enum fit_engine { FIT_EXL2, FIT_HF, FIT_VLLM, FIT_GGUF, FIT_EXL3 };
-enum fit_cache { FIT_CACHE_FP16, FIT_CACHE_Q8, FIT_CACHE_Q6, FIT_CACHE_Q4 };
+/* FIT_CACHE_FP8: exllamav2's ExLlamaV2Cache_8bit (FP8 e5m2, no scales). */
+enum fit_cache { FIT_CACHE_FP16, FIT_CACHE_Q8, FIT_CACHE_Q6, FIT_CACHE_Q4, FIT_CACHE_FP8 };
 enum fit_optim { FIT_ADAMW, FIT_ADAMW8BIT, FIT_CPU_OFFLOAD };
 /* Which linears LoRA adapts: torchtune's defaults (q, v, output and the
  * MLP), or q and v only (the LoRA paper, lit-gpt and PEFT defaults). */

@@ -9,7 +9,7 @@
 static const char *const task_names[] = { "infer", "lora", "qlora", "full" };
 static const char *const engine_names[] = { "exllamav2", "transformers", "vllm", "llama.cpp",
                                             "exllamav3" };
-static const char *const cache_names[] = { "fp16", "q8", "q6", "q4" };
+static const char *const cache_names[] = { "fp16", "q8", "q6", "q4", "fp8" };
 static const char *const optim_names[] = { "adamw", "adamw8bit", "cpu-offload" };
 
 const char *fit_task_name(enum fit_task t) { return task_names[t]; }

@@ -145,14 +145,14 @@ static void job_of(const struct row *r, struct fit_job *j)
                                                "exllamav3", "-" };
         static const char *const tasks[] = { "infer", "lora", "qlora", "full" };
         static const char *const optims[] = { "adamw", "adamw8bit", "cpu-offload" };
-        static const char *const caches[] = { "fp16", "q8", "q6", "q4" };
+        static const char *const caches[] = { "fp16", "q8", "q6", "q4", "fp8" };
         static const char *const targets[] = { "all", "qv", "-" };
         static const char *const nf4s[] = { "torchao", "bnb", "-" };
         int t = pick(r->f[C_TARGETS], targets, 3), q = pick(r->f[C_NF4], nf4s, 3);
 
         *j = (struct fit_job){
                 .task = pick(r->f[C_TASK], tasks, 4), .optim = pick(r->f[C_OPTIM], optims, 3),
-                .cache = pick(r->f[C_CACHE], caches, 4),
+                .cache = pick(r->f[C_CACHE], caches, 5),
                 .engine = pick(r->f[C_ENGINE], engines, 6) % 5,
                 .bpw = atof(r->f[C_BPW]), .ctx = atoll(r->f[C_CTX]), .batch = atoll(r->f[C_BATCH]),
                 .rank = atoll(r->f[C_RANK]), .act_ckpt = yes(r->f[C_CKPT]),

@@ -159,12 +159,37 @@ static void test_gguf_placement(void **state)
         assert_true(p.g[1].comp[FIT_C_ACT] > p.g[0].comp[FIT_C_ACT] - (64 << 20));
 }
 
+/* exllamav2's cache_8bit (FP8 e5m2): one byte per K and V value, half of
+ * FP16 (Phi-3-mini: 384 KiB per token at FP16, exllamav2 #425, so 192);
+ * a 16-bit model's LM head is fp16: 2 bytes x vocab x hidden. */
+static void test_exl2_fp8_and_16bit(void **state)
+{
+        struct fit_arch a;
+        struct fit_job j = { .task = FIT_INFER, .engine = FIT_EXL2, .bpw = 16, .ctx = 4096,
+                             .batch = 1, .cache = FIT_CACHE_FP8 };
+        struct fit_plan p16, p6;
+        int64_t caps[1] = { 48LL << 30 };
+
+        (void)state;
+        fit_arch_from_kb(kb_model_find("microsoft/Phi-3-mini-4k-instruct"), &a);
+        assert_int_equal(a.layers * fit_cache_bytes_per_token_layer(&a, FIT_CACHE_FP8), 192 * 1024);
+        assert_int_equal(a.layers * fit_cache_bytes_per_token_layer(&a, FIT_CACHE_FP16), 384 * 1024);
+        fit_plan_job(&a, &j, caps, 1, &p16);
+        j.bpw = 8;
+        fit_plan_job(&a, &j, caps, 1, &p6);
+        /* 16 bpw: decoder linears twice 8 bpw's, and the head at 16 bits instead of 6. */
+        assert_int_equal(p16.g[0].comp[FIT_C_WEIGHTS] - p6.g[0].comp[FIT_C_WEIGHTS],
+                         (int64_t)a.layers * (4 * 3072LL * 3072 + 3 * 3072LL * 8192) +
+                                 32064LL * 3072 * 10 / 8);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_ggml_bpw),       cmocka_unit_test(test_q4_k_m),
                 cmocka_unit_test(test_mla),            cmocka_unit_test(test_sliding_window),
                 cmocka_unit_test(test_vllm),           cmocka_unit_test(test_gguf_placement),
+                cmocka_unit_test(test_exl2_fp8_and_16bit),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
