@@ -229,6 +229,26 @@ static int parse_object(json_t *o, struct fit_arch *a, char **err)
         return 0;
 }
 
+/* The count in floating point first: fields are each below FIELD_MAX, but
+ * their products can pass int64; no model has 10^15 parameters. */
+#define PARAMS_MAX 1e15
+
+static int check_size(const struct fit_arch *a, char **err)
+{
+        double h = (double)a->hidden, width = (double)(a->intermediate > a->moe_intermediate
+                                                             ? a->intermediate
+                                                             : a->moe_intermediate);
+        double qk = (double)(a->head_dim + a->qk_nope_head_dim + a->qk_rope_head_dim + a->v_head_dim);
+        double attn = h * (double)(a->heads + a->kv_heads) * qk * 2 +
+                      (double)a->kv_lora_rank * ((double)a->heads * qk + h) +
+                      (double)a->q_lora_rank * ((double)a->heads * qk + h);
+        double mlp = (double)(a->experts + a->shared_experts + 1) * 4 * h * width;
+
+        if ((double)a->layers * (attn + mlp + 4 * h) + 2 * (double)a->vocab * h > PARAMS_MAX)
+                return fail(err, "config.json: the sizes give more than 10^15 parameters");
+        return 0;
+}
+
 int fit_config_parse(const char *buf, size_t len, struct fit_arch *a, char **err)
 {
         json_error_t jerr;
@@ -242,7 +262,7 @@ int fit_config_parse(const char *buf, size_t len, struct fit_arch *a, char **err
         if (!json_is_object(o))
                 r = fail(err, "config.json: not a JSON object");
         else
-                r = parse_object(o, a, err);
+                r = parse_object(o, a, err) < 0 ? -1 : check_size(a, err);
         json_decref(o);
         return r;
 }

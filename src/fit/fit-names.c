@@ -20,6 +20,10 @@ const char *fit_optim_name(enum fit_optim o) { return optim_names[o]; }
 void fit_engine_describe(const struct fit_job *j, const struct fit_plan *p, char *buf, size_t n)
 {
         const struct fit_engine_opts *e = &j->eng;
+        char ngl[24] = "all";
+
+        if (e->ngl >= 0)
+                snprintf(ngl, sizeof(ngl), "%lld", (long long)e->ngl);
 
         if (j->engine == FIT_VLLM)
                 snprintf(buf, n, "vllm serve --tensor-parallel-size %d --gpu-memory-utilization %.2f "
@@ -29,12 +33,29 @@ void fit_engine_describe(const struct fit_job *j, const struct fit_plan *p, char
                          (long long)p->kv_tokens, (double)p->kv_tokens / (double)j->ctx,
                          (long long)j->ctx);
         else if (j->engine == FIT_GGUF)
-                snprintf(buf, n, "llama.cpp %s, -ngl %lld, -c %lld, -ub %lld, KV %s, flash attention %s",
-                         fit_gguf_name(e->gguf), (long long)e->ngl, (long long)j->ctx,
-                         (long long)e->ubatch, fit_kv_name(e->kv), e->flash_attn ? "on" : "off");
+                snprintf(buf, n, "llama.cpp %s, -ngl %s, -c %lld, -ub %lld, KV %s, flash attention %s",
+                         fit_gguf_name(e->gguf), ngl, (long long)j->ctx, (long long)e->ubatch,
+                         fit_kv_name(e->kv), e->flash_attn ? "on" : "off");
         else if (j->engine == FIT_EXL3)
                 snprintf(buf, n, "exllamav3 %.2f bpw, head %d bits, %s cache", j->bpw, e->head_bits,
                          fit_kv_name(e->kv));
         else if (n)
                 buf[0] = 0;
+}
+
+const char *fit_engine_note(const struct fit_arch *a, const struct fit_job *j)
+{
+        if (j->task != FIT_INFER)
+                return NULL;
+        if (j->engine == FIT_VLLM && a->sliding_window)
+                return "vLLM: windowed layers are counted at full length; the hybrid KV cache "
+                       "manager of newer vLLM V1 can hold more tokens than shown";
+        if (j->engine == FIT_VLLM && a->experts && j->eng.tp > 1)
+                return "vLLM: experts split by tensor parallel; expert parallel is not modelled";
+        if (j->engine == FIT_GGUF && j->eng.ngl >= 0 && j->eng.ngl <= a->layers)
+                return "llama.cpp: the layers and output left on the CPU need host memory, not "
+                       "shown here";
+        if (j->engine == FIT_EXL3 && a->sliding_window)
+                return "ExLlamaV3: windowed layers keep the full context, as exllamav3 does";
+        return NULL;
 }

@@ -26,3 +26,6 @@ const char *fit_optim_name(enum fit_optim o);
  * --tensor-parallel-size 2 --gpu-memory-utilization 0.90 ...") and what
  * its plan answers (the KV pool's tokens for vLLM); "" for the others. */
 void fit_engine_describe(const struct fit_job *j, const struct fit_plan *p, char *buf, size_t n);
+/* What the engine model leaves out for this model and job, said instead
+ * of guessed (static, no digits), or NULL. */
+const char *fit_engine_note(const struct fit_arch *a, const struct fit_job *j);

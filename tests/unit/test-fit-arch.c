@@ -168,6 +168,14 @@ static void test_config_errors(void **state)
                   "\"num_attention_heads\": 32, \"vocab_size\": 9, \"intermediate_size\": 1, "
                   "\"num_local_experts\": 8}", "'num_experts_per_tok' is missing" },
                 { "{\"model_type\": \"llama\", \"hidden_size\": 99999999999}", "'hidden_size' is 99999999999" },
+                { "{\"model_type\": \"mixtral\", \"hidden_size\": 10000000, \"num_hidden_layers\": 9, "
+                  "\"num_attention_heads\": 1, \"vocab_size\": 9, \"intermediate_size\": 10000000, "
+                  "\"num_local_experts\": 10000000, \"num_experts_per_tok\": 1}", "more than 10^15" },
+                { "{\"model_type\": \"deepseek_v3\", \"hidden_size\": 64, \"num_hidden_layers\": 1, "
+                  "\"num_attention_heads\": 1, \"vocab_size\": 9, \"intermediate_size\": 1, "
+                  "\"qk_rope_head_dim\": 64, \"qk_nope_head_dim\": 64, \"v_head_dim\": 64}",
+                  "'kv_lora_rank' is missing" },
+                { "{\"model_type\": \"llama4_text\"}", "not llama4" },
         };
         (void)state;
         for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
