@@ -65,8 +65,8 @@ void fit_engine_defaults(struct fit_engine_opts *e)
 {
         memset(e, 0, sizeof(*e));
         e->gmu = 0.9;
-        e->batched_tokens = 8192;
-        e->max_seqs = 256;
+        e->batched_tokens = 0;  /* by GPU size, as vllm serve (profile_tokens) */
+        e->max_seqs = 0;
         e->tp = 1;
         e->block = 16;
         e->gguf = FIT_GGUF_Q4_K_M;
@@ -90,14 +90,28 @@ static int64_t weights(const struct fit_arch *a, const struct fit_engine_opts *e
                a->max_pos * a->head_dim * 2;
 }
 
-static int64_t profile_peak(const struct fit_arch *a, const struct fit_job *j,
-                            const struct fit_engine_opts *e)
+/* vllm serve's V1 defaults (engine/arg_utils.py, 0.10): GPUs of 70 GiB
+ * or more (not A100) batch 8192 tokens and 1024 sequences, others 2048
+ * and 256. A100 80GB is not told apart from H100 by size: 8192 and 1024. */
+#define BIG_GPU (70.0 * GiB)
+
+static void profile_sizes(const struct fit_engine_opts *e, int64_t cap, int64_t *tokens,
+                          int64_t *seqs)
+{
+        bool big = (double)cap >= BIG_GPU;
+
+        *tokens = e->batched_tokens > 0 ? e->batched_tokens : big ? 8192 : 2048;
+        *seqs = e->max_seqs > 0 ? e->max_seqs : big ? 1024 : 256;
+}
+
+static int64_t profile_peak(const struct fit_arch *a, const struct fit_engine_opts *e, int64_t cap)
 {
         int64_t width = a->experts ? a->experts_per_tok * a->moe_intermediate : a->intermediate;
-        int64_t tokens = e->batched_tokens > 0 ? e->batched_tokens : j->ctx;
+        int64_t tokens, seqs;
 
+        profile_sizes(e, cap, &tokens, &seqs);
         return tokens * (ACT_H_ELEMS * a->hidden + ACT_I_ELEMS * width / e->tp) * 2 +
-               (int64_t)((double)e->max_seqs * (double)a->vocab * SAMPLER_BYTES);
+               (int64_t)((double)seqs * (double)a->vocab * SAMPLER_BYTES);
 }
 
 void fit_plan_vllm(const struct fit_arch *a, const struct fit_job *j, struct fit_plan *pl)
@@ -117,7 +131,7 @@ void fit_plan_vllm(const struct fit_arch *a, const struct fit_job *j, struct fit
                 g->used = true;
                 g->layers = (int)a->layers;
                 g->comp[FIT_C_WEIGHTS] = weights(a, e);
-                g->comp[FIT_C_ACT] = profile_peak(a, j, e);
+                g->comp[FIT_C_ACT] = profile_peak(a, e, cap);
                 g->comp[FIT_C_CONTEXT] = fit_cuda_context_bytes() + (int64_t)NON_TORCH_BYTES +
                                          (tp > 1 ? (int64_t)NON_TORCH_TP_BYTES : 0);
                 g->comp[FIT_C_RESERVE] = (int64_t)CUDA_GRAPH_BYTES;
