@@ -20,6 +20,8 @@ void fit_arch_from_kb(const struct kb_model *m, struct fit_arch *a)
                 .first_dense = m->first_dense, .router_bias = !strcmp(m->model_type, "deepseek_v3"),
                 .gpt_oss = !strcmp(m->model_type, "gpt_oss"),
         };
+        /* Llama 4 Scout: every layer MoE with one shared expert (table rows). */
+        a->moe_every = 1;
 }
 
 static int64_t max64(int64_t a, int64_t b)
@@ -59,12 +61,15 @@ static int64_t attention_params(const struct fit_arch *a)
         return n;
 }
 
-/* DeepSeek V2/V3: first_dense layers carry a dense MLP of intermediate
- * size (no router, no experts); the per-layer figures become the mean. */
-static void dense_first(const struct fit_arch *a, struct fit_params *p, int64_t mlp,
-                        int64_t mlp_active)
+/* Dense layers among MoE ones: DeepSeek V2/V3's first_dense layers carry a
+ * dense MLP of intermediate size, Llama 4 Maverick's every layer but each
+ * moe_every-th one of dense_intermediate (no router, no experts); the
+ * per-layer figures become the mean. */
+static void dense_layers(const struct fit_arch *a, struct fit_params *p, int64_t mlp,
+                         int64_t mlp_active)
 {
-        int64_t dense = 3 * a->hidden * a->intermediate, n = a->first_dense;
+        int64_t n = a->first_dense ? a->first_dense : a->layers - a->layers / a->moe_every;
+        int64_t dense = 3 * a->hidden * (a->first_dense ? a->intermediate : a->dense_intermediate);
 
         p->total += n * (dense - mlp);
         p->active += n * (dense - mlp_active);
@@ -102,6 +107,6 @@ void fit_count_params(const struct fit_arch *a, struct fit_params *p)
                                               a->hidden);
         p->total = a->layers * p->layer + a->hidden + p->embed + p->lm_head;
         p->active = a->layers * (attn + mlp_active + norms) + a->hidden + p->embed + p->lm_head;
-        if (a->first_dense > 0 && a->experts > 0)  /* DeepSeek: the leading layers are dense */
-                dense_first(a, p, mlp, mlp_active);
+        if (a->experts > 0 && (a->first_dense > 0 || a->moe_every > 1))
+                dense_layers(a, p, mlp, mlp_active);
 }

@@ -28,6 +28,7 @@ struct fit_arch {
         int64_t shared_experts, first_dense; /* DeepSeek MoE: shared experts, leading dense layers */
         bool router_bias;           /* DeepSeek-V3 noaux_tc: e_score_correction_bias per expert */
         bool gpt_oss;               /* o_proj bias, attention sinks, expert biases, router bias */
+        int64_t moe_every, dense_intermediate; /* Llama 4: every Nth layer MoE, the others dense */
 };
 
 /* Where the parameters are, for the memory model: decoder linears are what

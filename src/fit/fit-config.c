@@ -9,14 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Larger than any real model's dimension, small enough that products of
- * three fields stay far from int64 overflow. */
-#define FIELD_MAX 10000000
+/* Larger than any real model's dimension or context; products of fields
+ * are bounded by check_size (PARAMS_MAX) before anything counts them. */
+#define FIELD_MAX 16777216  /* 2^24: Llama 4 Scout says 10485760 positions */
 
 /* Model types whose layers are the Llama-style decoder fit-arch.c counts. */
 static const char *const known_types[] = {
         "llama", "mistral", "mixtral", "qwen2", "qwen3", "qwen3_moe", "gemma", "gemma2", "phi3",
-        "gemma3", "gemma3_text", "deepseek_v2", "deepseek_v3", "kimi_k2", "gpt_oss",
+        "gemma3", "gemma3_text", "deepseek_v2", "deepseek_v3", "kimi_k2", "gpt_oss", "llama4",
+        "llama4_text",
 };
 
 __attribute__((format(printf, 2, 3)))
@@ -83,7 +84,7 @@ static int check_type(json_t *o, const char **type, char **err)
                         return 0;
         return fail(err, "config.json: field 'model_type' is '%.64s', not a Llama-style decoder "
                     "dlrig can count (llama, mistral, mixtral, qwen2, qwen3, qwen3_moe, gemma, "
-                    "gemma2, gemma3, phi3, deepseek_v2, deepseek_v3, kimi_k2, gpt_oss; not llama4)",
+                    "gemma2, gemma3, phi3, deepseek_v2, deepseek_v3, kimi_k2, gpt_oss, llama4)",
                     *type);
 }
 
@@ -182,6 +183,22 @@ static int get_window(json_t *o, const char *type, struct fit_arch *a, char **er
         return 0;
 }
 
+/* Llama 4: one shared expert beside the routed ones, MoE on every
+ * interleave_moe_layer_step-th layer (Maverick 2, Scout 1) with dense
+ * layers of intermediate_size_mlp between, and chunked attention
+ * (attention_chunk_size) on three layers of four, the fourth global:
+ * counted as a window, which is how llama.cpp and vLLM cache it. */
+static int get_llama4(json_t *o, struct fit_arch *a, char **err)
+{
+        if (get_int(o, "interleave_moe_layer_step", 1, 1, &a->moe_every, err) < 0 ||
+            get_int(o, "intermediate_size_mlp", a->intermediate, 1, &a->dense_intermediate, err) < 0 ||
+            get_int(o, "attention_chunk_size", 0, 0, &a->sliding_window, err) < 0)
+                return -1;
+        a->shared_experts = a->experts ? 1 : 0;
+        a->global_every = 4;
+        return 0;
+}
+
 /* DeepSeek V2/V3 and Kimi K2: multi-head latent attention, shared experts
  * and leading dense layers (q_lora_rank null in V2-Lite: no q compression). */
 static int get_mla(json_t *o, struct fit_arch *a, char **err)
@@ -220,7 +237,8 @@ static int parse_object(json_t *o, struct fit_arch *a, char **err)
         a->gpt_oss = !strcmp(type, "gpt_oss");
         a->norms_per_layer = !strcmp(type, "gemma2") || !strncmp(type, "gemma3", 6) ? 4 : 2;
         if (get_window(o, type, a, err) < 0 ||
-            (!strncmp(type, "deepseek", 8) || !strcmp(type, "kimi_k2") ? get_mla(o, a, err) : 0) < 0)
+            (!strncmp(type, "deepseek", 8) || !strcmp(type, "kimi_k2") ? get_mla(o, a, err) : 0) < 0 ||
+            (!strncmp(type, "llama4", 6) ? get_llama4(o, a, err) : 0) < 0)
                 return -1;
         /* Class defaults when the key is absent: Gemma ties, the others do not. */
         if (get_bool(o, "tie_word_embeddings", gemma, &a->tied, err) < 0 ||

@@ -85,6 +85,29 @@ static void test_mla(void **state)
         assert_int_equal(fit_kv_elems(&a), 2 * 128 * 192);
 }
 
+/* Llama-4-Scout: the safetensors total of meta-llama/Llama-4-Scout-17B-16E-
+ * Instruct, 108,641,793,536, is the language model counted here plus the
+ * vision tower (34 layers of 1408, patch and position embeddings, norms)
+ * and the two projectors: 871,932,416. Chunked attention on three layers
+ * of four caches like a window of 8192 tokens. */
+static void test_llama4_scout(void **state)
+{
+        struct fit_arch a;
+        struct fit_params p;
+        int64_t vit_layer = 4 * 1408LL * 1408 + 4 * 1408 + 2 * 1408LL * 5632 + 5632 + 1408 + 4 * 1408;
+        int64_t vision = 34 * vit_layer + 3 * 14 * 14 * 1408 + 1408 + 577 * 1408 + 4 * 1408 +
+                         5632LL * 4096 + 4096LL * 4096 + 4096LL * 5120;
+
+        (void)state;
+        fit_arch_from_kb(kb_model_find("meta-llama/Llama-4-Scout-17B-16E-Instruct"), &a);
+        fit_count_params(&a, &p);
+        assert_int_equal(vision, 871932416);
+        assert_int_equal(p.total + vision, 108641793536LL);
+        assert_int_equal(fit_kv_windowed_layers(&a), 36);
+        /* 17B active: one routed and one shared expert per token. */
+        assert_true(p.active > 17000000000LL && p.active < 17500000000LL);
+}
+
 /* Gemma-3-27B: 5 of every 6 layers attend to 1024 tokens; 62 layers hold
  * 10 global ones. llama.cpp keeps window + n_ubatch tokens there. */
 static void test_sliding_window(void **state)
@@ -189,7 +212,7 @@ int main(void)
                 cmocka_unit_test(test_ggml_bpw),       cmocka_unit_test(test_q4_k_m),
                 cmocka_unit_test(test_mla),            cmocka_unit_test(test_sliding_window),
                 cmocka_unit_test(test_vllm),           cmocka_unit_test(test_gguf_placement),
-                cmocka_unit_test(test_exl2_fp8_and_16bit),
+                cmocka_unit_test(test_exl2_fp8_and_16bit), cmocka_unit_test(test_llama4_scout),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
