@@ -74,6 +74,8 @@ static void dense_layers(const struct fit_arch *a, struct fit_params *p, int64_t
         p->total += n * (dense - mlp);
         p->active += n * (dense - mlp_active);
         p->layer = (p->total - a->hidden - p->embed - p->lm_head) / a->layers;
+        p->layer_linear += n * (dense - (a->experts + a->shared_experts) * 3 * a->hidden *
+                                                  a->moe_intermediate) / a->layers;
 }
 
 void fit_count_params(const struct fit_arch *a, struct fit_params *p)
@@ -97,7 +99,8 @@ void fit_count_params(const struct fit_arch *a, struct fit_params *p)
         p->lm_head = a->tied ? 0 : a->vocab * a->hidden;
         p->layer = attn + mlp + norms;
         p->layer_linear = a->hidden * q * 2 + 2 * a->hidden * a->kv_heads * a->head_dim +
-                          (a->experts > 0 ? a->experts * 3 * a->hidden * a->moe_intermediate
+                          (a->experts > 0 ? (a->experts + a->shared_experts) * 3 * a->hidden *
+                                                    a->moe_intermediate
                                           : 3 * a->hidden * a->intermediate);
         if (a->kv_lora_rank)  /* MLA: every matrix but the two latent norms */
                 p->layer_linear = p->layer - norms - a->kv_lora_rank - a->q_lora_rank -
