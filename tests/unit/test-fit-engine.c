@@ -206,6 +206,27 @@ static void test_exl2_fp8_and_16bit(void **state)
                                  32064LL * 3072 * 10 / 8);
 }
 
+/* Quantized formats size the linear weights; everything else (norms,
+ * biases, routers, sinks) stays 16 or 32 bit. For every table model the
+ * rest must be a sliver: shared experts or dense layers left out of the
+ * linear count (DeepSeek-V3, Llama 4) made it tens of GB. */
+static void test_linear_share(void **state)
+{
+        (void)state;
+        for (size_t i = 0; i < kb_model_count(); i++) {
+                struct fit_arch a;
+                struct fit_params p;
+                int64_t rest;
+
+                fit_arch_from_kb(kb_model_at(i), &a);
+                fit_count_params(&a, &p);
+                rest = p.total - a.layers * p.layer_linear - p.embed - p.lm_head;
+                if (rest < 0 || (double)rest > 0.002 * (double)p.total)
+                        fail_msg("%s: %lld parameters outside the linears, embeddings and head",
+                                 kb_model_at(i)->name, (long long)rest);
+        }
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -213,6 +234,7 @@ int main(void)
                 cmocka_unit_test(test_mla),            cmocka_unit_test(test_sliding_window),
                 cmocka_unit_test(test_vllm),           cmocka_unit_test(test_gguf_placement),
                 cmocka_unit_test(test_exl2_fp8_and_16bit), cmocka_unit_test(test_llama4_scout),
+                cmocka_unit_test(test_linear_share),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
