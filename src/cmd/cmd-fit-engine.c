@@ -127,11 +127,18 @@ int fit_engine_option(int c, const char *arg, struct fit_job *j)
         return cmd_usage_error("fit", "unknown option '%s'", arg ? arg : "?");
 }
 
-/* ExLlamaV3 takes the exllamav2 --cache names (fp16, q8, q6, q4). */
-void fit_engine_finish(struct fit_job *j)
+/* ExLlamaV3 takes the exllamav2 --cache names (fp16, q8, q6, q4); each
+ * engine only its own cache types (vLLM f16/fp8, llama.cpp the ggml ones). */
+int fit_engine_finish(struct fit_job *j)
 {
         static const int exl_kv[] = { FIT_KV_F16, FIT_KV_Q8_0, FIT_KV_Q6, FIT_KV_Q4, FIT_KV_FP8 };
+        int kv = j->eng.kv;
 
-        if (j->engine == FIT_EXL3 && j->eng.kv == FIT_KV_F16)
+        if (j->engine == FIT_EXL3 && kv == FIT_KV_F16)
                 j->eng.kv = exl_kv[j->cache];
+        if ((j->engine == FIT_VLLM && kv != FIT_KV_F16 && kv != FIT_KV_FP8) ||
+            (j->engine == FIT_GGUF && (kv == FIT_KV_FP8 || kv == FIT_KV_Q6 || kv == FIT_KV_Q4)))
+                return cmd_usage_error("fit", "--kv-cache-dtype %s: not a cache type of %s",
+                                       fit_kv_name(kv), fit_engine_name(j->engine));
+        return 0;
 }

@@ -203,7 +203,8 @@ static int parse_fit(int argc, char **argv, struct ctx *ctx, struct fit_opts *o)
                 return cmd_usage_error("fit", "--engine %s models inference only; fine-tuning is "
                                        "modelled for the PyTorch trainers (--task infer, or "
                                        "drop --engine)", fit_engine_name(o->job.engine));
-        fit_engine_finish(&o->job);
+        if (fit_engine_finish(&o->job) != 0)
+                return EXIT_UNKNOWN;
         return -1;
 }
 

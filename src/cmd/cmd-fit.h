@@ -35,5 +35,5 @@ enum {
         FIT_OPT_HEAD, FIT_OPT_LIST_ENGINES,
 };
 int fit_engine_option(int c, const char *arg, struct fit_job *j);
-void fit_engine_finish(struct fit_job *j);
+int fit_engine_finish(struct fit_job *j);  /* 0, or a usage error printed */
 int fit_list_engines(void);
