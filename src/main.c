@@ -27,7 +27,7 @@ const struct cmd cmd_table[] = {
         { "setup", cmd_setup, "[plan options] [--dry-run] [--yes] [--from-step N]",
           "carry out the plan: driver, CUDA, conda, PyTorch, verification (asks first)", false,
           cmd_plan_opts, "script json format" },
-        { "fit", cmd_fit, "MODEL [--task infer|lora|qlora|full] [--engine exllamav2|transformers] [OPTIONS]",
+        { "fit", cmd_fit, "MODEL [--task infer|lora|qlora|full] [--engine E] [OPTIONS]",
           "will this model run (or fine-tune) on these GPUs, and how to split it", false, cmd_fit_opts, NULL },
         { "topo", cmd_topo, "[--json] [--dot]",
           "show how the GPUs reach each other: NVLink, PCIe, NUMA, P2P", false, cmd_topo_opts, NULL },

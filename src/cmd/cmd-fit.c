@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fit/fit-engine.h"
 #include "render/render.h"
 #include "util/parse.h"
 
@@ -20,11 +21,12 @@ static const char fit_help[] =
         "(--list), or a local model folder or config.json.\n"
         "\n"
         "  --task T          infer (default), lora, qlora or full\n"
-        "  --engine E        inference engine: exllamav2 (default) or transformers (bf16)\n"
+        "  --engine E        inference engine: exllamav2 (default), transformers (bf16),\n"
+        "                    vllm, llama.cpp or exllamav3 (--list-engines: what each models)\n"
         "  --bpw B           exllamav2 bits per weight (default 4.0)\n"
         "  --ctx N           tokens per sequence (default 8192 for inference, 2048 training)\n"
         "  --batch N         sequences per GPU (default 1)\n"
-        "  --cache C         exllamav2 cache: fp16 (default), q8, q6, q4\n"
+        "  --cache C         exllamav2 cache: fp16 (default), q8, q6, q4, fp8 (cache_8bit)\n"
         "  --rank R          LoRA rank (default 8)\n"
         "  --lora-targets T  attn-mlp (default: q, v, output and MLP, torchtune) or qv\n"
         "                    (q and v only: LoRA paper, PEFT and lit-gpt defaults)\n"
@@ -41,6 +43,22 @@ static const char fit_help[] =
         "  --measure         also run the job for real on the GPUs (random weights, no\n"
         "                    download) and print each GPU's measured peak beside it\n"
         "  --list            list the built-in models\n"
+        "  --list-engines    the engines modelled, and what each leaves out\n"
+        "\n"
+        "vLLM (--engine vllm): the KV pool, the sequences of --ctx tokens it holds at once\n"
+        "(largest batch) and the --max-model-len that fits (largest context):\n"
+        "  --gpu-memory-utilization F  (default 0.9)   --tensor-parallel-size N (default 1)\n"
+        "  --max-num-batched-tokens N  --max-num-seqs N  (defaults as vllm serve: 8192\n"
+        "                    and 1024 on GPUs of 70 GiB or more, else 2048 and 256)\n"
+        "  --quantization Q  bf16 (default), fp8, int8, int4 (awq, gptq), mxfp4\n"
+        "  --kv-cache-dtype T  auto (default), fp8     --block-size N (default 16)\n"
+        "llama.cpp (--engine llama.cpp):\n"
+        "  --gguf TYPE       file type: Q4_K_M (default), Q5_K_M, Q8_0, Q6_K, Q4_0, IQ4_XS, ...\n"
+        "  --ngl N           layers on the GPUs (default all, and the output layer)\n"
+        "  --tensor-split L  proportions per GPU, like 3,1 (default: by memory size)\n"
+        "  --kv-cache-dtype T  f16 (default), q8_0, q5_0, q4_0 (-ctk/-ctv)\n"
+        "  --ubatch N        n_ubatch (default 512)   --flash-attn   flash attention on\n"
+        "ExLlamaV3 (--engine exllamav3): --bpw, --cache, --head-bits N (default 6)\n"
         "  --json            print the answer as JSON\n"
         "  --format FMT      text, json or markdown (to paste into an issue)\n"
         "\n"
@@ -97,8 +115,9 @@ static int list_models(void)
 static int option(int c, const char *arg, struct fit_opts *o, struct ctx *ctx)
 {
         static const char *const tasks[] = { "infer", "lora", "qlora", "full" };
-        static const char *const engines[] = { "exllamav2", "transformers" };
-        static const char *const caches[] = { "fp16", "q8", "q6", "q4" };
+        static const char *const engines[] = { "exllamav2", "transformers", "vllm", "llama.cpp",
+                                               "exllamav3" };
+        static const char *const caches[] = { "fp16", "q8", "q6", "q4", "fp8" };
         static const char *const optims[] = { "adamw", "adamw8bit", "cpu-offload" };
         static const char *const targets[] = { "attn-mlp", "qv" };
         static const char *const nf4s[] = { "torchao", "bitsandbytes" };
@@ -106,8 +125,8 @@ static int option(int c, const char *arg, struct fit_opts *o, struct ctx *ctx)
 
         switch (c) {
         case 't': return pick(arg, tasks, 4, "--task", (int *)&j->task);
-        case 'e': return pick(arg, engines, 2, "--engine", (int *)&j->engine);
-        case 'c': return pick(arg, caches, 4, "--cache", (int *)&j->cache);
+        case 'e': return pick(arg, engines, 5, "--engine", (int *)&j->engine);
+        case 'c': return pick(arg, caches, 5, "--cache", (int *)&j->cache);
         case 'o': return pick(arg, optims, 3, "--optimizer", (int *)&j->optim);
         case 'b': return set_bpw(arg, &j->bpw);
         case 'n': o->ctx_set = true; return positive(arg, "--ctx", 1 << 22, &j->ctx);
@@ -125,6 +144,8 @@ static int option(int c, const char *arg, struct fit_opts *o, struct ctx *ctx)
         case 'j': ctx->format = FMT_JSON; return 0;
         case 'M': return cmd_set_format("fit", arg, ctx) >= 0 ? 1 : 0;
         }
+        if (c >= FIT_OPT_GMU && c < FIT_OPT_LIST_ENGINES)
+                return fit_engine_option(c, arg, j);
         return cmd_usage_error("fit", "unknown option '%s'", arg ? arg : "?");
 }
 
@@ -142,6 +163,21 @@ const struct option cmd_fit_opts[] = {
         { "format", required_argument, NULL, 'M' },
         { "list", no_argument, NULL, 'l' }, { "help", no_argument, NULL, 'h' },
         { "measure", no_argument, NULL, 'X' },
+        /* inference engine settings (cmd-fit-engine.c) */
+        { "gpu-memory-utilization", required_argument, NULL, FIT_OPT_GMU },
+        { "max-num-batched-tokens", required_argument, NULL, FIT_OPT_MNBT },
+        { "max-num-seqs", required_argument, NULL, FIT_OPT_SEQS },
+        { "tensor-parallel-size", required_argument, NULL, FIT_OPT_TP },
+        { "quantization", required_argument, NULL, FIT_OPT_QUANT },
+        { "kv-cache-dtype", required_argument, NULL, FIT_OPT_KV },
+        { "block-size", required_argument, NULL, FIT_OPT_BLOCK },
+        { "gguf", required_argument, NULL, FIT_OPT_GGUF },
+        { "ngl", required_argument, NULL, FIT_OPT_NGL },
+        { "tensor-split", required_argument, NULL, FIT_OPT_SPLIT },
+        { "ubatch", required_argument, NULL, FIT_OPT_UBATCH },
+        { "flash-attn", no_argument, NULL, FIT_OPT_FA },
+        { "head-bits", required_argument, NULL, FIT_OPT_HEAD },
+        { "list-engines", no_argument, NULL, FIT_OPT_LIST_ENGINES },
         { NULL, 0, NULL, 0 },
 };
 
@@ -150,7 +186,10 @@ static int parse_fit(int argc, char **argv, struct ctx *ctx, struct fit_opts *o)
         int c;
 
         o->job = (struct fit_job){ .bpw = 4.0, .ctx = 8192, .batch = 1, .rank = 8 };
+        fit_engine_defaults(&o->job.eng);
         while ((c = getopt_long(argc, argv, "h", cmd_fit_opts, NULL)) != -1) {
+                if (c == FIT_OPT_LIST_ENGINES)
+                        return fit_list_engines();
                 if (c == 'h' || c == 'l')
                         return c == 'h' ? (fputs(fit_help, stdout), EXIT_OK) : list_models();
                 if (option(c, c == '?' ? argv[optind - 1] : optarg, o, ctx) != 0)
@@ -167,6 +206,12 @@ static int parse_fit(int argc, char **argv, struct ctx *ctx, struct fit_opts *o)
                 return cmd_usage_error("fit", "--measure prints text: drop --json and --format");
         if (!o->ctx_set && o->job.task != FIT_INFER)
                 o->job.ctx = 2048;
+        if (o->job.engine >= FIT_VLLM && o->job.task != FIT_INFER)
+                return cmd_usage_error("fit", "--engine %s models inference only; fine-tuning is "
+                                       "modelled for the PyTorch trainers (--task infer, or "
+                                       "drop --engine)", fit_engine_name(o->job.engine));
+        if (fit_engine_finish(&o->job) != 0)
+                return EXIT_UNKNOWN;
         return -1;
 }
 

@@ -26,3 +26,14 @@ int fit_gpus_from_list(const char *list, struct fit_gpus *g);
 /* The snapshot's GPUs (this machine, --root, or --from), those in sel
  * ("0,2,3") when sel is set. */
 int fit_gpus_from_machine(struct ctx *ctx, const char *from, const char *sel, struct fit_gpus *g);
+
+/* Options of the vLLM, llama.cpp and ExLlamaV3 models (cmd-fit-engine.c):
+ * getopt values above any character. */
+enum {
+        FIT_OPT_GMU = 0x200, FIT_OPT_MNBT, FIT_OPT_SEQS, FIT_OPT_TP, FIT_OPT_QUANT, FIT_OPT_KV,
+        FIT_OPT_BLOCK, FIT_OPT_GGUF, FIT_OPT_NGL, FIT_OPT_SPLIT, FIT_OPT_UBATCH, FIT_OPT_FA,
+        FIT_OPT_HEAD, FIT_OPT_LIST_ENGINES,
+};
+int fit_engine_option(int c, const char *arg, struct fit_job *j);
+int fit_engine_finish(struct fit_job *j);  /* 0, or a usage error printed */
+int fit_list_engines(void);

@@ -2,6 +2,8 @@
  * that fit, and the changes (cheapest first) that turn "no" into "yes". */
 #include "fit/fit-advise.h"
 
+#include "fit/fit-engine.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -70,6 +72,67 @@ static void add(struct fit_advice *out, const struct fit_arch *a, const struct f
         out->nchanges++;
 }
 
+/* The most layers llama.cpp can put on the GPUs (binary search), or 0. */
+static int64_t largest_ngl(const struct fit_arch *a, const struct fit_job *j, const int64_t *caps,
+                           int n)
+{
+        struct fit_job t = *j;
+        int64_t lo = 0, hi = a->layers;
+
+        while (lo < hi) {
+                t.eng.ngl = lo + (hi - lo + 1) / 2;
+                if (fits(a, &t, caps, n))
+                        lo = t.eng.ngl;
+                else
+                        hi = t.eng.ngl - 1;
+        }
+        return lo;
+}
+
+/* vLLM, llama.cpp, ExLlamaV3 (fit-engine.h): their own levers, mildest
+ * first: the cache type, then the weights (vLLM: tensor parallel over the
+ * GPUs at hand; llama.cpp: flash attention, then the most layers on GPU). */
+static void advise_engine(struct fit_advice *out, const struct fit_arch *a,
+                          const struct fit_job *j, const int64_t *caps, int n)
+{
+        static const int exl3_kv[] = { FIT_KV_Q8_0, FIT_KV_Q6, FIT_KV_Q4 };
+        struct fit_job t = *j;
+        char args[80];
+
+        if (j->engine == FIT_VLLM) {
+                if (j->eng.kv == FIT_KV_F16)
+                        t.eng.kv = FIT_KV_FP8, add(out, a, &t, caps, n, "--kv-cache-dtype fp8");
+                t = *j, t.eng.quant = FIT_WQ_FP8;
+                if (j->eng.quant == FIT_WQ_BF16)
+                        add(out, a, &t, caps, n, "--quantization fp8");
+                for (int tp = j->eng.tp * 2; tp <= n; tp *= 2) {
+                        t = *j, t.eng.tp = tp;
+                        snprintf(args, sizeof(args), "--tensor-parallel-size %d", tp);
+                        add(out, a, &t, caps, n, args);
+                }
+        } else if (j->engine == FIT_GGUF) {
+                if (!j->eng.flash_attn)
+                        t.eng.flash_attn = true, add(out, a, &t, caps, n, "--flash-attn");
+                t = *j, t.eng.kv = FIT_KV_Q8_0, t.eng.flash_attn = true;
+                add(out, a, &t, caps, n, "--flash-attn --kv-cache-dtype q8_0");
+                t = *j;
+                t.eng.ngl = largest_ngl(a, j, caps, n);  /* memory grows with -ngl */
+                snprintf(args, sizeof(args), "--ngl %lld (the rest on the CPU)", (long long)t.eng.ngl);
+                if (t.eng.ngl > 0)
+                        add(out, a, &t, caps, n, args);
+        } else {
+                for (size_t i = 0; i < sizeof(exl3_kv) / sizeof(exl3_kv[0]); i++) {
+                        t = *j, t.eng.kv = exl3_kv[i];
+                        snprintf(args, sizeof(args), "--cache %s", i == 0 ? "q8" : i == 1 ? "q6" : "q4");
+                        if (fit_kv_elem_bytes(t.eng.kv) < fit_kv_elem_bytes(j->eng.kv) &&
+                            fits(a, &t, caps, n)) {
+                                add(out, a, &t, caps, n, args);
+                                break;
+                        }
+                }
+        }
+}
+
 static void advise_infer(struct fit_advice *out, const struct fit_arch *a,
                          const struct fit_job *j, const int64_t *caps, int n)
 {
@@ -77,6 +140,11 @@ static void advise_infer(struct fit_advice *out, const struct fit_arch *a,
         struct fit_job t = *j;
         char args[80];
 
+        if (j->engine >= FIT_VLLM) {
+                advise_engine(out, a, j, caps, n);
+                if (j->engine != FIT_EXL3)
+                        return;
+        }
         if (j->engine == FIT_HF) {
                 t.engine = FIT_EXL2, t.bpw = 4.0, t.cache = FIT_CACHE_FP16;
                 add(out, a, &t, caps, n, "--engine exllamav2 --bpw 4.0");

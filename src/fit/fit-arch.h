@@ -18,6 +18,17 @@ struct fit_arch {
         int64_t norms_per_layer;
         int dtype_bytes;            /* of the published weights: 2 (bf16/fp16) or 4 */
         int64_t exact_params;       /* safetensors total when known, else 0 */
+        /* Attention variants (fit-kv.c): a sliding window on some layers
+         * (Mistral v0.1, Gemma 2/3) and multi-head latent attention (DeepSeek
+         * V2/V3, Kimi K2), whose cache is one compressed latent of
+         * kv_lora_rank plus the shared RoPE key of qk_rope_head_dim. */
+        int64_t sliding_window;     /* 0: none */
+        int64_t global_every;       /* every Nth layer full; 0 with a window: all windowed */
+        int64_t kv_lora_rank, q_lora_rank, qk_rope_head_dim, qk_nope_head_dim, v_head_dim;
+        int64_t shared_experts, first_dense; /* DeepSeek MoE: shared experts, leading dense layers */
+        bool router_bias;           /* DeepSeek-V3 noaux_tc: e_score_correction_bias per expert */
+        bool gpt_oss;               /* o_proj bias, attention sinks, expert biases, router bias */
+        int64_t moe_every, dense_intermediate; /* Llama 4: every Nth layer MoE, the others dense */
 };
 
 /* Where the parameters are, for the memory model: decoder linears are what

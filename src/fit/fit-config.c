@@ -9,13 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Larger than any real model's dimension, small enough that products of
- * three fields stay far from int64 overflow. */
-#define FIELD_MAX 10000000
+/* Larger than any real model's dimension or context; products of fields
+ * are bounded by check_size (PARAMS_MAX) before anything counts them. */
+#define FIELD_MAX 16777216  /* 2^24: Llama 4 Scout says 10485760 positions */
 
 /* Model types whose layers are the Llama-style decoder fit-arch.c counts. */
 static const char *const known_types[] = {
         "llama", "mistral", "mixtral", "qwen2", "qwen3", "qwen3_moe", "gemma", "gemma2", "phi3",
+        "gemma3", "gemma3_text", "deepseek_v2", "deepseek_v3", "kimi_k2", "gpt_oss", "llama4",
+        "llama4_text",
 };
 
 __attribute__((format(printf, 2, 3)))
@@ -82,7 +84,8 @@ static int check_type(json_t *o, const char **type, char **err)
                         return 0;
         return fail(err, "config.json: field 'model_type' is '%.64s', not a Llama-style decoder "
                     "dlrig can count (llama, mistral, mixtral, qwen2, qwen3, qwen3_moe, gemma, "
-                    "gemma2, phi3)", *type);
+                    "gemma2, gemma3, phi3, deepseek_v2, deepseek_v3, kimi_k2, gpt_oss, llama4)",
+                    *type);
 }
 
 static int dtype_bytes(json_t *o, int *out, char **err)
@@ -131,22 +134,90 @@ static int get_shape(json_t *o, struct fit_arch *a, char **err)
         return get_int(o, "head_dim", -1, 1, &a->head_dim, err);
 }
 
-/* Mixtral says num_local_experts, Qwen3-MoE num_experts. */
+/* Mixtral says num_local_experts, Qwen3-MoE num_experts, DeepSeek n_routed_experts. */
 static int get_experts(json_t *o, struct fit_arch *a, char **err)
 {
         const char *key = json_object_get(o, "num_local_experts") ? "num_local_experts"
-                                                                   : "num_experts";
+                          : json_object_get(o, "n_routed_experts") ? "n_routed_experts"
+                                                                    : "num_experts";
 
         if (get_int(o, key, 0, 0, &a->experts, err) < 0)
                 return -1;
         if (a->experts == 0)
                 return 0;
-        if (get_int(o, "num_experts_per_tok", -1, 1, &a->experts_per_tok, err) < 0 ||
+        /* gpt-oss spells it experts_per_token. */
+        if (get_int(o, json_object_get(o, "experts_per_token") &&
+                               !json_object_get(o, "num_experts_per_tok") ? "experts_per_token"
+                                                                          : "num_experts_per_tok",
+                    -1, 1, &a->experts_per_tok, err) < 0 ||
             get_int(o, "moe_intermediate_size", a->intermediate, 1, &a->moe_intermediate, err) < 0)
                 return -1;
         if (a->experts_per_tok > a->experts)
                 return fail(err, "config.json: field 'num_experts_per_tok' (%lld) exceeds %s "
                             "(%lld)", (long long)a->experts_per_tok, key, (long long)a->experts);
+        return 0;
+}
+
+/* The windowed layers: Gemma 2 alternates (every 2nd layer global), Gemma 3
+ * says sliding_window_pattern (6: five local, one global) or lists
+ * layer_types; Mistral v0.1 windows every layer. */
+static int get_window(json_t *o, const char *type, struct fit_arch *a, char **err)
+{
+        json_t *types = json_object_get(o, "layer_types");
+        int64_t full = 0;
+
+        if (get_int(o, "sliding_window", 0, 0, &a->sliding_window, err) < 0)
+                return -1;
+        if (!strcmp(type, "gemma2"))
+                a->global_every = 2;
+        else if (!strncmp(type, "gemma3", 6) &&
+                 get_int(o, "sliding_window_pattern", 6, 1, &a->global_every, err) < 0)
+                return -1;
+        if (!json_is_array(types) || json_array_size(types) == 0)
+                return 0;
+        for (size_t i = 0; i < json_array_size(types); i++)
+                full += json_is_string(json_array_get(types, i)) &&
+                        !strcmp(json_string_value(json_array_get(types, i)), "full_attention");
+        /* Full-attention layers spread evenly: one every layers/full. */
+        a->global_every = full ? (int64_t)json_array_size(types) / full : 0;
+        return 0;
+}
+
+/* Llama 4: one shared expert beside the routed ones, MoE on every
+ * interleave_moe_layer_step-th layer (Maverick 2, Scout 1) with dense
+ * layers of intermediate_size_mlp between, and chunked attention
+ * (attention_chunk_size) on three layers of four, the fourth global:
+ * counted as a window, which is how llama.cpp and vLLM cache it. */
+static int get_llama4(json_t *o, struct fit_arch *a, char **err)
+{
+        if (get_int(o, "interleave_moe_layer_step", 1, 1, &a->moe_every, err) < 0 ||
+            get_int(o, "intermediate_size_mlp", a->intermediate, 1, &a->dense_intermediate, err) < 0 ||
+            get_int(o, "attention_chunk_size", 0, 0, &a->sliding_window, err) < 0)
+                return -1;
+        a->shared_experts = a->experts ? 1 : 0;
+        a->global_every = 4;
+        return 0;
+}
+
+/* DeepSeek V2/V3 and Kimi K2: multi-head latent attention, shared experts
+ * and leading dense layers (q_lora_rank null in V2-Lite: no q compression). */
+static int get_mla(json_t *o, struct fit_arch *a, char **err)
+{
+        if (get_int(o, "kv_lora_rank", -1, 1, &a->kv_lora_rank, err) < 0 ||
+            get_int(o, "q_lora_rank", 0, 0, &a->q_lora_rank, err) < 0 ||
+            get_int(o, "qk_rope_head_dim", -1, 1, &a->qk_rope_head_dim, err) < 0 ||
+            get_int(o, "qk_nope_head_dim", -1, 1, &a->qk_nope_head_dim, err) < 0 ||
+            get_int(o, "v_head_dim", -1, 1, &a->v_head_dim, err) < 0 ||
+            get_int(o, "n_shared_experts", 0, 0, &a->shared_experts, err) < 0 ||
+            get_int(o, "first_k_dense_replace", 0, 0, &a->first_dense, err) < 0)
+                return -1;
+        if (a->first_dense > a->layers)
+                return fail(err, "config.json: field 'first_k_dense_replace' (%lld) exceeds "
+                            "num_hidden_layers (%lld)", (long long)a->first_dense,
+                            (long long)a->layers);
+        a->head_dim = a->qk_nope_head_dim + a->qk_rope_head_dim;
+        a->router_bias = json_is_string(json_object_get(o, "topk_method")) &&
+                         !strcmp(json_string_value(json_object_get(o, "topk_method")), "noaux_tc");
         return 0;
 }
 
@@ -162,12 +233,37 @@ static int parse_object(json_t *o, struct fit_arch *a, char **err)
             dtype_bytes(o, &a->dtype_bytes, err) < 0)
                 return -1;
         gemma = !strncmp(type, "gemma", 5);
-        a->qk_norm = !strncmp(type, "qwen3", 5);
-        a->norms_per_layer = !strcmp(type, "gemma2") ? 4 : 2;
+        a->qk_norm = !strncmp(type, "qwen3", 5) || !strncmp(type, "gemma3", 6);
+        a->gpt_oss = !strcmp(type, "gpt_oss");
+        a->norms_per_layer = !strcmp(type, "gemma2") || !strncmp(type, "gemma3", 6) ? 4 : 2;
+        if (get_window(o, type, a, err) < 0 ||
+            (!strncmp(type, "deepseek", 8) || !strcmp(type, "kimi_k2") ? get_mla(o, a, err) : 0) < 0 ||
+            (!strncmp(type, "llama4", 6) ? get_llama4(o, a, err) : 0) < 0)
+                return -1;
         /* Class defaults when the key is absent: Gemma ties, the others do not. */
         if (get_bool(o, "tie_word_embeddings", gemma, &a->tied, err) < 0 ||
-            get_bool(o, "attention_bias", !strcmp(type, "qwen2"), &a->qkv_bias, err) < 0)
+            get_bool(o, "attention_bias", !strcmp(type, "qwen2") || a->gpt_oss, &a->qkv_bias, err) < 0)
                 return -1;
+        return 0;
+}
+
+/* The count in floating point first: fields are each below FIELD_MAX, but
+ * their products can pass int64; no model has 10^15 parameters. */
+#define PARAMS_MAX 1e15
+
+static int check_size(const struct fit_arch *a, char **err)
+{
+        double h = (double)a->hidden, width = (double)(a->intermediate > a->moe_intermediate
+                                                             ? a->intermediate
+                                                             : a->moe_intermediate);
+        double qk = (double)(a->head_dim + a->qk_nope_head_dim + a->qk_rope_head_dim + a->v_head_dim);
+        double attn = h * (double)(a->heads + a->kv_heads) * qk * 2 +
+                      (double)a->kv_lora_rank * ((double)a->heads * qk + h) +
+                      (double)a->q_lora_rank * ((double)a->heads * qk + h);
+        double mlp = (double)(a->experts + a->shared_experts + 1) * 4 * h * width;
+
+        if ((double)a->layers * (attn + mlp + 4 * h) + 2 * (double)a->vocab * h > PARAMS_MAX)
+                return fail(err, "config.json: the sizes give more than 10^15 parameters");
         return 0;
 }
 
@@ -184,7 +280,7 @@ int fit_config_parse(const char *buf, size_t len, struct fit_arch *a, char **err
         if (!json_is_object(o))
                 r = fail(err, "config.json: not a JSON object");
         else
-                r = parse_object(o, a, err);
+                r = parse_object(o, a, err) < 0 ? -1 : check_size(a, err);
         json_decref(o);
         return r;
 }

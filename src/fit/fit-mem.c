@@ -4,6 +4,8 @@
  * measurements (docs/fit-calibration.md). */
 #include "fit/fit-mem.h"
 
+#include "fit/fit-engine.h"
+
 #include <string.h>
 
 #define MiB (1024LL * 1024)
@@ -63,6 +65,11 @@ static const char *const comp_names[FIT_C_MAX] = {
         [FIT_C_RESERVE] = "reserve",
 };
 
+int64_t fit_cuda_context_bytes(void)
+{
+        return CUDA_CONTEXT_BYTES;
+}
+
 const char *fit_comp_name(enum fit_comp c)
 {
         return c < FIT_C_MAX ? comp_names[c] : "?";
@@ -86,6 +93,7 @@ int64_t fit_cache_bytes_per_token_layer(const struct fit_arch *a, enum fit_cache
         case FIT_CACHE_Q8: return 2 * kd + scales;
         case FIT_CACHE_Q6: return kd + kd / 2 + scales;
         case FIT_CACHE_Q4: return kd + scales;
+        case FIT_CACHE_FP8: return 2 * kd;  /* one byte per value, truncated fp16 */
         case FIT_CACHE_FP16: break;
         }
         return 4 * kd;
@@ -238,7 +246,9 @@ static void exl2_cost(const struct fit_arch *a, const struct fit_params *p,
         /* Quantized caches convert through one fp16 K and V buffer per device. */
         c->kv_fixed = j->cache == FIT_CACHE_FP16 ? 0 : 2 * b * ctx * kd * 2;
         /* The embedding table stays in system RAM (module 0 on the CPU). */
-        c->last_weights = a->vocab * a->hidden * EXL2_HEAD_BITS / 8 + a->hidden * 2;
+        /* An unquantized (16-bit) model keeps its head in fp16 too. */
+        c->last_weights = a->vocab * a->hidden * (j->bpw >= 16 ? 16 : EXL2_HEAD_BITS) / 8 +
+                          a->hidden * 2;
         c->last_act = a->vocab * mil * b * 4;  /* fp32 logits of one forward chunk */
         c->reserve_first = EXL2_RESERVE_FIRST;
         c->reserve_other = EXL2_RESERVE_OTHER;
@@ -348,7 +358,11 @@ void fit_plan_job(const struct fit_arch *a, const struct fit_job *j, const int64
         for (int i = 0; i < pl->n; i++)
                 pl->g[i].capacity = caps[i];
         fit_count_params(a, &p);
-        if (j->task == FIT_INFER) {
+        if (j->task == FIT_INFER && j->engine >= FIT_VLLM) {  /* fit-engine.h */
+                (j->engine == FIT_VLLM   ? fit_plan_vllm
+                 : j->engine == FIT_GGUF ? fit_plan_gguf
+                                         : fit_plan_exl3)(a, j, pl);
+        } else if (j->task == FIT_INFER) {
                 plan_infer(a, &p, j, pl);
         } else {
                 plan_train(a, &p, j, pl);

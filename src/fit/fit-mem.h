@@ -11,8 +11,9 @@
 #define FIT_GPUS_MAX 64
 
 enum fit_task { FIT_INFER, FIT_LORA, FIT_QLORA, FIT_FULL };
-enum fit_engine { FIT_EXL2, FIT_HF };
-enum fit_cache { FIT_CACHE_FP16, FIT_CACHE_Q8, FIT_CACHE_Q6, FIT_CACHE_Q4 };
+enum fit_engine { FIT_EXL2, FIT_HF, FIT_VLLM, FIT_GGUF, FIT_EXL3 };
+/* FIT_CACHE_FP8: exllamav2's ExLlamaV2Cache_8bit (FP8 e5m2, no scales). */
+enum fit_cache { FIT_CACHE_FP16, FIT_CACHE_Q8, FIT_CACHE_Q6, FIT_CACHE_Q4, FIT_CACHE_FP8 };
 enum fit_optim { FIT_ADAMW, FIT_ADAMW8BIT, FIT_CPU_OFFLOAD };
 /* Which linears LoRA adapts: torchtune's defaults (q, v, output and the
  * MLP), or q and v only (the LoRA paper, lit-gpt and PEFT defaults). */
@@ -35,6 +36,22 @@ struct fit_job {
         bool act_ckpt;
         enum fit_optim optim;
         bool fp32_loss;          /* unchunked loss on fp32 logits (older torchtune, HF Trainer) */
+        /* inference engine settings (vLLM, llama.cpp, ExLlamaV3; fit-engine.h) */
+        struct fit_engine_opts {
+                double gmu;              /* vLLM gpu_memory_utilization */
+                int64_t batched_tokens;  /* vLLM max_num_batched_tokens (profile run) */
+                int64_t max_seqs;        /* vLLM max_num_seqs (sampler of the profile run) */
+                int tp;                  /* vLLM tensor_parallel_size */
+                int quant;               /* enum fit_wquant: vLLM weight format */
+                int kv;                  /* enum fit_kv_type: cache element type */
+                int64_t block;           /* vLLM block_size (tokens per KV block) */
+                int gguf;                /* enum fit_gguf_ftype: llama.cpp file type */
+                int64_t ngl;             /* llama.cpp -ngl: layers on GPUs (-1: all) */
+                int64_t ubatch;          /* llama.cpp n_ubatch */
+                bool flash_attn;         /* llama.cpp -fa */
+                double split[8];         /* llama.cpp --tensor-split (0: by capacity) */
+                int head_bits;           /* ExLlamaV3 LM head bits */
+        } eng;
 };
 
 enum fit_comp {
@@ -63,6 +80,7 @@ struct fit_plan {
         int nproc;              /* training: processes (GPUs) used */
         int64_t total;          /* sum over GPUs */
         int64_t lora_params;
+        int64_t kv_tokens;      /* vLLM: tokens the KV pool holds (per replica) */
 };
 
 const char *fit_comp_name(enum fit_comp c);

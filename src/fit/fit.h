@@ -21,3 +21,11 @@ const char *fit_task_name(enum fit_task t);
 const char *fit_engine_name(enum fit_engine e);
 const char *fit_cache_name(enum fit_cache c);
 const char *fit_optim_name(enum fit_optim o);
+
+/* The engine's settings as its command line spells them ("vllm serve
+ * --tensor-parallel-size 2 --gpu-memory-utilization 0.90 ...") and what
+ * its plan answers (the KV pool's tokens for vLLM); "" for the others. */
+void fit_engine_describe(const struct fit_job *j, const struct fit_plan *p, char *buf, size_t n);
+/* What the engine model leaves out for this model and job, said instead
+ * of guessed (static, no digits), or NULL. */
+const char *fit_engine_note(const struct fit_arch *a, const struct fit_job *j);

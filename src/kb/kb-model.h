@@ -21,6 +21,11 @@ struct kb_model {
         const char *params_published; /* the model card's rounded "8.03B" */
         const char *dtype;            /* torch_dtype of the published weights */
         const char *source;
+        int sliding_window;           /* tokens a windowed layer keeps; 0: none */
+        int global_every;             /* every Nth layer full attention; 0: all windowed */
+        int kv_lora_rank, q_lora_rank;        /* DeepSeek MLA; 0: none */
+        int qk_rope_head_dim, qk_nope_head_dim, v_head_dim;
+        int shared_experts, first_dense;      /* DeepSeek MoE */
 };
 
 /* The generated table (kb-model-table.c), in file order. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fit/fit-engine.h"
 #include "fit/fit.h"
 #include "snap/snap-schema.h"
 
@@ -45,7 +46,9 @@ static bool visible_devices(const struct fit_gpu_name *names, int n, char *buf, 
 
 static void print_job(FILE *out, const struct fit_job *j)
 {
-        if (j->task == FIT_INFER) {
+        if (j->task == FIT_INFER && j->engine >= FIT_VLLM) {
+                fprintf(out, "inference with %s", fit_engine_name(j->engine));
+        } else if (j->task == FIT_INFER) {
                 fprintf(out, "inference with %s", fit_engine_name(j->engine));
                 if (j->engine == FIT_EXL2)
                         fprintf(out, " at %.2f bpw, %s cache%s", j->bpw, fit_cache_name(j->cache),
@@ -138,6 +141,13 @@ static void print_split(FILE *out, const struct fit_job *j, const struct fit_pla
         for (int i = 0; i < p->n; i++)
                 if (p->g[i].used)
                         last = i;
+        if (j->engine >= FIT_VLLM) {  /* fit-engine.h */
+                char desc[320];
+
+                fit_engine_describe(j, p, desc, sizeof(desc));
+                fprintf(out, "%s\n", desc);
+                return;
+        }
         if (j->engine == FIT_HF) {
                 fputs("device_map=\"auto\" with max_memory {", out);
                 for (int i = 0; i <= last; i++)
@@ -219,6 +229,8 @@ void render_fit_text(FILE *out, const struct fit_model *m, const struct fit_job 
         print_verdict(out, adv, names);
         if (adv->plan.fits)
                 print_split(out, j, &adv->plan, names);
+        if (fit_engine_note(&m->arch, j))
+                fprintf(out, "Note: %s\n", fit_engine_note(&m->arch, j));
         fprintf(out, "Largest context that fits at batch %lld: ", (long long)j->batch);
         fprintf(out, adv->max_ctx ? "%lld" : "none", (long long)adv->max_ctx);
         if (m->arch.max_pos)
@@ -230,6 +242,27 @@ void render_fit_text(FILE *out, const struct fit_model *m, const struct fit_job 
 
 /* ---- JSON: every number of the text, in bytes ---- */
 
+/* The vLLM, llama.cpp and ExLlamaV3 settings (fit-engine.h), as the text's
+ * command line shows them. */
+static json_t *engine_json(const struct fit_job *j)
+{
+        const struct fit_engine_opts *e = &j->eng;
+
+        if (j->engine == FIT_VLLM)
+                return json_pack("{s:f, s:i, s:I, s:I, s:I, s:s, s:s}", "gpu_memory_utilization",
+                                 e->gmu, "tensor_parallel_size", e->tp, "max_num_batched_tokens",
+                                 (json_int_t)e->batched_tokens, "max_num_seqs",
+                                 (json_int_t)e->max_seqs, "block_size", (json_int_t)e->block,
+                                 "quantization", fit_wquant_name(e->quant), "kv_cache_dtype",
+                                 fit_kv_name(e->kv));
+        if (j->engine == FIT_GGUF)
+                return json_pack("{s:s, s:I, s:I, s:b, s:s}", "gguf", fit_gguf_name(e->gguf), "ngl",
+                                 (json_int_t)e->ngl, "ubatch", (json_int_t)e->ubatch, "flash_attn",
+                                 e->flash_attn, "kv_cache_dtype", fit_kv_name(e->kv));
+        return json_pack("{s:f, s:i, s:s}", "bpw", j->bpw, "head_bits", e->head_bits, "cache",
+                         fit_kv_name(e->kv));
+}
+
 static json_t *job_json(const struct fit_job *j)
 {
         json_t *o = json_pack("{s:s, s:I, s:I}", "task", fit_task_name(j->task), "ctx",
@@ -237,6 +270,8 @@ static json_t *job_json(const struct fit_job *j)
 
         if (j->task == FIT_INFER) {
                 json_object_set_new(o, "engine", json_string(fit_engine_name(j->engine)));
+                if (j->engine >= FIT_VLLM)
+                        json_object_set_new(o, "engine_settings", engine_json(j));
                 if (j->engine == FIT_EXL2) {
                         json_object_set_new(o, "bpw", json_real(j->bpw));
                         json_object_set_new(o, "cache", json_string(fit_cache_name(j->cache)));
@@ -302,6 +337,11 @@ static json_t *plan_json(const struct fit_job *j, const struct fit_plan *p,
                         json_array_append_new(split, json_real(tenths(split_gb(&p->g[i]) + 0.05)));
         }
         json_object_set_new(o, "gpus", gpus);
+        if (j->task == FIT_INFER && j->engine == FIT_VLLM) {
+                json_object_set_new(o, "kv_tokens", json_integer(p->kv_tokens));
+                json_object_set_new(o, "concurrent_sequences",
+                                    json_real((double)p->kv_tokens / (double)j->ctx));
+        }
         if (j->task == FIT_INFER && j->engine == FIT_EXL2) {
                 json_object_set_new(o, "gpu_split_gb", split);
         } else if (j->task == FIT_INFER) {  /* accelerate max_memory, as the text prints it */
@@ -358,6 +398,8 @@ json_t *render_fit_json(const struct fit_model *m, const struct fit_job *j,
         json_object_set_new(o, "plan", plan_json(j, &adv->plan, names, adv->plan.n));
         if (visible_devices(names, adv->plan.n, vis, sizeof(vis)))
                 json_object_set_new(o, "cuda_visible_devices", json_string(vis));
+        if (fit_engine_note(&m->arch, j))
+                json_object_set_new(o, "engine_note", json_string(fit_engine_note(&m->arch, j)));
         json_object_set_new(o, "largest", json_pack("{s:I, s:I}", "ctx", (json_int_t)adv->max_ctx,
                                                      "batch", (json_int_t)adv->max_batch));
         for (int i = 0; i < adv->nchanges; i++) {

@@ -19,6 +19,12 @@ CASES = [
     "meta-llama/Meta-Llama-3-8B --task full --gpu-memory 24GiB,24GiB,24GiB,24GiB",
     "meta-llama/Meta-Llama-3-70B --task qlora --nf4 bitsandbytes --lora-targets qv --gpu-memory 48GiB",
     "Qwen/Qwen3-30B-A3B --bpw 4.0 --ctx 32768 --cache q4 --no-flash-attn --gpu-memory 24GiB",
+    "meta-llama/Llama-3.1-8B --engine vllm --ctx 32768 --gpu-memory-utilization 0.85 --gpu-memory 24GiB",
+    "Qwen/Qwen3-235B-A22B --engine vllm --quantization fp8 --tensor-parallel-size 4 --ctx 32768 "
+    "--gpu-memory 80GiB,80GiB,80GiB,80GiB",
+    "Qwen/Qwen2.5-7B --engine llama.cpp --gguf Q5_K_M --ctx 32768 --gpu-memory 8GiB",
+    "meta-llama/Llama-3.1-70B --engine llama.cpp --ngl 60 --tensor-split 3,1 --gpu-memory 24GiB,24GiB",
+    "google/gemma-3-27b-it --engine exllamav3 --bpw 5.0 --cache q6 --ctx 32768 --gpu-memory 24GiB",
 ]
 NUM = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
 

@@ -86,7 +86,8 @@ static void test_find(void **state)
 /* config.json text for a table model, written the way its repo writes it. */
 static char *config_of(const struct kb_model *m)
 {
-        char *s = NULL, hd[32] = "", tie[40] = "", moe[160] = "";
+        char *s = NULL, hd[32] = "", tie[40] = "", moe[160] = "", mla[320] = "";
+        bool ds = m->kv_lora_rank > 0;
 
         if (m->head_dim * m->heads != m->hidden)
                 snprintf(hd, sizeof(hd), "\"head_dim\": %d, ", m->head_dim);
@@ -96,15 +97,25 @@ static char *config_of(const struct kb_model *m)
         if (m->experts)
                 snprintf(moe, sizeof(moe), "\"%s\": %d, \"num_experts_per_tok\": %d, "
                          "\"moe_intermediate_size\": %d, ",
-                         strcmp(m->model_type, "mixtral") ? "num_experts" : "num_local_experts",
+                         ds ? "n_routed_experts"
+                         : strcmp(m->model_type, "mixtral") && strcmp(m->model_type, "gpt_oss")
+                                 ? "num_experts" : "num_local_experts",
                          m->experts, m->experts_per_tok, m->moe_intermediate);
+        if (ds)  /* DeepSeek-V3's config.json: MLA and its MoE layout */
+                snprintf(mla, sizeof(mla), "\"kv_lora_rank\": %d, \"q_lora_rank\": %d, "
+                         "\"qk_rope_head_dim\": %d, \"qk_nope_head_dim\": %d, \"v_head_dim\": %d, "
+                         "\"n_shared_experts\": %d, \"first_k_dense_replace\": %d, "
+                         "\"topk_method\": \"noaux_tc\", ", m->kv_lora_rank, m->q_lora_rank,
+                         m->qk_rope_head_dim, m->qk_nope_head_dim, m->v_head_dim, m->shared_experts,
+                         m->first_dense);
         assert_true(asprintf(&s, "{\"model_type\": \"%s\", \"hidden_size\": %d, "
                              "\"intermediate_size\": %d, \"num_hidden_layers\": %d, "
-                             "\"num_attention_heads\": %d, \"num_key_value_heads\": %d, %s%s%s"
+                             "\"num_attention_heads\": %d, \"num_key_value_heads\": %d, %s%s%s%s"
                              "\"vocab_size\": %d, \"max_position_embeddings\": %d, "
                              "\"torch_dtype\": \"%s\"}",
                              m->model_type, m->hidden, m->intermediate, m->layers, m->heads,
-                             m->kv_heads, hd, tie, moe, m->vocab, m->max_pos, m->dtype) > 0);
+                             m->kv_heads, ds ? "" : hd, tie, moe, mla, m->vocab, m->max_pos,
+                             m->dtype) > 0);
         return s;
 }
 
@@ -157,6 +168,14 @@ static void test_config_errors(void **state)
                   "\"num_attention_heads\": 32, \"vocab_size\": 9, \"intermediate_size\": 1, "
                   "\"num_local_experts\": 8}", "'num_experts_per_tok' is missing" },
                 { "{\"model_type\": \"llama\", \"hidden_size\": 99999999999}", "'hidden_size' is 99999999999" },
+                { "{\"model_type\": \"mixtral\", \"hidden_size\": 10000000, \"num_hidden_layers\": 9, "
+                  "\"num_attention_heads\": 1, \"vocab_size\": 9, \"intermediate_size\": 10000000, "
+                  "\"num_local_experts\": 10000000, \"num_experts_per_tok\": 1}", "more than 10^15" },
+                { "{\"model_type\": \"deepseek_v3\", \"hidden_size\": 64, \"num_hidden_layers\": 1, "
+                  "\"num_attention_heads\": 1, \"vocab_size\": 9, \"intermediate_size\": 1, "
+                  "\"qk_rope_head_dim\": 64, \"qk_nope_head_dim\": 64, \"v_head_dim\": 64}",
+                  "'kv_lora_rank' is missing" },
+                { "{\"model_type\": \"mamba\"}", "llama4)" },
         };
         (void)state;
         for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {

@@ -12,24 +12,25 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "fit/fit-mem.h"
+#include "fit/fit-engine.h"
 #include "kb/kb-model.h"
 
 #define MAX_ERROR 0.10
 
 static const char *tsv_path;
 
-#define NCOLS 23
+#define NCOLS 24
 
 /* Columns by name (the TSV's header), so rows read the same whatever the
  * column order. */
 static const char *const cols[NCOLS] = {
         "id", "model", "task", "gpus", "gpu_gib", "batch", "ctx", "act_ckpt", "optim", "fp32_loss",
         "rank", "lora_targets", "nf4", "engine", "bpw", "cache", "measured", "unit", "measure",
-        "holdout", "source", "conditions", "attn",
+        "holdout", "source", "conditions", "attn", "engine_opts",
 };
 enum { C_ID, C_MODEL, C_TASK, C_GPUS, C_GIB, C_BATCH, C_CTX, C_CKPT, C_OPTIM, C_FP32, C_RANK,
-       C_TARGETS, C_NF4, C_ENGINE, C_BPW, C_CACHE, C_MEASURED, C_UNIT, C_MEASURE, C_HOLDOUT, C_SOURCE, C_CONDITIONS, C_ATTN };
+       C_TARGETS, C_NF4, C_ENGINE, C_BPW, C_CACHE, C_MEASURED, C_UNIT, C_MEASURE, C_HOLDOUT, C_SOURCE, C_CONDITIONS, C_ATTN,
+       C_ENGINE_OPTS };
 
 struct row {
         const char *f[NCOLS];
@@ -71,9 +72,9 @@ static int parse_row(char *line, struct row *r)
         int n = split(line, f, 32);
 
         for (int c = 0; c < NCOLS; c++) {
-                if (col_of[c] >= n)
+                if (col_of[c] >= n && c != C_ENGINE_OPTS)  /* older rows end before it */
                         return -1;
-                r->f[c] = f[col_of[c]];
+                r->f[c] = col_of[c] < n ? f[col_of[c]] : "";
         }
         return 0;
 }
@@ -92,19 +93,67 @@ static bool yes(const char *v)
         return !strcmp(v, "yes");
 }
 
+/* engine_opts: "gmu=0.90,mnbt=8192,tp=4,quant=fp8,kv=auto,gguf=Q4_K_M,...". */
+static void engine_opt(const char *key, const char *v, struct fit_engine_opts *e)
+{
+        if (!strcmp(key, "gmu"))
+                e->gmu = atof(v);
+        else if (!strcmp(key, "mnbt"))
+                e->batched_tokens = atoll(v);
+        else if (!strcmp(key, "seqs"))
+                e->max_seqs = atoll(v);
+        else if (!strcmp(key, "tp"))
+                e->tp = atoi(v);
+        else if (!strcmp(key, "block"))
+                e->block = atoll(v);
+        else if (!strcmp(key, "ngl"))
+                e->ngl = atoll(v);
+        else if (!strcmp(key, "ub"))
+                e->ubatch = atoll(v);
+        else if (!strcmp(key, "fa"))
+                e->flash_attn = atoi(v) != 0;
+        else if (!strcmp(key, "head"))
+                e->head_bits = atoi(v);
+        else if (!strcmp(key, "quant") && fit_wquant_parse(v) >= 0)
+                e->quant = fit_wquant_parse(v);
+        else if (!strcmp(key, "kv") && fit_kv_parse(v) >= 0)
+                e->kv = fit_kv_parse(v);
+        else if (!strcmp(key, "gguf") && fit_gguf_parse(v) >= 0)
+                e->gguf = fit_gguf_parse(v);
+        else
+                fail_msg("fit-calibration.tsv: engine_opts '%s=%s' unknown", key, v);
+}
+
+static void engine_opts(const char *s, struct fit_engine_opts *e)
+{
+        char buf[256], *save = NULL;
+
+        fit_engine_defaults(e);
+        snprintf(buf, sizeof(buf), "%s", s);
+        for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+                char *eq = strchr(t, '=');
+
+                assert_non_null(eq);
+                *eq = 0;
+                engine_opt(t, eq + 1, e);
+        }
+}
+
 static void job_of(const struct row *r, struct fit_job *j)
 {
+        static const char *const engines[] = { "exllamav2", "transformers", "vllm", "llama.cpp",
+                                               "exllamav3", "-" };
         static const char *const tasks[] = { "infer", "lora", "qlora", "full" };
         static const char *const optims[] = { "adamw", "adamw8bit", "cpu-offload" };
-        static const char *const caches[] = { "fp16", "q8", "q6", "q4" };
+        static const char *const caches[] = { "fp16", "q8", "q6", "q4", "fp8" };
         static const char *const targets[] = { "all", "qv", "-" };
         static const char *const nf4s[] = { "torchao", "bnb", "-" };
         int t = pick(r->f[C_TARGETS], targets, 3), q = pick(r->f[C_NF4], nf4s, 3);
 
         *j = (struct fit_job){
                 .task = pick(r->f[C_TASK], tasks, 4), .optim = pick(r->f[C_OPTIM], optims, 3),
-                .cache = pick(r->f[C_CACHE], caches, 4),
-                .engine = strcmp(r->f[C_ENGINE], "transformers") ? FIT_EXL2 : FIT_HF,
+                .cache = pick(r->f[C_CACHE], caches, 5),
+                .engine = pick(r->f[C_ENGINE], engines, 6) % 5,
                 .bpw = atof(r->f[C_BPW]), .ctx = atoll(r->f[C_CTX]), .batch = atoll(r->f[C_BATCH]),
                 .rank = atoll(r->f[C_RANK]), .act_ckpt = yes(r->f[C_CKPT]),
                 .fp32_loss = yes(r->f[C_FP32]),
@@ -112,6 +161,36 @@ static void job_of(const struct row *r, struct fit_job *j)
                 .nf4 = q == 1 ? FIT_NF4_BNB : FIT_NF4_TORCHAO,
                 .matmul_attn = !strcmp(r->f[C_ATTN], "matmul"),
         };
+        engine_opts(r->f[C_ENGINE_OPTS], &j->eng);
+}
+
+static double unit_bytes(const char *unit)
+{
+        return !strcmp(unit, "GiB") ? 1073741824.0 : !strcmp(unit, "MiB") ? 1048576.0 : 1e9;
+}
+
+/* One component of GPU 0, as an engine logs it: "kv-pool" (vLLM's KV
+ * cache memory), "weights", "kv" and "compute" (llama.cpp's CUDA0 model,
+ * KV and compute buffers), "file" (a GGUF file's size). */
+static bool component(const char *measure, const struct fit_arch *a, const struct fit_job *j,
+                      const struct fit_plan *p, int64_t *out)
+{
+        struct fit_gguf_sizes s;
+
+        if (!strcmp(measure, "file")) {
+                fit_gguf_sizes(a, j->eng.gguf, &s);
+                *out = s.embd + s.layers_total + (s.output - a->hidden * 4) + a->hidden * 4;
+                return true;
+        }
+        if (!strcmp(measure, "kv-pool") || !strcmp(measure, "kv"))
+                *out = p->g[0].comp[FIT_C_KV];
+        else if (!strcmp(measure, "weights"))
+                *out = p->g[0].comp[FIT_C_WEIGHTS];
+        else if (!strcmp(measure, "compute"))
+                *out = p->g[0].comp[FIT_C_ACT];
+        else
+                return false;
+        return true;
 }
 
 /* "allocated" (torch.cuda.max_memory_*): without CUDA context/NCCL, on
@@ -134,16 +213,17 @@ static double predict(const struct row *r)
         assert_true(gpus >= 1 && gpus <= FIT_GPUS_MAX);
         job_of(r, &j);
         for (int i = 0; i < gpus; i++)
-                caps[i] = (int64_t)atoi(r->f[C_GIB]) << 30;
+                caps[i] = (int64_t)(atof(r->f[C_GIB]) * 1073741824.0);
         fit_arch_from_kb(m, &a);
         fit_plan_job(&a, &j, caps, gpus, &p);
+        if (component(measure, &a, &j, &p, &sum))
+                return (double)sum / unit_bytes(unit);
         for (int i = 0; i < (strcmp(measure, "allocated-sum") ? 1 : p.n); i++)
                 if (p.g[i].used)
                         sum += p.g[i].total - p.g[i].comp[FIT_C_RESERVE] -
                                (strcmp(measure, "process") ? p.g[i].comp[FIT_C_CONTEXT] : 0) -
                                (strcmp(measure, "allocated-steady") ? 0 : p.g[i].comp[FIT_C_ACT]);
-        return (double)sum /
-               (!strcmp(unit, "GiB") ? 1073741824.0 : !strcmp(unit, "MiB") ? 1048576.0 : 1e9);
+        return (double)sum / unit_bytes(unit);
 }
 
 static void test_calibration(void **state)

@@ -1,0 +1,89 @@
+/* fit-gguf-plan.c - llama.cpp on GPUs: -ngl N puts the last N decoder
+ * layers (N > layers: the output layer too) on the GPUs, --tensor-split
+ * divides them in proportion (default: by memory size), each layer's KV
+ * cache lives with it, and every GPU holds a compute buffer sized by
+ * ggml-alloc for one n_ubatch micro-batch (llama.cpp src/llama-model.cpp
+ * load_tensors, llama-context.cpp graph_reserve). The token embedding
+ * stays in host memory. */
+#include "fit/fit-engine.h"
+
+/* Compute buffer: ggml-alloc reuses memory across the graph, so its size
+ * is the largest set of tensors alive at once. Without flash attention
+ * that is the f32 attention scores, n_ctx x n_ubatch x n_head, plus a few
+ * n_ubatch x hidden f32 activations (calibrated: 6, from the Llama-3.1-8B
+ * row where the scores dominate); on the GPU with the output layer, the
+ * f32 logits n_ubatch x vocab plus the normed hidden state. */
+#define ATTN_H_TENSORS 6
+/* Windowed layers keep window + n_ubatch tokens (llama_kv_cache_iswa). */
+
+static int gpu_of(const struct fit_engine_opts *e, const int64_t *caps, int n, double frac)
+{
+        double total = 0, sum = 0;
+
+        for (int i = 0; i < n; i++)
+                total += e->split[i] > 0 ? e->split[i] : (double)caps[i];
+        for (int i = 0; i < n; i++) {
+                sum += (e->split[i] > 0 ? e->split[i] : (double)caps[i]) / total;
+                if (frac < sum)
+                        return i;
+        }
+        return n - 1;
+}
+
+static int64_t compute_bytes(const struct fit_arch *a, const struct fit_job *j, bool output)
+{
+        int64_t ub = j->eng.ubatch > 0 ? j->eng.ubatch : 512, h = ub * a->hidden * 4;
+        int64_t attn = ATTN_H_TENSORS * h, logits = ub * a->vocab * 4 + h;
+        int64_t ctx = j->ctx * j->batch;
+
+        if (!j->eng.flash_attn)
+                attn += ctx * ub * a->heads * 4;
+        return output && logits > attn ? logits : attn;
+}
+
+/* Per GPU: its layers' weights and KV cache (two sizes each: with or
+ * without the more-bits types, windowed or full attention). */
+static void place(const struct fit_arch *a, const struct fit_job *j, int64_t first, struct fit_plan *pl)
+{
+        const struct fit_engine_opts *e = &j->eng;
+        int64_t caps[FIT_GPUS_MAX], more, base, on_gpu = a->layers - first;
+        int64_t kv_full = fit_kv_layer_bytes(a, j->ctx, a->global_every - 1, e->kv, false, 0) * j->batch;
+        int64_t kv_win = fit_kv_layer_bytes(a, j->ctx, 0, e->kv, true, e->ubatch) * j->batch;
+
+        for (int i = 0; i < pl->n; i++)
+                caps[i] = pl->g[i].capacity;
+        fit_gguf_layer_pair(a, e->gguf, &more, &base);
+        for (int64_t l = first; l < a->layers; l++) {
+                struct fit_gpu_use *g = &pl->g[gpu_of(e, caps, pl->n, (double)(l - first) / (double)on_gpu)];
+                bool windowed = a->sliding_window && (!a->global_every || (l + 1) % a->global_every);
+
+                if (!g->layers)
+                        g->first_layer = (int)l;
+                g->layers++;
+                g->comp[FIT_C_WEIGHTS] += fit_gguf_layer_more(e->gguf, l, a->layers) ? more : base;
+                g->comp[FIT_C_KV] += windowed ? kv_win : kv_full;
+        }
+}
+
+void fit_plan_gguf(const struct fit_arch *a, const struct fit_job *j, struct fit_plan *pl)
+{
+        const struct fit_engine_opts *e = &j->eng;
+        int64_t ngl = e->ngl < 0 || e->ngl > a->layers + 1 ? a->layers + 1 : e->ngl;
+        int64_t on_gpu = ngl > a->layers ? a->layers : ngl;
+        int last = pl->n - 1;
+
+        place(a, j, a->layers - on_gpu, pl);
+        if (ngl > a->layers)
+                pl->g[last].comp[FIT_C_WEIGHTS] += fit_gguf_output_bytes(a, e->gguf);
+        for (int i = 0; i < pl->n; i++) {
+                struct fit_gpu_use *g = &pl->g[i];
+
+                if (!g->layers && !(i == last && ngl > a->layers))
+                        continue;
+                g->used = true;
+                g->comp[FIT_C_ACT] = compute_bytes(a, j, i == last && ngl > a->layers);
+                g->comp[FIT_C_CONTEXT] = fit_cuda_context_bytes();
+        }
+        pl->fits = true;
+        pl->nproc = 1;
+}

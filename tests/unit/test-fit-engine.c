@@ -1,0 +1,241 @@
+/* test-fit-engine.c - the inference engine models against first-principles
+ * counts: ggml block sizes and Q4_K_M's mix (llama.cpp's printed sizes),
+ * MLA and sliding-window caches, DeepSeek-V3's parameter count from its
+ * config.json, vLLM's KV pool, tensor parallel and fp8 cache. Published
+ * measurements: fit-calibration.tsv (test-fit-calibration.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "fit/fit-engine.h"
+#include "kb/kb-model.h"
+
+#define MiB (1024.0 * 1024)
+
+/* Bits per weight from the ggml-common.h structs: bytes per block x 8 /
+ * values per block. */
+static void test_ggml_bpw(void **state)
+{
+        (void)state;
+        assert_true(fit_ggml_type_bpw("q4_0") == (2 + 16) * 8 / 32.0);             /* 4.5 */
+        assert_true(fit_ggml_type_bpw("q8_0") == (2 + 32) * 8 / 32.0);             /* 8.5 */
+        assert_true(fit_ggml_type_bpw("q4_K") == (2 * 2 + 12 + 128) * 8 / 256.0);  /* 4.5 */
+        assert_true(fit_ggml_type_bpw("q5_K") == (2 * 2 + 12 + 32 + 128) * 8 / 256.0);
+        assert_true(fit_ggml_type_bpw("q6_K") == (128 + 64 + 16 + 2) * 8 / 256.0); /* 6.5625 */
+        assert_true(fit_ggml_type_bpw("q2_K") == (16 + 64 + 2 * 2) * 8 / 256.0);   /* 2.625 */
+        assert_true(fit_ggml_type_bpw("iq4_xs") == (2 + 2 + 4 + 128) * 8 / 256.0); /* 4.25 */
+        assert_true(fit_ggml_type_bpw("nope") == 0);
+}
+
+/* llama.cpp prints for Llama-3.1-8B-Instruct Q4_K_M: "file size = 4.58 GiB
+ * (4.89 BPW)", 193 q4_K and 33 q6_K tensors; CPU model buffer (the token
+ * embedding, q4_K) 281.81 MiB and CUDA0 4403.49 MiB with all layers on
+ * GPU. */
+static void test_q4_k_m(void **state)
+{
+        struct fit_arch a;
+        struct fit_gguf_sizes s;
+        double file;
+
+        (void)state;
+        fit_arch_from_kb(kb_model_find("meta-llama/Llama-3.1-8B"), &a);
+        fit_gguf_sizes(&a, FIT_GGUF_Q4_K_M, &s);
+        file = (double)(s.embd + s.layers_total + s.output);
+        assert_int_equal((int64_t)(s.embd / MiB * 100 + 0.5), 28181);
+        assert_int_equal((int64_t)((s.layers_total + s.output) / MiB * 100 + 0.5), 440349);
+        assert_int_equal((int64_t)(file / (1 << 30) * 100 + 0.5), 458);
+        assert_int_equal((int64_t)(file * 8 / 8030261248.0 * 100 + 0.5), 489);
+        /* 16 of 32 layers carry q6_K attn_v and ffn_down: two layer sizes. */
+        assert_true(s.layer_max > s.layer_min);
+        assert_int_equal(s.layers_total, 16 * s.layer_max + 16 * s.layer_min);
+}
+
+/* DeepSeek-V3 (config.json of deepseek-ai/DeepSeek-V3): 671,026,419,200
+ * parameters without the multi-token-prediction layer (the paper's 671B);
+ * MLA caches 512 + 64 values per token per layer: 70,272 bytes per token
+ * over 61 layers at 16 bits. */
+static const char ds_v3[] =
+        "{\"model_type\":\"deepseek_v3\",\"hidden_size\":7168,\"intermediate_size\":18432,"
+        "\"moe_intermediate_size\":2048,\"num_hidden_layers\":61,\"num_attention_heads\":128,"
+        "\"num_key_value_heads\":128,\"vocab_size\":129280,\"n_routed_experts\":256,"
+        "\"n_shared_experts\":1,\"num_experts_per_tok\":8,\"first_k_dense_replace\":3,"
+        "\"kv_lora_rank\":512,\"q_lora_rank\":1536,\"qk_rope_head_dim\":64,"
+        "\"qk_nope_head_dim\":128,\"v_head_dim\":128,\"topk_method\":\"noaux_tc\","
+        "\"tie_word_embeddings\":false,\"max_position_embeddings\":163840,"
+        "\"torch_dtype\":\"bfloat16\"}";
+
+static void test_mla(void **state)
+{
+        struct fit_arch a;
+        struct fit_params p;
+        char *err = NULL;
+
+        (void)state;
+        assert_int_equal(fit_config_parse(ds_v3, strlen(ds_v3), &a, &err), 0);
+        fit_count_params(&a, &p);
+        assert_int_equal(p.total, 671026419200LL);
+        assert_int_equal(fit_kv_elems(&a), 576);
+        assert_int_equal(fit_kv_seq_bytes(&a, 1, a.layers, a.kv_heads, FIT_KV_F16, false, 0), 70272);
+        /* Without MLA the same heads would cache 2 x 128 x 192 values. */
+        a.kv_lora_rank = 0;
+        assert_int_equal(fit_kv_elems(&a), 2 * 128 * 192);
+}
+
+/* Llama-4-Scout: the safetensors total of meta-llama/Llama-4-Scout-17B-16E-
+ * Instruct, 108,641,793,536, is the language model counted here plus the
+ * vision tower (34 layers of 1408, patch and position embeddings, norms)
+ * and the two projectors: 871,932,416. Chunked attention on three layers
+ * of four caches like a window of 8192 tokens. */
+static void test_llama4_scout(void **state)
+{
+        struct fit_arch a;
+        struct fit_params p;
+        int64_t vit_layer = 4 * 1408LL * 1408 + 4 * 1408 + 2 * 1408LL * 5632 + 5632 + 1408 + 4 * 1408;
+        int64_t vision = 34 * vit_layer + 3 * 14 * 14 * 1408 + 1408 + 577 * 1408 + 4 * 1408 +
+                         5632LL * 4096 + 4096LL * 4096 + 4096LL * 5120;
+
+        (void)state;
+        fit_arch_from_kb(kb_model_find("meta-llama/Llama-4-Scout-17B-16E-Instruct"), &a);
+        fit_count_params(&a, &p);
+        assert_int_equal(vision, 871932416);
+        assert_int_equal(p.total + vision, 108641793536LL);
+        assert_int_equal(fit_kv_windowed_layers(&a), 36);
+        /* 17B active: one routed and one shared expert per token. */
+        assert_true(p.active > 17000000000LL && p.active < 17500000000LL);
+}
+
+/* Gemma-3-27B: 5 of every 6 layers attend to 1024 tokens; 62 layers hold
+ * 10 global ones. llama.cpp keeps window + n_ubatch tokens there. */
+static void test_sliding_window(void **state)
+{
+        struct fit_arch a;
+        int64_t per_tok = 2 * 16 * 128 * 2, sum = 0;
+
+        (void)state;
+        fit_arch_from_kb(kb_model_find("google/gemma-3-27b-it"), &a);
+        assert_int_equal(fit_kv_windowed_layers(&a), 52);
+        for (int64_t l = 0; l < a.layers; l++)
+                sum += fit_kv_layer_bytes(&a, 32768, l, FIT_KV_F16, true, 512);
+        assert_int_equal(sum, (10 * 32768 + 52 * (1024 + 512)) * per_tok);
+        /* Engines that ignore the window (ExLlamaV3, vLLM here) keep it all. */
+        assert_int_equal(fit_kv_seq_bytes(&a, 32768, a.layers, a.kv_heads, FIT_KV_F16, false, 0),
+                         62 * 32768 * per_tok);
+        assert_int_equal(fit_kv_layer_bytes(&a, 100, 0, FIT_KV_Q8_0, true, 512),
+                         100 * 2 * 16 * 128 * 34 / 32);
+}
+
+/* vLLM: the pool is gmu x capacity less weights, profile peak and
+ * non-torch memory, cut into block_size-token blocks; TP splits the KV
+ * heads and the weights; fp8 halves the bytes per token. */
+static void test_vllm(void **state)
+{
+        struct fit_arch a;
+        struct fit_job j = { .task = FIT_INFER, .engine = FIT_VLLM, .ctx = 8192, .batch = 1 };
+        struct fit_plan p1, p2, p8;
+        int64_t caps[2] = { 80LL << 30, 80LL << 30 }, per_tok = 32 * 2 * 8 * 128 * 2;
+
+        (void)state;
+        fit_engine_defaults(&j.eng);
+        fit_arch_from_kb(kb_model_find("meta-llama/Meta-Llama-3-8B"), &a);
+        fit_plan_job(&a, &j, caps, 1, &p1);
+        assert_true(p1.fits);
+        assert_int_equal(p1.kv_tokens % 16, 0);
+        assert_int_equal(p1.kv_tokens, p1.g[0].comp[FIT_C_KV] / (16 * per_tok) * 16);
+        assert_true(p1.g[0].comp[FIT_C_KV] + p1.g[0].comp[FIT_C_WEIGHTS] + p1.g[0].comp[FIT_C_ACT] <=
+                    (int64_t)(0.9 * (double)caps[0]));
+        j.eng.tp = 2;
+        fit_plan_job(&a, &j, caps, 2, &p2);
+        assert_true(p2.g[1].used && p2.g[0].comp[FIT_C_WEIGHTS] < p1.g[0].comp[FIT_C_WEIGHTS] / 2 + (64 << 20));
+        assert_true(p2.kv_tokens > 2 * p1.kv_tokens);  /* half the heads, more room */
+        j.eng.tp = 1, j.eng.kv = FIT_KV_FP8;
+        fit_plan_job(&a, &j, caps, 1, &p8);
+        assert_true(p8.kv_tokens >= 2 * p1.kv_tokens && p8.kv_tokens <= 2 * p1.kv_tokens + 16);
+        j.eng.kv = FIT_KV_F16, j.ctx = p1.kv_tokens + 16;  /* one sequence must fit */
+        fit_plan_job(&a, &j, caps, 1, &p8);
+        assert_false(p8.fits);
+}
+
+/* -ngl: the last N layers go to the GPU, the output layer only when N
+ * exceeds the layer count; --tensor-split divides them. */
+static void test_gguf_placement(void **state)
+{
+        struct fit_arch a;
+        struct fit_job j = { .task = FIT_INFER, .engine = FIT_GGUF, .ctx = 4096, .batch = 1 };
+        struct fit_plan p;
+        int64_t caps[2] = { 24LL << 30, 24LL << 30 };
+
+        (void)state;
+        fit_engine_defaults(&j.eng);
+        fit_arch_from_kb(kb_model_find("meta-llama/Llama-3.1-8B"), &a);
+        j.eng.ngl = 10;
+        fit_plan_job(&a, &j, caps, 1, &p);
+        assert_int_equal(p.g[0].layers, 10);
+        assert_int_equal(p.g[0].first_layer, 22);
+        j.eng.ngl = -1, j.eng.split[0] = 3, j.eng.split[1] = 1;
+        fit_plan_job(&a, &j, caps, 2, &p);
+        assert_int_equal(p.g[0].layers, 24);
+        assert_int_equal(p.g[1].layers, 8);
+        assert_true(p.g[1].comp[FIT_C_ACT] > p.g[0].comp[FIT_C_ACT] - (64 << 20));
+}
+
+/* exllamav2's cache_8bit (FP8 e5m2): one byte per K and V value, half of
+ * FP16 (Phi-3-mini: 384 KiB per token at FP16, exllamav2 #425, so 192);
+ * a 16-bit model's LM head is fp16: 2 bytes x vocab x hidden. */
+static void test_exl2_fp8_and_16bit(void **state)
+{
+        struct fit_arch a;
+        struct fit_job j = { .task = FIT_INFER, .engine = FIT_EXL2, .bpw = 16, .ctx = 4096,
+                             .batch = 1, .cache = FIT_CACHE_FP8 };
+        struct fit_plan p16, p6;
+        int64_t caps[1] = { 48LL << 30 };
+
+        (void)state;
+        fit_arch_from_kb(kb_model_find("microsoft/Phi-3-mini-4k-instruct"), &a);
+        assert_int_equal(a.layers * fit_cache_bytes_per_token_layer(&a, FIT_CACHE_FP8), 192 * 1024);
+        assert_int_equal(a.layers * fit_cache_bytes_per_token_layer(&a, FIT_CACHE_FP16), 384 * 1024);
+        fit_plan_job(&a, &j, caps, 1, &p16);
+        j.bpw = 8;
+        fit_plan_job(&a, &j, caps, 1, &p6);
+        /* 16 bpw: decoder linears twice 8 bpw's, and the head at 16 bits instead of 6. */
+        assert_int_equal(p16.g[0].comp[FIT_C_WEIGHTS] - p6.g[0].comp[FIT_C_WEIGHTS],
+                         (int64_t)a.layers * (4 * 3072LL * 3072 + 3 * 3072LL * 8192) +
+                                 32064LL * 3072 * 10 / 8);
+}
+
+/* Quantized formats size the linear weights; everything else (norms,
+ * biases, routers, sinks) stays 16 or 32 bit. For every table model the
+ * rest must be a sliver: shared experts or dense layers left out of the
+ * linear count (DeepSeek-V3, Llama 4) made it tens of GB. */
+static void test_linear_share(void **state)
+{
+        (void)state;
+        for (size_t i = 0; i < kb_model_count(); i++) {
+                struct fit_arch a;
+                struct fit_params p;
+                int64_t rest;
+
+                fit_arch_from_kb(kb_model_at(i), &a);
+                fit_count_params(&a, &p);
+                rest = p.total - a.layers * p.layer_linear - p.embed - p.lm_head;
+                if (rest < 0 || (double)rest > 0.002 * (double)p.total)
+                        fail_msg("%s: %lld parameters outside the linears, embeddings and head",
+                                 kb_model_at(i)->name, (long long)rest);
+        }
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_ggml_bpw),       cmocka_unit_test(test_q4_k_m),
+                cmocka_unit_test(test_mla),            cmocka_unit_test(test_sliding_window),
+                cmocka_unit_test(test_vllm),           cmocka_unit_test(test_gguf_placement),
+                cmocka_unit_test(test_exl2_fp8_and_16bit), cmocka_unit_test(test_llama4_scout),
+                cmocka_unit_test(test_linear_share),
+        };
+
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
