@@ -19,17 +19,17 @@
 
 static const char *tsv_path;
 
-#define NCOLS 23
+#define NCOLS 24
 
 /* Columns by name (the TSV's header), so rows read the same whatever the
  * column order. */
 static const char *const cols[NCOLS] = {
         "id", "model", "task", "gpus", "gpu_gib", "batch", "ctx", "act_ckpt", "optim", "fp32_loss",
         "rank", "lora_targets", "nf4", "engine", "bpw", "cache", "measured", "unit", "measure",
-        "holdout", "source", "conditions", "attn",
+        "holdout", "source", "conditions", "attn", "extra",
 };
 enum { C_ID, C_MODEL, C_TASK, C_GPUS, C_GIB, C_BATCH, C_CTX, C_CKPT, C_OPTIM, C_FP32, C_RANK,
-       C_TARGETS, C_NF4, C_ENGINE, C_BPW, C_CACHE, C_MEASURED, C_UNIT, C_MEASURE, C_HOLDOUT, C_SOURCE, C_CONDITIONS, C_ATTN };
+       C_TARGETS, C_NF4, C_ENGINE, C_BPW, C_CACHE, C_MEASURED, C_UNIT, C_MEASURE, C_HOLDOUT, C_SOURCE, C_CONDITIONS, C_ATTN, C_EXTRA };
 
 struct row {
         const char *f[NCOLS];
@@ -166,6 +166,12 @@ static void test_calibration(void **state)
                 if (!line[0] || line[0] == '#')
                         continue;
                 assert_int_equal(parse_row(line, &r), 0);
+                /* Savers, weight formats and load peaks the model does not
+                 * know yet: said so, not guessed. */
+                if (strcmp(r.f[C_EXTRA], "-") || !strcmp(r.f[C_MEASURE], "allocated-load")) {
+                        printf("%-22s %-6s out of scope (%s)\n", r.f[C_ID], r.f[C_TASK], r.f[C_EXTRA]);
+                        continue;
+                }
                 pred = predict(&r);
                 measured = atof(r.f[C_MEASURED]);
                 holdout = yes(r.f[C_HOLDOUT]);
