@@ -34,6 +34,21 @@ static const char fit_help[] =
         "  --fp32-loss       the trainer computes an unchunked loss on fp32 logits\n"
         "                    (HF Trainer, torchtune before chunked cross-entropy)\n"
         "  --optimizer O     adamw (default, bf16 states), adamw8bit, cpu-offload\n"
+        "  --weights F       transformers inference, or the QLoRA base: bf16 (default;\n"
+        "                    QLoRA: NF4), gptq-int8, gptq-int4, awq, bnb-int8, bnb-nf4,\n"
+        "                    bnb-nf4-dq, torchao-int4, torchao-int8, hqq-4bit\n"
+        "  --group N         quantization group size (default: the format's, 64 or 128)\n"
+        "  --optimizer-in-backward   step each parameter as its gradient is made\n"
+        "  --paged-optimizer bitsandbytes paged optimizer (state in managed memory)\n"
+        "  --activation-offloading  saved activations streamed to the CPU\n"
+        "  --compile         torch.compile of the model and loss (training)\n"
+        "  --grad-accum N    micro-batches per optimizer step\n"
+        "  --packed P        packed sequences: flex (flex attention) or sdpa (b x s x s mask)\n"
+        "  --fsdp-wrap-root  embeddings and LM head are FSDP units of their own\n"
+        "  --load-fp32       from_pretrained without a dtype: fp32 on the GPU, then cast\n"
+        "  --cuda V          CUDA version (default: the driver's), for the context overhead\n"
+        "  Not modelled (refused): quantized full fine-tuning, exllamav2 with --weights,\n"
+        "  savers at inference, tensor-parallel training, DeepSpeed ZeRO.\n"
         "  --gpus LIST       use these GPUs of the machine (\"0,1\")\n"
         "  --gpu-memory L    plan for GPUs not at hand: \"24GiB,24GiB\" (no driver call)\n"
         "  --from FILE       the GPUs of a saved snapshot (dlrig doctor --save)\n"
@@ -47,6 +62,7 @@ struct fit_opts {
         struct fit_job job;
         const char *model, *gpus, *gpu_memory, *from;
         bool ctx_set;
+        char cuda[16];   /* --cuda */
 };
 
 static int pick(const char *arg, const char *const *names, int n, const char *opt, int *out)
@@ -121,6 +137,8 @@ static int option(int c, const char *arg, struct fit_opts *o, struct ctx *ctx)
         case 'j': ctx->format = FMT_JSON; return 0;
         case 'M': return cmd_set_format("fit", arg, ctx) >= 0 ? 1 : 0;
         }
+        if (c >= FIT_OPT_WEIGHTS)
+                return fit_saver_option(c, arg, j, o->cuda, sizeof(o->cuda));
         return cmd_usage_error("fit", "unknown option '%s'", arg ? arg : "?");
 }
 
@@ -137,6 +155,18 @@ const struct option cmd_fit_opts[] = {
         { "from", required_argument, NULL, 'f' }, { "json", no_argument, NULL, 'j' },
         { "format", required_argument, NULL, 'M' },
         { "list", no_argument, NULL, 'l' }, { "help", no_argument, NULL, 'h' },
+        /* training savers and weight formats (cmd-fit-savers.c) */
+        { "weights", required_argument, NULL, FIT_OPT_WEIGHTS },
+        { "group", required_argument, NULL, FIT_OPT_GROUP },
+        { "optimizer-in-backward", no_argument, NULL, FIT_OPT_OPTIM_BWD },
+        { "paged-optimizer", no_argument, NULL, FIT_OPT_PAGED },
+        { "activation-offloading", no_argument, NULL, FIT_OPT_OFFLOAD },
+        { "compile", no_argument, NULL, FIT_OPT_COMPILE },
+        { "grad-accum", required_argument, NULL, FIT_OPT_ACCUM },
+        { "packed", required_argument, NULL, FIT_OPT_PACKED },
+        { "fsdp-wrap-root", no_argument, NULL, FIT_OPT_WRAP_ROOT },
+        { "load-fp32", no_argument, NULL, FIT_OPT_LOAD_FP32 },
+        { "cuda", required_argument, NULL, FIT_OPT_CUDA },
         { NULL, 0, NULL, 0 },
 };
 
@@ -160,7 +190,7 @@ static int parse_fit(int argc, char **argv, struct ctx *ctx, struct fit_opts *o)
                 return cmd_usage_error("fit", "--gpu-memory cannot be combined with --gpus or --from");
         if (!o->ctx_set && o->job.task != FIT_INFER)
                 o->job.ctx = 2048;
-        return -1;
+        return fit_saver_check(&o->job);
 }
 
 static int answer(struct ctx *ctx, const struct fit_model *m, const struct fit_job *j,
@@ -208,6 +238,7 @@ int cmd_fit(int argc, char **argv, struct ctx *ctx)
                 fit_model_src_release(&src);
                 return EXIT_UNKNOWN;
         }
+        fit_context_from_kb(&o.job, o.cuda[0] ? o.cuda : g.cuda, &g);
         r = answer(ctx, &src.m, &o.job, &g);
         fit_model_src_release(&src);
         return r;
