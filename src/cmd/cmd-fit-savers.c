@@ -9,20 +9,8 @@
 
 #include "kb/kb-context.h"
 #include "kb/kb.h"
-#include "util/parse.h"
 
 #define MiB (1024LL * 1024)
-
-static int count(const char *arg, const char *opt, int64_t max, int64_t *out)
-{
-        int64_t v;
-
-        if (parse_i64(arg, 10, &v) < 0 || v < 1 || v > max)
-                return cmd_usage_error("fit", "%s: '%s' is not a whole number from 1 to %lld", opt,
-                                       arg, (long long)max);
-        *out = v;
-        return 0;
-}
 
 static int weights(const char *arg, struct fit_job *j)
 {
@@ -52,12 +40,12 @@ int fit_saver_option(int c, const char *arg, struct fit_job *j, char *cuda, size
 {
         switch (c) {
         case FIT_OPT_WEIGHTS: return weights(arg, j);
-        case FIT_OPT_GROUP: return count(arg, "--group", 1 << 16, &j->group);
+        case FIT_OPT_GROUP: return fit_opt_count(arg, "--group", 1 << 16, &j->group);
         case FIT_OPT_OPTIM_BWD: j->optim_in_bwd = true; return 0;
         case FIT_OPT_PAGED: j->paged_optim = true; return 0;
         case FIT_OPT_OFFLOAD: j->act_offload = true; return 0;
         case FIT_OPT_COMPILE: j->compile = true; return 0;
-        case FIT_OPT_ACCUM: return count(arg, "--grad-accum", 1 << 16, &j->grad_accum);
+        case FIT_OPT_ACCUM: return fit_opt_count(arg, "--grad-accum", 1 << 16, &j->grad_accum);
         case FIT_OPT_PACKED:
                 if (strcmp(arg, "flex") && strcmp(arg, "sdpa"))
                         return cmd_usage_error("fit", "--packed: '%s' is not flex or sdpa", arg);

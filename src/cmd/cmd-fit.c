@@ -86,6 +86,11 @@ static int positive(const char *arg, const char *opt, int64_t max, int64_t *out)
         return 0;
 }
 
+int fit_opt_count(const char *arg, const char *opt, int64_t max, int64_t *out)
+{
+        return positive(arg, opt, max, out);
+}
+
 static int set_bpw(const char *arg, double *bpw)
 {
         char *end;

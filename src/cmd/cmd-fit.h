@@ -37,6 +37,7 @@ enum {
         FIT_OPT_COMPILE, FIT_OPT_ACCUM, FIT_OPT_PACKED, FIT_OPT_WRAP_ROOT, FIT_OPT_LOAD_FP32,
         FIT_OPT_CUDA,
 };
+int fit_opt_count(const char *arg, const char *opt, int64_t max, int64_t *out);
 int fit_saver_option(int c, const char *arg, struct fit_job *j, char *cuda, size_t cuda_size);
 int fit_saver_check(const struct fit_job *j);
 void fit_context_from_kb(struct fit_job *j, const char *cuda, const struct fit_gpus *g);
