@@ -200,7 +200,13 @@ static void plan_train(const struct fit_arch *a, const struct fit_params *p,
         pl->nproc = pl->n;
         for (int i = 0; i < pl->n; i++) {
                 struct fit_gpu_use *g = &pl->g[i];
+                int64_t cap = g->capacity;
 
+                if (i > 0) {  /* every rank holds the same: the first one's, once */
+                        *g = pl->g[0];
+                        g->capacity = cap;
+                        continue;
+                }
                 g->used = true;
                 g->layers = (int)a->layers;
                 weights_train(a, p, j, pl->n, g);

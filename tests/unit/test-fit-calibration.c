@@ -189,8 +189,8 @@ static struct group *group_of(struct group *g, int *n, const struct row *r)
 {
         char name[32];
 
-        snprintf(name, sizeof(name), "%s%s%s", r->f[C_TASK], strcmp(r->f[C_TASK], "infer") ? "" : "/",
-                 strcmp(r->f[C_TASK], "infer") ? "" : r->f[C_ENGINE]);
+        snprintf(name, sizeof(name), "%s%s%s", strcmp(r->f[C_MEASURE], "allocated-load") ? r->f[C_TASK] : "load",
+                 strcmp(r->f[C_TASK], "infer") ? "" : "/", strcmp(r->f[C_TASK], "infer") ? "" : r->f[C_ENGINE]);
         for (int i = 0; i < *n; i++)
                 if (!strcmp(g[i].name, name))
                         return &g[i];
