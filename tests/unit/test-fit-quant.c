@@ -115,12 +115,41 @@ static void test_dequant_buffer(void **state)
         assert_int_equal(p.g[0].comp[FIT_C_ACT] - awq, 3584LL * 18944 * 2);
 }
 
+/* A quantized base under LoRA (--task qlora --weights): the linears in
+ * that layout, the rest bf16, adapters bf16. Quantizing on load holds one
+ * weight in bf16 beside what is loaded (transformers with bitsandbytes). */
+static void test_qlora_base_and_load(void **state)
+{
+        struct fit_arch a;
+        struct fit_params pp;
+        struct fit_job j = { .task = FIT_QLORA, .ctx = 1024, .batch = 1, .rank = 8, .act_ckpt = true,
+                             .weights = FIT_W_BNB8 };
+        int64_t caps[1] = { 80 * GiB }, lora;
+        struct fit_plan p;
+
+        (void)state;
+        fit_arch_from_kb(kb_model_find("meta-llama/Llama-2-7b-hf"), &a);
+        fit_count_params(&a, &pp);
+        lora = fit_lora_params(&a, 8, FIT_LORA_ATTN_MLP);
+        fit_plan_job(&a, &j, caps, 1, &p);
+        /* 4 x 4096^2 (1 + 4/4096) + 3 x 4096 x 11008 (1 + 4/in) per layer, 32 layers */
+        assert_int_equal(p.g[0].comp[FIT_C_WEIGHTS],
+                         32 * (int64_t)(4 * 4096.0 * 4096 * (1 + 4.0 / 4096) + 2 * 4096.0 * 11008 * (1 + 4.0 / 4096) +
+                                        11008.0 * 4096 * (1 + 4.0 / 11008)) +
+                                 (pp.total - 32 * pp.layer_linear) * 2 + lora * 2);
+        j = (struct fit_job){ .task = FIT_INFER, .engine = FIT_HF, .ctx = 1024, .batch = 1, .weights = FIT_W_BNB4 };
+        fit_plan_job(&a, &j, caps, 1, &p);
+        assert_int_equal(p.load_peak, p.g[0].comp[FIT_C_WEIGHTS] + p.g[0].comp[FIT_C_CONTEXT] +
+                                              4096LL * 11008 * 2);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_layouts),
                 cmocka_unit_test(test_savings_published),
                 cmocka_unit_test(test_dequant_buffer),
+                cmocka_unit_test(test_qlora_base_and_load),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
