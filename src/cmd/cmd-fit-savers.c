@@ -24,15 +24,22 @@ static int weights(const char *arg, struct fit_job *j)
                                "hqq-4bit)", arg);
 }
 
+/* "13.0", or "13.0,9.0" with the GPUs' compute capability when they are
+ * planned (--gpu-memory names no GPU). */
 static int cuda_version(const char *arg, char *out, size_t size)
 {
-        int major, minor;
+        int major, minor, cc_major = -1, cc_minor = 0;
         char end;
+        int n = sscanf(arg, "%d.%d,%d.%d%c", &major, &minor, &cc_major, &cc_minor, &end);
 
-        if (sscanf(arg, "%d.%d%c", &major, &minor, &end) != 2 || major < 1 || major > 99 ||
-            minor < 0 || minor > 99)
-                return cmd_usage_error("fit", "--cuda: '%s' is not a CUDA version like 12.8", arg);
-        snprintf(out, size, "%d.%d", major, minor);
+        if ((n != 2 && n != 4) || major < 1 || major > 99 || minor < 0 || minor > 99 ||
+            (n == 4 && (cc_major < 1 || cc_major > 99 || cc_minor < 0 || cc_minor > 9)))
+                return cmd_usage_error("fit", "--cuda: '%s' is not a CUDA version like 12.8 "
+                                       "(or 12.8,9.0 with the GPUs' compute capability)", arg);
+        if (n == 4)
+                snprintf(out, size, "%d.%d,%d.%d", major, minor, cc_major, cc_minor);
+        else
+                snprintf(out, size, "%d.%d", major, minor);
         return 0;
 }
 
@@ -84,14 +91,30 @@ int fit_saver_check(const struct fit_job *j)
         return -1;
 }
 
+/* The compute capability of a GPU named as NVML names it: "NVIDIA H200"
+ * matches the SXM and NVL entries alike, which is fine when they agree. */
+static const char *cc_of(const char *name)
+{
+        const struct kb_gpu *first = kb_gpu_match(name, 0), *m;
+
+        if (kb_gpu_find(name))
+                return kb_gpu_find(name)->cc;
+        for (size_t n = 1; first && (m = kb_gpu_match(name, n)); n++)
+                if (strcmp(m->cc, first->cc))
+                        return NULL;
+        return first ? first->cc : NULL;
+}
+
 /* The per-GPU context from the knowledge base when the CUDA version is
  * known (--cuda, or the driver's from the snapshot), by the first GPU's
  * compute capability when its name is in the GPU table. */
 void fit_context_from_kb(struct fit_job *j, const char *cuda, const struct fit_gpus *g)
 {
-        const struct kb_gpu *gpu = g->n > 0 ? kb_gpu_find(g->names[0].name) : NULL;
-        const struct kb_context *c = cuda && cuda[0] ? kb_context_find(cuda, gpu ? gpu->cc : NULL)
-                                                     : NULL;
+        const char *cc = cuda ? strchr(cuda, ',') : NULL;
+        const struct kb_context *c = NULL;
+
+        if (cuda && cuda[0])
+                c = kb_context_find(cuda, cc ? cc + 1 : g->n > 0 ? cc_of(g->names[0].name) : NULL);
 
         if (c)
                 j->context_bytes = (int64_t)c->mib * MiB;

@@ -8,7 +8,7 @@ static int version_num(const char *v)
 {
         int major, minor = 0;
 
-        if (!v || sscanf(v, "%d.%d", &major, &minor) < 1 || major < 0 || minor < 0 || minor > 99)
+        if (!v || sscanf(v, "%d.%d", &major, &minor) < 1 /* "13.0,9.0" reads as 13.0 */ || major < 0 || minor < 0 || minor > 99)
                 return -1;
         return major * 100 + minor;
 }
