@@ -31,6 +31,8 @@ static const struct {
         { "optimizer", "adamw adamw8bit cpu-offload" },
         { "lora-targets", "attn-mlp qv" },
         { "nf4", "torchao bitsandbytes" },
+        { "weights", "bf16 gptq-int8 gptq-int4 awq bnb-int8 bnb-nf4 bnb-nf4-dq torchao-int4 torchao-int8 hqq-4bit" },
+        { "packed", "flex sdpa" },
 };
 
 struct comp {

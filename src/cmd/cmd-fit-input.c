@@ -251,6 +251,11 @@ int fit_gpus_from_machine(struct ctx *ctx, const char *from, const char *sel, st
                 probe_gpus(ctx, &s);
         if (r >= 0)
                 r = gpus_from_snapshot(&s, sel, g);
+        if (r >= 0 && s.nvml.cuda_driver_version.st == FACT_OK &&
+            s.nvml.cuda_driver_version.v > 0 && s.nvml.cuda_driver_version.v < 100000)
+                snprintf(g->cuda, sizeof(g->cuda), "%d.%d",
+                         (int)(s.nvml.cuda_driver_version.v / 1000),
+                         (int)(s.nvml.cuda_driver_version.v % 1000 / 10));
         snap_release(&s);
         return r;
 }

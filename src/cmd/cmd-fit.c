@@ -37,6 +37,22 @@ static const char fit_help[] =
         "  --fp32-loss       the trainer computes an unchunked loss on fp32 logits\n"
         "                    (HF Trainer, torchtune before chunked cross-entropy)\n"
         "  --optimizer O     adamw (default, bf16 states), adamw8bit, cpu-offload\n"
+        "  --weights F       transformers inference, or the QLoRA base: bf16 (default;\n"
+        "                    QLoRA: NF4), gptq-int8, gptq-int4, awq, bnb-int8, bnb-nf4,\n"
+        "                    bnb-nf4-dq, torchao-int4, torchao-int8, hqq-4bit\n"
+        "  --group N         quantization group size (default: the format's, 64 or 128)\n"
+        "  --optimizer-in-backward   step each parameter as its gradient is made\n"
+        "  --paged-optimizer bitsandbytes paged optimizer (state in managed memory)\n"
+        "  --activation-offloading  saved activations streamed to the CPU\n"
+        "  --compile         torch.compile of the model and loss (training)\n"
+        "  --grad-accum N    micro-batches per optimizer step\n"
+        "  --packed P        packed sequences: flex (flex attention) or sdpa (b x s x s mask)\n"
+        "  --fsdp-wrap-root  embeddings and LM head are FSDP units of their own\n"
+        "  --load-fp32       from_pretrained without a dtype: fp32 on the GPU, then cast\n"
+        "  --cuda V[,CC]     CUDA version (default: the driver's) and, for planned GPUs,\n"
+        "                    their compute capability: the context overhead (13.0,9.0)\n"
+        "  Not modelled (refused): quantized full fine-tuning, exllamav2 with --weights,\n"
+        "  savers at inference, tensor-parallel training, DeepSpeed ZeRO.\n"
         "  --gpus LIST       use these GPUs of the machine (\"0,1\")\n"
         "  --gpu-memory L    plan for GPUs not at hand: \"24GiB,24GiB\" (no driver call)\n"
         "  --from FILE       the GPUs of a saved snapshot (dlrig doctor --save)\n"
@@ -68,6 +84,7 @@ struct fit_opts {
         struct fit_job job;
         const char *model, *gpus, *gpu_memory, *from;
         bool ctx_set, measure;
+        char cuda[16];   /* --cuda */
 };
 
 static int pick(const char *arg, const char *const *names, int n, const char *opt, int *out)
@@ -89,6 +106,11 @@ static int positive(const char *arg, const char *opt, int64_t max, int64_t *out)
                                        arg, (long long)max);
         *out = v;
         return 0;
+}
+
+int fit_opt_count(const char *arg, const char *opt, int64_t max, int64_t *out)
+{
+        return positive(arg, opt, max, out);
 }
 
 static int set_bpw(const char *arg, double *bpw)
@@ -146,6 +168,8 @@ static int option(int c, const char *arg, struct fit_opts *o, struct ctx *ctx)
         }
         if (c >= FIT_OPT_GMU && c < FIT_OPT_LIST_ENGINES)
                 return fit_engine_option(c, arg, j);
+        if (c >= FIT_OPT_WEIGHTS && c <= FIT_OPT_CUDA)
+                return fit_saver_option(c, arg, j, o->cuda, sizeof(o->cuda));
         return cmd_usage_error("fit", "unknown option '%s'", arg ? arg : "?");
 }
 
@@ -178,6 +202,18 @@ const struct option cmd_fit_opts[] = {
         { "flash-attn", no_argument, NULL, FIT_OPT_FA },
         { "head-bits", required_argument, NULL, FIT_OPT_HEAD },
         { "list-engines", no_argument, NULL, FIT_OPT_LIST_ENGINES },
+        /* training savers and weight formats (cmd-fit-savers.c) */
+        { "weights", required_argument, NULL, FIT_OPT_WEIGHTS },
+        { "group", required_argument, NULL, FIT_OPT_GROUP },
+        { "optimizer-in-backward", no_argument, NULL, FIT_OPT_OPTIM_BWD },
+        { "paged-optimizer", no_argument, NULL, FIT_OPT_PAGED },
+        { "activation-offloading", no_argument, NULL, FIT_OPT_OFFLOAD },
+        { "compile", no_argument, NULL, FIT_OPT_COMPILE },
+        { "grad-accum", required_argument, NULL, FIT_OPT_ACCUM },
+        { "packed", required_argument, NULL, FIT_OPT_PACKED },
+        { "fsdp-wrap-root", no_argument, NULL, FIT_OPT_WRAP_ROOT },
+        { "load-fp32", no_argument, NULL, FIT_OPT_LOAD_FP32 },
+        { "cuda", required_argument, NULL, FIT_OPT_CUDA },
         { NULL, 0, NULL, 0 },
 };
 
@@ -212,7 +248,7 @@ static int parse_fit(int argc, char **argv, struct ctx *ctx, struct fit_opts *o)
                                        "drop --engine)", fit_engine_name(o->job.engine));
         if (fit_engine_finish(&o->job) != 0)
                 return EXIT_UNKNOWN;
-        return -1;
+        return fit_saver_check(&o->job);
 }
 
 static int answer(struct ctx *ctx, const struct fit_model *m, const struct fit_job *j,
@@ -260,6 +296,7 @@ int cmd_fit(int argc, char **argv, struct ctx *ctx)
                 fit_model_src_release(&src);
                 return EXIT_UNKNOWN;
         }
+        fit_context_from_kb(&o.job, o.cuda[0] ? o.cuda : g.cuda, &g);
         r = answer(ctx, &src.m, &o.job, &g);
         if (o.measure && r != EXIT_UNKNOWN)
                 r = fit_measure(ctx, &src.m, &o.job, &g, r);

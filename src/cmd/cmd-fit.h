@@ -19,6 +19,7 @@ struct fit_gpus {
         int n;
         int64_t caps[FIT_GPUS_MAX];
         struct fit_gpu_name names[FIT_GPUS_MAX];
+        char cuda[16];   /* the driver's CUDA version from the snapshot ("13.0"), or "" */
 };
 
 /* "24GiB,24GiB" (also GB, MiB, MB, G; a bare number is GiB). */
@@ -37,3 +38,16 @@ enum {
 int fit_engine_option(int c, const char *arg, struct fit_job *j);
 int fit_engine_finish(struct fit_job *j);  /* 0, or a usage error printed */
 int fit_list_engines(void);
+/* Training savers and weight formats (cmd-fit-savers.c): getopt values of
+ * their options, one option applied to the job (0, or the usage error's
+ * exit status), the combinations dlrig does not model (-1: none), and the
+ * CUDA context from the knowledge base. */
+enum {
+        FIT_OPT_WEIGHTS = 400, FIT_OPT_GROUP, FIT_OPT_OPTIM_BWD, FIT_OPT_PAGED, FIT_OPT_OFFLOAD,
+        FIT_OPT_COMPILE, FIT_OPT_ACCUM, FIT_OPT_PACKED, FIT_OPT_WRAP_ROOT, FIT_OPT_LOAD_FP32,
+        FIT_OPT_CUDA,
+};
+int fit_opt_count(const char *arg, const char *opt, int64_t max, int64_t *out);
+int fit_saver_option(int c, const char *arg, struct fit_job *j, char *cuda, size_t cuda_size);
+int fit_saver_check(const struct fit_job *j);
+void fit_context_from_kb(struct fit_job *j, const char *cuda, const struct fit_gpus *g);

@@ -186,7 +186,7 @@ static void advise_train(struct fit_advice *out, const struct fit_arch *a,
                         add(out, a, &t, caps, n, "--optimizer adamw8bit --activation-checkpointing");
                 }
         }
-        if (j->task == FIT_FULL && j->optim != FIT_CPU_OFFLOAD) {
+        if (j->task == FIT_FULL && j->optim != FIT_CPU_OFFLOAD && !j->optim_in_bwd && !j->paged_optim) {
                 t = *j, t.optim = FIT_CPU_OFFLOAD, t.act_ckpt = true;
                 add(out, a, &t, caps, n, "--optimizer cpu-offload --activation-checkpointing");
         }

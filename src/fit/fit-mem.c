@@ -154,6 +154,11 @@ static void weights_train(const struct fit_arch *a, const struct fit_params *p,
                 stored = (int64_t)((double)linear * NF4_BYTES_PER_PARAM) + (p->total - linear) * 2;
                 layer = (int64_t)((double)p->layer_linear * NF4_BYTES_PER_PARAM) +
                         (p->layer - p->layer_linear) * 2;
+                if (j->weights != FIT_W_BF16) {  /* a GPTQ, AWQ, bnb, torchao or HQQ base */
+                        layer = fit_wfmt_layer_bytes(a, j->weights, j->group) +
+                                (p->layer - p->layer_linear) * 2;
+                        stored = a->layers * layer + (p->total - a->layers * p->layer) * 2;
+                }
         }
         if (n == 1) {
                 g->comp[FIT_C_WEIGHTS] = stored;
@@ -189,6 +194,11 @@ static void states_train(const struct fit_params *p, const struct fit_job *j, in
         g->comp[FIT_C_OPTIM] = trained * (j->optim == FIT_ADAMW8BIT ? 2 : 4) / shards;
 }
 
+static int64_t context_of(const struct fit_job *j)
+{
+        return j->context_bytes > 0 ? j->context_bytes : CUDA_CONTEXT_BYTES;
+}
+
 static void plan_train(const struct fit_arch *a, const struct fit_params *p,
                        const struct fit_job *j, struct fit_plan *pl)
 {
@@ -198,7 +208,13 @@ static void plan_train(const struct fit_arch *a, const struct fit_params *p,
         pl->nproc = pl->n;
         for (int i = 0; i < pl->n; i++) {
                 struct fit_gpu_use *g = &pl->g[i];
+                int64_t cap = g->capacity;
 
+                if (i > 0) {  /* every rank holds the same: the first one's, once */
+                        *g = pl->g[0];
+                        g->capacity = cap;
+                        continue;
+                }
                 g->used = true;
                 g->layers = (int)a->layers;
                 weights_train(a, p, j, pl->n, g);
@@ -206,7 +222,8 @@ static void plan_train(const struct fit_arch *a, const struct fit_params *p,
                 if (j->task != FIT_FULL)  /* adapters: bf16 weights */
                         g->comp[FIT_C_WEIGHTS] += lora * 2;
                 g->comp[FIT_C_ACT] = fit_train_activations(a, j) + fit_train_logits(a, j);
-                g->comp[FIT_C_CONTEXT] = CUDA_CONTEXT_BYTES + (pl->n > 1 ? NCCL_BYTES : 0);
+                g->comp[FIT_C_CONTEXT] = context_of(j) + (pl->n > 1 ? NCCL_BYTES : 0);
+                g->load = fit_train_peak(a, p, j, pl->n, g);
         }
 }
 
@@ -219,6 +236,7 @@ struct infer_cost {
         int64_t first_weights;            /* embeddings, on the first device */
         int64_t last_weights, last_act;   /* LM head and logits, on the last */
         int64_t reserve_first, reserve_other;
+        int64_t context;                  /* per device: CUDA context and workspaces */
 };
 
 static void exl2_cost(const struct fit_arch *a, const struct fit_params *p,
@@ -261,17 +279,21 @@ static void hf_cost(const struct fit_arch *a, const struct fit_params *p,
 
         memset(c, 0, sizeof(*c));
         c->layer_weights = p->layer * 2;
+        if (j->weights != FIT_W_BF16)  /* quantized decoder linears; the rest bf16 */
+                c->layer_weights = fit_wfmt_layer_bytes(a, j->weights, j->group) +
+                                   (p->layer - p->layer_linear) * 2;
         c->layer_kv = 2 * a->kv_heads * a->head_dim * tokens * 2;  /* DynamicCache, bf16 */
         c->scratch = tokens * (PREFILL_H_ELEMS * a->hidden + PREFILL_I_ELEMS * mlp_width(a)) * 2;
         c->first_weights = p->embed * 2;
         c->last_weights = p->lm_head * 2 + a->hidden * 2;
         c->last_act = j->batch * a->vocab * 4;  /* generate: last position's fp32 logits */
+        c->scratch += fit_wfmt_scratch(p, j->weights);
 }
 
 /* What GPU i needs holding `layers` layers (and the LM head when last). */
 static int64_t device_need(const struct infer_cost *c, int i, int64_t layers, bool last)
 {
-        return CUDA_CONTEXT_BYTES + c->scratch + (layers ? c->kv_fixed : 0) +
+        return c->context + c->scratch + (layers ? c->kv_fixed : 0) +
                (i == 0 ? c->first_weights + c->reserve_first : c->reserve_other) +
                (last ? c->last_weights + c->last_act : 0) +
                layers * (c->layer_weights + c->layer_kv);
@@ -319,7 +341,7 @@ static void fill_infer(const struct infer_cost *c, int last, struct fit_plan *pl
                                          (i == last ? c->last_weights : 0);
                 g->comp[FIT_C_KV] = g->layers * c->layer_kv + (g->layers ? c->kv_fixed : 0);
                 g->comp[FIT_C_ACT] = c->scratch + (i == last ? c->last_act : 0);
-                g->comp[FIT_C_CONTEXT] = CUDA_CONTEXT_BYTES;
+                g->comp[FIT_C_CONTEXT] = c->context;
                 g->comp[FIT_C_RESERVE] = i == 0 ? c->reserve_first : c->reserve_other;
         }
 }
@@ -334,10 +356,11 @@ static void plan_infer(const struct fit_arch *a, const struct fit_params *p,
                 exl2_cost(a, p, j, &c);
         else
                 hf_cost(a, p, j, &c);
+        c.context = context_of(j);
         for (int i = 0; i < pl->n; i++)
                 cap += target[i] = pl->g[i].capacity;
         need = a->layers * (c.layer_weights + c.layer_kv) + c.first_weights + c.last_weights +
-               c.last_act + pl->n * (CUDA_CONTEXT_BYTES + c.scratch + c.kv_fixed);
+               c.last_act + pl->n * (c.context + c.scratch + c.kv_fixed);
         if (j->engine == FIT_HF && need < cap)  /* accelerate's balanced max_memory */
                 for (int i = 0; i < pl->n; i++)
                         target[i] = min64(pl->g[i].capacity,
@@ -345,6 +368,8 @@ static void plan_infer(const struct fit_arch *a, const struct fit_params *p,
                                                   c.layer_weights + c.layer_kv + c.last_weights + c.last_act);
         fill_infer(&c, place_layers(&c, target, a->layers, pl), pl);
         pl->nproc = 1;
+        for (int i = 0; i < pl->n; i++)
+                pl->g[i].load = fit_infer_load_peak(p, j, &pl->g[i]);
 }
 
 void fit_plan_job(const struct fit_arch *a, const struct fit_job *j, const int64_t *caps, int n,
@@ -375,6 +400,12 @@ void fit_plan_job(const struct fit_arch *a, const struct fit_job *j, const int64
                         g->total += g->comp[c];
                 pl->total += g->total;
                 if (g->used && g->total > g->capacity)
+                        within = false;
+                if (g->used && fit_slack_max(j, g) > pl->slack_max)
+                        pl->slack_max = fit_slack_max(j, g);
+                /* Loading can peak above the step (fit-train.c): judged on both. */
+                pl->load_peak = max64(pl->load_peak, g->load);
+                if (g->used && g->load > g->capacity)
                         within = false;
         }
         pl->fits = pl->fits && within;

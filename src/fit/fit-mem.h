@@ -22,6 +22,14 @@ enum fit_lora_targets { FIT_LORA_ATTN_MLP, FIT_LORA_QV };
  * (PEFT, lit-gpt), whose autograd function keeps each quantized linear's
  * input for backward. */
 enum fit_nf4 { FIT_NF4_TORCHAO, FIT_NF4_BNB };
+/* Training savers and weight formats (issue 17): how the decoder linears
+ * are stored (fit-quant.c), and whether packed sequences go through flex
+ * attention (no mask) or SDPA with a materialized b x s x s mask. */
+enum fit_wfmt {
+        FIT_W_BF16, FIT_W_GPTQ8, FIT_W_GPTQ4, FIT_W_AWQ4, FIT_W_BNB8, FIT_W_BNB4, FIT_W_BNB4_DQ,
+        FIT_W_AO_INT4, FIT_W_AO_INT8, FIT_W_HQQ4, FIT_W_MAX,
+};
+enum fit_packed { FIT_PACKED_NONE, FIT_PACKED_FLEX, FIT_PACKED_SDPA };
 
 struct fit_job {
         enum fit_task task;
@@ -52,6 +60,18 @@ struct fit_job {
                 double split[8];         /* llama.cpp --tensor-split (0: by capacity) */
                 int head_bits;           /* ExLlamaV3 LM head bits */
         } eng;
+        /* training savers and weight formats (fit-train.c, fit-quant.c) */
+        enum fit_wfmt weights;   /* transformers inference; under QLoRA the base (bf16: NF4) */
+        int64_t group;           /* quantization group size; 0: the format's default */
+        bool optim_in_bwd;       /* optimizer step fused into backward: no gradient buffer */
+        bool paged_optim;        /* bitsandbytes paged optimizer: state in CUDA managed memory */
+        bool act_offload;        /* saved activations streamed to the CPU */
+        bool compile;            /* torch.compile of the model and the loss */
+        int64_t grad_accum;      /* micro-batches per optimizer step; 0 or 1: none */
+        enum fit_packed packed;
+        bool fsdp_wrap_root;     /* embeddings and LM head are FSDP units of their own */
+        bool load_fp32;          /* from_pretrained without a dtype: fp32 on the GPU, then cast */
+        int64_t context_bytes;   /* CUDA context and workspaces per GPU (kb); 0: the default */
 };
 
 enum fit_comp {
@@ -71,6 +91,7 @@ struct fit_gpu_use {
         int64_t total;
         int first_layer, layers;   /* decoder layers placed here (inference) */
         bool used;
+        int64_t load;              /* loading peak (fit-train.c), beside the step's total */
 };
 
 struct fit_plan {
@@ -81,6 +102,11 @@ struct fit_plan {
         int64_t total;          /* sum over GPUs */
         int64_t lora_params;
         int64_t kv_tokens;      /* vLLM: tokens the KV pool holds (per replica) */
+        /* training savers and weight formats: the loading peak of the GPU
+         * that peaks highest ("fits" is judged on it too), and the upper end
+         * of the caching allocator's reserved-but-free slack on that GPU,
+         * not counted in the totals (fit-train.c). */
+        int64_t load_peak, slack_max;
 };
 
 const char *fit_comp_name(enum fit_comp c);
@@ -91,6 +117,25 @@ int64_t fit_lora_params(const struct fit_arch *a, int64_t rank, enum fit_lora_ta
 /* Activation bytes per GPU for training (without logits), and the logits. */
 int64_t fit_train_activations(const struct fit_arch *a, const struct fit_job *j);
 int64_t fit_train_logits(const struct fit_arch *a, const struct fit_job *j);
+
+/* Training savers and weight formats (fit-quant.c, fit-train.c). */
+const char *fit_wfmt_name(enum fit_wfmt f);
+/* Bytes per parameter of an in x out linear stored in format f (group 0:
+ * the format's default), scales, zero points and indices included. */
+double fit_wfmt_bytes(enum fit_wfmt f, int64_t group, int64_t in, int64_t out);
+/* Bytes of one decoder layer's linears stored in format f. */
+int64_t fit_wfmt_layer_bytes(const struct fit_arch *a, enum fit_wfmt f, int64_t group);
+/* The per-device dequantization buffer of format f (exllama kernels, bnb). */
+int64_t fit_wfmt_scratch(const struct fit_params *p, enum fit_wfmt f);
+int64_t fit_context_default(void);
+/* Adjusts a training GPU's gradients and activations to what is resident
+ * at the step's peak (gradients produced in backward as activations are
+ * freed), applies the savers, and returns the GPU's loading peak. */
+int64_t fit_train_peak(const struct fit_arch *a, const struct fit_params *p,
+                       const struct fit_job *j, int n, struct fit_gpu_use *g);
+int64_t fit_infer_load_peak(const struct fit_params *p, const struct fit_job *j,
+                            const struct fit_gpu_use *g);
+int64_t fit_slack_max(const struct fit_job *j, const struct fit_gpu_use *g);
 
 /* Lays the job out on n GPUs of the given capacities (bytes). */
 void fit_plan_job(const struct fit_arch *a, const struct fit_job *j, const int64_t *caps, int n,

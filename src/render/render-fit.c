@@ -9,6 +9,7 @@
 
 #include "fit/fit-engine.h"
 #include "fit/fit.h"
+#include "render/render-fit-savers.h"
 #include "snap/snap-schema.h"
 
 #define GiB (1024.0 * 1024 * 1024)
@@ -53,7 +54,7 @@ static void print_job(FILE *out, const struct fit_job *j)
                 if (j->engine == FIT_EXL2)
                         fprintf(out, " at %.2f bpw, %s cache%s", j->bpw, fit_cache_name(j->cache),
                                 j->matmul_attn ? ", no flash-attn" : "");
-                else
+                else if (j->weights == FIT_W_BF16)
                         fputs(" in bf16", out);
         } else {
                 fprintf(out, "%s fine-tune", j->task == FIT_FULL ? "full" : fit_task_name(j->task));
@@ -64,6 +65,7 @@ static void print_job(FILE *out, const struct fit_job *j)
                 fprintf(out, ", %s, activation checkpointing %s", fit_optim_name(j->optim),
                         j->act_ckpt ? "on" : "off");
         }
+        render_fit_savers_text(out, j);
         fprintf(out, ", context %lld, batch %lld\n", (long long)j->ctx, (long long)j->batch);
 }
 
@@ -174,7 +176,8 @@ static void print_verdict(FILE *out, const struct fit_advice *adv, const struct 
                         gib(adv->plan.total));
         else
                 fprintf(out, "Does not fit: GPU %d needs %.2f GiB of %.2f GiB; %.2f GiB on all GPUs\n",
-                        names[peak].index, gib(g->total), gib(g->capacity), gib(adv->plan.total));
+                        names[peak].index, gib(g->total > g->load ? g->total : g->load),
+                        gib(g->capacity), gib(adv->plan.total));
 }
 
 static void print_changes(FILE *out, const struct fit_advice *adv, const struct fit_gpu_name *names)
@@ -227,6 +230,7 @@ void render_fit_text(FILE *out, const struct fit_model *m, const struct fit_job 
         }
         fputc('\n', out);
         print_verdict(out, adv, names);
+        render_fit_load_text(out, j, &adv->plan);
         if (adv->plan.fits)
                 print_split(out, j, &adv->plan, names);
         if (fit_engine_note(&m->arch, j))
@@ -289,6 +293,7 @@ static json_t *job_json(const struct fit_job *j)
                 json_object_set_new(o, "optimizer", json_string(fit_optim_name(j->optim)));
                 json_object_set_new(o, "fp32_loss", json_boolean(j->fp32_loss));
         }
+        render_fit_savers_json(o, j);
         return o;
 }
 
@@ -365,6 +370,7 @@ static json_t *plan_json(const struct fit_job *j, const struct fit_plan *p,
                 json_object_set_new(o, "fsdp", json_boolean(p->nproc > 1));
                 json_object_set_new(o, "lora_params", json_integer(p->lora_params));
         }
+        render_fit_load_json(o, p);
         return o;
 }
 

