@@ -23,5 +23,7 @@ void fit_engine_defaults(struct fit_engine_opts *e);
 void fit_plan_vllm(const struct fit_arch *a, const struct fit_job *j, struct fit_plan *pl);
 void fit_plan_gguf(const struct fit_arch *a, const struct fit_job *j, struct fit_plan *pl);
 void fit_plan_exl3(const struct fit_arch *a, const struct fit_job *j, struct fit_plan *pl);
-/* The CUDA context term every engine shares (fit-mem.c's constant). */
-int64_t fit_cuda_context_bytes(void);
+/* The CUDA context and library workspaces of a PyTorch process: the job's
+ * (from the knowledge base, cmd-fit-savers.c), else fit-mem.c's constant;
+ * NULL: the constant (llama.cpp, no PyTorch). */
+int64_t fit_cuda_context_bytes(const struct fit_job *j);

@@ -36,7 +36,7 @@ static void cost(const struct fit_arch *a, const struct fit_job *j, struct exl3_
 void fit_plan_exl3(const struct fit_arch *a, const struct fit_job *j, struct fit_plan *pl)
 {
         struct exl3_cost c;
-        int64_t next = 0, base = fit_cuda_context_bytes();
+        int64_t next = 0, base = fit_cuda_context_bytes(j);
         int i, last = 0;
 
         cost(a, j, &c);

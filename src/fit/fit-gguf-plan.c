@@ -82,7 +82,7 @@ void fit_plan_gguf(const struct fit_arch *a, const struct fit_job *j, struct fit
                         continue;
                 g->used = true;
                 g->comp[FIT_C_ACT] = compute_bytes(a, j, i == last && ngl > a->layers);
-                g->comp[FIT_C_CONTEXT] = fit_cuda_context_bytes();
+                g->comp[FIT_C_CONTEXT] = fit_cuda_context_bytes(NULL);
         }
         pl->fits = true;
         pl->nproc = 1;

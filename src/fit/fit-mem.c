@@ -65,9 +65,9 @@ static const char *const comp_names[FIT_C_MAX] = {
         [FIT_C_RESERVE] = "reserve",
 };
 
-int64_t fit_cuda_context_bytes(void)
+int64_t fit_cuda_context_bytes(const struct fit_job *j)
 {
-        return CUDA_CONTEXT_BYTES;
+        return j && j->context_bytes > 0 ? j->context_bytes : CUDA_CONTEXT_BYTES;
 }
 
 const char *fit_comp_name(enum fit_comp c)
@@ -196,7 +196,7 @@ static void states_train(const struct fit_params *p, const struct fit_job *j, in
 
 static int64_t context_of(const struct fit_job *j)
 {
-        return j->context_bytes > 0 ? j->context_bytes : CUDA_CONTEXT_BYTES;
+        return fit_cuda_context_bytes(j);
 }
 
 static void plan_train(const struct fit_arch *a, const struct fit_params *p,

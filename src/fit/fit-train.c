@@ -191,7 +191,9 @@ int64_t fit_slack_max(const struct fit_job *j, const struct fit_gpu_use *g)
 {
         int64_t transient = g->comp[FIT_C_ACT] + (j->task == FIT_INFER ? 0 : g->comp[FIT_C_GRADS]);
 
-        if (j->task == FIT_INFER && j->engine == FIT_EXL2)  /* fixed buffers, made once */
+        /* Fixed buffers made once (exllamav2 and v3), a pool sized by
+         * profiling (vLLM) or ggml's own allocator (llama.cpp): no slack. */
+        if (j->task == FIT_INFER && j->engine != FIT_HF)
                 return 0;
 
         return (int64_t)((double)transient * SLACK_MAX_SHARE);

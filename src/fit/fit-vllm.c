@@ -132,11 +132,11 @@ void fit_plan_vllm(const struct fit_arch *a, const struct fit_job *j, struct fit
                 g->layers = (int)a->layers;
                 g->comp[FIT_C_WEIGHTS] = weights(a, e);
                 g->comp[FIT_C_ACT] = profile_peak(a, e, cap);
-                g->comp[FIT_C_CONTEXT] = fit_cuda_context_bytes() + (int64_t)NON_TORCH_BYTES +
+                g->comp[FIT_C_CONTEXT] = fit_cuda_context_bytes(j) + (int64_t)NON_TORCH_BYTES +
                                          (tp > 1 ? (int64_t)NON_TORCH_TP_BYTES : 0);
                 g->comp[FIT_C_RESERVE] = (int64_t)CUDA_GRAPH_BYTES;
                 pool = budget - g->comp[FIT_C_WEIGHTS] - g->comp[FIT_C_ACT] -
-                       (g->comp[FIT_C_CONTEXT] - fit_cuda_context_bytes());
+                       (g->comp[FIT_C_CONTEXT] - fit_cuda_context_bytes(j));
                 g->comp[FIT_C_KV] = pool > 0 ? pool : 0;
         }
         pl->kv_tokens = block > 0 ? pl->g[0].comp[FIT_C_KV] / block * e->block : 0;
