@@ -217,6 +217,21 @@ const struct option cmd_fit_opts[] = {
         { NULL, 0, NULL, 0 },
 };
 
+/* --measure runs measure.py: PyTorch, bf16 weights, no savers, text. */
+static bool measure_refused(const struct ctx *ctx, const struct fit_job *j)
+{
+        if (ctx->format != FMT_TEXT)
+                return cmd_usage_error("fit", "--measure prints text: drop --json and --format") != 0;
+        if (j->engine >= FIT_VLLM)
+                return cmd_usage_error("fit", "--measure runs the job in PyTorch (measure.py); %s is not "
+                                       "run: measure with its own logs", fit_engine_name(j->engine)) != 0;
+        if (j->weights != FIT_W_BF16 || j->optim_in_bwd || j->paged_optim || j->act_offload || j->compile ||
+            j->packed || j->grad_accum > 1)
+                return cmd_usage_error("fit", "--measure runs bf16 weights without training savers; "
+                                       "drop --weights and the saver options to measure") != 0;
+        return false;
+}
+
 static int parse_fit(int argc, char **argv, struct ctx *ctx, struct fit_opts *o)
 {
         int c;
@@ -238,15 +253,8 @@ static int parse_fit(int argc, char **argv, struct ctx *ctx, struct fit_opts *o)
         o->model = argv[optind];
         if (o->gpu_memory && (o->gpus || o->from))
                 return cmd_usage_error("fit", "--gpu-memory cannot be combined with --gpus or --from");
-        if (o->measure && ctx->format != FMT_TEXT)
-                return cmd_usage_error("fit", "--measure prints text: drop --json and --format");
-        if (o->measure && o->job.engine >= FIT_VLLM)
-                return cmd_usage_error("fit", "--measure runs the job in PyTorch (measure.py); %s is not "
-                                       "run: measure with its own logs", fit_engine_name(o->job.engine));
-        if (o->measure && (o->job.weights != FIT_W_BF16 || o->job.optim_in_bwd || o->job.paged_optim ||
-                           o->job.act_offload || o->job.compile || o->job.packed || o->job.grad_accum > 1))
-                return cmd_usage_error("fit", "--measure runs bf16 weights without training savers; "
-                                       "drop --weights and the saver options to measure");
+        if (o->measure && measure_refused(ctx, &o->job))
+                return EXIT_UNKNOWN;
         if (!o->ctx_set && o->job.task != FIT_INFER)
                 o->job.ctx = 2048;
         if (o->job.engine >= FIT_VLLM && o->job.task != FIT_INFER)

@@ -132,8 +132,14 @@ run DLRIG_PROVE_ENV=/usr DLRIG_PROVE_CPU=1 "$dlrig" fit "$tiny" --task qlora --c
 if ! { rc 0 && grep -q '^not measured: QLoRA' "$tmp/out"; }; then good=0; echo "# qlora"; fi
 run DLRIG_PROVE_ENV="$tmp/broken" DLRIG_PROVE_CPU=1 "$dlrig" fit "$tiny" --ctx 64 --gpu-memory 24GiB --measure
 if ! { rc 3 && grep -q 'fit --measure: the script failed' "$tmp/err"; }; then good=0; echo "# broken env"; fi
+# jobs measure.py does not run are refused before anything starts
+for job in "--engine vllm" "--engine llama.cpp" "--task lora --compile" "--weights awq"; do
+        # shellcheck disable=SC2086 # the job is several words
+        run DLRIG_PROVE_ENV=/usr DLRIG_PROVE_CPU=1 "$dlrig" fit "$tiny" $job --ctx 64 --gpu-memory 24GiB --measure
+        if ! { rc 3 && grep -q -e '--measure runs' "$tmp/err"; }; then good=0; echo "# refused: $job"; fi
+done
 if [ $good = 1 ]; then
-        ok "fit --measure: measured beside predicted (lora, full, infer), qlora skipped, a broken env exit 3"
+        ok "fit --measure: measured beside predicted (lora, full, infer), qlora skipped, a broken env exit 3, other engines and savers refused"
 else
         not_ok "fit --measure"
 fi
