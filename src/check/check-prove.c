@@ -370,6 +370,25 @@ static void judge_ok(const struct snap_prove *p, struct findings *fs)
                                  p->gpus[i].name, p->gpus[i].peak_bytes >> 20);
 }
 
+/* No GPU for the driver and none for torch: nothing was proven, which
+ * must not read as a pass. */
+static bool judge_no_gpus(const struct snapshot *s, struct findings *fs)
+{
+        const struct snap_prove *p = &s->prove;
+        struct finding *f;
+
+        if (!strcmp(p->mode, "cpu") || s->ngpus || p->torch.device_count > 0)
+                return false;
+        f = finding_add(fs, "prove.no-gpus", "no GPU to prove on: the driver shows none and torch %s sees none",
+                        p->torch.version);
+        finding_evidence(f, "NVML: %s", s->nvml.probe.why ? s->nvml.probe.why : "0 GPUs");
+        finding_evidence(f, "torch.cuda.device_count(): %" PRId64 "%s", p->torch.device_count,
+                         p->torch.cuda ? "" : " (a CPU-only build)");
+        env_evidence(f, p);
+        finding_fix(f, "dlrig doctor   # the PCI bus, the driver and the torch build, judged");
+        return true;
+}
+
 void check_prove(const struct snapshot *s, struct findings *fs)
 {
         const struct snap_prove *p = &s->prove;
@@ -378,7 +397,7 @@ void check_prove(const struct snapshot *s, struct findings *fs)
         if (p->not_run) {
                 struct finding *f = finding_add(fs, "prove.not-run", "prove could not run: %s", p->not_run);
                 finding_fix(f, "dlrig prove --env /path/to/venv");
-        } else if (judge_import(s, fs)) {
+        } else if (judge_import(s, fs) && !judge_no_gpus(s, fs)) {
                 judge_count(s, fs);
                 if (s->ngpus)
                         judge_names(s, fs);

@@ -116,6 +116,7 @@ const struct catalog_entry finding_catalog[] = {
         /* prove (dlrig prove, check-prove.c): the user's PyTorch, run for real */
         { "prove.not-run", SEV_FAIL, "prove", "prove found no environment to run, or could not start its interpreter" },
         { "prove.import-failed", SEV_FAIL, "prove", "torch does not import in the environment" },
+        { "prove.no-gpus", SEV_FAIL, "prove", "neither the driver nor torch sees a GPU: nothing was proven" },
         { "prove.cpu-only-wheel", SEV_FAIL, "prove", "the environment's torch is a CPU-only build on a machine with GPUs" },
         { "prove.cuda-unavailable", SEV_FAIL, "prove", "torch.cuda.is_available() is False although torch is a CUDA build" },
         { "prove.device-count", SEV_FAIL, "prove", "torch.cuda.device_count() differs from the GPUs the driver shows" },

@@ -104,6 +104,19 @@ static void case_cpu_wheel(struct snapshot *s)
         s->prove.torch.cuda = NULL;
         s->prove.torch.cuda_available = false;
 }
+/* A machine without GPUs (or without a driver), a CPU-only torch. */
+static void case_no_gpus(struct snapshot *s)
+{
+        case_cpu_wheel(s);
+        while (s->ngpus)
+                snap_gpu_release(&s->gpus[--s->ngpus]);
+        s->prove.torch.device_count = 0;
+        s->prove.nproc = 0;
+        while (s->prove.nsteps)
+                snap_prove_step_release(&s->prove.steps[--s->prove.nsteps]);
+        while (s->prove.ngpus)
+                snap_prove_gpu_release(&s->prove.gpus[--s->prove.ngpus]);
+}
 static void case_unavailable(struct snapshot *s)
 {
         passing(s);
@@ -221,6 +234,7 @@ static const struct {
         { "prove.not-run", case_not_run, "prove.not-run" },
         { "prove.import-failed", case_import, "prove.import-failed" },
         { "prove.cpu-only-wheel", case_cpu_wheel, "prove.cpu-only-wheel" },
+        { "prove.no-gpus", case_no_gpus, "prove.no-gpus" },
         { "prove.cuda-unavailable", case_unavailable, "prove.cuda-unavailable" },
         { "prove.device-count", case_count, "prove.device-count" },
         { "prove.device-differs", case_differs, "prove.device-differs" },
