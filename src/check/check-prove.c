@@ -262,8 +262,9 @@ static void judge_step(const struct snap_prove *p, const struct snap_prove_step 
                 f = finding_add(fs, "prove.step-failed", "%s%s failed", st->rank >= 0 ? "a rank's " : "", st->name);
         }
         finding_evidence(f, "%s", st->error ? st->error : "(no message)");
-        if (p->log && strcmp(st->name, "allreduce"))
-                finding_evidence(f, "last lines: %.400s", p->log);
+        if (p->log && strcmp(st->name, "allreduce"))  /* the end: where torchrun names the rank and its signal */
+                finding_evidence(f, "last lines: %s%s", strlen(p->log) > 400 ? "..." : "",
+                                 p->log + (strlen(p->log) > 400 ? strlen(p->log) - 400 : 0));
         finding_fix(f, "dlrig prove --print-script > prove.py   # the step's code, to run by hand");
 }
 

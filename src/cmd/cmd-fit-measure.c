@@ -128,7 +128,7 @@ static char *run(struct ctx *ctx, const char *python, const char *job, struct me
         const char *argv[] = { python, NULL, NULL, NULL };
         struct exec_req req = { .argv = argv, .env_delta = env, .timeout_ms = MEASURE_TIMEOUT_MS,
                                 .max_out = 1u << 20, .own_group = true };
-        struct exec_res res;
+        struct exec_res res = { .out = STRBUF_INIT, .err = STRBUF_INIT };
         char *why = NULL;
         int r = sys_tmpdir_make("dlrig-measure", &dir);
 

@@ -264,4 +264,13 @@ def torchrun(args):
 if __name__ == "__main__":
     if sys.argv[1:2] == ["torchrun"]:
         sys.exit(torchrun(sys.argv[2:]))
-    sys.exit(local() if sys.argv[1:] == ["local"] else distributed())
+    if sys.argv[1:] == ["local"]:
+        sys.exit(local())
+    code = distributed()
+    # A rank's records are written and flushed: leave without the
+    # interpreter's teardown, where torch's native libraries can crash
+    # after the work is done (seen with Debian's torch 1.13 and gloo under
+    # load), which torchrun would report as the rank failing.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
