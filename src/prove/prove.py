@@ -245,6 +245,23 @@ def distributed():
     return 0
 
 
+def standalone_on_free_port(args):
+    """--standalone as torchrun means it, on a port nobody holds: torch
+    before 2.0 puts every --standalone rendezvous on localhost:29400, so two
+    runs on one machine (two prove runs, or a user's job) meet in one store
+    and the first to end breaks the other's."""
+    import socket
+    import uuid
+    if "--standalone" not in args:
+        return args
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    i = args.index("--standalone")
+    return args[:i] + ["--rdzv_backend", "c10d", "--rdzv_endpoint", "127.0.0.1:%d" % port,
+                       "--rdzv_id", str(uuid.uuid4()), "--nnodes", "1"] + args[i + 1:]
+
+
 def torchrun(args):
     """torch.distributed.run's main, as `python -m torch.distributed.run` runs it."""
     import re
@@ -256,7 +273,7 @@ def torchrun(args):
         orig = api.Std.from_str
         api.Std.from_str = classmethod(
             lambda cls, vm: cls(int(vm)) if re.match(api._VALUE_REGEX, vm) else orig(vm))
-    sys.argv = ["torchrun"] + args
+    sys.argv = ["torchrun"] + standalone_on_free_port(args)
     runpy.run_module("torch.distributed.run", run_name="__main__", alter_sys=True)
     return 0
 
@@ -264,13 +281,4 @@ def torchrun(args):
 if __name__ == "__main__":
     if sys.argv[1:2] == ["torchrun"]:
         sys.exit(torchrun(sys.argv[2:]))
-    if sys.argv[1:] == ["local"]:
-        sys.exit(local())
-    code = distributed()
-    # A rank's records are written and flushed: leave without the
-    # interpreter's teardown, where torch's native libraries can crash
-    # after the work is done (seen with Debian's torch 1.13 and gloo under
-    # load), which torchrun would report as the rank failing.
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    sys.exit(local() if sys.argv[1:] == ["local"] else distributed())

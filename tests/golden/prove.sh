@@ -2,7 +2,10 @@
 # prove.sh DLRIG FAKE_NVML SAMPLE_DIR - dlrig prove for real, on the CPU:
 # Debian's python3-torch (1.13, CPU-only) runs the harness with gloo and 2
 # processes (DLRIG_PROVE_CPU=1), and each failure path has its finding:
-#  1 pass: all-reduce, DDP, identical parameters, prove.ok, exit 0;
+#  1 pass: all-reduce, DDP, identical parameters, prove.ok, exit 0, with a
+#    second run at the same time (each on its own rendezvous port: torch
+#    1.13's --standalone alone puts both on 29400, and the first to end
+#    broke the other);
 #  2 hang: a rank sleeps past the deadline (test-only variable): prove.hung,
 #    exit 2, within the deadline plus grace, no process of the run left and
 #    the temporary folder gone;
@@ -39,11 +42,17 @@ rc() { [ "$(cat "$tmp/rc")" = "$1" ]; }
 
 echo "1..8"
 
+env TMPDIR="$tmp/t" OMP_NUM_THREADS=1 DLRIG_PROVE_CPU=1 "$dlrig" --json prove --env /usr --timeout 120 \
+        > "$tmp/other" 2>&1 &
+other=$!
 run DLRIG_PROVE_CPU=1 "$dlrig" --json prove --env /usr --timeout 120
-if rc 0 && has prove.ok && [ "$(grep -c '"status": "pass"' "$tmp/out")" -ge 6 ]; then
-        ok "CPU pass path: prove.ok, all-reduce and DDP passed on both ranks"
+wait $other
+other_rc=$?
+if rc 0 && has prove.ok && [ "$(grep -c '"status": "pass"' "$tmp/out")" -ge 6 ] &&
+   [ $other_rc = 0 ] && grep -q '"id": "prove.ok"' "$tmp/other"; then
+        ok "CPU pass path: prove.ok, all-reduce and DDP passed on both ranks, twice at once"
 else
-        not_ok "CPU pass path"
+        not_ok "CPU pass path (the run beside it: exit $other_rc)"
 fi
 
 start=$(date +%s)
