@@ -379,7 +379,7 @@ def debian12_apt_torch(m):
     _debian_torch_version_py(m, site, "1.13.0a0", None)
     _environ(m, PATH="/usr/local/bin:/usr/bin:/bin:/usr/local/games:/usr/games",
              HOME="/home/debian", USER="debian", SHELL="/bin/bash", LANG="C.UTF-8")
-    m["findings"] = ["torch.cpu-only", "!torch.none", "!torch.python-unsupported"]
+    m["findings"] = ["torch.cpu-only", "!torch.python-unsupported"]
     return """Debian 12 (bookworm) on a g5.xlarge (one A10G), driver 570 from NVIDIA's CUDA repository for debian12, and Debian's own torch: `sudo apt install python3-torch` (1.13.1+dfsg-4).
 Layout, read with `dpkg -L python3-torch` on a Debian 12 machine: /usr/lib/python3/dist-packages/torch/ and torch-1.13.0a0+gitunknown.egg-info/ (PKG-INFO says Version: 1.13.0a0+gitunknown; Debian builds from a tarball without git, so the version is the source tree's 1.13.0a0), no dist-info; torch/version.py says __version__ = '1.13.0a0' and cuda = None: Debian's python3-torch is built without CUDA.
 Truth: the system Python's torch cannot use the GPU: torch.cpu-only (fail), as for pip's CPU wheel; the fix puts a CUDA build in a venv (pip into /usr would fight apt and PEP 668). Debian built the package for its own Python 3.11, so no torch.python-unsupported (PyPI's 1.13 wheels stop at 3.10)."""
@@ -489,7 +489,7 @@ def _torch_source(m, how):
     _environ(m, PATH="/home/ubuntu/venvs/dev/bin:/usr/local/cuda/bin:/usr/local/sbin:/usr/local/bin:"
              "/usr/sbin:/usr/bin:/sbin:/bin", VIRTUAL_ENV="/home/ubuntu/venvs/dev",
              HOME="/home/ubuntu", USER="ubuntu", SHELL="/bin/bash", LANG="C.UTF-8")
-    m["findings"] = ["!torch.none", "!torch.cpu-only"]
+    m["findings"] = ["torch.ok", "!torch.cpu-only"]
 
 
 def torch_source_develop(m):
