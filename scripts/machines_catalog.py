@@ -145,6 +145,17 @@ def profile_cvd(m):
             "dlrig itself ran without it: profile.cuda-visible-devices, a warning.")
 
 
+def shell_cvd(m):
+    m["software"]["bashrc"] = list(m["software"]["bashrc"]) + [
+        "# only my GPUs on the shared box", "export CUDA_VISIBLE_DEVICES=2,3"]
+    m["findings"] = ["shell.cuda-visible-devices", "!gpu.cuda-visible-devices", "!profile.cuda-visible-devices"]
+    return ("The user's ~/.bashrc exports CUDA_VISIBLE_DEVICES=2,3 (left from sharing the machine), so "
+            "every CUDA program the user starts from a shell sees two of the eight GPUs (the variable: "
+            "https://docs.nvidia.com/cuda/cuda-c-programming-guide/#cuda-environment-variables). "
+            "dlrig itself ran without it (from cron, or after `unset`): shell.cuda-visible-devices, a "
+            "warning naming ~/.bashrc, as profile.cuda-visible-devices does for /etc/profile.d.")
+
+
 def mig_split(m):
     machines.dgx_mig(m)
     # seven 1g.10gb GPU instances (ids 7-13) with one compute instance each,
@@ -426,6 +437,7 @@ VARIANTS = {
     "a10g-x8-accelerate-cpu": accelerate_cpu,
     "a10g-x8-nvml-hang-xid79": nvml_hang_xid79,
     "a10g-x8-profile-cvd": profile_cvd,
+    "a10g-x8-shell-cvd": shell_cvd,
     "a100-x8-mig-split": mig_split,
     "a10g-x8-secure-boot-mok": secure_boot_mok,
     "a10g-x8-cudnn-shadowed": cudnn_shadowed,

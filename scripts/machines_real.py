@@ -100,6 +100,25 @@ def _site(m, site, pkgs, torch_version=None, cuda=None, installer="pip"):
             "git_version = 'e2d141dbde55c2a4370fac5165b0561b6af4798b'\nhip: Optional[str] = None\n")
 
 
+def _egg_info(m, site, name, version, dpkg_version=None):
+    """A Debian python3-* package's egg-info folder (pybuild runs setup.py
+    install: NAME-VERSION.egg-info with PKG-INFO; no dist-info), as
+    `dpkg -L python3-torch` on Debian 12 lists it."""
+    d = f"{site.lstrip('/')}/{name}-{version}.egg-info"
+    m["files"][f"{d}/PKG-INFO"] = (f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+                                   "Summary: Tensors and Dynamic neural networks in Python with strong GPU acceleration\n"
+                                   "\nVersion: 0.0 (a description line, not a header)\n")
+    for f in ("dependency_links.txt", "top_level.txt"):
+        m["files"][f"{d}/{f}"] = "\n"
+
+
+def _debian_torch_version_py(m, site, version, cuda):
+    """torch/version.py as Debian's build writes it (no typing, git unknown)."""
+    m["files"][f"{site.lstrip('/')}/torch/__init__.py"] = ""
+    m["files"][f"{site.lstrip('/')}/torch/version.py"] = (
+        f"__version__ = '{version}'\ndebug = False\ncuda = {cuda!r}\ngit_version = 'Unknown'\nhip = None\n")
+
+
 def _toolkit(m, short, full, version_json=True, link=True):
     """/usr/local/cuda-X.Y as NVIDIA's installers leave it: bin/nvcc,
     lib64 -> targets/x86_64-linux/lib with the runtime library;
@@ -319,14 +338,51 @@ def lambda_stack(m):
     m["files"]["usr/lib/nvidia-cuda-toolkit/bin/nvcc"] = ""
     m["files"]["usr/lib/x86_64-linux-gnu/libcudart.so.12.0.146"] = ""
     m["links"]["usr/lib/x86_64-linux-gnu/libcudart.so.12"] = "libcudart.so.12.0.146"
-    _site(m, "/usr/lib/python3/dist-packages", {"torch": "2.4.1", "numpy": "1.26.4"}, "2.4.1", "12.0",
-          installer="debian")
+    # Lambda's python3-torch-cuda is Debian's pytorch source package rebuilt
+    # with CUDA ("+ds-0lambda"): the same pybuild install, so an egg-info
+    # folder, no dist-info (the version string in it is assumed "2.4.1")
+    _egg_info(m, "/usr/lib/python3/dist-packages", "torch", "2.4.1")
+    _egg_info(m, "/usr/lib/python3/dist-packages", "numpy", "1.26.4")
+    m["files"]["usr/lib/python3/dist-packages/six-1.16.0.egg-info"] = (
+        "Metadata-Version: 2.1\nName: six\nVersion: 1.16.0\n")  # a file, as some packages leave it
+    _debian_torch_version_py(m, "/usr/lib/python3/dist-packages", "2.4.1", "12.0")
     _environ(m, PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/games:/usr/local/games:/snap/bin",
              HOME="/home/ubuntu", USER="ubuntu", SHELL="/bin/bash", LANG="C.UTF-8")
     m["findings"] = ["toolkit.ok", "torch.ok"]
     return """Lambda Stack on Ubuntu 24.04 on a g5.xlarge (one A10G), driver 570.
-Recipe: https://lambdalabs.com/lambda-stack-deep-learning-software (`sudo apt-get install lambda-stack-cuda`): torch as a Debian package (python3-torch-cuda) in /usr/lib/python3/dist-packages for the system Python 3.12, nvcc from Ubuntu's nvidia-cuda-toolkit (/usr/bin/nvcc, dpkg 12.0.140~12.0.1-4build4), no /usr/local/cuda.
+Recipe: https://lambdalabs.com/lambda-stack-deep-learning-software (`sudo apt-get install lambda-stack-cuda`): torch as a Debian package (python3-torch-cuda 2.4.1+ds-0lambda0.24.04.1) in /usr/lib/python3/dist-packages for the system Python 3.12, nvcc from Ubuntu's nvidia-cuda-toolkit (/usr/bin/nvcc, dpkg 12.0.140~12.0.1-4build4), no /usr/local/cuda.
+Layout: Lambda's python3-torch-cuda is Debian's pytorch source package rebuilt with CUDA (the "+ds-0lambda" version; public `dpkg -l` listings show python3-torch-cuda 2.7.0+ds-0lambda0.22.04.1), so it is installed as Debian's python3-torch is: torch/ and torch-VERSION.egg-info/PKG-INFO, no dist-info (`dpkg -L python3-torch` 1.13.1+dfsg-4 on Debian 12 lists /usr/lib/python3/dist-packages/torch-1.13.0a0+gitunknown.egg-info). The layout is inferred from Debian's package, not read from a Lambda machine; the version inside the egg-info (2.4.1) is assumed.
 Truth: healthy. CUDA 12.0.140 (from dpkg nvidia-cuda-toolkit) is on PATH as /usr/bin/nvcc; the system Python's torch 2.4.1 (CUDA 12.0) runs on driver 570 and the A10G."""
+
+
+# ---- 4b. Debian 12 with apt's python3-torch ---------------------------------
+
+def debian12_apt_torch(m):
+    # Debian 12's own torch: `apt install python3-torch` (1.13.1+dfsg-4, a
+    # CPU-only build) for the system Python 3.11; the driver 570 from
+    # NVIDIA's CUDA repository for debian12. What the package ships was
+    # read with `dpkg -L python3-torch` on Debian 12 (bookworm): torch/,
+    # torch-1.13.0a0+gitunknown.egg-info/PKG-INFO (Version: 1.13.0a0+gitunknown)
+    # and torch/version.py with __version__ = '1.13.0a0', cuda = None.
+    _base(m, {"id": "debian", "name": "Debian GNU/Linux", "version_id": "12",
+              "pretty": "Debian GNU/Linux 12 (bookworm)", "kernel": "6.1.0-28-amd64"})
+    m["packages"] += [("python3", "3.11.2-1+b1"), ("python3.11", "3.11.2-6+deb12u5"),
+                      ("python3-torch", "1.13.1+dfsg-4"), ("libtorch1.13", "1.13.1+dfsg-4")]
+    _user(m, "debian", 1000, "/home/debian")
+    m["files"]["usr/bin/python3.11"] = ""
+    m["links"]["usr/bin/python3"] = "python3.11"
+    m["files"]["usr/lib/python3.11/os.py"] = ""
+    site = "/usr/lib/python3/dist-packages"
+    _egg_info(m, site, "torch", "1.13.0a0+gitunknown")
+    m["files"][f"{site.lstrip('/')}/sympy-1.11.1.egg-info"] = (
+        "Metadata-Version: 2.1\nName: sympy\nVersion: 1.11.1\n")  # python3-sympy: an egg-info file
+    _debian_torch_version_py(m, site, "1.13.0a0", None)
+    _environ(m, PATH="/usr/local/bin:/usr/bin:/bin:/usr/local/games:/usr/games",
+             HOME="/home/debian", USER="debian", SHELL="/bin/bash", LANG="C.UTF-8")
+    m["findings"] = ["torch.cpu-only", "!torch.python-unsupported"]
+    return """Debian 12 (bookworm) on a g5.xlarge (one A10G), driver 570 from NVIDIA's CUDA repository for debian12, and Debian's own torch: `sudo apt install python3-torch` (1.13.1+dfsg-4).
+Layout, read with `dpkg -L python3-torch` on a Debian 12 machine: /usr/lib/python3/dist-packages/torch/ and torch-1.13.0a0+gitunknown.egg-info/ (PKG-INFO says Version: 1.13.0a0+gitunknown; Debian builds from a tarball without git, so the version is the source tree's 1.13.0a0), no dist-info; torch/version.py says __version__ = '1.13.0a0' and cuda = None: Debian's python3-torch is built without CUDA.
+Truth: the system Python's torch cannot use the GPU: torch.cpu-only (fail), as for pip's CPU wheel; the fix puts a CUDA build in a venv (pip into /usr would fight apt and PEP 668). Debian built the package for its own Python 3.11, so no torch.python-unsupported (PyPI's 1.13 wheels stop at 3.10)."""
 
 
 # ---- 5. pip install --user --------------------------------------------------
@@ -386,6 +442,70 @@ def uv_project_venv_gone(m):
 Truth: the venv cannot start; its torch files are still there but no program can import them: python.venv-broken (warn), fixed by recreating the venv (`uv venv --python 3.12 PATH` then `uv sync`)."""
 
 
+# ---- 6b. PyTorch built from source, installed for development --------------
+
+SRC_TORCH = "2.8.0a0+git5228986"
+
+
+def _torch_source(m, how):
+    """PyTorch's "from source" recipe (https://github.com/pytorch/pytorch#from-source):
+    a clone in ~/pytorch, built with CUDA 12.8 into a venv. The checkout
+    keeps torch/ (with the generated torch/version.py); the venv's
+    site-packages only points at it, by how it was installed."""
+    _base(m, dict(UBUNTU2404))
+    _user(m, "ubuntu", 1000, "/home/ubuntu")
+    _system_python(m, "3.12", "3.12.3")
+    _toolkit(m, "12.8", "12.8.93")
+    m["files"]["home/ubuntu/.bashrc"] += "export PATH=/usr/local/cuda/bin:$PATH\n"
+    site = _venv(m, "/home/ubuntu/venvs/dev", "3.12", "3.12.3")
+    src = "home/ubuntu/pytorch"
+    m["files"][f"{src}/setup.py"] = ""
+    m["files"][f"{src}/torch/__init__.py"] = ""
+    m["files"][f"{src}/torch/version.py"] = (
+        f"from typing import Optional\n\n__all__ = ['__version__', 'debug', 'cuda', 'git_version', 'hip']\n"
+        f"__version__ = '{SRC_TORCH}'\ndebug = False\ncuda: Optional[str] = '12.8'\n"
+        "git_version = '5228986c395dc79f90d2a2b991deea1eef188260'\nhip: Optional[str] = None\n")
+    s = site.lstrip("/")
+    if how == "develop":
+        # `python setup.py develop`: NAME.egg-link and easy-install.pth in the
+        # site, torch.egg-info in the checkout
+        m["files"][f"{s}/torch.egg-link"] = "/home/ubuntu/pytorch\n."
+        m["files"][f"{s}/easy-install.pth"] = "/home/ubuntu/pytorch\n"
+        m["files"][f"{src}/torch.egg-info/PKG-INFO"] = (
+            f"Metadata-Version: 2.1\nName: torch\nVersion: {SRC_TORCH}\n")
+    else:
+        # `pip install -e . -v --no-build-isolation` (setuptools' PEP 660
+        # editable wheel): a dist-info, and a .pth that imports a finder
+        # mapping the package to the checkout
+        tag = SRC_TORCH.replace(".", "_").replace("+", "_")
+        _site(m, site, {"torch": SRC_TORCH})
+        m["files"][f"{s}/__editable__.torch-{SRC_TORCH}.pth"] = (
+            f"import __editable___torch_{tag}_finder; __editable___torch_{tag}_finder.install()")
+        m["files"][f"{s}/__editable___torch_{tag}_finder.py"] = (
+            "import sys\nfrom importlib.machinery import ModuleSpec\n\n"
+            "MAPPING: dict[str, str] = {'functorch': '/home/ubuntu/pytorch/functorch', "
+            "'torch': '/home/ubuntu/pytorch/torch', 'torchgen': '/home/ubuntu/pytorch/torchgen'}\n"
+            "NAMESPACES: dict[str, list[str]] = {}\n")
+    _environ(m, PATH="/home/ubuntu/venvs/dev/bin:/usr/local/cuda/bin:/usr/local/sbin:/usr/local/bin:"
+             "/usr/sbin:/usr/bin:/sbin:/bin", VIRTUAL_ENV="/home/ubuntu/venvs/dev",
+             HOME="/home/ubuntu", USER="ubuntu", SHELL="/bin/bash", LANG="C.UTF-8")
+    m["findings"] = ["torch.ok", "!torch.cpu-only"]
+
+
+def torch_source_develop(m):
+    _torch_source(m, "develop")
+    return f"""Ubuntu 24.04 on a g5.xlarge (one A10G), driver 570, CUDA 12.8 in /usr/local/cuda-12.8, and PyTorch built from a clone in ~/pytorch into the venv ~/venvs/dev with `python setup.py develop` (PyTorch's from-source recipe before pip install -e: https://github.com/pytorch/pytorch#from-source).
+Layout (setuptools' develop command): the venv's site-packages holds torch.egg-link (first line /home/ubuntu/pytorch) and easy-install.pth, no dist-info; the checkout holds torch.egg-info/PKG-INFO (Version: {SRC_TORCH}) and torch/version.py (cuda = '12.8').
+Truth: torch {SRC_TORCH} (a source build of the 2.8 series, CUDA 12.8) is in the venv: dlrig reads it through the egg-link, not "no torch"."""
+
+
+def torch_source_editable(m):
+    _torch_source(m, "editable")
+    return f"""Ubuntu 24.04 on a g5.xlarge (one A10G), driver 570, CUDA 12.8 in /usr/local/cuda-12.8, and PyTorch built from a clone in ~/pytorch into the venv ~/venvs/dev with `pip install -e . -v --no-build-isolation` (https://github.com/pytorch/pytorch#from-source).
+Layout (setuptools' PEP 660 editable wheel, https://setuptools.pypa.io/en/latest/userguide/development_mode.html): the site holds torch-{SRC_TORCH}.dist-info, __editable__.torch-{SRC_TORCH}.pth importing __editable___torch_..._finder.py, whose MAPPING sends torch to /home/ubuntu/pytorch/torch; torch/version.py (cuda = '12.8') is only in the checkout.
+Truth: torch {SRC_TORCH} with CUDA 12.8 in the venv: dlrig reads its version.py through the finder's mapping (without it torch's CUDA build would be unknown)."""
+
+
 # ---- 7. Rocky Linux 9 with NVIDIA's rpm repository --------------------------
 
 def rocky9_rpm(m):
@@ -442,6 +562,9 @@ VARIANTS = {
     "shape-ngc-pytorch": ngc_pytorch,
     "shape-cloud-dlami": cloud_dlami,
     "shape-lambda-stack": lambda_stack,
+    "shape-debian12-apt-torch": debian12_apt_torch,
+    "shape-torch-source-develop": torch_source_develop,
+    "shape-torch-source-editable": torch_source_editable,
     "shape-pip-user": pip_user,
     "shape-uv-project": uv_project,
     "shape-rocky9-rpm": rocky9_rpm,

@@ -61,10 +61,10 @@ static const char *check_torch_python(const struct snap_pyenv *e)
 
 /* The pip command plan's torch step runs (kb/kb-distro.c) as a fix line;
  * e NULL: plain pip, whichever environment is active. */
-static void check_torch_fix_pip(struct finding *f, const struct snap_pyenv *e, bool reinstall,
-                                const struct kb_torch *t, const struct kb_torch_variant *v)
+static void check_torch_fix_pip(struct finding *f, const char *prefix, bool reinstall, const struct kb_torch *t,
+                                const struct kb_torch_variant *v)
 {
-        _cleanup_free_ char *python = e ? xasprintf("%s/bin/python", check_torch_python(e)) : NULL;
+        _cleanup_free_ char *python = prefix ? xasprintf("%s/bin/python", prefix) : NULL;
         struct kb_pip_torch pt = { .reinstall = reinstall, .torch = t->version, .torchvision = t->torchvision,
                                    .torchaudio = t->torchaudio, .index_url = v->index_url };
         struct strv argv = STRV_INIT;
@@ -88,7 +88,7 @@ static void check_torch_fix_install(struct finding *f, const struct snap_pyenv *
                             check_torch_python(e));
                 return;
         }
-        check_torch_fix_pip(f, e, true, t, v);
+        check_torch_fix_pip(f, check_torch_python(e), true, t, v);
 }
 
 /* Does the variant run here: the driver runs its CUDA (with minor-version
@@ -137,14 +137,31 @@ static const struct kb_torch *check_torch_best_release(const struct snapshot *s)
         return best;
 }
 
+/* torch from the distribution's package (apt's python3-torch, Lambda
+ * Stack's python3-torch-cuda): built for the distribution's own Python,
+ * and a pip install over it fights apt (and PEP 668). */
+static bool check_torch_distro(const struct snap_pyenv *e)
+{
+        const char *site = check_torch_fact(&e->torch_site);
+
+        return site && !strcmp(site, "/usr/lib/python3/dist-packages");
+}
+
 static void check_torch_fix_best(struct finding *f, const struct snapshot *s, const struct snap_pyenv *e,
                                  const struct kb_torch *t)
 {
         const struct kb_torch_variant *v = check_torch_best_variant(s, t);
 
-        if (!v) {
+        if (!v || check_torch_distro(e)) {
                 t = check_torch_best_release(s);
                 v = t ? check_torch_best_variant(s, t) : NULL;
+        }
+        if (check_torch_distro(e) && t && v) {
+                finding_fix(f, "# %s's torch is the distribution's package; put a CUDA build in a venv:", e->path);
+                finding_fix(f, "sudo apt install python3-venv   # Debian and Ubuntu ship venv apart");
+                finding_fix(f, "python3 -m venv ~/venvs/torch");
+                check_torch_fix_pip(f, "~/venvs/torch", false, t, v);
+                return;
         }
         check_torch_fix_install(f, e, t, v);
 }
@@ -218,7 +235,7 @@ static void check_torch_python_range(const struct snap_pyenv *e, const struct kb
         struct version_part mm = version_major_minor(py); /* "3.11.9" -> "3.11" */
         struct finding *f;
 
-        if (!py || !t)
+        if (!py || !t || check_torch_distro(e)) /* the distribution built it for its Python */
                 return;
         if (version_cmp(mm.s, t->python_min) >= 0 && version_cmp(mm.s, t->python_max) <= 0)
                 return;

@@ -12,6 +12,7 @@
 #include "check-util.h"
 #include "kb/kb.h"
 #include "util/cleanup.h"
+#include "util/parse.h"
 #include "util/strbuf.h"
 
 static void check_auto_upgrades(const struct snapshot *s, struct findings *fs)
@@ -83,6 +84,31 @@ static void check_profile_cvd(const struct snapshot *s, struct findings *fs)
         finding_evidence(f, "%s", v);
         finding_fix(f, "sudo sed -i '/CUDA_VISIBLE_DEVICES/d' %.*s   # then log in again", (int)strcspn(v, ":"), v);
         finding_fix(f, "# to choose GPUs on purpose, name them by UUID (nvidia-smi -L) and set it per job, not per login");
+}
+
+/* The user's own rc files (~/.bashrc, ~/.profile, ~/.zshrc): every
+ * program that user starts from a shell sees the GPUs named. A file the
+ * profile finding names already (/etc/profile.d) is said once, there. */
+static void check_shell_cvd(const struct snapshot *s, struct findings *fs)
+{
+        _cleanup_(strbuf_releasep) struct strbuf idx = STRBUF_INIT;
+        const char *v = fact_ok(&s->shell.cuda_visible_devices) ? s->shell.cuda_visible_devices.v : NULL;
+        const char *p = fact_ok(&s->host.profile_cvd) ? s->host.profile_cvd.v : NULL;
+        size_t hidden = v ? check_util_cvd_hidden(s, check_cvd_value(v), &idx) : 0;
+        int n = v ? (int)strcspn(v, ":") : 0;
+        struct finding *f;
+
+        if (!hidden || findings_has(fs, "gpu.cuda-visible-devices") ||
+            (p && (int)strcspn(p, ":") == n && !strncmp(p, v, (size_t)n)))
+                return;
+        f = finding_add(fs, "shell.cuda-visible-devices",
+                        "%.*s sets CUDA_VISIBLE_DEVICES for %s's shells: CUDA programs started from a shell see %zu of %zu GPUs (GPU %s hidden)",
+                        n, v, fact_ok(&s->shell.user) ? s->shell.user.v : "the user", s->ngpus - hidden, s->ngpus,
+                        idx.buf);
+        finding_evidence(f, "%s", v);
+        finding_fix(f, "%ssed -i '/CUDA_VISIBLE_DEVICES/d' %.*s   # then open a new shell",
+                    startswith(v, "/etc/") ? "sudo " : "", n, v);
+        finding_fix(f, "# to choose GPUs on purpose, name them by UUID (nvidia-smi -L) and set it per job, not per shell");
 }
 
 static void check_port(const struct snapshot *s, struct findings *fs)
@@ -194,6 +220,7 @@ void check_upkeep(const struct snapshot *s, struct findings *fs)
                 check_auto_upgrades(s, fs);
                 check_service_cvd(s, fs);
                 check_profile_cvd(s, fs);
+                check_shell_cvd(s, fs);
                 check_port(s, fs);
                 check_accelerate(s, fs);
                 check_host_compiler(s, fs);

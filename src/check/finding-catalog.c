@@ -74,6 +74,7 @@ const struct catalog_entry finding_catalog[] = {
          * value hides a GPU. */
         { "service.cuda-visible-devices", SEV_WARN, "gpus", "a systemd service sets CUDA_VISIBLE_DEVICES and hides GPUs from its jobs" },
         { "profile.cuda-visible-devices", SEV_WARN, "gpus", "a login profile (/etc/environment, /etc/profile.d) sets CUDA_VISIBLE_DEVICES and hides GPUs" },
+        { "shell.cuda-visible-devices", SEV_WARN, "gpus", "the user's shell rc file (~/.bashrc, ~/.profile, ~/.zshrc) sets CUDA_VISIBLE_DEVICES and hides GPUs" },
         /* health */
         { "health.ecc-uncorrected", SEV_FAIL, "health", "a GPU reports uncorrected ECC memory errors" },
         { "health.remap-failed", SEV_FAIL, "health", "a GPU's memory row remapping failed (RMA candidate)" },

@@ -35,6 +35,14 @@ static const struct {
         { "packed", "flex sdpa" },
 };
 
+/* Options whose value differs by command: prove's --env is a path (an
+ * environment's prefix or its python), plan's --env a new env's name. */
+static const struct {
+        const char *cmd, *opt, *values;
+} cmd_value_hints[] = {
+        { "prove", "env", "@file" },
+};
+
 struct comp {
         const char *cur;    /* the word being completed (after any "--opt=") */
         const char *prefix; /* "--opt=" written before each candidate, or "" */
@@ -48,17 +56,21 @@ static void offer(const struct comp *c, const char *word, size_t len)
                 printf("%s%.*s\n", c->prefix, (int)len, word);
 }
 
-static const char *hint_for(const char *opt, size_t len)
+static const char *hint_for(const struct cmd *cmd, const char *opt, size_t len)
 {
+        for (size_t i = 0; cmd && i < sizeof(cmd_value_hints) / sizeof(cmd_value_hints[0]); i++)
+                if (!strcmp(cmd_value_hints[i].cmd, cmd->name) && strlen(cmd_value_hints[i].opt) == len &&
+                    !strncmp(cmd_value_hints[i].opt, opt, len))
+                        return cmd_value_hints[i].values;
         for (size_t i = 0; i < sizeof(value_hints) / sizeof(value_hints[0]); i++)
                 if (strlen(value_hints[i].opt) == len && !strncmp(value_hints[i].opt, opt, len))
                         return value_hints[i].values;
         return NULL;
 }
 
-static void offer_values(const struct comp *c, const char *opt, size_t len)
+static void offer_values(const struct comp *c, const struct cmd *cmd, const char *opt, size_t len)
 {
-        const char *v = hint_for(opt, len);
+        const char *v = hint_for(cmd, opt, len);
 
         if (!v)
                 return;
@@ -202,7 +214,7 @@ int cmd_complete(int argc, char **argv, struct ctx *ctx)
         if (st.unknown)
                 return EXIT_OK;
         if (st.pending) {
-                offer_values(&c, st.pending->name, strlen(st.pending->name));
+                offer_values(&c, st.cmd, st.pending->name, strlen(st.pending->name));
         } else if (!strncmp(c.cur, "--", 2) && strchr(c.cur, '=')) {
                 static char prefix[64];
                 size_t len = (size_t)(strchr(c.cur, '=') - c.cur) + 1;
@@ -210,7 +222,7 @@ int cmd_complete(int argc, char **argv, struct ctx *ctx)
                 snprintf(prefix, sizeof(prefix), "%.*s", (int)len, c.cur);
                 c.prefix = prefix;
                 c.cur += len;
-                offer_values(&c, prefix + 2, len - 3);
+                offer_values(&c, st.cmd, prefix + 2, len - 3);
         } else if (c.cur[0] == '-') {
                 offer_options(&c, &st);
         } else {

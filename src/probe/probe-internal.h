@@ -44,6 +44,12 @@ void probe_mok(const struct probe_ctx *ctx, struct snap_os *os);
 /* doctor --live: asks the environment's own Python what torch sees
  * (probe-python-live.c). */
 void probe_python_live(const struct probe_ctx *ctx, struct snap_pyenv *e);
+/* One entry of a site-packages folder that is no dist-info: an egg-info
+ * (name, PKG-INFO's version), a NAME.egg-link (the checkout's egg-info;
+ * for torch *ret_torch_root, the checkout) or pip install -e's torch files
+ * (only *ret_torch_root; name NULL). 0, or -1 for anything else. */
+int probe_python_egg(const struct probe_ctx *ctx, const char *site, const char *entry, char **ret_name,
+                     char **ret_version, char **ret_torch_root);
 
 /* The host's upkeep and workload facts (probe-upkeep.c), called by
  * probe_host with the shared dpkg database and process list. */

@@ -2,7 +2,7 @@
  * torch and its CUDA build, torchvision, torchaudio, the nvidia-* runtime
  * wheels, exllamav2 and torchtune, and for a venv the interpreter it runs
  * on. Everything comes from files (conda-meta, pyvenv.cfg, dist-info folder
- * names, torch/version.py); only doctor --live starts an interpreter, and
+ * names, egg-info (probe-python-egg.c), torch/version.py); only doctor --live starts an interpreter, and
  * only in environments that have torch. Where environments are looked for
  * is probe-python-find.c's job. */
 #include "probe.h"
@@ -108,41 +108,57 @@ static void py_torch_cuda(const struct probe_ctx *ctx, struct snap_pyenv *e, con
                 fact_fail_str(&e->torch_cuda, FACT_ABSENT, "a CPU build (torch.version.cuda is None)");
 }
 
-/* Reads the wheels of a site-packages folder from its dist-info names. */
+static void py_package(struct snap_pyenv *e, const char *name, const char *version)
+{
+        if (!strcmp(name, "torch"))
+                fact_set_str(&e->torch_version, version);
+        else if (!strcmp(name, "torchvision"))
+                fact_set_str(&e->torchvision_version, version);
+        else if (!strcmp(name, "torchaudio"))
+                fact_set_str(&e->torchaudio_version, version);
+        else if (!strcmp(name, "exllamav2"))
+                e->exllamav2 = true;
+        else if (!strcmp(name, "torchtune"))
+                e->torchtune = true;
+        else if (startswith(name, "nvidia-"))
+                strv_pushf(&e->nvidia_wheels, "%s %s", name, version);
+        /* A local version tag naming a torch release ("+cu121.torch2.3.1",
+         * "+cu122torch2.3"): a binary built against that torch's ABI. */
+        if (strchr(version, '+') && strstr(strchr(version, '+'), "torch"))
+                strv_pushf(&e->extensions, "%s %s", name, version);
+}
+
+/* Reads the packages of a site-packages folder from its dist-info and
+ * egg-info names; torch's version.py is in the site, or in the source
+ * checkout an editable install points at. */
 static void py_packages(const struct probe_ctx *ctx, struct snap_pyenv *e, const char *site)
 {
         _cleanup_(strv_release) struct strv names = STRV_INIT;
+        _cleanup_free_ char *torch_root = NULL;
 
         if (sys_list_dir(ctx->root, site, &names) < 0)
                 return;
         for (size_t i = 0; i < names.n; i++) {
-                char *name = NULL, *version = NULL;
-                if (pyenv_dist_info(names.v[i], &name, &version) < 0)
+                char *name = NULL, *version = NULL, *root = NULL;
+                if (pyenv_dist_info(names.v[i], &name, &version) < 0 &&
+                    probe_python_egg(ctx, site, names.v[i], &name, &version, &root) < 0)
                         continue;
-                if (!strcmp(name, "torch"))
-                        fact_set_str(&e->torch_version, version);
-                else if (!strcmp(name, "torchvision"))
-                        fact_set_str(&e->torchvision_version, version);
-                else if (!strcmp(name, "torchaudio"))
-                        fact_set_str(&e->torchaudio_version, version);
-                else if (!strcmp(name, "exllamav2"))
-                        e->exllamav2 = true;
-                else if (!strcmp(name, "torchtune"))
-                        e->torchtune = true;
-                else if (startswith(name, "nvidia-"))
-                        strv_pushf(&e->nvidia_wheels, "%s %s", name, version);
-                /* A local version tag naming a torch release ("+cu121.torch2.3.1",
-                 * "+cu122torch2.3"): a binary built against that torch's ABI. */
-                if (strchr(version, '+') && strstr(strchr(version, '+'), "torch"))
-                        strv_pushf(&e->extensions, "%s %s", name, version);
+                if (name)
+                        py_package(e, name, version);
+                if (name && !strcmp(name, "torch"))
+                        fact_set_str(&e->torch_site, site);
+                if (root)
+                        free(torch_root), torch_root = root;
                 free(name), free(version);
         }
         strv_sort(&e->nvidia_wheels);
         strv_sort(&e->extensions);
         if (e->torch_version.st == FACT_OK)
-                py_torch_cuda(ctx, e, site);
+                py_torch_cuda(ctx, e, torch_root ? torch_root : site);
         else
                 fact_fail_str(&e->torch_version, FACT_ABSENT, "torch not installed");
+        if (e->torch_site.st != FACT_OK)
+                fact_fail_str(&e->torch_site, FACT_ABSENT, "torch not installed");
 }
 
 /* The version of the env's own libstdc++ (conda ships one, which its
@@ -218,6 +234,7 @@ struct snap_pyenv *probe_python_add(const struct probe_ctx *ctx, struct snapshot
                 py_packages(ctx, e, site);
         } else {
                 fact_fail_str(&e->torch_version, FACT_ABSENT, "no site-packages");
+                fact_fail_str(&e->torch_site, FACT_ABSENT, "no site-packages");
         }
         if (!strcmp(kind, "conda"))
                 py_libstdcxx(ctx, e, prefix);

@@ -61,6 +61,24 @@ static bool shell_user(const struct probe_ctx *ctx, const char *pw, struct pw_en
         return shell_passwd(pw, NULL, (long)getuid(), e);
 }
 
+/* The CUDA_VISIBLE_DEVICES the files read so far leave set, and the file
+ * that set it (the last one to change it): a user's rc file can hide GPUs
+ * from every program started from a shell as /etc/profile.d can. */
+static void shell_cvd(struct snap_shell *sh, const struct shell_vars *v, const char *path)
+{
+        for (size_t i = 0; i < v->names.n; i++) {
+                _cleanup_free_ char *want = NULL;
+                const char *had = fact_ok(&sh->cuda_visible_devices) ? strstr(sh->cuda_visible_devices.v, ": ") : NULL;
+
+                if (strcmp(v->names.v[i], "CUDA_VISIBLE_DEVICES") || !v->values.v[i])
+                        continue;
+                want = xasprintf("CUDA_VISIBLE_DEVICES=%s", v->values.v[i]);
+                if (!had || strcmp(had + 2, want))
+                        fact_take_str(&sh->cuda_visible_devices, xasprintf("%s: %s", path, want));
+                return;
+        }
+}
+
 /* Reads one rc file (if present) into the variables. */
 static void shell_read(const struct probe_ctx *ctx, struct snap_shell *sh, struct shell_vars *v,
                        const char *path)
@@ -72,6 +90,7 @@ static void shell_read(const struct probe_ctx *ctx, struct snap_shell *sh, struc
         strv_push(&sh->rc_files, xstrdup(path));
         if (shell_rc_apply(v, path, buf.buf, buf.len, &sh->cuda_lines) && sh->conda_init.st != FACT_OK)
                 fact_set_str(&sh->conda_init, path);
+        shell_cvd(sh, v, path);
 }
 
 static void shell_read_dir(const struct probe_ctx *ctx, struct snap_shell *sh, struct shell_vars *v,
@@ -148,6 +167,8 @@ void probe_shell(const struct probe_ctx *ctx, const struct snap_procenv *pe, str
         fact_fail_str(&sh->conda_init, FACT_ABSENT, "no conda init block in the rc files");
         v.home = e.home;
         shell_read_all(ctx, sh, &v, e.home, strstr(e.shell, "zsh") != NULL);
+        if (!fact_ok(&sh->cuda_visible_devices))
+                fact_fail_str(&sh->cuda_visible_devices, FACT_ABSENT, "no rc file sets CUDA_VISIBLE_DEVICES");
         fact_set_str(&sh->path, v.path);
         if (v.ld_library_path)
                 fact_set_str(&sh->ld_library_path, v.ld_library_path);

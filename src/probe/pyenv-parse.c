@@ -1,12 +1,15 @@
 /* pyenv-parse.c - conda-meta names, pyvenv.cfg, torch/version.py and
- * dist-info folder names (see pyenv-parse.h). */
+ * dist-info and egg-info names, PKG-INFO and the files editable installs
+ * leave (see pyenv-parse.h). */
 #include "pyenv-parse.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/cleanup.h"
 #include "util/parse.h"
 #include "util/xalloc.h"
 
@@ -98,21 +101,93 @@ int pyenv_torch_cuda(const char *buf, size_t len, char **ret)
         return pyenv_py_assign(buf, len, "cuda", ret);
 }
 
-int pyenv_dist_info(const char *dirname, char **ret_name, char **ret_version)
+/* "NAME-VERSION" + suffix -> NAME normalised as PyPI does, VERSION (NULL
+ * where the name has none and noversion allows it: "cryptography.egg-info").
+ * An egg's "-pyX.Y" tag ("gpg-1.18.0-py3.11.egg-info") is no part of it. */
+static int pyenv_meta_name(const char *dirname, const char *suffix, bool noversion, char **ret_name,
+                           char **ret_version)
 {
-        size_t n = strlen(dirname);
-        const char *dash;
+        size_t n = strlen(dirname), sn = strlen(suffix), end;
+        const char *dash, *py;
         char *name;
 
-        if (n < 11 || strcmp(dirname + n - 10, ".dist-info"))
+        if (n <= sn || strcmp(dirname + n - sn, suffix))
                 return -EBADMSG;
-        dash = memchr(dirname, '-', n - 10);
-        if (!dash || dash == dirname || dash + 1 >= dirname + n - 10)
+        end = n - sn;
+        dash = memchr(dirname, '-', end);
+        if (dash == dirname || (!dash && !noversion) || (dash && dash + 1 >= dirname + end))
                 return -EBADMSG;
-        name = xstrndup(dirname, (size_t)(dash - dirname));
+        name = xstrndup(dirname, dash ? (size_t)(dash - dirname) : end);
         for (char *p = name; *p; p++)
                 *p = *p == '_' || *p == '.' ? '-' : (char)tolower((unsigned char)*p);
         *ret_name = name;
-        *ret_version = xstrndup(dash + 1, (size_t)(dirname + n - 10 - dash - 1));
+        *ret_version = NULL;
+        if (!dash)
+                return 0;
+        py = strstr(dash + 1, "-py");
+        if (py && py < dirname + end && isdigit((unsigned char)py[3]))
+                end = (size_t)(py - dirname);
+        *ret_version = xstrndup(dash + 1, end - (size_t)(dash + 1 - dirname));
         return 0;
+}
+
+int pyenv_dist_info(const char *dirname, char **ret_name, char **ret_version)
+{
+        return pyenv_meta_name(dirname, ".dist-info", false, ret_name, ret_version);
+}
+
+int pyenv_egg_info(const char *name, char **ret_name, char **ret_version)
+{
+        return pyenv_meta_name(name, ".egg-info", true, ret_name, ret_version);
+}
+
+struct pkg_info {
+        char *version;
+};
+
+/* Headers end at the first empty line; the description follows. */
+static int pkg_info_line(const char *line, size_t len, void *data)
+{
+        struct pkg_info *c = data;
+
+        if (!len || (len == 1 && line[0] == '\r'))
+                return 1;
+        if (len > 8 && !strncmp(line, "Version:", 8)) {
+                c->version = strip_dup(line + 8, len - 8);
+                return 1;
+        }
+        return 0;
+}
+
+char *pyenv_pkg_info_version(const char *buf, size_t len)
+{
+        struct pkg_info c = { NULL };
+
+        for_each_line(buf, len, pkg_info_line, &c);
+        if (c.version && !*c.version)
+                free(c.version), c.version = NULL;
+        return c.version;
+}
+
+char *pyenv_first_path(const char *buf, size_t len)
+{
+        size_t n = 0;
+
+        while (n < len && buf[n] != '\n' && buf[n] != '\r')
+                n++;
+        if (!n || buf[0] != '/')
+                return NULL;
+        return strip_dup(buf, n);
+}
+
+char *pyenv_finder_mapping(const char *buf, size_t len, const char *pkg)
+{
+        _cleanup_free_ char *key = xasprintf("'%s': '", pkg);
+        const char *k = memmem(buf, len, key, strlen(key)), *v, *q;
+
+        if (!k)
+                return NULL;
+        v = k + strlen(key);
+        q = memchr(v, '\'', len - (size_t)(v - buf));
+        return q && q > v && v[0] == '/' ? xstrndup(v, (size_t)(q - v)) : NULL;
 }

@@ -412,7 +412,8 @@ struct snap_toolkits {
         X(STR, ld_library_path)                                                \
         X(STRV, rc_files)         /* the rc files read, in the order the shell reads them */ \
         X(STRV, cuda_lines)       /* "file:line: text" of lines that add CUDA paths */ \
-        X(STR, conda_init)        /* rc file with conda's init block; absent: none */
+        X(STR, conda_init)        /* rc file with conda's init block; absent: none */ \
+        X(STR, cuda_visible_devices) /* "file: CUDA_VISIBLE_DEVICES=value" the rc files leave set; absent: none */
 
 struct snap_shell {
         SNAP_SHELL(SNAP_DECL)
@@ -425,6 +426,7 @@ struct snap_shell {
         X(STR, python_version)    /* "3.11.9" */                               \
         X(STR, torch_version)     /* "2.3.1+cu121"; absent: no torch */        \
         X(STR, torch_cuda)        /* "12.1" (torch/version.py); absent: a CPU build */ \
+        X(STR, torch_site)        /* the folder with torch's dist-info or egg-info */ \
         X(STR, torchvision_version)                                            \
         X(STR, torchaudio_version)                                             \
         X(STRV, nvidia_wheels)    /* "nvidia-cudnn-cu12 8.9.2.26", sorted */   \

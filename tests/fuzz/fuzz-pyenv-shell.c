@@ -35,6 +35,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(toolkit_name_version(text, "libcudart.so."));
         if (pyenv_dist_info(text, &a, &b) == 0)
                 free(a), free(b);
+        if (pyenv_egg_info(text, &a, &b) == 0)
+                free(a), free(b);
+        free(pyenv_pkg_info_version((const char *)data, size));
+        free(pyenv_first_path((const char *)data, size));
+        free(pyenv_finder_mapping((const char *)data, size, "torch"));
         free(text);
         return 0;
 }

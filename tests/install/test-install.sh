@@ -74,6 +74,9 @@ expect "--slurm" dlrig doctor --health --sl
 touch "$tmp/snap.json"
 expect "snap.json" dlrig doctor --from sn
 expect "snap.json" dlrig doctor --bench sn
+mkdir -p "$tmp/venv-a"
+expect "venv-a" dlrig prove --env ven    # a path: the environment's prefix or its python
+expect "" dlrig plan --env ven           # a name for the new environment, no path
 complete_bash dlrig fit meta-llama/ | grep -qx 'meta-llama/Meta-Llama-3-8B' || bad "fit MODEL does not complete the kb's models"
 complete_bash dlrig plan --cuda '' | grep -qx '12.1' || bad "plan --cuda does not complete CUDA releases"
 

@@ -120,6 +120,29 @@ static void test_cvd_service_profile(void **state)
         snap_release(&s);
 }
 
+/* A user's own rc file hiding GPUs: a warning naming the file; the file
+ * the profile finding names is said once, there. */
+static void test_cvd_shell(void **state)
+{
+        struct snapshot s;
+
+        (void)state;
+        healthy_host(&s);
+        fact_set_str(&s.shell.user, "u");
+        fact_set_str(&s.shell.cuda_visible_devices, "/home/u/.bashrc: CUDA_VISIBLE_DEVICES=2,3");
+        snapb_expect_bad(&s, "shell.cuda-visible-devices");
+        snapb_expect_summary(&s, "shell.cuda-visible-devices", "/home/u/.bashrc sets CUDA_VISIBLE_DEVICES for u's shells");
+        snapb_expect_summary(&s, "shell.cuda-visible-devices", "see 2 of 8 GPUs (GPU 0, 1, 4, 5, 6, 7 hidden)");
+        snapb_expect_line(&s, "shell.cuda-visible-devices", "sed -i '/CUDA_VISIBLE_DEVICES/d' /home/u/.bashrc");
+        fact_set_str(&s.shell.cuda_visible_devices, "/etc/profile.d/gpus.sh: CUDA_VISIBLE_DEVICES=0");
+        fact_set_str(&s.host.profile_cvd, "/etc/profile.d/gpus.sh: CUDA_VISIBLE_DEVICES=0");
+        snapb_expect_bad(&s, "profile.cuda-visible-devices");
+        fact_set_str(&s.shell.cuda_visible_devices, "/home/u/.zshrc: CUDA_VISIBLE_DEVICES=0,1,2,3,4,5,6,7");
+        fact_set_str(&s.host.profile_cvd, "/etc/environment: CUDA_VISIBLE_DEVICES=GPU-");
+        snapb_expect_bad(&s, "");
+        snap_release(&s);
+}
+
 static void test_gcc(void **state)
 {
         struct snapshot s;
@@ -197,7 +220,7 @@ int main(void)
                 cmocka_unit_test(test_quiet_when_healthy), cmocka_unit_test(test_shm),
                 cmocka_unit_test(test_revoked), cmocka_unit_test(test_container_toolkit),
                 cmocka_unit_test(test_upkeep), cmocka_unit_test(test_gcc),
-                cmocka_unit_test(test_cvd_service_profile),
+                cmocka_unit_test(test_cvd_service_profile), cmocka_unit_test(test_cvd_shell),
                 cmocka_unit_test(test_device_order), cmocka_unit_test(test_extensions),
         };
 

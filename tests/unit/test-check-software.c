@@ -139,6 +139,34 @@ static void test_cpu_only(void **state)
         snap_release(&s);
 }
 
+/* Debian's python3-torch (an egg-info in /usr/lib/python3/dist-packages):
+ * CPU-only, and built by the distribution for its own Python 3.11, which
+ * PyPI's 1.13 wheels do not cover; the fix is a venv, not pip into /usr. */
+static void test_cpu_only_distro(void **state)
+{
+        struct snapshot s;
+        struct snap_pyenv *e;
+
+        (void)state;
+        guide(&s, 8);
+        e = env0(&s);
+        free(e->kind), free(e->path);
+        e->kind = xstrdup("system"), e->path = xstrdup("/usr");
+        fact_set_str(&e->python_version, "3.11.2");
+        fact_set_str(&e->torch_version, "1.13.0a0+gitunknown");
+        fact_fail_str(&e->torch_cuda, FACT_ABSENT, "cpu build");
+        fact_fail_str(&e->torchvision_version, FACT_ABSENT, NULL);
+        fact_fail_str(&e->torchaudio_version, FACT_ABSENT, NULL);
+        fact_set_str(&e->torch_site, "/usr/lib/python3/dist-packages");
+        snapb_expect_bad(&s, "torch.cpu-only");
+        snapb_expect_line(&s, "torch.cpu-only", "the distribution's package");
+        snapb_expect_line(&s, "torch.cpu-only", "~/venvs/torch/bin/python -m pip install torch==");
+        /* pip's torch in /usr/local is judged as a wheel */
+        fact_set_str(&e->torch_site, "/usr/local/lib/python3.11/dist-packages");
+        snapb_expect_bad(&s, "torch.cpu-only torch.python-unsupported");
+        snap_release(&s);
+}
+
 static void test_torch_newer_than_driver(void **state)
 {
         struct snapshot s;
@@ -426,7 +454,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_guide_healthy), cmocka_unit_test(test_nvcc_not_on_path),
                 cmocka_unit_test(test_stub_first), cmocka_unit_test(test_paths_disagree),
-                cmocka_unit_test(test_toolkit_newer_than_driver), cmocka_unit_test(test_cpu_only),
+                cmocka_unit_test(test_toolkit_newer_than_driver), cmocka_unit_test(test_cpu_only), cmocka_unit_test(test_cpu_only_distro),
                 cmocka_unit_test(test_torch_newer_than_driver), cmocka_unit_test(test_arch_unsupported),
                 cmocka_unit_test(test_python_unsupported), cmocka_unit_test(test_companions),
                 cmocka_unit_test(test_mixed_wheels), cmocka_unit_test(test_conda_not_initialised),

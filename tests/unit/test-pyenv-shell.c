@@ -130,6 +130,46 @@ static void expect_str(char *got, const char *want)
         free(got);
 }
 
+/* Debian's packages and setup.py installs: egg-info names (a "-pyX.Y" tag
+ * is no part of the version; some have no version), PKG-INFO's Version
+ * header (not a "Version:" line of the description), and the files
+ * development installs leave. */
+static void test_egg_info(void **state)
+{
+        static const char pkg[] = "Metadata-Version: 2.1\nName: torch\nVersion: 1.13.0a0+gitunknown\n"
+                                  "Summary: x\n\nVersion: 9 (description)\n";
+        static const char desc_only[] = "Metadata-Version: 2.1\nName: t\n\nVersion: 9\n";
+        static const char finder[] = "MAPPING: dict[str, str] = {'functorch': '/src/pt/functorch', "
+                                     "'torch': '/src/pt/torch'}\n";
+        char *n = NULL, *v = NULL;
+
+        (void)state;
+        assert_int_equal(pyenv_egg_info("torch-1.13.0a0+gitunknown.egg-info", &n, &v), 0);
+        expect_str(n, "torch");
+        expect_str(v, "1.13.0a0+gitunknown");
+        assert_int_equal(pyenv_egg_info("gpg-1.18.0-py3.11.egg-info", &n, &v), 0);
+        expect_str(n, "gpg");
+        expect_str(v, "1.18.0");
+        assert_int_equal(pyenv_egg_info("lazr.uri-1.0.6.egg-info", &n, &v), 0);
+        expect_str(n, "lazr-uri");
+        expect_str(v, "1.0.6");
+        assert_int_equal(pyenv_egg_info("Cryptography.egg-info", &n, &v), 0);
+        expect_str(n, "cryptography");
+        expect_str(v, NULL);
+        assert_int_not_equal(pyenv_egg_info("torch-2.3.1.dist-info", &n, &v), 0);
+        assert_int_not_equal(pyenv_egg_info(".egg-info", &n, &v), 0);
+        assert_int_not_equal(pyenv_egg_info("-1.0.egg-info", &n, &v), 0);
+        assert_int_not_equal(pyenv_egg_info("torch-.egg-info", &n, &v), 0);
+        expect_str(pyenv_pkg_info_version(pkg, strlen(pkg)), "1.13.0a0+gitunknown");
+        expect_str(pyenv_pkg_info_version(desc_only, strlen(desc_only)), NULL);
+        expect_str(pyenv_pkg_info_version("Version:   \n", 12), NULL);
+        expect_str(pyenv_first_path("/home/u/pytorch\n.", 17), "/home/u/pytorch");
+        expect_str(pyenv_first_path("import x; x.install()", 21), NULL);
+        expect_str(pyenv_finder_mapping(finder, strlen(finder), "torch"), "/src/pt/torch");
+        expect_str(pyenv_finder_mapping(finder, strlen(finder), "torchgen"), NULL);
+        expect_str(pyenv_finder_mapping("{'torch': 'rel'}", 16, "torch"), NULL);
+}
+
 static void test_torch_full_version(void **state)
 {
         const char py[] = "__all__ = ['__version__']\n__version__ = '2.11.0+cu130'\ncuda: Optional[str] = '13.0'\n";
@@ -181,7 +221,8 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_rc_guide_lines), cmocka_unit_test(test_rc_vars_quotes_blocks),
                 cmocka_unit_test(test_conda_meta_and_cfg), cmocka_unit_test(test_torch_version_py),
-                cmocka_unit_test(test_dist_info), cmocka_unit_test(test_torch_full_version),
+                cmocka_unit_test(test_dist_info), cmocka_unit_test(test_egg_info),
+                cmocka_unit_test(test_torch_full_version),
                 cmocka_unit_test(test_environ), cmocka_unit_test(test_toolkit_parse),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
