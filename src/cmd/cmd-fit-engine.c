@@ -78,6 +78,24 @@ static int named(int v, const char *opt, const char *arg, int *out)
         return 0;
 }
 
+/* "0.10" or "0.10.1": vLLM's release; 0.6.4 is the oldest modelled (its
+ * profiler measured other processes' memory before). */
+static int vllm_version(const char *arg, int *minor)
+{
+        int64_t v;
+        char buf[32], *dot;
+
+        snprintf(buf, sizeof(buf), "%s", arg);
+        dot = strchr(buf, '.');
+        if (dot && strchr(dot + 1, '.'))
+                *strchr(dot + 1, '.') = 0;
+        if (strncmp(buf, "0.", 2) || parse_i64(buf + 2, 10, &v) < 0 || v < 6 || v > 99)
+                return cmd_usage_error("fit", "--vllm-version: '%s' is not a vLLM release from 0.6 "
+                                       "on, like 0.10", arg);
+        *minor = (int)v;
+        return 0;
+}
+
 /* "3,1": proportions per GPU, like llama.cpp's --tensor-split. */
 static int tensor_split(const char *arg, double *split)
 {
@@ -119,6 +137,7 @@ int fit_engine_option(int c, const char *arg, struct fit_job *j)
         case FIT_OPT_SPLIT: return tensor_split(arg, e->split);
         case FIT_OPT_UBATCH: return number(arg, "--ubatch", 1, 1 << 16, &e->ubatch);
         case FIT_OPT_FA: e->flash_attn = true; return 0;
+        case FIT_OPT_VLLM_VERSION: return vllm_version(arg, &e->vllm_minor);
         case FIT_OPT_HEAD:
                 r = number(arg, "--head-bits", 2, 16, &v);
                 e->head_bits = (int)v;
