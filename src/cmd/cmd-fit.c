@@ -70,6 +70,8 @@ static const char fit_help[] =
         "  --kv-cache-dtype T  auto (default), fp8     --block-size N (default 16)\n"
         "  --vllm-version V  the release, as 0.10: 0.6-0.7 the V0 engine, 0.8-0.10 V1 with\n"
         "                    NCCL's setup in the budget (default: 0.11 and later)\n"
+        "  --vllm-sampler S  V1's top-k/top-p: pytorch (default) or flashinfer (as the log\n"
+        "                    says: \"Using FlashInfer for top-p & top-k sampling\")\n"
         "llama.cpp (--engine llama.cpp):\n"
         "  --gguf TYPE       file type: Q4_K_M (default), Q5_K_M, Q8_0, Q6_K, Q4_0, IQ4_XS, ...\n"
         "  --ngl N           layers on the GPUs (default all, and the output layer)\n"
@@ -204,6 +206,7 @@ const struct option cmd_fit_opts[] = {
         { "flash-attn", no_argument, NULL, FIT_OPT_FA },
         { "head-bits", required_argument, NULL, FIT_OPT_HEAD },
         { "vllm-version", required_argument, NULL, FIT_OPT_VLLM_VERSION },
+        { "vllm-sampler", required_argument, NULL, FIT_OPT_SAMPLER },
         { "list-engines", no_argument, NULL, FIT_OPT_LIST_ENGINES },
         /* training savers and weight formats (cmd-fit-savers.c) */
         { "weights", required_argument, NULL, FIT_OPT_WEIGHTS },

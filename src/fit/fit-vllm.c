@@ -34,6 +34,12 @@
  * vl1-l31-8b-h100's logged torch peak increase: (4.76 GiB - the 8192 x
  * 4096 bf16 hidden states) / (1024 x 128256) = 38.4. */
 #define SAMPLER_V1_BYTES 38.4
+/* The same pass with FlashInfer's sampler (topk_topp_sampler.py
+ * forward_cuda, logged "Using FlashInfer for top-p & top-k sampling"):
+ * top_k_top_p_sampling_from_logits keeps the bf16 logits (2), their fp32
+ * copy (4), the top-k masked logits (4) and their softmax (4); no sort.
+ * From the source, not calibrated. */
+#define SAMPLER_FLASHINFER_BYTES 14.0
 /* Memory outside torch's allocator that grows between the worker's first
  * snapshot and the end of profiling (cuBLAS workspace, NCCL and custom
  * all-reduce buffers with TP > 1). V0: 0.35 GiB logged with TP 1 (vLLM
@@ -174,7 +180,9 @@ static int64_t profile_peak(const struct fit_arch *a, const struct fit_engine_op
         fwd = tokens * forward_elems(a, e->tp) * 2;
         if (vllm_v0(e))
                 return fwd + (int64_t)((double)seqs * (double)a->vocab * SAMPLER_V0_BYTES);
-        smp = tokens * a->hidden * 2 + (int64_t)((double)seqs * (double)a->vocab * SAMPLER_V1_BYTES);
+        smp = tokens * a->hidden * 2 +
+              (int64_t)((double)seqs * (double)a->vocab *
+                        (e->flashinfer_sampler ? SAMPLER_FLASHINFER_BYTES : SAMPLER_V1_BYTES));
         return fwd > smp ? fwd : smp;
 }
 

@@ -182,6 +182,11 @@ static void test_vllm_v1(void **state)
         fit_plan_job(&a, &j, caps, 1, &q);
         assert_true(q.g[0].comp[FIT_C_ACT] != p.g[0].comp[FIT_C_ACT]);
         j.eng.vllm_minor = 0;
+        j.eng.flashinfer_sampler = true;  /* 14 bytes per logit: 1024 x 151936 */
+        fit_plan_job(&a, &j, caps, 1, &q);
+        act = (double)q.g[0].comp[FIT_C_ACT] / (1 << 30);
+        assert_true(act > 2.05 && act < 2.15);
+        j.eng.flashinfer_sampler = false;
         fit_arch_from_kb(kb_model_find("openai/gpt-oss-20b"), &a);
         j.eng.quant = FIT_WQ_MXFP4;
         fit_plan_job(&a, &j, caps, 1, &p);
