@@ -17,10 +17,12 @@ static const char engines_text[] =
         "              2048-token chunks. Not modelled: tensor-parallel loading.\n"
         "transformers  bf16 weights, DynamicCache, prefill transient, accelerate device_map.\n"
         "              Quantized transformers weights: see the training/quantization options.\n"
-        "vllm          weights (bf16, fp8, int8, int4 AWQ/GPTQ g128) over --tensor-parallel-size,\n"
-        "              gpu_memory_utilization budget, profile peak at --max-num-batched-tokens,\n"
-        "              sampler over --max-num-seqs, paged KV pool of --block-size blocks (f16 or\n"
-        "              fp8, MLA latent for DeepSeek/Kimi), CUDA graphs outside the budget.\n"
+        "vllm          weights (bf16, fp8, int8, int4 AWQ/GPTQ g128, mxfp4 experts) over\n"
+        "              --tensor-parallel-size, gpu_memory_utilization budget, profile peak at\n"
+        "              --max-num-batched-tokens, sampler over --max-num-seqs (--vllm-sampler),\n"
+        "              V1 or V0 and NCCL's place by --vllm-version, paged KV pool of --block-size\n"
+        "              blocks (f16 or fp8, MLA latent for DeepSeek/Kimi), CUDA graphs outside\n"
+        "              the budget.\n"
         "              Answers: KV tokens, concurrent sequences of --ctx tokens (largest batch),\n"
         "              the --max-model-len that fits (largest context). Not modelled: pipeline\n"
         "              parallel, expert parallel, sliding-window savings of the hybrid KV\n"
@@ -78,6 +80,24 @@ static int named(int v, const char *opt, const char *arg, int *out)
         return 0;
 }
 
+/* "0.10" or "0.10.1": vLLM's release; 0.6.4 is the oldest modelled (its
+ * profiler measured other processes' memory before). */
+static int vllm_version(const char *arg, int *minor)
+{
+        int64_t v;
+        char buf[32], *dot;
+
+        snprintf(buf, sizeof(buf), "%s", arg);
+        dot = strchr(buf, '.');
+        if (dot && strchr(dot + 1, '.'))
+                *strchr(dot + 1, '.') = 0;
+        if (strncmp(buf, "0.", 2) || parse_i64(buf + 2, 10, &v) < 0 || v < 6 || v > 99)
+                return cmd_usage_error("fit", "--vllm-version: '%s' is not a vLLM release from 0.6 "
+                                       "on, like 0.10", arg);
+        *minor = (int)v;
+        return 0;
+}
+
 /* "3,1": proportions per GPU, like llama.cpp's --tensor-split. */
 static int tensor_split(const char *arg, double *split)
 {
@@ -119,6 +139,13 @@ int fit_engine_option(int c, const char *arg, struct fit_job *j)
         case FIT_OPT_SPLIT: return tensor_split(arg, e->split);
         case FIT_OPT_UBATCH: return number(arg, "--ubatch", 1, 1 << 16, &e->ubatch);
         case FIT_OPT_FA: e->flash_attn = true; return 0;
+        case FIT_OPT_VLLM_VERSION: return vllm_version(arg, &e->vllm_minor);
+        case FIT_OPT_SAMPLER:
+                if (strcmp(arg, "pytorch") && strcmp(arg, "flashinfer"))
+                        return cmd_usage_error("fit", "--vllm-sampler: '%s' is not pytorch or "
+                                               "flashinfer", arg);
+                e->flashinfer_sampler = arg[0] == 'f';
+                return 0;
         case FIT_OPT_HEAD:
                 r = number(arg, "--head-bits", 2, 16, &v);
                 e->head_bits = (int)v;

@@ -68,6 +68,10 @@ static const char fit_help[] =
         "                    and 1024 on GPUs of 70 GiB or more, else 2048 and 256)\n"
         "  --quantization Q  bf16 (default), fp8, int8, int4 (awq, gptq), mxfp4\n"
         "  --kv-cache-dtype T  auto (default), fp8     --block-size N (default 16)\n"
+        "  --vllm-version V  the release, as 0.10: 0.6-0.7 the V0 engine, 0.8-0.10 V1 with\n"
+        "                    NCCL's setup in the budget (default: 0.11 and later)\n"
+        "  --vllm-sampler S  V1's top-k/top-p: pytorch (default) or flashinfer (as the log\n"
+        "                    says: \"Using FlashInfer for top-p & top-k sampling\")\n"
         "llama.cpp (--engine llama.cpp):\n"
         "  --gguf TYPE       file type: Q4_K_M (default), Q5_K_M, Q8_0, Q6_K, Q4_0, IQ4_XS, ...\n"
         "  --ngl N           layers on the GPUs (default all, and the output layer)\n"
@@ -201,6 +205,8 @@ const struct option cmd_fit_opts[] = {
         { "ubatch", required_argument, NULL, FIT_OPT_UBATCH },
         { "flash-attn", no_argument, NULL, FIT_OPT_FA },
         { "head-bits", required_argument, NULL, FIT_OPT_HEAD },
+        { "vllm-version", required_argument, NULL, FIT_OPT_VLLM_VERSION },
+        { "vllm-sampler", required_argument, NULL, FIT_OPT_SAMPLER },
         { "list-engines", no_argument, NULL, FIT_OPT_LIST_ENGINES },
         /* training savers and weight formats (cmd-fit-savers.c) */
         { "weights", required_argument, NULL, FIT_OPT_WEIGHTS },
@@ -232,6 +238,8 @@ static bool measure_refused(const struct ctx *ctx, const struct fit_job *j)
         return false;
 }
 
+static int check_fit(struct ctx *ctx, struct fit_opts *o);
+
 static int parse_fit(int argc, char **argv, struct ctx *ctx, struct fit_opts *o)
 {
         int c;
@@ -251,6 +259,13 @@ static int parse_fit(int argc, char **argv, struct ctx *ctx, struct fit_opts *o)
                                                             : "missing MODEL%s",
                                        optind < argc ? argv[optind + 1] : "");
         o->model = argv[optind];
+        return check_fit(ctx, o);
+}
+
+/* The option combinations parse_fit refuses, and the defaults that hang on
+ * others (training context, each engine's cache names). */
+static int check_fit(struct ctx *ctx, struct fit_opts *o)
+{
         if (o->gpu_memory && (o->gpus || o->from))
                 return cmd_usage_error("fit", "--gpu-memory cannot be combined with --gpus or --from");
         if (o->measure && measure_refused(ctx, &o->job))

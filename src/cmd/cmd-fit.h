@@ -33,7 +33,7 @@ int fit_gpus_from_machine(struct ctx *ctx, const char *from, const char *sel, st
 enum {
         FIT_OPT_GMU = 0x200, FIT_OPT_MNBT, FIT_OPT_SEQS, FIT_OPT_TP, FIT_OPT_QUANT, FIT_OPT_KV,
         FIT_OPT_BLOCK, FIT_OPT_GGUF, FIT_OPT_NGL, FIT_OPT_SPLIT, FIT_OPT_UBATCH, FIT_OPT_FA,
-        FIT_OPT_HEAD, FIT_OPT_LIST_ENGINES,
+        FIT_OPT_HEAD, FIT_OPT_VLLM_VERSION, FIT_OPT_SAMPLER, FIT_OPT_LIST_ENGINES,
 };
 int fit_engine_option(int c, const char *arg, struct fit_job *j);
 int fit_engine_finish(struct fit_job *j);  /* 0, or a usage error printed */

@@ -59,6 +59,9 @@ struct fit_job {
                 bool flash_attn;         /* llama.cpp -fa */
                 double split[8];         /* llama.cpp --tensor-split (0: by capacity) */
                 int head_bits;           /* ExLlamaV3 LM head bits */
+                bool flashinfer_sampler; /* vLLM V1 top-k/top-p by FlashInfer, not torch.sort */
+                int vllm_minor;          /* vLLM release 0.N (0: the newest modelled): 6-7 the V0
+                                          * engine, 8-10 V1 counting NCCL's setup, 11+ V1 */
         } eng;
         /* training savers and weight formats (fit-train.c, fit-quant.c) */
         enum fit_wfmt weights;   /* transformers inference; under QLoRA the base (bf16: NF4) */

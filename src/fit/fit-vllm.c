@@ -1,14 +1,15 @@
-/* fit-vllm.c - vLLM (V0 since 0.6.4 and V1): what gpu_memory_utilization
- * leaves for the paged KV cache. vLLM's worker (gpu_worker.py
- * determine_available_memory / worker.py before V1) takes total x gmu,
- * subtracts the weights, the peak of a profiling forward pass of
- * max_num_batched_tokens tokens (plus a sampler pass over max_num_seqs
- * dummy sequences) and the memory outside torch's allocator that grew
- * during it, and gives the rest to KV blocks of block_size tokens. CUDA
- * graphs are captured afterwards, outside the budget, like the CUDA
- * context. Tensor parallel: weights, KV heads (at least one per GPU) and
- * the MLP width are split across the GPUs; vocab-parallel embedding and
- * head too. */
+/* fit-vllm.c - vLLM (V1, the default engine since 0.8, and V0 from 0.6.4):
+ * what gpu_memory_utilization leaves for the paged KV cache. vLLM's worker
+ * (gpu_worker.py determine_available_memory / worker.py in V0) takes total
+ * x gmu, subtracts the weights, the torch peak of a profiling forward pass
+ * of max_num_batched_tokens tokens and a sampler pass over max_num_seqs
+ * dummy sequences, and the memory outside torch's allocator that grew
+ * since the worker's first snapshot, and gives the rest to KV blocks of
+ * block_size tokens. CUDA graphs are captured afterwards, outside the
+ * budget, like the CUDA context. Tensor parallel: weights, KV heads (at
+ * least one per GPU) and the MLP width are split across the GPUs;
+ * vocab-parallel embedding and head too, but the logits are gathered to
+ * the full vocabulary on every GPU before the sampler. */
 #include "fit/fit-engine.h"
 
 #include <string.h>
@@ -17,20 +18,46 @@
 
 /* Forward peak of the profile run per token: the fused gate_up output
  * (2 x MLP width) and two hidden-size tensors, bf16. From the structure
- * of vLLM's LlamaMLP; checked by the two calibration rows together with
- * SAMPLER_BYTES (docs/fit-calibration.md, 'vLLM'). */
+ * of vLLM's LlamaMLP; checked by the two V0 calibration rows together with
+ * SAMPLER_V0_BYTES (docs/fit-calibration.md, 'vLLM'). */
 #define ACT_I_ELEMS 2
 #define ACT_H_ELEMS 2
-/* The dummy sampler pass: fp32 logits of max_num_seqs sequences and the
+/* V0's dummy sampler pass: fp32 logits of max_num_seqs sequences and the
  * sampler's copies of them (probabilities, log-probabilities, sorted
  * values and int64 indices for top-p/top-k): bytes per logit. Calibrated:
- * 0.70 GiB beside the forward peak in both vLLM rows (256 x 128256). */
-#define SAMPLER_BYTES 22.8
-/* Memory outside torch's allocator that grows during profiling (cuBLAS
- * workspace, NCCL and custom all-reduce buffers with TP > 1): 0.35 GiB
- * measured with TP 1 (vLLM #10517); NCCL adds per extra rank. */
-#define NON_TORCH_BYTES (0.35 * GiB)
-#define NON_TORCH_TP_BYTES (0.25 * GiB)
+ * 0.70 GiB beside the forward peak in both V0 rows (256 x 128256). */
+#define SAMPLER_V0_BYTES 22.8
+/* V1's _dummy_sampler_run (gpu_model_runner.py): bf16 logits, their fp32
+ * copy, and apply_top_k_top_p's torch.sort of all of them (fp32 values,
+ * int64 indices and the sort's own buffers), masks and the scattered
+ * result, with top-k and top-p both set. Bytes per logit, calibrated on
+ * vl1-l31-8b-h100's logged torch peak increase: (4.76 GiB - the 8192 x
+ * 4096 bf16 hidden states) / (1024 x 128256) = 38.4. */
+#define SAMPLER_V1_BYTES 38.4
+/* The same pass with FlashInfer's sampler (topk_topp_sampler.py
+ * forward_cuda, logged "Using FlashInfer for top-p & top-k sampling"):
+ * top_k_top_p_sampling_from_logits keeps the bf16 logits (2), their fp32
+ * copy (4), the top-k masked logits (4) and their softmax (4); no sort.
+ * From the source, not calibrated. */
+#define SAMPLER_FLASHINFER_BYTES 14.0
+/* Memory outside torch's allocator that grows between the worker's first
+ * snapshot and the end of profiling (cuBLAS workspace, NCCL and custom
+ * all-reduce buffers with TP > 1). V0: 0.35 GiB logged with TP 1 (vLLM
+ * #10517), NCCL adding 0.25 GiB (not calibrated). V1: the non-torch
+ * increase logged by vl1-l31-8b-h100 (TP 1, 0.13 GiB) and
+ * vl1-l33-70b-fp8-tp2 (TP 2, 0.55 GiB). */
+#define NON_TORCH_V0_BYTES (0.35 * GiB)
+#define NON_TORCH_V0_TP_BYTES (0.25 * GiB)
+#define NON_TORCH_V1_BYTES (0.13 * GiB)
+#define NON_TORCH_V1_TP_BYTES (0.42 * GiB)
+/* Before vLLM 0.11 (PR #25359, Sep 2025) the V1 worker took its first
+ * snapshot before init_worker_distributed_environment, so the NCCL
+ * communicators' buffers set up there count as non-torch growth inside
+ * the budget; since then they are outside it. Size on H100: the TP-2
+ * calibration row starts with 77.64 GiB free after that setup, the TP-1
+ * rows with 78.57 GiB: 0.93 GiB per GPU (NCCL's own use varies with the
+ * interconnect and version; PR #25359 saw 4.5 GiB in a Ray setup). */
+#define NCCL_SETUP_BYTES (0.93 * GiB)
 /* CUDA graph pool captured after the KV cache: 0.2-0.5 GiB for 8B-class
  * models (vLLM #57047 logs 0.22 GiB); not in the budget. Not calibrated. */
 #define CUDA_GRAPH_BYTES (0.4 * GiB)
@@ -75,19 +102,39 @@ void fit_engine_defaults(struct fit_engine_opts *e)
         e->head_bits = 6;
 }
 
-/* Weights per GPU: decoder linears in the chosen format, the rest 16-bit,
- * over tp; plus the RoPE cos/sin cache (max_position x head_dim, model
- * dtype) every GPU keeps. */
+/* Decoder linears stored in the vLLM format: all of them, except MXFP4
+ * (gpt-oss), which quantizes only the experts: its quantization_config
+ * leaves attention, router, embeddings and head in bf16. */
+static double quantized_linear(const struct fit_arch *a, const struct fit_params *p,
+                               const struct fit_engine_opts *e)
+{
+        int64_t moe_layers;
+
+        if (e->quant != FIT_WQ_MXFP4 || a->experts == 0)
+                return (double)(a->layers * p->layer_linear);
+        moe_layers = a->moe_every > 1 ? a->layers / a->moe_every : a->layers - a->first_dense;
+        return (double)(moe_layers * a->experts * 3 * a->hidden * a->moe_intermediate);
+}
+
+/* Weights per GPU: the quantized linears in the chosen format, the rest
+ * 16-bit, over tp; plus the RoPE cos/sin cache (max_position x head_dim,
+ * model dtype) every GPU keeps. */
 static int64_t weights(const struct fit_arch *a, const struct fit_engine_opts *e)
 {
         struct fit_params p;
         double linear;
 
         fit_count_params(a, &p);
-        linear = (double)(a->layers * p.layer_linear);
-        return (int64_t)((linear * fit_wquant_bytes(e->quant) + (double)(p.total - linear) * 2) /
+        linear = quantized_linear(a, &p, e);
+        return (int64_t)((linear * fit_wquant_bytes(e->quant) + ((double)p.total - linear) * 2) /
                          e->tp) +
                a->max_pos * a->head_dim * 2;
+}
+
+/* The V0 engine: vLLM 0.6 and 0.7 (V1 became the default in 0.8). */
+static bool vllm_v0(const struct fit_engine_opts *e)
+{
+        return e->vllm_minor > 0 && e->vllm_minor < 8;
 }
 
 /* vllm serve's V1 defaults (engine/arg_utils.py, 0.10): GPUs of 70 GiB
@@ -104,14 +151,49 @@ static void profile_sizes(const struct fit_engine_opts *e, int64_t cap, int64_t 
         *seqs = e->max_seqs > 0 ? e->max_seqs : big ? 1024 : 256;
 }
 
+/* Forward elements per token: dense, the gate_up output and two
+ * hidden-size tensors; MoE (fused_moe.py fused_experts_impl), the shared
+ * cache of top_k x max(gate_up width, hidden) that holds the gate_up
+ * output and then the experts' outputs before their sum, and the
+ * activation's top_k x width, beside the two hidden-size tensors. */
+static int64_t forward_elems(const struct fit_arch *a, int tp)
+{
+        int64_t w;
+
+        if (!a->experts)
+                return ACT_H_ELEMS * a->hidden + ACT_I_ELEMS * a->intermediate / tp;
+        w = a->moe_intermediate / tp;
+        return ACT_H_ELEMS * a->hidden +
+               a->experts_per_tok * ((ACT_I_ELEMS * w > a->hidden ? ACT_I_ELEMS * w : a->hidden) + w);
+}
+
+/* The profile run's torch peak. V0 adds the sampler's share to the
+ * forward peak (calibrated so). V1's profile_run frees the forward
+ * intermediates before _dummy_sampler_run and keeps only the hidden states
+ * (tokens x hidden, bf16), so its peak is the larger of the two. */
 static int64_t profile_peak(const struct fit_arch *a, const struct fit_engine_opts *e, int64_t cap)
 {
-        int64_t width = a->experts ? a->experts_per_tok * a->moe_intermediate : a->intermediate;
-        int64_t tokens, seqs;
+        int64_t tokens, seqs, fwd, smp;
 
         profile_sizes(e, cap, &tokens, &seqs);
-        return tokens * (ACT_H_ELEMS * a->hidden + ACT_I_ELEMS * width / e->tp) * 2 +
-               (int64_t)((double)seqs * (double)a->vocab * SAMPLER_BYTES);
+        seqs = seqs < tokens ? seqs : tokens;
+        fwd = tokens * forward_elems(a, e->tp) * 2;
+        if (vllm_v0(e))
+                return fwd + (int64_t)((double)seqs * (double)a->vocab * SAMPLER_V0_BYTES);
+        smp = tokens * a->hidden * 2 +
+              (int64_t)((double)seqs * (double)a->vocab *
+                        (e->flashinfer_sampler ? SAMPLER_FLASHINFER_BYTES : SAMPLER_V1_BYTES));
+        return fwd > smp ? fwd : smp;
+}
+
+static int64_t non_torch(const struct fit_engine_opts *e, int tp)
+{
+        if (vllm_v0(e))
+                return (int64_t)NON_TORCH_V0_BYTES + (tp > 1 ? (int64_t)NON_TORCH_V0_TP_BYTES : 0);
+        if (tp == 1)
+                return (int64_t)NON_TORCH_V1_BYTES;
+        return (int64_t)NON_TORCH_V1_BYTES + (int64_t)NON_TORCH_V1_TP_BYTES +
+               (e->vllm_minor > 0 && e->vllm_minor < 11 ? (int64_t)NCCL_SETUP_BYTES : 0);
 }
 
 void fit_plan_vllm(const struct fit_arch *a, const struct fit_job *j, struct fit_plan *pl)
@@ -132,8 +214,7 @@ void fit_plan_vllm(const struct fit_arch *a, const struct fit_job *j, struct fit
                 g->layers = (int)a->layers;
                 g->comp[FIT_C_WEIGHTS] = weights(a, e);
                 g->comp[FIT_C_ACT] = profile_peak(a, e, cap);
-                g->comp[FIT_C_CONTEXT] = fit_cuda_context_bytes(j) + (int64_t)NON_TORCH_BYTES +
-                                         (tp > 1 ? (int64_t)NON_TORCH_TP_BYTES : 0);
+                g->comp[FIT_C_CONTEXT] = fit_cuda_context_bytes(j) + non_torch(e, tp);
                 g->comp[FIT_C_RESERVE] = (int64_t)CUDA_GRAPH_BYTES;
                 pool = budget - g->comp[FIT_C_WEIGHTS] - g->comp[FIT_C_ACT] -
                        (g->comp[FIT_C_CONTEXT] - fit_cuda_context_bytes(j));

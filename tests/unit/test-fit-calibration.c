@@ -112,6 +112,10 @@ static void engine_opt(const char *key, const char *v, struct fit_engine_opts *e
                 e->ubatch = atoll(v);
         else if (!strcmp(key, "fa"))
                 e->flash_attn = atoi(v) != 0;
+        else if (!strcmp(key, "sampler"))
+                e->flashinfer_sampler = !strcmp(v, "flashinfer");
+        else if (!strcmp(key, "ver"))  /* vLLM release "0.N" */
+                e->vllm_minor = atoi(strchr(v, '.') ? strchr(v, '.') + 1 : v);
         else if (!strcmp(key, "head"))
                 e->head_bits = atoi(v);
         else if (!strcmp(key, "quant") && fit_wquant_parse(v) >= 0)
@@ -283,8 +287,10 @@ static struct group *group_of(struct group *g, int *n, const struct row *r)
 static const struct known_miss {
         const char *group, *why;
 } known_misses[] = {
-        { "infer/vllm", "the V1 hold-out vl-q3-235b-fp8-tp4 holds about 4 GiB per GPU outside the "
-                        "KV cache that the model does not explain (docs/fit-calibration.md)" },
+        { "infer/vllm", "9 of 12 within 10 %: the hold-outs vl-q3-235b-fp8-tp4 (+12.7 %, about "
+                        "1 GiB per GPU outside the KV cache unexplained), vl1-gptoss-120b-h100 "
+                        "(-11.7 %, its logged components exceed its budget) and the V0 "
+                        "vl-l31-8b-3090-29k (+10.5 %) (docs/fit-calibration.md)" },
 };
 
 static const char *known_miss(const char *group)

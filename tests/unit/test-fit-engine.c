@@ -159,6 +159,47 @@ static void test_vllm(void **state)
         assert_false(p8.fits);
 }
 
+/* vLLM V1's profile peak is the larger of the forward pass and the
+ * sampler pass, not their sum: Qwen3-0.6B and Qwen3-32B log 5.56 and 5.64
+ * GiB (llm-d, H100, 1024 x 151936 logits), the vocabulary, not the model,
+ * sets it. MXFP4 quantizes only gpt-oss's experts. Releases 0.8-0.10
+ * count NCCL's setup inside the budget, 0.11 on does not; 0.6-0.7 are V0. */
+static void test_vllm_v1(void **state)
+{
+        struct fit_arch a;
+        struct fit_job j = { .task = FIT_INFER, .engine = FIT_VLLM, .ctx = 16000, .batch = 1 };
+        struct fit_plan p, q;
+        int64_t caps[2] = { (int64_t)(79.18 * (1 << 30)), (int64_t)(79.18 * (1 << 30)) };
+        double act;
+
+        (void)state;
+        fit_engine_defaults(&j.eng);
+        fit_arch_from_kb(kb_model_find("Qwen/Qwen3-32B"), &a);
+        fit_plan_job(&a, &j, caps, 1, &p);
+        act = (double)p.g[0].comp[FIT_C_ACT] / (1 << 30);
+        assert_true(act > 5.55 && act < 5.75);
+        j.eng.vllm_minor = 6;  /* V0: forward plus sampler share */
+        fit_plan_job(&a, &j, caps, 1, &q);
+        assert_true(q.g[0].comp[FIT_C_ACT] != p.g[0].comp[FIT_C_ACT]);
+        j.eng.vllm_minor = 0;
+        j.eng.flashinfer_sampler = true;  /* 14 bytes per logit: 1024 x 151936 */
+        fit_plan_job(&a, &j, caps, 1, &q);
+        act = (double)q.g[0].comp[FIT_C_ACT] / (1 << 30);
+        assert_true(act > 2.05 && act < 2.15);
+        j.eng.flashinfer_sampler = false;
+        fit_arch_from_kb(kb_model_find("openai/gpt-oss-20b"), &a);
+        j.eng.quant = FIT_WQ_MXFP4;
+        fit_plan_job(&a, &j, caps, 1, &p);
+        assert_true(p.g[0].comp[FIT_C_WEIGHTS] > (int64_t)(12.0 * (1 << 30)));
+        fit_arch_from_kb(kb_model_find("meta-llama/Llama-3.1-70B"), &a);
+        j.eng.quant = FIT_WQ_FP8;
+        j.eng.tp = 2;
+        fit_plan_job(&a, &j, caps, 2, &p);
+        j.eng.vllm_minor = 10;
+        fit_plan_job(&a, &j, caps, 2, &q);
+        assert_int_equal(p.g[0].comp[FIT_C_KV] - q.g[0].comp[FIT_C_KV], (int64_t)(0.93 * (1 << 30)));
+}
+
 /* -ngl: the last N layers go to the GPU, the output layer only when N
  * exceeds the layer count; --tensor-split divides them. */
 static void test_gguf_placement(void **state)
@@ -234,7 +275,7 @@ int main(void)
                 cmocka_unit_test(test_mla),            cmocka_unit_test(test_sliding_window),
                 cmocka_unit_test(test_vllm),           cmocka_unit_test(test_gguf_placement),
                 cmocka_unit_test(test_exl2_fp8_and_16bit), cmocka_unit_test(test_llama4_scout),
-                cmocka_unit_test(test_linear_share),
+                cmocka_unit_test(test_linear_share), cmocka_unit_test(test_vllm_v1),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
