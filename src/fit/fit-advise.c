@@ -169,6 +169,28 @@ static void advise_infer(struct fit_advice *out, const struct fit_arch *a,
         }
 }
 
+/* torchtune's memory savers that leave the job as it is (fit-train.c):
+ * the optimizer step fused into backward (no gradient buffers; not with
+ * accumulation), saved activations streamed to the CPU, torch.compile. */
+static void advise_savers(struct fit_advice *out, const struct fit_arch *a,
+                          const struct fit_job *j, const int64_t *caps, int n)
+{
+        struct fit_job t = *j;
+
+        if (j->task == FIT_FULL && !j->optim_in_bwd && j->grad_accum <= 1 && j->optim != FIT_CPU_OFFLOAD) {
+                t.optim_in_bwd = true;
+                add(out, a, &t, caps, n, "--optimizer-in-backward");
+        }
+        if (!j->act_offload) {
+                t = *j, t.act_offload = true;
+                add(out, a, &t, caps, n, "--activation-offloading");
+        }
+        if (!j->compile) {
+                t = *j, t.compile = true;
+                add(out, a, &t, caps, n, "--compile");
+        }
+}
+
 static void advise_train(struct fit_advice *out, const struct fit_arch *a,
                          const struct fit_job *j, const int64_t *caps, int n)
 {
@@ -186,6 +208,7 @@ static void advise_train(struct fit_advice *out, const struct fit_arch *a,
                         add(out, a, &t, caps, n, "--optimizer adamw8bit --activation-checkpointing");
                 }
         }
+        advise_savers(out, a, j, caps, n);
         if (j->task == FIT_FULL && j->optim != FIT_CPU_OFFLOAD && !j->optim_in_bwd && !j->paged_optim) {
                 t = *j, t.optim = FIT_CPU_OFFLOAD, t.act_ckpt = true;
                 add(out, a, &t, caps, n, "--optimizer cpu-offload --activation-checkpointing");

@@ -4,7 +4,7 @@
 
 #include "fit/fit-mem.h"
 
-#define FIT_CHANGES_MAX 12
+#define FIT_CHANGES_MAX 16
 
 struct fit_change {
         char args[80];           /* the flags that make the change: "--cache q4" */
