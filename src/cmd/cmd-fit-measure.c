@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fit/fit-advise.h"
+#include "fit/fit.h"
 #include "probe/probe.h"
 #include "prove/prove.h"
 #include "sys/sys-exec.h"
@@ -27,16 +28,22 @@ struct measured {
         int64_t index, allocated, reserved, outside;
 };
 
+#define MEASURE_NOTES 4
+
 struct measure_run {
-        char impl[160];
+        char impl[200];
+        char why[240];  /* why not transformers + peft, when the built-in decoder ran */
         char skip[200];
+        char notes[MEASURE_NOTES][240];
+        int n_notes;
         struct measured gpu[FIT_GPUS_MAX];
         int n;
 };
 
 static const char *const task_names[] = { "infer", "lora", "qlora", "full" };
 
-/* The job as measure.py reads it: the shape, the job, the plan's GPUs and
+/* The job as measure.py reads it: the shape, the job (with the optimizer,
+ * the loss and the NF4 flavour it is measured with), the plan's GPUs and
  * the layers each holds. */
 static char *job_json(const struct fit_arch *a, const struct fit_job *j, const struct fit_gpus *g,
                       const struct fit_plan *p)
@@ -51,14 +58,17 @@ static char *job_json(const struct fit_arch *a, const struct fit_job *j, const s
                 json_array_append_new(place, json_pack("[I, I]", (json_int_t)p->g[i].first_layer,
                                                        (json_int_t)p->g[i].layers));
         }
-        o = json_pack("{s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I}, s:s, s:I, s:I, s:I, s:s, s:b, s:o, s:o}",
+        o = json_pack("{s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:b}, s:s, s:I, s:I, s:I, s:s, s:b, "
+                      "s:o, s:o, s:s, s:b, s:s}",
                       "arch", "hidden", (json_int_t)a->hidden, "intermediate", (json_int_t)a->intermediate,
                       "layers", (json_int_t)a->layers, "heads", (json_int_t)a->heads,
                       "kv_heads", (json_int_t)a->kv_heads, "head_dim", (json_int_t)a->head_dim,
                       "vocab", (json_int_t)a->vocab, "qkv_bias", a->qkv_bias, "experts", (json_int_t)a->experts,
+                      "tied", a->tied,
                       "task", task_names[j->task], "ctx", (json_int_t)j->ctx, "batch", (json_int_t)j->batch,
                       "rank", (json_int_t)j->rank, "lora_targets", j->lora_targets == FIT_LORA_QV ? "qv" : "attn-mlp",
-                      "act_ckpt", j->act_ckpt, "gpus", gpus, "place", place);
+                      "act_ckpt", j->act_ckpt, "gpus", gpus, "place", place, "optim", fit_optim_name(j->optim),
+                      "fp32_loss", j->fp32_loss, "nf4", j->nf4 == FIT_NF4_BNB ? "bitsandbytes" : "torchao");
         text = json_dumps(o, JSON_COMPACT);
         json_decref(o);
         return text;
@@ -88,8 +98,10 @@ static bool take_line(const char *kind, size_t klen, json_t *j, struct measure_r
                 const char *impl = json_string_value(json_object_get(j, "impl"));
                 const char *dev = json_string_value(json_object_get(j, "device"));
                 const char *torch = json_string_value(json_object_get(j, "torch"));
+                const char *why = json_string_value(json_object_get(j, "why"));
                 if (!impl || !dev || !torch)
                         return false;
+                snprintf(m->why, sizeof(m->why), "%s", why ? why : "");
                 snprintf(m->impl, sizeof(m->impl), "%s, torch %s, on %s", impl, torch,
                          strcmp(dev, "cpu") ? "the GPUs" : "the CPU (DLRIG_PROVE_CPU=1)");
         } else if (klen == 4 && !memcmp(kind, "skip", 4)) {
@@ -97,6 +109,12 @@ static bool take_line(const char *kind, size_t klen, json_t *j, struct measure_r
                 if (!why)
                         return false;
                 snprintf(m->skip, sizeof(m->skip), "%s", why);
+        } else if (klen == 4 && !memcmp(kind, "note", 4)) {
+                const char *note = json_string_value(json_object_get(j, "note"));
+                if (!note)
+                        return false;
+                if (m->n_notes < MEASURE_NOTES)
+                        snprintf(m->notes[m->n_notes++], sizeof(m->notes[0]), "%s", note);
         }
         return true; /* other kinds ("done") carry nothing to keep */
 }
@@ -170,6 +188,10 @@ static void print(const struct measure_run *m, const struct fit_job *j, const st
         const double gib = 1024.0 * 1024 * 1024;
 
         printf("\nmeasured (%s):\n", m->impl);
+        if (m->why[0])
+                printf("  transformers + peft not used: %s\n", m->why);
+        for (int i = 0; i < m->n_notes; i++)
+                printf("  note: %s\n", m->notes[i]);
         if (j->task == FIT_INFER && j->engine == FIT_EXL2)
                 printf("  note: the prediction is exllamav2's at %.1f bits per weight; the measurement holds bf16\n"
                        "  weights (compare with --engine transformers)\n", j->bpw);

@@ -5,18 +5,25 @@
 # and the plan's GPUs) into a private temporary folder and runs
 #     python measure.py job.json
 # under a deadline. The model is built from its shape with random weights:
-# nothing is downloaded. It is a built-in Llama/Qwen-shape decoder in plain
-# PyTorch (RMSNorm, GQA attention through scaled_dot_product_attention, SwiGLU
-# MLP, LoRA adapters); the "impl" record says so. (Measuring through
-# transformers and peft where installed is not written yet.) The job:
-# inference = a prefill of the context and 4 decode steps with the cache, its
-# layers split over the GPUs as the plan places them; lora/full = two training
-# steps (AdamW, activation checkpointing when asked) on the plan's first GPU.
+# nothing is downloaded. Where transformers and peft import (what users run),
+# AutoModelForCausalLM.from_config builds it on the meta device and each part
+# is materialised on the GPU the plan gives it, with LoRA through peft;
+# otherwise (or with DLRIG_MEASURE_IMPL=builtin) a built-in Llama/Qwen-shape
+# decoder in plain PyTorch (RMSNorm, GQA attention through
+# scaled_dot_product_attention, SwiGLU MLP, LoRA adapters). The "impl" record
+# says which, and why not transformers. The job: inference = a prefill of the
+# context and 4 decode steps with the cache, its layers split over the GPUs as
+# the plan places them; lora/qlora/full = two training steps (AdamW,
+# activation checkpointing when asked, the loss chunked as torchtune's unless
+# the job asks for the fp32 one) on the plan's first GPU.
 #
 # Results are lines "dlrig-measure KIND {json}" on stdout: "impl" (what was
-# measured), "gpu" (per GPU: the allocator's peak and what the process holds
-# outside it) and "skip" (why nothing was measured). DLRIG_PROVE_CPU=1 runs on
-# the CPU (dlrig's tests: the plumbing, not the figures).
+# measured), "note" (what differs from the plan), "gpu" (per GPU: the
+# allocator's peak and what the process holds outside it) and "skip" (why
+# nothing was measured). DLRIG_PROVE_CPU=1 runs on the CPU (dlrig's tests:
+# the plumbing, not the figures).
+import contextlib
+import inspect
 import json
 import math
 import os
@@ -153,16 +160,53 @@ def layer_devices(torch, a, devices, place):
     return (device_of(torch, devices[0]), devs, device_of(torch, devices[len(place) - 1]))
 
 
-def infer(torch, model, job, devices):
+def infer(torch, model, job, dev0):
     caches = [[] for _ in model.layers]
     with torch.no_grad():
         tok = torch.randint(0, job["arch"]["vocab"], (job["batch"], job["ctx"] - 4))
         for step in range(5):
-            x = model.embed(tok.to(device_of(torch, devices[0])))
+            x = model.embed(tok.to(dev0))
             for li, layer in enumerate(model.layers):
                 x = layer(x.to(layer.n1.w.device), caches[li])
             logits = model.head(model.norm(x.to(model.norm.w.device))[:, -1:])
             tok = logits.argmax(-1)
+
+
+def loss_of(torch, h, head, tok, fp32):
+    """Next-token cross-entropy from the last hidden states. fp32: every
+    logit upcast at once (transformers' own loss, HF Trainer, --fp32-loss);
+    else torchtune's chunked loss: bf16 logits in 8 chunks, each upcast only
+    for its own cross-entropy."""
+    F = torch.nn.functional
+    h, y = h[:, :-1], tok[:, 1:]
+    if fp32:
+        logits = head(h).float()
+        return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
+    chunks = [head(c) for c in h.chunk(8, 1)]
+    total = sum(F.cross_entropy(c.float().reshape(-1, c.shape[-1]), t.reshape(-1), reduction="sum")
+                for c, t in zip(chunks, y.chunk(8, 1)))
+    return total / y.numel()
+
+
+def optimizer(torch, job, params):
+    if job.get("optim") == "cpu-offload":
+        emit("note", {"note": "the plan keeps gradients and optimizer state on the host (FSDP CPU "
+                              "offload); measured with AdamW on the GPU"})
+    if job.get("optim") == "adamw8bit":
+        try:
+            import bitsandbytes as bnb
+            return bnb.optim.AdamW8bit(params, lr=1e-4)
+        except Exception as e:  # noqa: BLE001 - any failure: say it, measure AdamW
+            emit("note", {"note": "AdamW 8-bit asked, bitsandbytes unusable (%s): measured torch AdamW" % str(e)[:120]})
+    return torch.optim.AdamW(params, lr=1e-4)
+
+
+def steps(torch, job, dev, opt, loss_fn):
+    for _ in range(2):
+        tok = torch.randint(0, job["arch"]["vocab"], (job["batch"], job["ctx"]), device=dev)
+        loss_fn(tok).backward()
+        opt.step()
+        opt.zero_grad(set_to_none=True)
 
 
 def train(torch, model, job, dev):
@@ -170,29 +214,212 @@ def train(torch, model, job, dev):
     lora = job["task"] != "full"
     for n, p in model.named_parameters():
         p.requires_grad = (not lora) or n.endswith(".a") or n.endswith(".b")
-    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-4)
-    for _ in range(2):
-        tok = torch.randint(0, job["arch"]["vocab"], (job["batch"], job["ctx"]), device=dev)
+    opt = optimizer(torch, job, [p for p in model.parameters() if p.requires_grad])
+
+    def loss_fn(tok):
         x = model.embed(tok)
         for layer in model.layers:
             x = ckpt.checkpoint(layer, x, use_reentrant=False) if job["act_ckpt"] else layer(x)
-        logits = model.head(model.norm(x))
-        loss = torch.nn.functional.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]).float(),
-                                                 tok[:, 1:].reshape(-1))
-        loss.backward()
-        opt.step()
-        opt.zero_grad(set_to_none=True)
+        return loss_of(torch, model.norm(x), model.head, tok, job.get("fp32_loss", False))
+    steps(torch, job, dev, opt, loss_fn)
+
+
+# ---- transformers + peft ------------------------------------------------
+
+def choose_impl():
+    """(transformers, peft, None), or (None, None, why the built-in decoder)."""
+    forced = os.environ.get("DLRIG_MEASURE_IMPL", "")
+    if forced == "builtin":
+        return None, None, "DLRIG_MEASURE_IMPL=builtin"
+    try:
+        import transformers
+        import peft
+    except Exception as e:  # noqa: BLE001 - a broken install raises anything
+        if forced == "transformers":
+            raise
+        return None, None, "transformers and peft do not import (%s: %s)" % (type(e).__name__, str(e)[:160])
+    return transformers, peft, None
+
+
+def hf_config(tf, a, job):
+    """A Llama config, or Qwen2's where q, k and v have a bias, of the job's shape."""
+    kw = dict(hidden_size=a["hidden"], intermediate_size=a["intermediate"], num_hidden_layers=a["layers"],
+              num_attention_heads=a["heads"], num_key_value_heads=a["kv_heads"], head_dim=a["head_dim"],
+              vocab_size=a["vocab"], tie_word_embeddings=bool(a.get("tied")),
+              max_position_embeddings=max(job["ctx"] + 8, 4096), use_cache=job["task"] == "infer")
+    return tf.AutoConfig.for_model("qwen2" if a["qkv_bias"] else "llama", **kw)
+
+
+def materialise(torch, mod, dev, theta=10000.0):
+    """Storage on dev for a module built on the meta device, filled with
+    random weights (values do not change memory; no CPU copy is made)."""
+    if not any(t.is_meta for t in list(mod.parameters()) + list(mod.buffers())):
+        mod.to(dev)
+        return
+    mod.to_empty(device=dev)
+    with torch.no_grad():
+        for p in mod.parameters():
+            if p.is_floating_point():
+                p.normal_(0.0, 0.02)
+        for name, b in mod.named_buffers():
+            if name.endswith("inv_freq"):  # rotary frequencies, as transformers makes them
+                n = b.numel()
+                b.copy_(1.0 / theta ** (torch.arange(0, n, device=dev, dtype=torch.float32) / n))
+            elif b.is_floating_point():
+                b.zero_()
+
+
+def to_dev(torch, x, dev):
+    if torch.is_tensor(x):
+        return x.to(dev)
+    if isinstance(x, (tuple, list)):
+        return type(x)(to_dev(torch, v, dev) for v in x)
+    return x
+
+
+def follow(torch, mod, dev):
+    """Inputs moved to the module's GPU before its forward, as accelerate's
+    device_map hooks do (torch 2.0 and later)."""
+    def hook(_m, args, kwargs):
+        return to_dev(torch, args, dev), {k: to_dev(torch, v, dev) for k, v in kwargs.items()}
+    mod.register_forward_pre_hook(hook, with_kwargs=True)
+
+
+def hf_build(torch, tf, cfg, devs):
+    """from_config on the meta device (torch 2.0 and later; else on the CPU),
+    then embeddings, each decoder layer, norm and head on their GPUs."""
+    dtype = torch.float32 if CPU else torch.bfloat16
+    meta = torch.device("meta")
+    with (meta if hasattr(meta, "__enter__") else contextlib.nullcontext()):
+        try:
+            model = tf.AutoModelForCausalLM.from_config(cfg, dtype=dtype, attn_implementation="sdpa")
+        except TypeError:  # transformers before 4.56 names it torch_dtype
+            model = tf.AutoModelForCausalLM.from_config(cfg, torch_dtype=dtype, attn_implementation="sdpa")
+    inner = model.model
+    groups = [(inner.embed_tokens, devs[0])] + list(zip(inner.layers, devs[1])) + \
+        [(inner.norm, devs[2]), (model.lm_head, devs[2])]
+    theta = float(getattr(cfg, "rope_theta", 10000.0) or 10000.0)
+    placed = {id(m) for m, _ in groups}
+    for m, d in groups:
+        materialise(torch, m, d, theta)
+    rest = [m for m in model.modules() if id(m) not in placed and not any(id(c) in placed for c in m.modules())]
+    for m in rest:  # rotary embedding and the like: with the embeddings
+        materialise(torch, m, devs[0], theta)
+    if len({str(d) for _, d in groups}) > 1:
+        for m, d in groups[1:]:
+            follow(torch, m, d)
+    return model
+
+
+def hf_infer(torch, model, job, dev0):
+    """Prefill of ctx - 4 tokens, then 4 decode steps through the model's
+    own cache (a DynamicCache), logits of the last position only as
+    generate() asks for them."""
+    params = inspect.signature(model.forward).parameters
+    keep = {k: 1 for k in ("logits_to_keep", "num_logits_to_keep") if k in params}
+    model.eval()
+    cache = None
+    tok = torch.randint(0, job["arch"]["vocab"], (job["batch"], job["ctx"] - 4), device=dev0)
+    with torch.no_grad():
+        for _ in range(5):
+            out = model(input_ids=tok, past_key_values=cache, use_cache=True, **keep)
+            cache = out.past_key_values
+            tok = out.logits[:, -1:].float().argmax(-1).to(dev0)
+
+
+LORA_TARGETS = {"qv": ["q_proj", "v_proj"],
+                "attn-mlp": ["q_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]}
+
+
+def nf4(torch, model, dev):
+    """QLoRA's base: every decoder linear as bitsandbytes' NF4 with double
+    quantization, quantized on the GPU one tensor at a time."""
+    import bitsandbytes as bnb
+    for layer in model.model.layers:
+        for mod in list(layer.modules()):
+            for name, child in list(mod.named_children()):
+                if type(child) is not torch.nn.Linear:
+                    continue
+                q = bnb.nn.Linear4bit(child.in_features, child.out_features, bias=child.bias is not None,
+                                      compute_dtype=torch.bfloat16, compress_statistics=True,
+                                      quant_type="nf4", device="meta")
+                q.weight = bnb.nn.Params4bit(child.weight.data, requires_grad=False, quant_type="nf4",
+                                             compress_statistics=True).to(dev)
+                if child.bias is not None:
+                    q.bias = child.bias
+                setattr(mod, name, q)
+    return "bitsandbytes %s NF4" % bnb.__version__
+
+
+def hf_train(torch, peft, model, job, dev):
+    model.config.use_cache = False
+    if job["act_ckpt"]:
+        try:
+            model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+        except TypeError:
+            model.gradient_checkpointing_enable()
+    if job["task"] != "full":
+        lc = peft.LoraConfig(r=job["rank"], lora_alpha=2 * job["rank"], lora_dropout=0.0, bias="none",
+                             target_modules=LORA_TARGETS[job["lora_targets"]], task_type="CAUSAL_LM")
+        kw = {}
+        if "autocast_adapter_dtype" in inspect.signature(peft.get_peft_model).parameters:
+            kw["autocast_adapter_dtype"] = False  # adapters in bf16, as fit counts them
+        model = peft.get_peft_model(model, lc, **kw)
+    model.train()
+    opt = optimizer(torch, job, [p for p in model.parameters() if p.requires_grad])
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+
+    def loss_fn(tok):
+        if job.get("fp32_loss"):  # transformers' own loss upcasts every logit
+            return model(input_ids=tok, labels=tok).loss
+        return loss_of(torch, base.model(input_ids=tok)[0], base.lm_head, tok, False)
+    steps(torch, job, dev, opt, loss_fn)
+
+
+def hf_run(torch, tf, peft, job, devs, devices):
+    name = "transformers %s + peft %s" % (tf.__version__, peft.__version__)
+    if job["task"] == "qlora":
+        try:
+            __import__("bitsandbytes")
+        except Exception as e:  # noqa: BLE001
+            emit("skip", {"why": "QLoRA's NF4 weights need bitsandbytes, which does not import (%s)" % str(e)[:120]})
+            return
+    model = hf_build(torch, tf, hf_config(tf, job["arch"], job), devs)
+    if job["task"] == "qlora":
+        name += ", " + nf4(torch, model, devs[0])
+        if job.get("nf4") == "torchao":
+            emit("note", {"note": "the prediction is for torchao's NF4 (--nf4 torchao); "
+                                  "measured with bitsandbytes' (compare with --nf4 bitsandbytes)"})
+    emit("impl", {"impl": name, "device": "cpu" if CPU else "cuda", "torch": str(torch.__version__)})
+    if job["task"] == "infer":
+        hf_infer(torch, model, job, devs[0])
+    else:
+        hf_train(torch, peft, model, job, devs[0])
+
+
+def builtin_run(torch, job, devs, why):
+    if job["task"] == "qlora":
+        emit("skip", {"why": "QLoRA's NF4 weights need transformers, peft and bitsandbytes: not measured "
+                             "(%s)" % why})
+        return
+    a = job["arch"]
+    rank = job["rank"] if job["task"] == "lora" else 0
+    model = builtin_model(torch, a, rank, job["lora_targets"] == "qv", devs)
+    emit("impl", {"impl": "built-in PyTorch decoder", "device": "cpu" if CPU else "cuda",
+                  "torch": str(torch.__version__), "why": why})
+    if job["task"] == "infer":
+        infer(torch, model, job, devs[0])
+    else:
+        train(torch, model, job, devs[0])
 
 
 def main():
     job = json.load(open(sys.argv[1]))
     import torch
-    if job["task"] == "qlora":
-        emit("skip", {"why": "QLoRA's NF4 weights need bitsandbytes or torchao: not measured"})
-        return 0
     if job["arch"]["experts"]:
-        emit("skip", {"why": "a mixture of experts: the built-in decoder is dense, not measured"})
+        emit("skip", {"why": "a mixture of experts: the job carries no expert shapes, not measured"})
         return 0
+    tf, peft, why = choose_impl()
     devices = job["gpus"] or [0]
     base = {}
     if not CPU:
@@ -205,20 +432,20 @@ def main():
             torch.cuda.reset_peak_memory_stats(d)
     t0 = time.time()
     a = job["arch"]
-    rank = job["rank"] if job["task"] == "lora" else 0
     if job["task"] == "infer":
         place = job["place"] or [[0, a["layers"]]]
     else:
+        if len(devices) > 1:
+            emit("note", {"note": "training measured on GPU %d alone: the plan shards it over %d GPUs "
+                                  "(FSDP), which is not measured" % (devices[0], len(devices))})
         devices, place = devices[:1], [[0, a["layers"]]]
     torch.set_default_dtype(torch.float32 if CPU else torch.bfloat16)
-    model = builtin_model(torch, a, rank, job["lora_targets"] == "qv",
-                          layer_devices(torch, a, devices, place))
-    emit("impl", {"impl": "built-in PyTorch decoder", "device": "cpu" if CPU else "cuda",
-                  "torch": str(torch.__version__)})
-    if job["task"] == "infer":
-        infer(torch, model, job, devices)
+    devs = layer_devices(torch, a, devices, place)
+    if tf is not None:
+        torch.set_default_dtype(torch.float32)
+        hf_run(torch, tf, peft, job, devs, devices)
     else:
-        train(torch, model, job, device_of(torch, devices[0]))
+        builtin_run(torch, job, devs, why)
     emit("done", {"seconds": time.time() - t0})
     peaks(torch, devices, base)
     return 0
