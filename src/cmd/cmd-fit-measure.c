@@ -23,6 +23,8 @@
 
 extern const char fit_measure_script[];
 extern const size_t fit_measure_script_len;
+extern const char prove_script[];  /* its torchrun launcher starts training on several GPUs */
+extern const size_t prove_script_len;
 
 struct measured {
         int64_t index, allocated, reserved, outside;
@@ -119,6 +121,14 @@ static bool take_line(const char *kind, size_t klen, json_t *j, struct measure_r
         return true; /* other kinds ("done") carry nothing to keep */
 }
 
+static int by_index(const void *a, const void *b)
+{
+        const struct measured *x = a, *y = b;
+
+        return (x->index > y->index) - (x->index < y->index);
+}
+
+/* The records of measure.py (and of its ranks, in any order: sorted by GPU). */
 static int take(const struct strbuf *out, struct measure_run *m)
 {
         size_t plen = strlen(MEASURE_PREFIX);
@@ -135,13 +145,16 @@ static int take(const struct strbuf *out, struct measure_run *m)
                 }
                 s += n + (nl ? 1 : 0);
         }
+        qsort(m->gpu, (size_t)m->n, sizeof(m->gpu[0]), by_index);
         return 0;
 }
 
-/* Runs measure.py in a temporary folder; fills m, or returns why not. */
+/* Runs measure.py (beside prove.py, whose torchrun launcher it uses for
+ * training on several GPUs) in a temporary folder; fills m, or returns why
+ * not. */
 static char *run(struct ctx *ctx, const char *python, const char *job, struct measure_run *m)
 {
-        _cleanup_free_ char *dir = NULL, *script = NULL, *jobf = NULL, *tmpdir = NULL;
+        _cleanup_free_ char *dir = NULL, *script = NULL, *jobf = NULL, *tmpdir = NULL, *launcher = NULL;
         const char *env[] = { NULL, "PYTHONDONTWRITEBYTECODE=1", NULL };
         const char *argv[] = { python, NULL, NULL, NULL };
         struct exec_req req = { .argv = argv, .env_delta = env, .timeout_ms = MEASURE_TIMEOUT_MS,
@@ -153,9 +166,11 @@ static char *run(struct ctx *ctx, const char *python, const char *job, struct me
         if (r < 0)
                 return xasprintf("cannot make a temporary folder: %s", strerror(-r));
         script = xasprintf("%s/measure.py", dir), jobf = xasprintf("%s/job.json", dir);
+        launcher = xasprintf("%s/prove.py", dir);
         tmpdir = xasprintf("TMPDIR=%s", dir);
         env[0] = tmpdir, argv[1] = script, argv[2] = jobf;
         if ((r = sys_write_file_atomic(script, fit_measure_script, fit_measure_script_len)) < 0 ||
+            (r = sys_write_file_atomic(launcher, prove_script, prove_script_len)) < 0 ||
             (r = sys_write_file_atomic(jobf, job, strlen(job))) < 0)
                 why = xasprintf("cannot write the script: %s", strerror(-r));
         else if ((r = sys_exec(ctx->root, &req, &res)) < 0)

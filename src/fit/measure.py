@@ -34,6 +34,8 @@ CPU = os.environ.get("DLRIG_PROVE_CPU") == "1"
 
 
 def emit(kind, rec):
+    if kind != "gpu" and os.environ.get("RANK", "0") != "0":
+        return  # ranks of a training on several GPUs: rank 0 speaks for all
     sys.stdout.write("dlrig-measure %s %s\n" % (kind, json.dumps(rec, sort_keys=True)))
     sys.stdout.flush()
 
@@ -201,27 +203,40 @@ def optimizer(torch, job, params):
     return torch.optim.AdamW(params, lr=1e-4)
 
 
-def steps(torch, job, dev, opt, loss_fn):
+def with_loss(torch, model, loss_fn):
+    """The model and its loss as one module: under FSDP the root unit
+    (embeddings, norm, head) is gathered only inside the root's forward."""
+    class WithLoss(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.m = model
+
+        def forward(self, tok):
+            return loss_fn(self.m, tok)
+    return WithLoss()
+
+
+def steps(torch, job, dev, net):
+    opt = optimizer(torch, job, [p for p in net.parameters() if p.requires_grad])
     for _ in range(2):
         tok = torch.randint(0, job["arch"]["vocab"], (job["batch"], job["ctx"]), device=dev)
-        loss_fn(tok).backward()
+        net(tok).backward()
         opt.step()
         opt.zero_grad(set_to_none=True)
 
 
-def train(torch, model, job, dev):
+def builtin_train(torch, model, job):
     import torch.utils.checkpoint as ckpt
     lora = job["task"] != "full"
     for n, p in model.named_parameters():
         p.requires_grad = (not lora) or n.endswith(".a") or n.endswith(".b")
-    opt = optimizer(torch, job, [p for p in model.parameters() if p.requires_grad])
 
-    def loss_fn(tok):
-        x = model.embed(tok)
-        for layer in model.layers:
+    def loss_fn(m, tok):
+        x = m.embed(tok)
+        for layer in m.layers:
             x = ckpt.checkpoint(layer, x, use_reentrant=False) if job["act_ckpt"] else layer(x)
-        return loss_of(torch, model.norm(x), model.head, tok, job.get("fp32_loss", False))
-    steps(torch, job, dev, opt, loss_fn)
+        return loss_of(torch, m.norm(x), m.head, tok, job.get("fp32_loss", False))
+    return with_loss(torch, model, loss_fn), type(model.layers[0])
 
 
 # ---- transformers + peft ------------------------------------------------
@@ -250,23 +265,30 @@ def hf_config(tf, a, job):
     return tf.AutoConfig.for_model("qwen2" if a["qkv_bias"] else "llama", **kw)
 
 
-def materialise(torch, mod, dev, theta=10000.0):
+def fill(torch, mod, dev, theta, recurse=True):
     """Storage on dev for a module built on the meta device, filled with
     random weights (values do not change memory; no CPU copy is made)."""
-    if not any(t.is_meta for t in list(mod.parameters()) + list(mod.buffers())):
-        mod.to(dev)
-        return
-    mod.to_empty(device=dev)
+    try:
+        mod.to_empty(device=dev, recurse=recurse)
+    except TypeError:  # torch before 2.1: always recursive
+        mod.to_empty(device=dev)
     with torch.no_grad():
-        for p in mod.parameters():
+        for p in mod.parameters(recurse=recurse):
             if p.is_floating_point():
                 p.normal_(0.0, 0.02)
-        for name, b in mod.named_buffers():
+        for name, b in mod.named_buffers(recurse=recurse):
             if name.endswith("inv_freq"):  # rotary frequencies, as transformers makes them
                 n = b.numel()
                 b.copy_(1.0 / theta ** (torch.arange(0, n, device=dev, dtype=torch.float32) / n))
             elif b.is_floating_point():
                 b.zero_()
+
+
+def materialise(torch, mod, dev, theta=10000.0):
+    if any(t.is_meta for t in list(mod.parameters()) + list(mod.buffers())):
+        fill(torch, mod, dev, theta)
+    else:
+        mod.to(dev)
 
 
 def to_dev(torch, x, dev):
@@ -285,9 +307,10 @@ def follow(torch, mod, dev):
     mod.register_forward_pre_hook(hook, with_kwargs=True)
 
 
-def hf_build(torch, tf, cfg, devs):
+def hf_build(torch, tf, cfg, devs, keep_meta=False):
     """from_config on the meta device (torch 2.0 and later; else on the CPU),
-    then embeddings, each decoder layer, norm and head on their GPUs."""
+    then embeddings, each decoder layer, norm and head on their GPUs (left
+    on the meta device for FSDP, which materialises each rank's shards)."""
     dtype = torch.float32 if CPU else torch.bfloat16
     meta = torch.device("meta")
     with (meta if hasattr(meta, "__enter__") else contextlib.nullcontext()):
@@ -295,6 +318,8 @@ def hf_build(torch, tf, cfg, devs):
             model = tf.AutoModelForCausalLM.from_config(cfg, dtype=dtype, attn_implementation="sdpa")
         except TypeError:  # transformers before 4.56 names it torch_dtype
             model = tf.AutoModelForCausalLM.from_config(cfg, torch_dtype=dtype, attn_implementation="sdpa")
+    if keep_meta:
+        return model
     inner = model.model
     groups = [(inner.embed_tokens, devs[0])] + list(zip(inner.layers, devs[1])) + \
         [(inner.norm, devs[2]), (model.lm_head, devs[2])]
@@ -351,13 +376,14 @@ def nf4(torch, model, dev):
     return "bitsandbytes %s NF4" % bnb.__version__
 
 
-def hf_train(torch, peft, model, job, dev):
+def hf_train(torch, peft, model, job):
     model.config.use_cache = False
     if job["act_ckpt"]:
         try:
             model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
         except TypeError:
             model.gradient_checkpointing_enable()
+    layer_cls = type(model.model.layers[0])
     if job["task"] != "full":
         lc = peft.LoraConfig(r=job["rank"], lora_alpha=2 * job["rank"], lora_dropout=0.0, bias="none",
                              target_modules=LORA_TARGETS[job["lora_targets"]], task_type="CAUSAL_LM")
@@ -366,88 +392,168 @@ def hf_train(torch, peft, model, job, dev):
             kw["autocast_adapter_dtype"] = False  # adapters in bf16, as fit counts them
         model = peft.get_peft_model(model, lc, **kw)
     model.train()
-    opt = optimizer(torch, job, [p for p in model.parameters() if p.requires_grad])
-    base = model.get_base_model() if hasattr(model, "get_base_model") else model
 
-    def loss_fn(tok):
+    def loss_fn(m, tok):
         if job.get("fp32_loss"):  # transformers' own loss upcasts every logit
-            return model(input_ids=tok, labels=tok).loss
+            return m(input_ids=tok, labels=tok).loss
+        base = m.get_base_model() if hasattr(m, "get_base_model") else m
         return loss_of(torch, base.model(input_ids=tok)[0], base.lm_head, tok, False)
-    steps(torch, job, dev, opt, loss_fn)
+    return with_loss(torch, model, loss_fn), layer_cls
 
 
-def hf_run(torch, tf, peft, job, devs, devices):
+def hf_model(torch, tf, peft, job, devs, keep_meta=False):
+    """The model through transformers (and QLoRA's NF4 base); None: skipped."""
     name = "transformers %s + peft %s" % (tf.__version__, peft.__version__)
     if job["task"] == "qlora":
         try:
             __import__("bitsandbytes")
         except Exception as e:  # noqa: BLE001
             emit("skip", {"why": "QLoRA's NF4 weights need bitsandbytes, which does not import (%s)" % str(e)[:120]})
-            return
-    model = hf_build(torch, tf, hf_config(tf, job["arch"], job), devs)
+            return None
+    model = hf_build(torch, tf, hf_config(tf, job["arch"], job), devs, keep_meta)
     if job["task"] == "qlora":
         name += ", " + nf4(torch, model, devs[0])
         if job.get("nf4") == "torchao":
             emit("note", {"note": "the prediction is for torchao's NF4 (--nf4 torchao); "
                                   "measured with bitsandbytes' (compare with --nf4 bitsandbytes)"})
     emit("impl", {"impl": name, "device": "cpu" if CPU else "cuda", "torch": str(torch.__version__)})
-    if job["task"] == "infer":
-        hf_infer(torch, model, job, devs[0])
-    else:
-        hf_train(torch, peft, model, job, devs[0])
+    return model
 
 
-def builtin_run(torch, job, devs, why):
+def builtin(torch, job, devs, why):
+    """The built-in decoder; None: skipped."""
     if job["task"] == "qlora":
         emit("skip", {"why": "QLoRA's NF4 weights need transformers, peft and bitsandbytes: not measured "
                              "(%s)" % why})
-        return
+        return None
     a = job["arch"]
     rank = job["rank"] if job["task"] == "lora" else 0
     model = builtin_model(torch, a, rank, job["lora_targets"] == "qv", devs)
     emit("impl", {"impl": "built-in PyTorch decoder", "device": "cpu" if CPU else "cuda",
                   "torch": str(torch.__version__), "why": why})
-    if job["task"] == "infer":
-        infer(torch, model, job, devs[0])
+    return model
+
+
+def run(torch, job, devs, wrap=None):
+    """Builds the model (transformers + peft, else the built-in decoder) and
+    runs the job; wrap(net, layer class) shards a training over the ranks."""
+    tf, peft, why = choose_impl()
+    # the built-in decoder takes its dtype from the default; transformers gets it explicitly
+    torch.set_default_dtype(torch.float32 if CPU or tf is not None else torch.bfloat16)
+    meta = wrap is not None and not CPU and hasattr(torch.device("meta"), "__enter__")
+    if tf is not None:
+        model = hf_model(torch, tf, peft, job, devs, meta)
     else:
-        train(torch, model, job, devs[0])
+        m = torch.device("meta")
+        model = builtin(torch, job, (m, [m] * job["arch"]["layers"], m) if meta else devs, why)
+    if model is None:
+        return False
+    if job["task"] == "infer":
+        if tf is not None:
+            hf_infer(torch, model, job, devs[0])
+        else:
+            infer(torch, model, job, devs[0])
+        return True
+    net, layer_cls = hf_train(torch, peft, model, job) if tf is not None else builtin_train(torch, model, job)
+    steps(torch, job, devs[0], wrap(net, layer_cls) if wrap else net)
+    return True
+
+
+def baseline(torch, devices):
+    """What each GPU's process holds outside the allocator right after
+    CUDA's initialisation (context, kernels); peaks reset."""
+    base = {}
+    for d in devices:
+        torch.cuda.init()
+        torch.cuda.set_device(d)
+        torch.empty(1, device=device_of(torch, d))
+        free, total = torch.cuda.mem_get_info(d)
+        base[d] = total - free - torch.cuda.memory_reserved(d)
+        torch.cuda.reset_peak_memory_stats(d)
+    return base
+
+
+def launch(job_path, n):
+    """One process per GPU of the plan, through prove.py's torchrun
+    launcher (torch's own torchrun, --standalone on a free port); their
+    records pass through on stdout."""
+    import subprocess
+    here = os.path.dirname(os.path.abspath(__file__))
+    return subprocess.call([sys.executable, os.path.join(here, "prove.py"), "torchrun", "--standalone",
+                            "--nproc_per_node", str(n), "--max_restarts", "0", os.path.abspath(__file__),
+                            job_path, "rank"])
+
+
+def shard(torch, dev, theta):
+    """wrap(net, layer class) for a rank: FSDP full shard, one unit per
+    decoder layer (as fit plans it), parameters materialised per shard from
+    the meta device; on the CPU (tests) DDP over gloo, as prove does."""
+    if CPU:
+        return lambda net, _cls: torch.nn.parallel.DistributedDataParallel(net)
+    import functools
+    from torch.distributed.fsdp import FullyShardedDataParallel as FSDP, ShardingStrategy
+    from torch.distributed.fsdp.wrap import transformer_auto_wrap_policy
+
+    def wrap(net, layer_cls):
+        policy = functools.partial(transformer_auto_wrap_policy, transformer_layer_cls={layer_cls})
+        return FSDP(net, auto_wrap_policy=policy, sharding_strategy=ShardingStrategy.FULL_SHARD,
+                    device_id=dev, use_orig_params=True, limit_all_gathers=True,
+                    param_init_fn=lambda m: fill(torch, m, dev, theta, recurse=False))
+    return wrap
+
+
+def rank_main(job):
+    """A rank of a training on several GPUs: its GPU's peak, with what the
+    process holds outside the allocator at the end (NCCL's buffers too)."""
+    import torch
+    import torch.distributed as dist
+    d = job["gpus"][int(os.environ["LOCAL_RANK"])]
+    dev = device_of(torch, d)
+    if not CPU:
+        baseline(torch, [d])
+    dist.init_process_group("gloo" if CPU else "nccl")
+    one = [[0, job["arch"]["layers"]]]
+    ok = run(torch, job, layer_devices(torch, job["arch"], [d], one), shard(torch, dev, 10000.0))
+    if ok:
+        out = {}
+        if not CPU:
+            torch.cuda.synchronize(d)
+            free, total = torch.cuda.mem_get_info(d)
+            out[d] = total - free - torch.cuda.memory_reserved(d)
+        peaks(torch, [d], out)
+    dist.barrier()
+    dist.destroy_process_group()
+    return 0
 
 
 def main():
     job = json.load(open(sys.argv[1]))
+    if sys.argv[2:] == ["rank"]:
+        return rank_main(job)
     import torch
     if job["arch"]["experts"]:
         emit("skip", {"why": "a mixture of experts: the job carries no expert shapes, not measured"})
         return 0
-    tf, peft, why = choose_impl()
     devices = job["gpus"] or [0]
-    base = {}
-    if not CPU:
-        for d in devices:
-            torch.cuda.init()
-            torch.cuda.set_device(d)
-            torch.empty(1, device=device_of(torch, d))
-            free, total = torch.cuda.mem_get_info(d)
-            base[d] = total - free - torch.cuda.memory_reserved(d)   # context, kernels
-            torch.cuda.reset_peak_memory_stats(d)
-    t0 = time.time()
     a = job["arch"]
-    if job["task"] == "infer":
-        place = job["place"] or [[0, a["layers"]]]
-    else:
-        if len(devices) > 1:
-            emit("note", {"note": "training measured on GPU %d alone: the plan shards it over %d GPUs "
-                                  "(FSDP), which is not measured" % (devices[0], len(devices))})
+    t0 = time.time()
+    if job["task"] in ("lora", "full") and len(devices) > 1:
+        emit("note", {"note": "training on %d GPUs: one process each (torchrun), %s" %
+                              (len(devices), "DDP over gloo on the CPU" if CPU else "FSDP full shard")})
+        rc = launch(sys.argv[1], len(devices))
+        emit("done", {"seconds": time.time() - t0})
+        return rc
+    if job["task"] == "qlora" and len(devices) > 1:
+        emit("note", {"note": "QLoRA measured on GPU %d alone: the plan shards it over %d GPUs (FSDP), "
+                              "which is not measured" % (devices[0], len(devices))})
+    base = {} if CPU else baseline(torch, devices)
+    place = job["place"] or [[0, a["layers"]]]
+    if job["task"] != "infer":
         devices, place = devices[:1], [[0, a["layers"]]]
-    torch.set_default_dtype(torch.float32 if CPU else torch.bfloat16)
-    devs = layer_devices(torch, a, devices, place)
-    if tf is not None:
-        torch.set_default_dtype(torch.float32)
-        hf_run(torch, tf, peft, job, devs, devices)
-    else:
-        builtin_run(torch, job, devs, why)
-    emit("done", {"seconds": time.time() - t0})
-    peaks(torch, devices, base)
+    ok = run(torch, job, layer_devices(torch, a, devices, place))
+    if ok:
+        emit("done", {"seconds": time.time() - t0})
+        peaks(torch, devices, base)
     return 0
 
 

@@ -22,7 +22,8 @@
 #    (tests/golden/measure-standin: only the API measure.py calls, logging
 #    each call) in a venv over Debian's torch: the report names them, the
 #    inference job prefills and decodes 4 steps through the model's cache,
-#    the LoRA job adapts the targets fit counts with checkpointing on; a
+#    the LoRA job adapts the targets fit counts with checkpointing on, full
+#    fine-tuning planned on two GPUs runs one rank per GPU (torchrun); a
 #    transformers that fails to import, and DLRIG_MEASURE_IMPL=builtin, fall
 #    back to the built-in decoder with the reason said.
 # Without an importable torch in /usr/bin/python3 the test is skipped (77).
@@ -198,6 +199,15 @@ if ! { measured "$standin" && grep -q '^lora r=8 targets=q_proj,v_proj autocast'
        [ "$(grep -c '^loss transformers fp32' "$tmp/qv.log")" = 2 ]; }; then
         good=0; echo "# transformers LoRA on q and v, fp32 loss"; sed 's/^/#   /' "$tmp/qv.log"
 fi
+# full fine-tuning planned on two GPUs: one rank each through prove.py's
+# torchrun launcher (DDP over gloo on the CPU), a line per GPU
+if ! { run DLRIG_STANDIN_LOG="$tmp/two.log" DLRIG_PROVE_ENV="$tmp/hf" DLRIG_PROVE_CPU=1 "$dlrig" fit "$tiny" \
+               --task full --ctx 64 --gpu-memory 24GiB,24GiB --measure &&
+       measured "$standin" && grep -q '^  note: training on 2 GPUs: one process each (torchrun)' "$tmp/out" &&
+       [ "$(grep -cE '^  GPU [01] +predicted' "$tmp/out")" = 2 ] && grep -q '^  GPU 1 ' "$tmp/out" &&
+       [ "$(grep -c '^from_config' "$tmp/two.log")" = 2 ]; }; then
+        good=0; echo "# full fine-tuning on two GPUs"
+fi
 measure "$tmp/broken.log" "$tmp/hfbroken" --task lora
 if ! { measured "built-in PyTorch decoder" &&
        grep -q '^  transformers + peft not used: .*ImportError: stand-in: libcudart.so.13 missing' "$tmp/out"; }; then
@@ -210,7 +220,7 @@ if ! { measured "built-in PyTorch decoder" && grep -q '^  transformers + peft no
         good=0; echo "# DLRIG_MEASURE_IMPL=builtin"
 fi
 if [ $good = 1 ]; then
-        ok "fit --measure through transformers + peft (stand-ins): inference with the cache, LoRA on fit's targets; a broken import and DLRIG_MEASURE_IMPL=builtin fall back, reason said"
+        ok "fit --measure through transformers + peft (stand-ins): inference with the cache, LoRA on fit's targets, two ranks for two GPUs; a broken import and DLRIG_MEASURE_IMPL=builtin fall back, reason said"
 else
         not_ok "fit --measure through transformers + peft"
 fi
