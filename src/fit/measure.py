@@ -307,7 +307,7 @@ def follow(torch, mod, dev):
     mod.register_forward_pre_hook(hook, with_kwargs=True)
 
 
-def hf_build(torch, tf, cfg, devs, keep_meta=False):
+def hf_build(torch, tf, cfg, devs, keep_meta=False, each_layer=None):
     """from_config on the meta device (torch 2.0 and later; else on the CPU),
     then embeddings, each decoder layer, norm and head on their GPUs (left
     on the meta device for FSDP, which materialises each rank's shards)."""
@@ -325,8 +325,10 @@ def hf_build(torch, tf, cfg, devs, keep_meta=False):
         [(inner.norm, devs[2]), (model.lm_head, devs[2])]
     theta = float(getattr(cfg, "rope_theta", 10000.0) or 10000.0)
     placed = {id(m) for m, _ in groups}
-    for m, d in groups:
+    for i, (m, d) in enumerate(groups):
         materialise(torch, m, d, theta)
+        if each_layer and 0 < i <= len(inner.layers):
+            each_layer(m, d)
     rest = [m for m in model.modules() if id(m) not in placed and not any(id(c) in placed for c in m.modules())]
     for m in rest:  # rotary embedding and the like: with the embeddings
         materialise(torch, m, devs[0], theta)
@@ -356,23 +358,24 @@ LORA_TARGETS = {"qv": ["q_proj", "v_proj"],
                 "attn-mlp": ["q_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]}
 
 
-def nf4(torch, model, dev):
-    """QLoRA's base: every decoder linear as bitsandbytes' NF4 with double
-    quantization, quantized on the GPU one tensor at a time."""
+def nf4(torch, layer, dev):
+    """QLoRA's base: a decoder layer's linears as bitsandbytes' NF4 with
+    double quantization, each quantized on the GPU right after its layer is
+    made, so that one layer at a time is in bf16 (as fit counts the load)."""
     import bitsandbytes as bnb
-    for layer in model.model.layers:
-        for mod in list(layer.modules()):
-            for name, child in list(mod.named_children()):
-                if type(child) is not torch.nn.Linear:
-                    continue
-                q = bnb.nn.Linear4bit(child.in_features, child.out_features, bias=child.bias is not None,
-                                      compute_dtype=torch.bfloat16, compress_statistics=True,
-                                      quant_type="nf4", device="meta")
-                q.weight = bnb.nn.Params4bit(child.weight.data, requires_grad=False, quant_type="nf4",
-                                             compress_statistics=True).to(dev)
-                if child.bias is not None:
-                    q.bias = child.bias
-                setattr(mod, name, q)
+    for mod in list(layer.modules()):
+        for name, child in list(mod.named_children()):
+            if type(child) is not torch.nn.Linear:
+                continue
+            q = bnb.nn.Linear4bit(child.in_features, child.out_features, bias=child.bias is not None,
+                                  compute_dtype=torch.bfloat16, compress_statistics=True,
+                                  quant_type="nf4", device="meta")
+            q.weight = bnb.nn.Params4bit(child.weight.data, requires_grad=False, quant_type="nf4",
+                                         compress_statistics=True).to(dev)
+            if child.bias is not None:
+                q.bias = child.bias
+            setattr(mod, name, q)
+            del child
     return "bitsandbytes %s NF4" % bnb.__version__
 
 
@@ -410,9 +413,12 @@ def hf_model(torch, tf, peft, job, devs, keep_meta=False):
         except Exception as e:  # noqa: BLE001
             emit("skip", {"why": "QLoRA's NF4 weights need bitsandbytes, which does not import (%s)" % str(e)[:120]})
             return None
-    model = hf_build(torch, tf, hf_config(tf, job["arch"], job), devs, keep_meta)
-    if job["task"] == "qlora":
-        name += ", " + nf4(torch, model, devs[0])
+    qlora = job["task"] == "qlora"
+    made = []
+    model = hf_build(torch, tf, hf_config(tf, job["arch"], job), devs, keep_meta,
+                     (lambda m, d: made.append(nf4(torch, m, d))) if qlora else None)
+    if qlora:
+        name += ", " + made[0]
         if job.get("nf4") == "torchao":
             emit("note", {"note": "the prediction is for torchao's NF4 (--nf4 torchao); "
                                   "measured with bitsandbytes' (compare with --nf4 bitsandbytes)"})

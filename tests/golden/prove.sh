@@ -22,7 +22,8 @@
 #    (tests/golden/measure-standin: only the API measure.py calls, logging
 #    each call) in a venv over Debian's torch: the report names them, the
 #    inference job prefills and decodes 4 steps through the model's cache,
-#    the LoRA job adapts the targets fit counts with checkpointing on, full
+#    the LoRA job adapts the targets fit counts with checkpointing on, QLoRA
+#    makes the decoder linears NF4 (a bitsandbytes stand-in too), full
 #    fine-tuning planned on two GPUs runs one rank per GPU (torchrun); a
 #    transformers that fails to import, and DLRIG_MEASURE_IMPL=builtin, fall
 #    back to the built-in decoder with the reason said.
@@ -165,7 +166,7 @@ fi
 hf_venv() { # DIR: a venv over the system's torch with the stand-ins installed
         "$py" -m venv --system-site-packages --without-pip "$1" &&
                 cp -r "$(dirname "$0")/measure-standin/transformers" "$(dirname "$0")/measure-standin/peft" \
-                        "$1/lib/$pyv/site-packages/"
+                        "$(dirname "$0")/measure-standin/bitsandbytes" "$1/lib/$pyv/site-packages/"
 }
 measure() { # LOG ENV ARGS...: fit --measure of the tiny model in ENV, the stand-ins' calls in LOG
         log=$1 menv=$2; shift 2
@@ -194,10 +195,18 @@ if ! { measured "$standin" && grep -q "^gradient_checkpointing {'use_reentrant':
                "$tmp/lora.log" && ! grep -q '^loss' "$tmp/lora.log"; }; then
         good=0; echo "# transformers LoRA"; sed 's/^/#   /' "$tmp/lora.log"
 fi
-measure "$tmp/qv.log" "$tmp/hf" --task lora --lora-targets qv --fp32-loss
+measure "$tmp/qv.log" "$tmp/hf" --task lora --lora-targets qv --fp32-loss --optimizer adamw8bit
 if ! { measured "$standin" && grep -q '^lora r=8 targets=q_proj,v_proj autocast' "$tmp/qv.log" &&
+       grep -q '^AdamW8bit$' "$tmp/qv.log" &&
        [ "$(grep -c '^loss transformers fp32' "$tmp/qv.log")" = 2 ]; }; then
         good=0; echo "# transformers LoRA on q and v, fp32 loss"; sed 's/^/#   /' "$tmp/qv.log"
+fi
+# QLoRA: each decoder linear (2 layers x 7) made bitsandbytes' NF4 before peft
+measure "$tmp/qlora.log" "$tmp/hf" --task qlora --nf4 bitsandbytes
+if ! { measured "$standin, bitsandbytes 0.0+dlrig-standin NF4" &&
+       [ "$(grep -c '^Linear4bit nf4 True$' "$tmp/qlora.log")" = 14 ] &&
+       grep -q '^lora r=8 ' "$tmp/qlora.log" && ! grep -q '^  note: the prediction is for torchao' "$tmp/out"; }; then
+        good=0; echo "# transformers QLoRA"; sed 's/^/#   /' "$tmp/qlora.log"
 fi
 # full fine-tuning planned on two GPUs: one rank each through prove.py's
 # torchrun launcher (DDP over gloo on the CPU), a line per GPU
@@ -220,7 +229,7 @@ if ! { measured "built-in PyTorch decoder" && grep -q '^  transformers + peft no
         good=0; echo "# DLRIG_MEASURE_IMPL=builtin"
 fi
 if [ $good = 1 ]; then
-        ok "fit --measure through transformers + peft (stand-ins): inference with the cache, LoRA on fit's targets, two ranks for two GPUs; a broken import and DLRIG_MEASURE_IMPL=builtin fall back, reason said"
+        ok "fit --measure through transformers + peft (stand-ins): inference with the cache, LoRA on fit's targets, QLoRA, two ranks for two GPUs; a broken import and DLRIG_MEASURE_IMPL=builtin fall back, reason said"
 else
         not_ok "fit --measure through transformers + peft"
 fi
