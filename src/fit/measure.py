@@ -321,19 +321,25 @@ def hf_build(torch, tf, cfg, devs, keep_meta=False, each_layer=None):
     if keep_meta:
         return model
     inner = model.model
-    groups = [(inner.embed_tokens, devs[0])] + list(zip(inner.layers, devs[1])) + \
-        [(inner.norm, devs[2]), (model.lm_head, devs[2])]
+    tied = bool(getattr(cfg, "tie_word_embeddings", False))
+    # a tied head is the embeddings' weight: made once, on the first GPU
+    head = (model.lm_head, devs[0] if tied else devs[2])
+    groups = [(inner.embed_tokens, devs[0])] + list(zip(inner.layers, devs[1])) + [(inner.norm, devs[2])]
     theta = float(getattr(cfg, "rope_theta", 10000.0) or 10000.0)
-    placed = {id(m) for m, _ in groups}
-    for i, (m, d) in enumerate(groups):
+    placed = {id(m) for m, _ in groups + [head]}
+    for i, (m, d) in enumerate(groups + ([] if tied else [head])):
         materialise(torch, m, d, theta)
         if each_layer and 0 < i <= len(inner.layers):
             each_layer(m, d)
+    if tied:
+        model.tie_weights()
+        if model.lm_head.weight.is_meta:  # a release whose tie_weights did not re-tie
+            model.lm_head.weight = inner.embed_tokens.weight
     rest = [m for m in model.modules() if id(m) not in placed and not any(id(c) in placed for c in m.modules())]
     for m in rest:  # rotary embedding and the like: with the embeddings
         materialise(torch, m, devs[0], theta)
-    if len({str(d) for _, d in groups}) > 1:
-        for m, d in groups[1:]:
+    if len({str(d) for _, d in groups + [head]}) > 1:
+        for m, d in groups[1:] + [head]:
             follow(torch, m, d)
     return model
 

@@ -23,7 +23,8 @@
 #    each call) in a venv over Debian's torch: the report names them, the
 #    inference job prefills and decodes 4 steps through the model's cache,
 #    the LoRA job adapts the targets fit counts with checkpointing on, QLoRA
-#    makes the decoder linears NF4 (a bitsandbytes stand-in too), full
+#    makes the decoder linears NF4 (a bitsandbytes stand-in too), tied
+#    embeddings stay tied, full
 #    fine-tuning planned on two GPUs runs one rank per GPU (torchrun); a
 #    transformers that fails to import, and DLRIG_MEASURE_IMPL=builtin, fall
 #    back to the built-in decoder with the reason said.
@@ -201,6 +202,16 @@ if ! { measured "$standin" && grep -q '^lora r=8 targets=q_proj,v_proj autocast'
        [ "$(grep -c '^loss transformers fp32' "$tmp/qv.log")" = 2 ]; }; then
         good=0; echo "# transformers LoRA on q and v, fp32 loss"; sed 's/^/#   /' "$tmp/qv.log"
 fi
+# tied embeddings (the tiny model's config with tie_word_embeddings): one head, the embeddings'
+mkdir "$tmp/tied" && sed 's/"tie_word_embeddings": false/"tie_word_embeddings": true/' "$tiny/config.json" \
+        > "$tmp/tied/config.json"
+: > "$tmp/tied.log"
+run DLRIG_STANDIN_LOG="$tmp/tied.log" DLRIG_PROVE_ENV="$tmp/hf" DLRIG_PROVE_CPU=1 "$dlrig" fit "$tmp/tied" \
+        --engine transformers --ctx 64 --gpu-memory 24GiB --measure
+if ! { measured "$standin" && grep -q '^config llama layers=2 tied=True$' "$tmp/tied.log" &&
+       grep -q '^tie_weights$' "$tmp/tied.log"; }; then
+        good=0; echo "# tied embeddings"; sed 's/^/#   /' "$tmp/tied.log"
+fi
 # QLoRA: each decoder linear (2 layers x 7) made bitsandbytes' NF4 before peft
 measure "$tmp/qlora.log" "$tmp/hf" --task qlora --nf4 bitsandbytes
 if ! { measured "$standin, bitsandbytes 0.0+dlrig-standin NF4" &&
@@ -229,7 +240,7 @@ if ! { measured "built-in PyTorch decoder" && grep -q '^  transformers + peft no
         good=0; echo "# DLRIG_MEASURE_IMPL=builtin"
 fi
 if [ $good = 1 ]; then
-        ok "fit --measure through transformers + peft (stand-ins): inference with the cache, LoRA on fit's targets, QLoRA, two ranks for two GPUs; a broken import and DLRIG_MEASURE_IMPL=builtin fall back, reason said"
+        ok "fit --measure through transformers + peft (stand-ins): inference with the cache, LoRA on fit's targets, QLoRA, tied embeddings, two ranks for two GPUs; a broken import and DLRIG_MEASURE_IMPL=builtin fall back, reason said"
 else
         not_ok "fit --measure through transformers + peft"
 fi

@@ -123,6 +123,12 @@ class ForCausalLM(torch.nn.Module):
         self.config = c
         self.model = Model(c)
         self.lm_head = torch.nn.Linear(c.hidden_size, c.vocab_size, bias=False)
+        if c.tie_word_embeddings:
+            self.lm_head.weight = self.model.embed_tokens.weight
+
+    def tie_weights(self):
+        self.lm_head.weight = self.model.embed_tokens.weight
+        log("tie_weights")
 
     def gradient_checkpointing_enable(self, gradient_checkpointing_kwargs=None):
         log("gradient_checkpointing %s" % gradient_checkpointing_kwargs)
