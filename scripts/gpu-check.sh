@@ -88,13 +88,21 @@ fi
 if "$dlrig" prove --help >/dev/null 2>&1; then
         step prove "$dlrig" prove >"$out/prove.txt" 2>&1
         step prove-json "$dlrig" --json prove >"$out/prove.json" 2>&1
+        # through transformers + peft (the device image has both; forced, so
+        # that a failing import fails the step instead of falling back), then
+        # the first job again with the built-in decoder, for comparison
         for job in "Qwen/Qwen2.5-7B --engine transformers --ctx 8192" \
                    "meta-llama/Llama-3.1-8B --task lora --activation-checkpointing" \
                    "Qwen/Qwen2.5-0.5B --task full --ctx 2048"; do
                 echo "== dlrig fit $job --measure" >>"$out/fit-measure.txt"
                 # shellcheck disable=SC2086 # the job is several words
-                step "fit-measure" "$dlrig" fit $job --gpus 0 --measure >>"$out/fit-measure.txt" 2>&1
+                step "fit-measure" env DLRIG_MEASURE_IMPL=transformers "$dlrig" fit $job --gpus 0 --measure \
+                        >>"$out/fit-measure.txt" 2>&1
         done
+        echo "== DLRIG_MEASURE_IMPL=builtin dlrig fit Qwen/Qwen2.5-7B --engine transformers --ctx 8192 --measure" \
+                >>"$out/fit-measure.txt"
+        step "fit-measure-builtin" env DLRIG_MEASURE_IMPL=builtin "$dlrig" fit Qwen/Qwen2.5-7B --engine transformers \
+                --ctx 8192 --gpus 0 --measure >>"$out/fit-measure.txt" 2>&1
 fi
 echo "gpu-check: outputs in $out"
 cat "$out/steps.txt"
@@ -104,4 +112,5 @@ if [ -f "$out/default-ws/compare.txt" ]; then
         echo "-- both again with CUBLAS_WORKSPACE_CONFIG=:4096:2:16:8 (cuBLAS's default size):"
         cat "$out/default-ws/compare.txt"
 fi
-grep -h "^  GPU\|^not measured\|^== " "$out/fit-measure.txt" 2>/dev/null
+grep -h "^measured (\|^  GPU\|^  note\|^  transformers\|^not measured\|^== \|fit --measure:" \
+        "$out/fit-measure.txt" 2>/dev/null

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fit/fit-advise.h"
+#include "fit/fit.h"
 #include "probe/probe.h"
 #include "prove/prove.h"
 #include "sys/sys-exec.h"
@@ -22,21 +23,29 @@
 
 extern const char fit_measure_script[];
 extern const size_t fit_measure_script_len;
+extern const char prove_script[];  /* its torchrun launcher starts training on several GPUs */
+extern const size_t prove_script_len;
 
 struct measured {
         int64_t index, allocated, reserved, outside;
 };
 
+#define MEASURE_NOTES 4
+
 struct measure_run {
-        char impl[160];
+        char impl[200];
+        char why[240];  /* why not transformers + peft, when the built-in decoder ran */
         char skip[200];
+        char notes[MEASURE_NOTES][240];
+        int n_notes;
         struct measured gpu[FIT_GPUS_MAX];
         int n;
 };
 
 static const char *const task_names[] = { "infer", "lora", "qlora", "full" };
 
-/* The job as measure.py reads it: the shape, the job, the plan's GPUs and
+/* The job as measure.py reads it: the shape, the job (with the optimizer,
+ * the loss and the NF4 flavour it is measured with), the plan's GPUs and
  * the layers each holds. */
 static char *job_json(const struct fit_arch *a, const struct fit_job *j, const struct fit_gpus *g,
                       const struct fit_plan *p)
@@ -51,14 +60,17 @@ static char *job_json(const struct fit_arch *a, const struct fit_job *j, const s
                 json_array_append_new(place, json_pack("[I, I]", (json_int_t)p->g[i].first_layer,
                                                        (json_int_t)p->g[i].layers));
         }
-        o = json_pack("{s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I}, s:s, s:I, s:I, s:I, s:s, s:b, s:o, s:o}",
+        o = json_pack("{s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I, s:b}, s:s, s:I, s:I, s:I, s:s, s:b, "
+                      "s:o, s:o, s:s, s:b, s:s}",
                       "arch", "hidden", (json_int_t)a->hidden, "intermediate", (json_int_t)a->intermediate,
                       "layers", (json_int_t)a->layers, "heads", (json_int_t)a->heads,
                       "kv_heads", (json_int_t)a->kv_heads, "head_dim", (json_int_t)a->head_dim,
                       "vocab", (json_int_t)a->vocab, "qkv_bias", a->qkv_bias, "experts", (json_int_t)a->experts,
+                      "tied", a->tied,
                       "task", task_names[j->task], "ctx", (json_int_t)j->ctx, "batch", (json_int_t)j->batch,
                       "rank", (json_int_t)j->rank, "lora_targets", j->lora_targets == FIT_LORA_QV ? "qv" : "attn-mlp",
-                      "act_ckpt", j->act_ckpt, "gpus", gpus, "place", place);
+                      "act_ckpt", j->act_ckpt, "gpus", gpus, "place", place, "optim", fit_optim_name(j->optim),
+                      "fp32_loss", j->fp32_loss, "nf4", j->nf4 == FIT_NF4_BNB ? "bitsandbytes" : "torchao");
         text = json_dumps(o, JSON_COMPACT);
         json_decref(o);
         return text;
@@ -88,8 +100,10 @@ static bool take_line(const char *kind, size_t klen, json_t *j, struct measure_r
                 const char *impl = json_string_value(json_object_get(j, "impl"));
                 const char *dev = json_string_value(json_object_get(j, "device"));
                 const char *torch = json_string_value(json_object_get(j, "torch"));
+                const char *why = json_string_value(json_object_get(j, "why"));
                 if (!impl || !dev || !torch)
                         return false;
+                snprintf(m->why, sizeof(m->why), "%s", why ? why : "");
                 snprintf(m->impl, sizeof(m->impl), "%s, torch %s, on %s", impl, torch,
                          strcmp(dev, "cpu") ? "the GPUs" : "the CPU (DLRIG_PROVE_CPU=1)");
         } else if (klen == 4 && !memcmp(kind, "skip", 4)) {
@@ -97,10 +111,24 @@ static bool take_line(const char *kind, size_t klen, json_t *j, struct measure_r
                 if (!why)
                         return false;
                 snprintf(m->skip, sizeof(m->skip), "%s", why);
+        } else if (klen == 4 && !memcmp(kind, "note", 4)) {
+                const char *note = json_string_value(json_object_get(j, "note"));
+                if (!note)
+                        return false;
+                if (m->n_notes < MEASURE_NOTES)
+                        snprintf(m->notes[m->n_notes++], sizeof(m->notes[0]), "%s", note);
         }
         return true; /* other kinds ("done") carry nothing to keep */
 }
 
+static int by_index(const void *a, const void *b)
+{
+        const struct measured *x = a, *y = b;
+
+        return (x->index > y->index) - (x->index < y->index);
+}
+
+/* The records of measure.py (and of its ranks, in any order: sorted by GPU). */
 static int take(const struct strbuf *out, struct measure_run *m)
 {
         size_t plen = strlen(MEASURE_PREFIX);
@@ -117,13 +145,16 @@ static int take(const struct strbuf *out, struct measure_run *m)
                 }
                 s += n + (nl ? 1 : 0);
         }
+        qsort(m->gpu, (size_t)m->n, sizeof(m->gpu[0]), by_index);
         return 0;
 }
 
-/* Runs measure.py in a temporary folder; fills m, or returns why not. */
+/* Runs measure.py (beside prove.py, whose torchrun launcher it uses for
+ * training on several GPUs) in a temporary folder; fills m, or returns why
+ * not. */
 static char *run(struct ctx *ctx, const char *python, const char *job, struct measure_run *m)
 {
-        _cleanup_free_ char *dir = NULL, *script = NULL, *jobf = NULL, *tmpdir = NULL;
+        _cleanup_free_ char *dir = NULL, *script = NULL, *jobf = NULL, *tmpdir = NULL, *launcher = NULL;
         const char *env[] = { NULL, "PYTHONDONTWRITEBYTECODE=1", NULL };
         const char *argv[] = { python, NULL, NULL, NULL };
         struct exec_req req = { .argv = argv, .env_delta = env, .timeout_ms = MEASURE_TIMEOUT_MS,
@@ -135,9 +166,11 @@ static char *run(struct ctx *ctx, const char *python, const char *job, struct me
         if (r < 0)
                 return xasprintf("cannot make a temporary folder: %s", strerror(-r));
         script = xasprintf("%s/measure.py", dir), jobf = xasprintf("%s/job.json", dir);
+        launcher = xasprintf("%s/prove.py", dir);
         tmpdir = xasprintf("TMPDIR=%s", dir);
         env[0] = tmpdir, argv[1] = script, argv[2] = jobf;
         if ((r = sys_write_file_atomic(script, fit_measure_script, fit_measure_script_len)) < 0 ||
+            (r = sys_write_file_atomic(launcher, prove_script, prove_script_len)) < 0 ||
             (r = sys_write_file_atomic(jobf, job, strlen(job))) < 0)
                 why = xasprintf("cannot write the script: %s", strerror(-r));
         else if ((r = sys_exec(ctx->root, &req, &res)) < 0)
@@ -170,6 +203,10 @@ static void print(const struct measure_run *m, const struct fit_job *j, const st
         const double gib = 1024.0 * 1024 * 1024;
 
         printf("\nmeasured (%s):\n", m->impl);
+        if (m->why[0])
+                printf("  transformers + peft not used: %s\n", m->why);
+        for (int i = 0; i < m->n_notes; i++)
+                printf("  note: %s\n", m->notes[i]);
         if (j->task == FIT_INFER && j->engine == FIT_EXL2)
                 printf("  note: the prediction is exllamav2's at %.1f bits per weight; the measurement holds bf16\n"
                        "  weights (compare with --engine transformers)\n", j->bpw);

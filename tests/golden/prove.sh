@@ -17,7 +17,17 @@
 #  7 --print-script prints the harness; --bench FILE without a bench is exit 3;
 #  8 fit --measure's plumbing on the CPU with a tiny config: the measured
 #    line beside the prediction for lora, full and infer (the CPU's peaks
-#    are not asserted), qlora said not measured, a broken env exit 3.
+#    are not asserted), qlora said not measured, a broken env exit 3;
+#  9 fit --measure through transformers + peft: stand-ins of both
+#    (tests/golden/measure-standin: only the API measure.py calls, logging
+#    each call) in a venv over Debian's torch: the report names them, the
+#    inference job prefills and decodes 4 steps through the model's cache,
+#    the LoRA job adapts the targets fit counts with checkpointing on, QLoRA
+#    makes the decoder linears NF4 (a bitsandbytes stand-in too), tied
+#    embeddings stay tied, full
+#    fine-tuning planned on two GPUs runs one rank per GPU (torchrun); a
+#    transformers that fails to import, and DLRIG_MEASURE_IMPL=builtin, fall
+#    back to the built-in decoder with the reason said.
 # Without an importable torch in /usr/bin/python3 the test is skipped (77).
 set -u
 dlrig=$1 fake_nvml=$2 sample=$3
@@ -40,7 +50,7 @@ run() {
 has() { grep -q "\"id\": \"$1\"" "$tmp/out"; }
 rc() { [ "$(cat "$tmp/rc")" = "$1" ]; }
 
-echo "1..8"
+echo "1..9"
 
 env TMPDIR="$tmp/t" OMP_NUM_THREADS=1 DLRIG_PROVE_CPU=1 "$dlrig" --json prove --env /usr --timeout 120 \
         > "$tmp/other" 2>&1 &
@@ -151,5 +161,87 @@ if [ $good = 1 ]; then
         ok "fit --measure: measured beside predicted (lora, full, infer), qlora skipped, a broken env exit 3, other engines and savers refused"
 else
         not_ok "fit --measure"
+fi
+
+# 9: transformers + peft (stand-ins) beside Debian's torch
+hf_venv() { # DIR: a venv over the system's torch with the stand-ins installed
+        "$py" -m venv --system-site-packages --without-pip "$1" &&
+                cp -r "$(dirname "$0")/measure-standin/transformers" "$(dirname "$0")/measure-standin/peft" \
+                        "$(dirname "$0")/measure-standin/bitsandbytes" "$1/lib/$pyv/site-packages/"
+}
+measure() { # LOG ENV ARGS...: fit --measure of the tiny model in ENV, the stand-ins' calls in LOG
+        log=$1 menv=$2; shift 2
+        : > "$log"
+        run DLRIG_STANDIN_LOG="$log" DLRIG_PROVE_ENV="$menv" DLRIG_PROVE_CPU=1 "$dlrig" fit "$tiny" "$@" \
+                --ctx 64 --gpu-memory 24GiB --measure
+}
+measured() { # the report's "measured" heading names IMPL and a GPU line follows
+        rc 0 && grep -q "^measured ($1, torch .*, on the CPU" "$tmp/out" &&
+                grep -qE '^  GPU 0 +predicted +[0-9.]+ GiB +measured +[0-9.]+ GiB' "$tmp/out"
+}
+hf_venv "$tmp/hf" && hf_venv "$tmp/hfbroken" &&
+        echo 'raise ImportError("stand-in: libcudart.so.13 missing")' \
+                > "$tmp/hfbroken/lib/$pyv/site-packages/transformers/__init__.py"
+standin="transformers 0.0+dlrig-standin + peft 0.0+dlrig-standin"
+good=1
+measure "$tmp/infer.log" "$tmp/hf" --engine transformers
+if ! { measured "$standin" && grep -q '^forward tokens=60 cached=60 keep=1$' "$tmp/infer.log" &&
+       grep -q '^forward tokens=1 cached=64 keep=1$' "$tmp/infer.log" &&
+       [ "$(grep -c '^forward' "$tmp/infer.log")" = 5 ]; }; then
+        good=0; echo "# transformers inference"; sed 's/^/#   /' "$tmp/infer.log"
+fi
+measure "$tmp/lora.log" "$tmp/hf" --task lora --activation-checkpointing
+if ! { measured "$standin" && grep -q "^gradient_checkpointing {'use_reentrant': False}" "$tmp/lora.log" &&
+       grep -q '^lora r=8 targets=q_proj,v_proj,o_proj,gate_proj,up_proj,down_proj autocast=False$' \
+               "$tmp/lora.log" && ! grep -q '^loss' "$tmp/lora.log"; }; then
+        good=0; echo "# transformers LoRA"; sed 's/^/#   /' "$tmp/lora.log"
+fi
+measure "$tmp/qv.log" "$tmp/hf" --task lora --lora-targets qv --fp32-loss --optimizer adamw8bit
+if ! { measured "$standin" && grep -q '^lora r=8 targets=q_proj,v_proj autocast' "$tmp/qv.log" &&
+       grep -q '^AdamW8bit$' "$tmp/qv.log" &&
+       [ "$(grep -c '^loss transformers fp32' "$tmp/qv.log")" = 2 ]; }; then
+        good=0; echo "# transformers LoRA on q and v, fp32 loss"; sed 's/^/#   /' "$tmp/qv.log"
+fi
+# tied embeddings (the tiny model's config with tie_word_embeddings): one head, the embeddings'
+mkdir "$tmp/tied" && sed 's/"tie_word_embeddings": false/"tie_word_embeddings": true/' "$tiny/config.json" \
+        > "$tmp/tied/config.json"
+: > "$tmp/tied.log"
+run DLRIG_STANDIN_LOG="$tmp/tied.log" DLRIG_PROVE_ENV="$tmp/hf" DLRIG_PROVE_CPU=1 "$dlrig" fit "$tmp/tied" \
+        --engine transformers --ctx 64 --gpu-memory 24GiB --measure
+if ! { measured "$standin" && grep -q '^config llama layers=2 tied=True$' "$tmp/tied.log" &&
+       grep -q '^tie_weights$' "$tmp/tied.log"; }; then
+        good=0; echo "# tied embeddings"; sed 's/^/#   /' "$tmp/tied.log"
+fi
+# QLoRA: each decoder linear (2 layers x 7) made bitsandbytes' NF4 before peft
+measure "$tmp/qlora.log" "$tmp/hf" --task qlora --nf4 bitsandbytes
+if ! { measured "$standin, bitsandbytes 0.0+dlrig-standin NF4" &&
+       [ "$(grep -c '^Linear4bit nf4 True$' "$tmp/qlora.log")" = 14 ] &&
+       grep -q '^lora r=8 ' "$tmp/qlora.log" && ! grep -q '^  note: the prediction is for torchao' "$tmp/out"; }; then
+        good=0; echo "# transformers QLoRA"; sed 's/^/#   /' "$tmp/qlora.log"
+fi
+# full fine-tuning planned on two GPUs: one rank each through prove.py's
+# torchrun launcher (DDP over gloo on the CPU), a line per GPU
+if ! { run DLRIG_STANDIN_LOG="$tmp/two.log" DLRIG_PROVE_ENV="$tmp/hf" DLRIG_PROVE_CPU=1 "$dlrig" fit "$tiny" \
+               --task full --ctx 64 --gpu-memory 24GiB,24GiB --measure &&
+       measured "$standin" && grep -q '^  note: training on 2 GPUs: one process each (torchrun)' "$tmp/out" &&
+       [ "$(grep -cE '^  GPU [01] +predicted' "$tmp/out")" = 2 ] && grep -q '^  GPU 1 ' "$tmp/out" &&
+       [ "$(grep -c '^from_config' "$tmp/two.log")" = 2 ]; }; then
+        good=0; echo "# full fine-tuning on two GPUs"
+fi
+measure "$tmp/broken.log" "$tmp/hfbroken" --task lora
+if ! { measured "built-in PyTorch decoder" &&
+       grep -q '^  transformers + peft not used: .*ImportError: stand-in: libcudart.so.13 missing' "$tmp/out"; }; then
+        good=0; echo "# broken transformers"
+fi
+run DLRIG_MEASURE_IMPL=builtin DLRIG_STANDIN_LOG="$tmp/forced.log" DLRIG_PROVE_ENV="$tmp/hf" DLRIG_PROVE_CPU=1 \
+        "$dlrig" fit "$tiny" --engine transformers --ctx 64 --gpu-memory 24GiB --measure
+if ! { measured "built-in PyTorch decoder" && grep -q '^  transformers + peft not used: DLRIG_MEASURE_IMPL=builtin' \
+               "$tmp/out"; }; then
+        good=0; echo "# DLRIG_MEASURE_IMPL=builtin"
+fi
+if [ $good = 1 ]; then
+        ok "fit --measure through transformers + peft (stand-ins): inference with the cache, LoRA on fit's targets, QLoRA, tied embeddings, two ranks for two GPUs; a broken import and DLRIG_MEASURE_IMPL=builtin fall back, reason said"
+else
+        not_ok "fit --measure through transformers + peft"
 fi
 exit $failed
