@@ -1,6 +1,10 @@
 /* fit-gguf-plan.c - llama.cpp on GPUs: -ngl N puts the last N decoder
  * layers (N > layers: the output layer too) on the GPUs, --tensor-split
- * divides them in proportion (default: by memory size), each layer's KV
+ * divides them in proportion (default: by memory size; llama.cpp uses the
+ * free memory), layer il going to the GPU whose cumulative share first
+ * exceeds (il - first) / min(N, layers + 1): the output layer counts as
+ * layer n_layer in that fraction (load_tensors' get_layer_buft_list), so
+ * with the output offloaded the earlier GPUs get the extra layer. Each KV
  * cache lives with it, and every GPU holds a compute buffer sized by
  * ggml-alloc for one n_ubatch micro-batch (llama.cpp src/llama-model.cpp
  * load_tensors, llama-context.cpp graph_reserve). The token embedding
@@ -43,18 +47,17 @@ static int64_t compute_bytes(const struct fit_arch *a, const struct fit_job *j, 
 
 /* Per GPU: its layers' weights and KV cache (two sizes each: with or
  * without the more-bits types, windowed or full attention). */
-static void place(const struct fit_arch *a, const struct fit_job *j, int64_t first, struct fit_plan *pl)
+static void place(const struct fit_arch *a, const struct fit_job *j, int64_t first, int64_t act,
+                  const int64_t *caps, struct fit_plan *pl)
 {
         const struct fit_engine_opts *e = &j->eng;
-        int64_t caps[FIT_GPUS_MAX], more, base, on_gpu = a->layers - first;
+        int64_t more, base;
         int64_t kv_full = fit_kv_layer_bytes(a, j->ctx, a->global_every - 1, e->kv, false, 0) * j->batch;
         int64_t kv_win = fit_kv_layer_bytes(a, j->ctx, 0, e->kv, true, e->ubatch) * j->batch;
 
-        for (int i = 0; i < pl->n; i++)
-                caps[i] = pl->g[i].capacity;
         fit_gguf_layer_pair(a, e->gguf, &more, &base);
         for (int64_t l = first; l < a->layers; l++) {
-                struct fit_gpu_use *g = &pl->g[gpu_of(e, caps, pl->n, (double)(l - first) / (double)on_gpu)];
+                struct fit_gpu_use *g = &pl->g[gpu_of(e, caps, pl->n, (double)(l - first) / (double)act)];
                 bool windowed = a->sliding_window && (!a->global_every || (l + 1) % a->global_every);
 
                 if (!g->layers)
@@ -69,10 +72,15 @@ void fit_plan_gguf(const struct fit_arch *a, const struct fit_job *j, struct fit
 {
         const struct fit_engine_opts *e = &j->eng;
         int64_t ngl = e->ngl < 0 || e->ngl > a->layers + 1 ? a->layers + 1 : e->ngl;
-        int64_t on_gpu = ngl > a->layers ? a->layers : ngl;
-        int last = pl->n - 1;
+        int64_t on_gpu = ngl > a->layers ? a->layers : ngl, first = a->layers - on_gpu;
+        int64_t caps[FIT_GPUS_MAX];
+        int last;
 
-        place(a, j, a->layers - on_gpu, pl);
+        for (int i = 0; i < pl->n; i++)
+                caps[i] = pl->g[i].capacity;
+        /* The output layer's GPU: the split's fraction for layer n_layer. */
+        last = gpu_of(e, caps, pl->n, ngl ? (double)(a->layers - first) / (double)ngl : 1);
+        place(a, j, first, ngl, caps, pl);
         if (ngl > a->layers)
                 pl->g[last].comp[FIT_C_WEIGHTS] += fit_gguf_output_bytes(a, e->gguf);
         for (int i = 0; i < pl->n; i++) {

@@ -108,6 +108,9 @@ static void engine_opt(const char *key, const char *v, struct fit_engine_opts *e
                 e->block = atoll(v);
         else if (!strcmp(key, "ngl"))
                 e->ngl = atoll(v);
+        else if (!strcmp(key, "ts"))  /* --tensor-split "10:6" */
+                for (int i = 0; i < 8 && *v; i++, v += strcspn(v, ":"), v += *v == ':')
+                        e->split[i] = atof(v);
         else if (!strcmp(key, "ub"))
                 e->ubatch = atoll(v);
         else if (!strcmp(key, "fa"))
@@ -203,11 +206,18 @@ static double unit_bytes(const char *unit)
 
 /* One component of GPU 0, as an engine logs it: "kv-pool" (vLLM's KV
  * cache memory), "weights", "kv" and "compute" (llama.cpp's CUDA0 model,
- * KV and compute buffers), "file" (a GGUF file's size). */
+ * KV and compute buffers; "kv@1": CUDA1's), "file" (a GGUF file's size). */
 static bool component(const char *measure, const struct fit_arch *a, const struct fit_job *j,
                       const struct fit_plan *p, int64_t *out)
 {
+        char name[32];
+        const char *at = strchr(measure, '@');
+        int g = at ? atoi(at + 1) : 0;
         struct fit_gguf_sizes s;
+
+        assert_true(g >= 0 && g < p->n);
+        snprintf(name, sizeof(name), "%.*s", at ? (int)(at - measure) : (int)strlen(measure), measure);
+        measure = name;
 
         if (!strcmp(measure, "file")) {
                 fit_gguf_sizes(a, j->eng.gguf, &s);
@@ -215,11 +225,11 @@ static bool component(const char *measure, const struct fit_arch *a, const struc
                 return true;
         }
         if (!strcmp(measure, "kv-pool") || !strcmp(measure, "kv"))
-                *out = p->g[0].comp[FIT_C_KV];
+                *out = p->g[g].comp[FIT_C_KV];
         else if (!strcmp(measure, "weights"))
-                *out = p->g[0].comp[FIT_C_WEIGHTS];
+                *out = p->g[g].comp[FIT_C_WEIGHTS];
         else if (!strcmp(measure, "compute"))
-                *out = p->g[0].comp[FIT_C_ACT];
+                *out = p->g[g].comp[FIT_C_ACT];
         else
                 return false;
         return true;

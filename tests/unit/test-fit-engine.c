@@ -207,20 +207,69 @@ static void test_gguf_placement(void **state)
         struct fit_arch a;
         struct fit_job j = { .task = FIT_INFER, .engine = FIT_GGUF, .ctx = 4096, .batch = 1 };
         struct fit_plan p;
-        int64_t caps[2] = { 24LL << 30, 24LL << 30 };
+        int64_t caps[2] = { 24LL << 30, 24LL << 30 }, out;
 
         (void)state;
         fit_engine_defaults(&j.eng);
         fit_arch_from_kb(kb_model_find("meta-llama/Llama-3.1-8B"), &a);
+        out = fit_gguf_output_bytes(&a, j.eng.gguf);
         j.eng.ngl = 10;
         fit_plan_job(&a, &j, caps, 1, &p);
         assert_int_equal(p.g[0].layers, 10);
         assert_int_equal(p.g[0].first_layer, 22);
+        /* llama.cpp's get_layer_buft_list: layer il goes to the GPU whose
+         * cumulative share exceeds il / min(ngl, 33); the output layer is
+         * il = 32. Split 3:1, all offloaded: il / 33 < 0.75 for il <= 24,
+         * so 25 layers on GPU 0, 7 and the output layer on GPU 1 (dividing
+         * by the 32 decoder layers gave 24 and 8). */
         j.eng.ngl = -1, j.eng.split[0] = 3, j.eng.split[1] = 1;
         fit_plan_job(&a, &j, caps, 2, &p);
-        assert_int_equal(p.g[0].layers, 24);
-        assert_int_equal(p.g[1].layers, 8);
+        assert_int_equal(p.g[0].layers, 25);
+        assert_int_equal(p.g[1].layers, 7);
+        assert_int_equal(p.g[1].first_layer, 25);
+        for (int64_t l = 25; l < 32; l++)
+                out += fit_gguf_layer_bytes(&a, j.eng.gguf, l);
+        assert_int_equal(p.g[1].comp[FIT_C_WEIGHTS], out);
+        out = fit_gguf_output_bytes(&a, j.eng.gguf);
         assert_true(p.g[1].comp[FIT_C_ACT] > p.g[0].comp[FIT_C_ACT] - (64 << 20));
+        /* Partial: -ngl 20 of 32 with 1:1, no output layer on a GPU: layers
+         * 12..31, il - 12 over 20 < 0.5 for 10 of them; equal compute buffers. */
+        j.eng.ngl = 20, j.eng.split[0] = 1, j.eng.split[1] = 1;
+        fit_plan_job(&a, &j, caps, 2, &p);
+        assert_int_equal(p.g[0].layers, 10);
+        assert_int_equal(p.g[0].first_layer, 12);
+        assert_int_equal(p.g[1].layers, 10);
+        assert_int_equal(p.g[1].comp[FIT_C_ACT], p.g[0].comp[FIT_C_ACT]);
+        /* -ngl 33 on one GPU keeps the token embedding on the host: the
+         * weights are the decoder layers and the output layer only. */
+        j.eng.ngl = 33, j.eng.split[0] = j.eng.split[1] = 0;
+        fit_plan_job(&a, &j, caps, 1, &p);
+        {
+                struct fit_gguf_sizes sz;
+
+                fit_gguf_sizes(&a, j.eng.gguf, &sz);
+                assert_int_equal(p.g[0].comp[FIT_C_WEIGHTS], sz.layers_total + out);
+        }
+}
+
+/* llama.cpp #11200 (build 4462): Qwen2.5-Coder-32B, -ts 10,6 -ngl 99
+ * -c 32768, q8_0 K and V: 64 layers of 32768 x 2 x 1024 x 34/32 bytes =
+ * 68 MiB; il / 65 < 0.625 for il <= 40, so 41 layers (2788 MiB) on CUDA0
+ * and 23 (1564 MiB) on CUDA1, as logged. */
+static void test_gguf_tensor_split_kv(void **state)
+{
+        struct fit_arch a;
+        struct fit_job j = { .task = FIT_INFER, .engine = FIT_GGUF, .ctx = 32768, .batch = 1 };
+        struct fit_plan p;
+        int64_t caps[2] = { 24LL << 30, 24LL << 30 };
+
+        (void)state;
+        fit_engine_defaults(&j.eng);
+        fit_arch_from_kb(kb_model_find("Qwen/Qwen2.5-32B"), &a);
+        j.eng.ngl = 99, j.eng.kv = FIT_KV_Q8_0, j.eng.split[0] = 10, j.eng.split[1] = 6;
+        fit_plan_job(&a, &j, caps, 2, &p);
+        assert_int_equal(p.g[0].comp[FIT_C_KV], 2788LL << 20);
+        assert_int_equal(p.g[1].comp[FIT_C_KV], 1564LL << 20);
 }
 
 /* exllamav2's cache_8bit (FP8 e5m2): one byte per K and V value, half of
@@ -274,6 +323,7 @@ int main(void)
                 cmocka_unit_test(test_ggml_bpw),       cmocka_unit_test(test_q4_k_m),
                 cmocka_unit_test(test_mla),            cmocka_unit_test(test_sliding_window),
                 cmocka_unit_test(test_vllm),           cmocka_unit_test(test_gguf_placement),
+                cmocka_unit_test(test_gguf_tensor_split_kv),
                 cmocka_unit_test(test_exl2_fp8_and_16bit), cmocka_unit_test(test_llama4_scout),
                 cmocka_unit_test(test_linear_share), cmocka_unit_test(test_vllm_v1),
         };
