@@ -211,15 +211,7 @@ static int save_snapshot(const char *path, const struct snapshot *s)
 
 static void gather(struct ctx *ctx, const struct doctor_opts *o, struct snapshot *s)
 {
-        struct strv diag = STRV_INIT;
-        struct probe_ctx pc = { .root = ctx->root, .self_exe = ctx->self_exe, .diag = &diag,
-                                .live = o->live };
-
-        drv_limits_default(&pc.limits);
-        probe_all(&pc, s);
-        for (size_t i = 0; i < diag.n; i++)
-                cmd_error("%s", diag.v[i]);
-        strv_release(&diag);
+        cmd_probe_machine(ctx, s, &(struct cmd_probe_opts){ .live = o->live, .say_diag = true });
 }
 
 /* The time of the check; a fixed one for the goldens (DLRIG_DETERMINISTIC=1). */

@@ -122,20 +122,7 @@ static void disarm_deadline(void)
 
 static void gather(struct ctx *ctx, unsigned check_ms, struct snapshot *s)
 {
-        struct strv diag = STRV_INIT;
-        struct probe_ctx pc = { .root = ctx->root, .self_exe = ctx->self_exe, .diag = &diag };
-
-        /* The driver gets most of the budget, so a hung GPU becomes a
-         * finding (with its breadcrumb) before the backstop fires. */
-        drv_limits_default(&pc.limits);
-        if (pc.limits.total_timeout_ms > check_ms * 6 / 10)
-                pc.limits.total_timeout_ms = check_ms * 6 / 10;
-        if (pc.limits.call_timeout_ms > pc.limits.total_timeout_ms)
-                pc.limits.call_timeout_ms = pc.limits.total_timeout_ms;
-        probe_all(&pc, s);
-        for (size_t i = 0; i < diag.n; i++)
-                cmd_error("%s", diag.v[i]);
-        strv_release(&diag);
+        cmd_probe_machine(ctx, s, &(struct cmd_probe_opts){ .budget_ms = check_ms, .say_diag = true });
 }
 
 /* Printable ASCII without quotes, at most max characters. */

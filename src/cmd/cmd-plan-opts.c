@@ -76,16 +76,11 @@ int plan_cli_parse(int argc, char **argv, struct plan_cli *cli)
 
 static void plan_cli_probe(struct ctx *ctx, const struct plan_cli *cli, struct snapshot *s)
 {
-        struct strv diag = STRV_INIT;
-        struct probe_ctx pc = { .root = ctx->root, .self_exe = ctx->self_exe, .diag = &diag };
-
         /* Another root's user is named, not inferred from this process. */
         if (cli->o.user && !sysroot_is_host(ctx->root))
                 setenv("DLRIG_USER", cli->o.user, 1);
         s->dlrig_version = strdup(DLRIG_VERSION);
-        drv_limits_default(&pc.limits);
-        probe_all(&pc, s);
-        strv_release(&diag); /* doctor reports what could not be probed */
+        cmd_probe_machine(ctx, s, &(struct cmd_probe_opts){ 0 }); /* doctor says what could not be probed */
 }
 
 int plan_cli_make(struct ctx *ctx, const struct plan_cli *cli, struct plan *ret)

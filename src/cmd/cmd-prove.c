@@ -107,12 +107,7 @@ static int parse_prove(int argc, char **argv, struct ctx *ctx, struct prove_cmd 
  * the bridges' ACS, /dev/shm, the Python environments. */
 static void gather(struct ctx *ctx, struct snapshot *s)
 {
-        struct strv diag = STRV_INIT;
-        struct probe_ctx pc = { .root = ctx->root, .self_exe = ctx->self_exe, .diag = &diag };
-
-        drv_limits_default(&pc.limits);
-        probe_all(&pc, s);
-        strv_release(&diag);
+        cmd_probe_machine(ctx, s, &(struct cmd_probe_opts){ 0 });
 }
 
 /* --bench: the bench section of a saved bench, beside what prove gathers. */

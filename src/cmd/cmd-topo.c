@@ -56,14 +56,7 @@ static int parse_topo(int argc, char **argv, struct ctx *ctx, bool *dot)
 
 static void gather(struct ctx *ctx, struct snapshot *s)
 {
-        struct strv diag = STRV_INIT;
-        struct probe_ctx pc = { .root = ctx->root, .self_exe = ctx->self_exe, .diag = &diag };
-
-        drv_limits_default(&pc.limits);
-        probe_all(&pc, s);
-        for (size_t i = 0; i < diag.n; i++)
-                cmd_error("%s", diag.v[i]);
-        strv_release(&diag);
+        cmd_probe_machine(ctx, s, &(struct cmd_probe_opts){ .say_diag = true });
 }
 
 /* Why there is nothing to show, in the driver's words where it gave some. */

@@ -78,6 +78,14 @@ int cmd_complete(int argc, char **argv, struct ctx *ctx);
 int cmd_findings(int argc, char **argv, struct ctx *ctx);
 
 struct snapshot;
+/* How a command gathers the machine's snapshot (cmd-probe.c): live asks
+ * each environment's torch; budget_ms (0: none) caps the driver's time;
+ * say_diag prints what could not be probed. */
+struct cmd_probe_opts {
+        bool live, say_diag;
+        unsigned budget_ms;
+};
+void cmd_probe_machine(struct ctx *ctx, struct snapshot *s, const struct cmd_probe_opts *o);
 /* Reads a snapshot (or a doctor --json report holding one) from a file of
  * this machine; prints the reason and returns -1 when it cannot. */
 int cmd_load_snapshot(const char *path, struct snapshot *s);
