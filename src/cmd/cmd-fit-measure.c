@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fit/fit-advise.h"
+#include "fit/fit-mem.h"
 #include "fit/fit.h"
 #include "probe/probe.h"
 #include "prove/prove.h"
@@ -42,8 +42,6 @@ struct measure_run {
         int n;
 };
 
-static const char *const task_names[] = { "infer", "lora", "qlora", "full" };
-
 /* The job as measure.py reads it: the shape, the job (with the optimizer,
  * the loss and the NF4 flavour it is measured with), the plan's GPUs and
  * the layers each holds. */
@@ -67,7 +65,7 @@ static char *job_json(const struct fit_arch *a, const struct fit_job *j, const s
                       "kv_heads", (json_int_t)a->kv_heads, "head_dim", (json_int_t)a->head_dim,
                       "vocab", (json_int_t)a->vocab, "qkv_bias", a->qkv_bias, "experts", (json_int_t)a->experts,
                       "tied", a->tied,
-                      "task", task_names[j->task], "ctx", (json_int_t)j->ctx, "batch", (json_int_t)j->batch,
+                      "task", fit_task_name(j->task), "ctx", (json_int_t)j->ctx, "batch", (json_int_t)j->batch,
                       "rank", (json_int_t)j->rank, "lora_targets", j->lora_targets == FIT_LORA_QV ? "qv" : "attn-mlp",
                       "act_ckpt", j->act_ckpt, "gpus", gpus, "place", place, "optim", fit_optim_name(j->optim),
                       "fp32_loss", j->fp32_loss, "nf4", j->nf4 == FIT_NF4_BNB ? "bitsandbytes" : "torchao");
@@ -230,35 +228,38 @@ int fit_measure(struct ctx *ctx, const struct fit_model *m, const struct fit_job
         struct strv diag = STRV_INIT;
         struct probe_ctx pc = { .root = ctx->root, .self_exe = ctx->self_exe, .diag = &diag };
         struct prove_opts po = { .env = getenv("DLRIG_PROVE_ENV") };
-        struct fit_advice *adv = xcalloc(1, sizeof(*adv));
+        struct fit_plan *plan = xcalloc(1, sizeof(*plan));
         struct measure_run *run_res = xcalloc(1, sizeof(*run_res));
         struct snapshot s;
         char *job, *why = NULL;
 
         snap_init(&s);
-        probe_procenv(&pc, &s.procenv);
-        probe_shell(&pc, &s.procenv, &s.shell);
-        probe_python(&pc, &s);
-        fit_advise(&m->arch, j, g->caps, g->n, adv);
-        if (!sysroot_is_host(ctx->root))
+        if (!sysroot_is_host(ctx->root)) {
                 why = xstrdup("--measure runs PyTorch on this machine: --root does not apply");
-        else if (prove_choose_env(ctx->root, &s.python, &po, &s.prove) < 0)
-                why = xstrdup(s.prove.not_run);
+        } else {  /* the environments prove would choose from */
+                probe_procenv(&pc, &s.procenv);
+                probe_shell(&pc, &s.procenv, &s.shell);
+                probe_python(&pc, &s);
+                if (prove_choose_env(ctx->root, &s.python, &po, &s.prove) < 0)
+                        why = xstrdup(s.prove.not_run);
+        }
+        /* the plan fit's answer printed (the job as given, no search) */
+        fit_plan_job(&m->arch, j, g->caps, g->n, plan);
         if (!why) {
-                job = job_json(&m->arch, j, g, &adv->plan);
+                job = job_json(&m->arch, j, g, plan);
                 why = run(ctx, s.prove.python, job, run_res);
                 free(job);
         }
         if (!why && run_res->skip[0])
                 printf("\nnot measured: %s\n", run_res->skip);
         else if (!why)
-                print(run_res, j, &adv->plan, g);
+                print(run_res, j, plan, g);
         else
                 cmd_error("fit --measure: %s", why);
         fit_code = why ? EXIT_UNKNOWN : fit_code;
         free(why);
         free(run_res);
-        free(adv);
+        free(plan);
         snap_release(&s);
         strv_release(&diag);
         return fit_code;
