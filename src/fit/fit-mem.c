@@ -194,11 +194,6 @@ static void states_train(const struct fit_params *p, const struct fit_job *j, in
         g->comp[FIT_C_OPTIM] = trained * (j->optim == FIT_ADAMW8BIT ? 2 : 4) / shards;
 }
 
-static int64_t context_of(const struct fit_job *j)
-{
-        return fit_cuda_context_bytes(j);
-}
-
 static void plan_train(const struct fit_arch *a, const struct fit_params *p,
                        const struct fit_job *j, struct fit_plan *pl)
 {
@@ -222,7 +217,7 @@ static void plan_train(const struct fit_arch *a, const struct fit_params *p,
                 if (j->task != FIT_FULL)  /* adapters: bf16 weights */
                         g->comp[FIT_C_WEIGHTS] += lora * 2;
                 g->comp[FIT_C_ACT] = fit_train_activations(a, j) + fit_train_logits(a, j);
-                g->comp[FIT_C_CONTEXT] = context_of(j) + (pl->n > 1 ? NCCL_BYTES : 0);
+                g->comp[FIT_C_CONTEXT] = fit_cuda_context_bytes(j) + (pl->n > 1 ? NCCL_BYTES : 0);
                 g->load = fit_train_peak(a, p, j, pl->n, g);
         }
 }
@@ -356,7 +351,7 @@ static void plan_infer(const struct fit_arch *a, const struct fit_params *p,
                 exl2_cost(a, p, j, &c);
         else
                 hf_cost(a, p, j, &c);
-        c.context = context_of(j);
+        c.context = fit_cuda_context_bytes(j);
         for (int i = 0; i < pl->n; i++)
                 cap += target[i] = pl->g[i].capacity;
         need = a->layers * (c.layer_weights + c.layer_kv) + c.first_weights + c.last_weights +
