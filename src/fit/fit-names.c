@@ -17,22 +17,19 @@ const char *fit_engine_name(enum fit_engine e) { return engine_names[e]; }
 const char *fit_cache_name(enum fit_cache c) { return cache_names[c]; }
 const char *fit_optim_name(enum fit_optim o) { return optim_names[o]; }
 
-/* The flags vllm serve takes for the job's weights and cache: bf16 needs
- * none; AWQ/GPTQ and int8 checkpoints name their method in their config,
- * which vLLM reads; its cache types are auto (the model's dtype) and fp8. */
-static const char *vllm_flags(const struct fit_engine_opts *e)
+/* What vllm serve takes for the job's weights: bf16 needs no flag; AWQ/GPTQ
+ * and int8 checkpoints name their method in their config, which vLLM reads.
+ * Its cache types are auto (the model's dtype) and fp8. */
+static const char *vllm_quant_flag(int q)
 {
-        static const char *const quant[FIT_WQ_TYPES] = {
+        static const char *const flag[FIT_WQ_TYPES] = {
                 [FIT_WQ_BF16] = "", [FIT_WQ_FP8] = " --quantization fp8",
                 [FIT_WQ_INT8] = " (an int8 checkpoint: vLLM reads its method from the config)",
                 [FIT_WQ_INT4] = " (an AWQ/GPTQ checkpoint: vLLM reads its method from the config)",
                 [FIT_WQ_MXFP4] = " --quantization mxfp4",
         };
-        static char out[160];
 
-        snprintf(out, sizeof(out), " --kv-cache-dtype %s%s", e->kv == FIT_KV_FP8 ? "fp8" : "auto",
-                 e->quant < FIT_WQ_TYPES ? quant[e->quant] : "");
-        return out;
+        return q >= 0 && q < FIT_WQ_TYPES ? flag[q] : "";
 }
 
 void fit_engine_describe(const struct fit_job *j, const struct fit_plan *p, char *buf, size_t n)
@@ -45,9 +42,9 @@ void fit_engine_describe(const struct fit_job *j, const struct fit_plan *p, char
 
         if (j->engine == FIT_VLLM)
                 snprintf(buf, n, "vllm serve --tensor-parallel-size %d --gpu-memory-utilization %.2f "
-                         "--max-model-len %lld%s: KV pool of %lld "
+                         "--max-model-len %lld --kv-cache-dtype %s%s: KV pool of %lld "
                          "tokens, %.2f sequences of %lld tokens at once", e->tp, e->gmu,
-                         (long long)j->ctx, vllm_flags(e),
+                         (long long)j->ctx, e->kv == FIT_KV_FP8 ? "fp8" : "auto", vllm_quant_flag(e->quant),
                          (long long)p->kv_tokens, (double)p->kv_tokens / (double)j->ctx,
                          (long long)j->ctx);
         else if (j->engine == FIT_GGUF)
