@@ -72,9 +72,9 @@ static int parse_row(char *line, struct row *r)
         int n = split(line, f, 32);
 
         for (int c = 0; c < NCOLS; c++) {
-                if (col_of[c] >= n && c != C_ENGINE_OPTS)  /* older rows end before it */
+                if (col_of[c] >= n)
                         return -1;
-                r->f[c] = col_of[c] < n ? f[col_of[c]] : "";
+                r->f[c] = f[col_of[c]];
         }
         return 0;
 }
