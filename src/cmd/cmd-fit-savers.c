@@ -107,15 +107,18 @@ static const char *cc_of(const char *name)
 
 /* The per-GPU context from the knowledge base when the CUDA version is
  * known (--cuda, or the driver's from the snapshot), by the first GPU's
- * compute capability when its name is in the GPU table. */
+ * compute capability when its name is in the GPU table; that compute
+ * capability also picks vLLM's MXFP4 backend. */
 void fit_context_from_kb(struct fit_job *j, const char *cuda, const struct fit_gpus *g)
 {
         const char *cc = cuda ? strchr(cuda, ',') : NULL;
+        const char *gpu_cc = cc ? cc + 1 : g->n > 0 ? cc_of(g->names[0].name) : NULL;
         const struct kb_context *c = NULL;
 
         if (cuda && cuda[0])
-                c = kb_context_find(cuda, cc ? cc + 1 : g->n > 0 ? cc_of(g->names[0].name) : NULL);
-
+                c = kb_context_find(cuda, gpu_cc);
         if (c)
                 j->context_bytes = (int64_t)c->mib * MiB;
+        if (gpu_cc && kb_cc_num(gpu_cc) > 0)
+                j->eng.gpu_cc = kb_cc_num(gpu_cc);
 }

@@ -20,6 +20,13 @@ double fit_wquant_bytes(enum fit_wquant q);
 /* Defaults of the engine settings (gmu 0.9, block 16, ...). */
 void fit_engine_defaults(struct fit_engine_opts *e);
 
+/* vLLM's MXFP4 experts (fit-mxfp4.c): the MoE layers, the expert
+ * parameters (weights and biases) they hold, and their bytes per GPU at
+ * tensor parallel tp on GPUs of compute capability cc x10 (0: unknown). */
+int64_t fit_mxfp4_moe_layers(const struct fit_arch *a);
+int64_t fit_mxfp4_expert_params(const struct fit_arch *a);
+int64_t fit_mxfp4_expert_bytes(const struct fit_arch *a, int tp, int cc);
+
 void fit_plan_vllm(const struct fit_arch *a, const struct fit_job *j, struct fit_plan *pl);
 void fit_plan_gguf(const struct fit_arch *a, const struct fit_job *j, struct fit_plan *pl);
 void fit_plan_exl3(const struct fit_arch *a, const struct fit_job *j, struct fit_plan *pl);

@@ -60,6 +60,8 @@ struct fit_job {
                 double split[8];         /* llama.cpp --tensor-split (0: by capacity) */
                 int head_bits;           /* ExLlamaV3 LM head bits */
                 bool flashinfer_sampler; /* vLLM V1 top-k/top-p by FlashInfer, not torch.sort */
+                int gpu_cc;              /* the GPUs' compute capability x10 (vLLM's MXFP4
+                                          * backend); 0: unknown */
                 int vllm_minor;          /* vLLM release 0.N (0: the newest modelled): 6-7 the V0
                                           * engine, 8-10 V1 counting NCCL's setup, 11+ V1 */
         } eng;

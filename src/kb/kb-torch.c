@@ -102,7 +102,7 @@ const struct kb_torch *kb_torch_at(size_t i)
 }
 
 /* "8.6" -> 86; "12.0" -> 120; -1 when malformed. */
-static int kb_torch_cc_num(const char *cc)
+int kb_cc_num(const char *cc)
 {
         int major, minor;
 
@@ -133,7 +133,7 @@ static bool kb_torch_entry_runs(const char *entry, size_t len, int cc)
 
 bool kb_torch_variant_runs_on(const struct kb_torch_variant *v, const char *cc)
 {
-        int want = kb_torch_cc_num(cc);
+        int want = kb_cc_num(cc);
         const char *p = v && v->archs ? v->archs : "";
 
         while (want >= 0 && *p) {

@@ -87,6 +87,9 @@ const struct kb_torch *kb_torch_at(size_t i);
 /* True when the variant's arch list runs code on compute capability cc
  * ("8.6"): an exact sm_86, or a same-major sm_80 binary, or PTX it can JIT. */
 bool kb_torch_variant_runs_on(const struct kb_torch_variant *v, const char *cc);
+/* A compute capability as a number: "8.6" -> 86, "12.0" -> 120; -1 when
+ * malformed. */
+int kb_cc_num(const char *cc);
 
 /* ---- GPU architectures (cuda_arch.tsv) ---- */
 

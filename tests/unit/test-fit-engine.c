@@ -163,7 +163,8 @@ static void test_vllm(void **state)
  * sampler pass, not their sum: Qwen3-0.6B and Qwen3-32B log 5.56 and 5.64
  * GiB (llm-d, H100, 1024 x 151936 logits), the vocabulary, not the model,
  * sets it. MXFP4 quantizes only gpt-oss's experts. Releases 0.8-0.10
- * count NCCL's setup inside the budget, 0.11 on does not; 0.6-0.7 are V0. */
+ * count NCCL's setup inside the budget, 0.11 on does not; 0.6-0.7 are V0;
+ * 0.21 on take the estimated CUDA graphs out of the KV pool. */
 static void test_vllm_v1(void **state)
 {
         struct fit_arch a;
@@ -178,9 +179,9 @@ static void test_vllm_v1(void **state)
         fit_plan_job(&a, &j, caps, 1, &p);
         act = (double)p.g[0].comp[FIT_C_ACT] / (1 << 30);
         assert_true(act > 5.55 && act < 5.75);
-        j.eng.vllm_minor = 6;  /* V0: forward plus sampler share */
+        j.eng.vllm_minor = 6;  /* V0: the same sampler sets the peak here */
         fit_plan_job(&a, &j, caps, 1, &q);
-        assert_true(q.g[0].comp[FIT_C_ACT] != p.g[0].comp[FIT_C_ACT]);
+        assert_int_equal(q.g[0].comp[FIT_C_ACT], p.g[0].comp[FIT_C_ACT]);
         j.eng.vllm_minor = 0;
         j.eng.flashinfer_sampler = true;  /* 14 bytes per logit: 1024 x 151936 */
         fit_plan_job(&a, &j, caps, 1, &q);
@@ -194,14 +195,88 @@ static void test_vllm_v1(void **state)
         fit_arch_from_kb(kb_model_find("meta-llama/Llama-3.1-70B"), &a);
         j.eng.quant = FIT_WQ_FP8;
         j.eng.tp = 2;
+        j.eng.vllm_minor = 11;
         fit_plan_job(&a, &j, caps, 2, &p);
         j.eng.vllm_minor = 10;
         fit_plan_job(&a, &j, caps, 2, &q);
         assert_int_equal(p.g[0].comp[FIT_C_KV] - q.g[0].comp[FIT_C_KV], (int64_t)(0.93 * (1 << 30)));
+        /* 0.21 on (and the default, the newest): CUDA graphs inside the budget */
+        j.eng.vllm_minor = 0;
+        fit_plan_job(&a, &j, caps, 2, &q);
+        assert_int_equal(p.g[0].comp[FIT_C_KV] - q.g[0].comp[FIT_C_KV], q.g[0].comp[FIT_C_RESERVE]);
+        j.eng.vllm_minor = 21;
+        fit_plan_job(&a, &j, caps, 2, &p);
+        assert_int_equal(p.g[0].comp[FIT_C_KV], q.g[0].comp[FIT_C_KV]);
 }
 
 /* -ngl: the last N layers go to the GPU, the output layer only when N
  * exceeds the layer count; --tensor-split divides them. */
+/* V0 runs the MLP eagerly: gate_up's output stays alive in LlamaMLP's
+ * local name while SiluAndMul's and down_proj's outputs are made, so at
+ * 29000 batched tokens (vLLM #10517, RTX 3090) the forward pass, not the
+ * sampler, sets the peak: 29000 x (3 x 14336 + 3 x 4096) bf16 elements.
+ * V1 compiles the model: two widths and two hidden-size tensors. */
+static void test_vllm_v0_eager_mlp(void **state)
+{
+        struct fit_arch a;
+        struct fit_job j = { .task = FIT_INFER, .engine = FIT_VLLM, .ctx = 29000, .batch = 1 };
+        struct fit_plan p;
+        int64_t caps[1] = { (int64_t)(23.58 * (1 << 30)) };
+
+        (void)state;
+        fit_engine_defaults(&j.eng);
+        j.eng.batched_tokens = 29000;
+        j.eng.max_seqs = 256;
+        j.eng.vllm_minor = 6;
+        fit_arch_from_kb(kb_model_find("meta-llama/Llama-3.1-8B"), &a);
+        fit_plan_job(&a, &j, caps, 1, &p);
+        assert_int_equal(p.g[0].comp[FIT_C_ACT], (int64_t)29000 * (3 * 14336 + 3 * 4096) * 2);
+        j.eng.vllm_minor = 0;
+        fit_plan_job(&a, &j, caps, 1, &p);
+        assert_int_equal(p.g[0].comp[FIT_C_ACT], (int64_t)29000 * (2 * 14336 + 2 * 4096) * 2);
+}
+
+/* vLLM's MXFP4 experts as its backends lay them out. On Hopper (Triton)
+ * the loaded weights match vLLM's logged "Model loading took" for
+ * gpt-oss-20b and -120b (13.47 and 64.38 GiB, llm-d, H100) within 0.1
+ * GiB: the checkpoint's scales are held beside their swizzled copies and
+ * the biases become fp32; the plain 4.25 bits per expert weight would be
+ * 0.6 and 3.5 GiB short. Marlin (A100) pads H to 256 and I to 128: more.
+ * A dense model is not quantized by MXFP4 at all. */
+static void test_vllm_mxfp4_layout(void **state)
+{
+        static const struct { const char *id; double logged; } rows[] = {
+                { "openai/gpt-oss-20b", 13.47 }, { "openai/gpt-oss-120b", 64.38 } };
+        struct fit_arch a, d;
+        struct fit_job j = { .task = FIT_INFER, .engine = FIT_VLLM, .ctx = 4096, .batch = 1 };
+        struct fit_plan p, q;
+        int64_t caps[1] = { (int64_t)(140.0 * (1 << 30)) };
+
+        (void)state;
+        fit_engine_defaults(&j.eng);
+        j.eng.quant = FIT_WQ_MXFP4;
+        for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+                double w;
+
+                fit_arch_from_kb(kb_model_find(rows[i].id), &a);
+                j.eng.gpu_cc = 90;
+                fit_plan_job(&a, &j, caps, 1, &p);
+                w = (double)p.g[0].comp[FIT_C_WEIGHTS] / (1 << 30);
+                assert_true(w > rows[i].logged - 0.1 && w < rows[i].logged + 0.1);
+                j.eng.gpu_cc = 0;  /* unknown: the Hopper layout */
+                fit_plan_job(&a, &j, caps, 1, &q);
+                assert_int_equal(q.g[0].comp[FIT_C_WEIGHTS], p.g[0].comp[FIT_C_WEIGHTS]);
+                j.eng.gpu_cc = 80;
+                fit_plan_job(&a, &j, caps, 1, &q);
+                assert_true(q.g[0].comp[FIT_C_WEIGHTS] > p.g[0].comp[FIT_C_WEIGHTS]);
+        }
+        fit_arch_from_kb(kb_model_find("meta-llama/Llama-3.1-8B"), &d);
+        fit_plan_job(&d, &j, caps, 1, &p);
+        j.eng.quant = FIT_WQ_BF16;
+        fit_plan_job(&d, &j, caps, 1, &q);
+        assert_int_equal(p.g[0].comp[FIT_C_WEIGHTS], q.g[0].comp[FIT_C_WEIGHTS]);
+}
+
 static void test_gguf_placement(void **state)
 {
         struct fit_arch a;
@@ -326,6 +401,7 @@ int main(void)
                 cmocka_unit_test(test_gguf_tensor_split_kv),
                 cmocka_unit_test(test_exl2_fp8_and_16bit), cmocka_unit_test(test_llama4_scout),
                 cmocka_unit_test(test_linear_share), cmocka_unit_test(test_vllm_v1),
+                cmocka_unit_test(test_vllm_v0_eager_mlp), cmocka_unit_test(test_vllm_mxfp4_layout),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
