@@ -112,7 +112,8 @@ static const char *cc_of(const char *name)
 void fit_context_from_kb(struct fit_job *j, const char *cuda, const struct fit_gpus *g)
 {
         const char *cc = cuda ? strchr(cuda, ',') : NULL;
-        const char *gpu_cc = cc ? cc + 1 : g->n > 0 ? cc_of(g->names[0].name) : NULL;
+        bool want = (cuda && cuda[0]) || j->engine == FIT_VLLM;  /* the GPU table scan costs */
+        const char *gpu_cc = cc ? cc + 1 : want && g->n > 0 ? cc_of(g->names[0].name) : NULL;
         const struct kb_context *c = NULL;
 
         if (cuda && cuda[0])

@@ -285,7 +285,7 @@ static int check_fit(struct ctx *ctx, struct fit_opts *o)
 static int answer(struct ctx *ctx, const struct fit_model *m, const struct fit_job *j,
                   const struct fit_gpus *g)
 {
-        struct fit_advice *adv = calloc(1, sizeof(*adv));
+        struct fit_advice *adv = malloc(sizeof(*adv));  /* fit_advise clears it: once is enough */
         int r;
 
         if (!adv) {
