@@ -253,12 +253,14 @@ static json_t *engine_json(const struct fit_job *j)
         const struct fit_engine_opts *e = &j->eng;
 
         if (j->engine == FIT_VLLM)
-                return json_pack("{s:f, s:i, s:I, s:I, s:I, s:s, s:s, s:i, s:s}", "gpu_memory_utilization",
+                return json_pack("{s:f, s:i, s:I, s:I, s:I, s:s, s:s, s:i, s:i, s:s}",
+                                 "gpu_memory_utilization",
                                  e->gmu, "tensor_parallel_size", e->tp, "max_num_batched_tokens",
                                  (json_int_t)e->batched_tokens, "max_num_seqs",
                                  (json_int_t)e->max_seqs, "block_size", (json_int_t)e->block,
                                  "quantization", fit_wquant_name(e->quant), "kv_cache_dtype",
                                  fit_kv_name(e->kv), "vllm_minor", e->vllm_minor,
+                                 "compute_capability", e->gpu_cc,
                                  "sampler", e->flashinfer_sampler ? "flashinfer" : "pytorch");
         if (j->engine == FIT_GGUF)
                 return json_pack("{s:s, s:I, s:I, s:b, s:s}", "gguf", fit_gguf_name(e->gguf), "ngl",
