@@ -1,5 +1,10 @@
-/* fit-gguf-plan.c - llama.cpp on GPUs: -ngl N puts the last N decoder
- * layers (N > layers: the output layer too) on the GPUs, --tensor-split
+/* fit-gguf-plan.c - llama.cpp on GPUs: -ngl N counts the output layer
+ * first: the output layer and the last N - 1 decoder layers go to the GPUs
+ * (load_tensors: i_gpu_start = max(n_layer + 1 - N, 0), the output layer
+ * being il = n_layer; it logs "offloading output layer", then N - 1
+ * "repeating layers"; b7972 does, as the gg-q25vl-7b rows show; builds of
+ * early 2025 used n_layer - N, the last N decoder layers, the output layer
+ * only when N > n_layer), --tensor-split
  * divides them in proportion (default: by memory size; llama.cpp uses the
  * free memory), layer il going to the GPU whose cumulative share first
  * exceeds (il - first) / min(N, layers + 1): the output layer counts as
@@ -72,7 +77,8 @@ void fit_plan_gguf(const struct fit_arch *a, const struct fit_job *j, struct fit
 {
         const struct fit_engine_opts *e = &j->eng;
         int64_t ngl = e->ngl < 0 || e->ngl > a->layers + 1 ? a->layers + 1 : e->ngl;
-        int64_t on_gpu = ngl > a->layers ? a->layers : ngl, first = a->layers - on_gpu;
+        int64_t first = ngl ? a->layers + 1 - ngl : a->layers;  /* i_gpu_start */
+        bool output = ngl > 0;
         int64_t caps[FIT_GPUS_MAX];
         int last;
 
@@ -81,15 +87,15 @@ void fit_plan_gguf(const struct fit_arch *a, const struct fit_job *j, struct fit
         /* The output layer's GPU: the split's fraction for layer n_layer. */
         last = gpu_of(e, caps, pl->n, ngl ? (double)(a->layers - first) / (double)ngl : 1);
         place(a, j, first, ngl, caps, pl);
-        if (ngl > a->layers)
+        if (output)
                 pl->g[last].comp[FIT_C_WEIGHTS] += fit_gguf_output_bytes(a, e->gguf);
         for (int i = 0; i < pl->n; i++) {
                 struct fit_gpu_use *g = &pl->g[i];
 
-                if (!g->layers && !(i == last && ngl > a->layers))
+                if (!g->layers && !(i == last && output))
                         continue;
                 g->used = true;
-                g->comp[FIT_C_ACT] = compute_bytes(a, j, i == last && ngl > a->layers);
+                g->comp[FIT_C_ACT] = compute_bytes(a, j, i == last && output);
                 g->comp[FIT_C_CONTEXT] = fit_cuda_context_bytes(NULL);
         }
         pl->fits = true;

@@ -288,10 +288,12 @@ static void test_gguf_placement(void **state)
         fit_engine_defaults(&j.eng);
         fit_arch_from_kb(kb_model_find("meta-llama/Llama-3.1-8B"), &a);
         out = fit_gguf_output_bytes(&a, j.eng.gguf);
+        /* -ngl 10 counts the output layer first (i_gpu_start = 33 - 10):
+         * decoder layers 23..31 and the output layer. */
         j.eng.ngl = 10;
         fit_plan_job(&a, &j, caps, 1, &p);
-        assert_int_equal(p.g[0].layers, 10);
-        assert_int_equal(p.g[0].first_layer, 22);
+        assert_int_equal(p.g[0].layers, 9);
+        assert_int_equal(p.g[0].first_layer, 23);
         /* llama.cpp's get_layer_buft_list: layer il goes to the GPU whose
          * cumulative share exceeds il / min(ngl, 33); the output layer is
          * il = 32. Split 3:1, all offloaded: il / 33 < 0.75 for il <= 24,
@@ -307,13 +309,15 @@ static void test_gguf_placement(void **state)
         assert_int_equal(p.g[1].comp[FIT_C_WEIGHTS], out);
         out = fit_gguf_output_bytes(&a, j.eng.gguf);
         assert_true(p.g[1].comp[FIT_C_ACT] > p.g[0].comp[FIT_C_ACT] - (64 << 20));
-        /* Partial: -ngl 20 of 32 with 1:1, no output layer on a GPU: layers
-         * 12..31, il - 12 over 20 < 0.5 for 10 of them; equal compute buffers. */
+        /* Partial: -ngl 20 with 1:1: layers 13..31 and the output layer
+         * (il = 32); (il - 13) / 20 < 0.5 for il <= 22: 10 decoder layers on
+         * GPU 0, 9 and the output layer on GPU 1 (its logits, 250 MiB, are
+         * below the attention scores, 256 MiB: equal compute buffers). */
         j.eng.ngl = 20, j.eng.split[0] = 1, j.eng.split[1] = 1;
         fit_plan_job(&a, &j, caps, 2, &p);
         assert_int_equal(p.g[0].layers, 10);
-        assert_int_equal(p.g[0].first_layer, 12);
-        assert_int_equal(p.g[1].layers, 10);
+        assert_int_equal(p.g[0].first_layer, 13);
+        assert_int_equal(p.g[1].layers, 9);
         assert_int_equal(p.g[1].comp[FIT_C_ACT], p.g[0].comp[FIT_C_ACT]);
         /* -ngl 33 on one GPU keeps the token embedding on the host: the
          * weights are the decoder layers and the output layer only. */
@@ -325,6 +329,33 @@ static void test_gguf_placement(void **state)
                 fit_gguf_sizes(&a, j.eng.gguf, &sz);
                 assert_int_equal(p.g[0].comp[FIT_C_WEIGHTS], sz.layers_total + out);
         }
+}
+
+/* llama.cpp b7972 (gg-q25vl-7b-ngl21-*): n_gpu_layers 21 of Qwen2.5-7B's
+ * 28 + 1 logs "offloading output layer", "20 repeating layers": decoder
+ * layers 8..27 (20 of 28 q8_0 layers of 65536 x 1024 x 34/32 bytes, 1360
+ * MiB) and the output layer, whose f32 logits (512 x 152064) and normed
+ * input (512 x 3584) make the 304 MiB compute buffer. */
+static void test_gguf_ngl_counts_output(void **state)
+{
+        struct fit_arch a;
+        struct fit_job j = { .task = FIT_INFER, .engine = FIT_GGUF, .ctx = 65536, .batch = 1 };
+        struct fit_plan p;
+        int64_t caps[1] = { 16LL << 30 }, out;
+
+        (void)state;
+        fit_engine_defaults(&j.eng);
+        fit_arch_from_kb(kb_model_find("Qwen/Qwen2.5-7B"), &a);
+        j.eng.ngl = 21, j.eng.kv = FIT_KV_Q8_0, j.eng.flash_attn = true, j.eng.ubatch = 512;
+        fit_plan_job(&a, &j, caps, 1, &p);
+        assert_int_equal(p.g[0].layers, 20);
+        assert_int_equal(p.g[0].first_layer, 8);
+        assert_int_equal(p.g[0].comp[FIT_C_KV], 1360LL << 20);
+        assert_int_equal(p.g[0].comp[FIT_C_ACT], 512LL * 152064 * 4 + 512LL * 3584 * 4);
+        out = fit_gguf_output_bytes(&a, j.eng.gguf);
+        for (int64_t l = 8; l < 28; l++)
+                out += fit_gguf_layer_bytes(&a, j.eng.gguf, l);
+        assert_int_equal(p.g[0].comp[FIT_C_WEIGHTS], out);
 }
 
 /* llama.cpp #11200 (build 4462): Qwen2.5-Coder-32B, -ts 10,6 -ngl 99
@@ -399,6 +430,7 @@ int main(void)
                 cmocka_unit_test(test_mla),            cmocka_unit_test(test_sliding_window),
                 cmocka_unit_test(test_vllm),           cmocka_unit_test(test_gguf_placement),
                 cmocka_unit_test(test_gguf_tensor_split_kv),
+                cmocka_unit_test(test_gguf_ngl_counts_output),
                 cmocka_unit_test(test_exl2_fp8_and_16bit), cmocka_unit_test(test_llama4_scout),
                 cmocka_unit_test(test_linear_share), cmocka_unit_test(test_vllm_v1),
                 cmocka_unit_test(test_vllm_v0_eager_mlp), cmocka_unit_test(test_vllm_mxfp4_layout),
