@@ -39,12 +39,19 @@ static int gpu_of(const struct fit_engine_opts *e, const int64_t *caps, int n, d
         return n - 1;
 }
 
-static int64_t compute_bytes(const struct fit_arch *a, const struct fit_job *j, bool output)
+/* whole: this GPU runs layer 0 and the output, so with flash attention it
+ * casts the f32 KQ mask and its buffer is laid out as fit-gguf-alloc.c
+ * replays (dense, full-attention layers; MoE, windowed and MLA layers keep
+ * the live-set rule, unmeasured). */
+static int64_t compute_bytes(const struct fit_arch *a, const struct fit_job *j, bool output,
+                             bool whole)
 {
         int64_t ub = j->eng.ubatch > 0 ? j->eng.ubatch : 512, h = ub * a->hidden * 4;
         int64_t attn = ATTN_H_TENSORS * h, logits = ub * a->vocab * 4 + h;
         int64_t ctx = j->ctx * j->batch;
 
+        if (j->eng.flash_attn && whole && !a->experts && !a->sliding_window && !a->kv_lora_rank)
+                return fit_gguf_fa_compute_bytes(a, ctx, ub);
         if (!j->eng.flash_attn)
                 attn += ctx * ub * a->heads * 4;
         return output && logits > attn ? logits : attn;
@@ -95,7 +102,8 @@ void fit_plan_gguf(const struct fit_arch *a, const struct fit_job *j, struct fit
                 if (!g->layers && !(i == last && output))
                         continue;
                 g->used = true;
-                g->comp[FIT_C_ACT] = compute_bytes(a, j, i == last && output);
+                g->comp[FIT_C_ACT] = compute_bytes(a, j, i == last && output,
+                                                   i == last && output && g->layers == a->layers);
                 g->comp[FIT_C_CONTEXT] = fit_cuda_context_bytes(NULL);
         }
         pl->fits = true;

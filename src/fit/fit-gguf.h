@@ -36,3 +36,7 @@ void fit_gguf_layer_pair(const struct fit_arch *a, enum fit_gguf_ftype f, int64_
 void fit_gguf_sizes(const struct fit_arch *a, enum fit_gguf_ftype f, struct fit_gguf_sizes *s);
 /* The output layer: the head at the file type's output type, f32 norm. */
 int64_t fit_gguf_output_bytes(const struct fit_arch *a, enum fit_gguf_ftype f);
+/* llama.cpp's compute buffer on a GPU that holds every decoder layer and
+ * the output, with flash attention (fit-gguf-alloc.c): ggml-alloc's best
+ * fit replayed over the graph; ctx KV cells, ub tokens per micro-batch. */
+int64_t fit_gguf_fa_compute_bytes(const struct fit_arch *a, int64_t ctx, int64_t ub);

@@ -297,10 +297,6 @@ static struct group *group_of(struct group *g, int *n, const struct row *r)
 static const struct known_miss {
         const char *group, *why;
 } known_misses[] = {
-        { "infer/llama.cpp", "11 of 12 within 10 %, one beyond 25 %: the hold-out "
-                             "gg-q25vl-7b-fa-compute (-28 %, the flash-attention compute buffer with "
-                             "every layer on the GPU, 118 MiB above the logits; not explained) "
-                             "(docs/fit-calibration.md, 'llama.cpp')" },
         { NULL, NULL },
 };
 

@@ -358,6 +358,51 @@ static void test_gguf_ngl_counts_output(void **state)
         assert_int_equal(p.g[0].comp[FIT_C_WEIGHTS], out);
 }
 
+/* Flash attention, every layer and the output on one GPU: the compute
+ * buffer as llama.cpp's own allocator sized it (ggml-alloc with its trace
+ * on, llama.cpp of early February 2026, ggml 0.9.5: the copy vendored in
+ * elliottzheng/Step-3.5-Flash; a GGUF with the model's shapes and no
+ * weights, -ngl 99 on an RPC device, n_ubatch 512, q8_0 K and V, one
+ * unified cache), in MiB x 100. The same cast of the f32 KQ mask gives
+ * three layouts: the last layer's FFN in the mask's hole and the hidden
+ * state above it (64k to 88k: 422), the hidden state in the lowest gap
+ * (96k: the cast's own peak, f32 + f16 mask, 316.02), the FFN only partly
+ * in the hole (32k: 382.02). The row gg-q25vl-7b-fa-compute logged 422.00
+ * at 64k (b7972, ROCm). Within 16 KiB: the runs had M-RoPE's four
+ * positions per token. */
+static void test_gguf_fa_compute(void **state)
+{
+        static const struct { const char *model; int64_t ctx, mib100; } runs[] = {
+                { "Qwen/Qwen2.5-7B", 32768, 38202 },       { "Qwen/Qwen2.5-7B", 65536, 42200 },
+                { "Qwen/Qwen2.5-7B", 81920, 42200 },       { "Qwen/Qwen2.5-7B", 90112, 42200 },
+                { "Qwen/Qwen2.5-7B", 98304, 31602 },       { "Qwen/Qwen2.5-7B", 131072, 41202 },
+                { "meta-llama/Llama-3.1-8B", 16384, 30652 }, { "meta-llama/Llama-3.1-8B", 65536, 35050 },
+        };
+        struct fit_arch a;
+        struct fit_job j = { .task = FIT_INFER, .engine = FIT_GGUF, .ctx = 65536, .batch = 1 };
+        struct fit_plan p;
+        int64_t caps[1] = { 16LL << 30 };
+
+        (void)state;
+        for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+                int64_t got;
+
+                fit_arch_from_kb(kb_model_find(runs[i].model), &a);
+                got = fit_gguf_fa_compute_bytes(&a, runs[i].ctx, 512);
+                assert_true(llabs(got - runs[i].mib100 * (1LL << 20) / 100) < 16 << 10);
+        }
+        /* Through the plan: all 29 layers on the GPU; with 21 (the output
+         * and 20 layers) the live-set rule stays (304 MiB, logged). */
+        fit_engine_defaults(&j.eng);
+        fit_arch_from_kb(kb_model_find("Qwen/Qwen2.5-7B"), &a);
+        j.eng.ngl = 99, j.eng.kv = FIT_KV_Q8_0, j.eng.flash_attn = true, j.eng.ubatch = 512;
+        fit_plan_job(&a, &j, caps, 1, &p);
+        assert_int_equal(p.g[0].comp[FIT_C_ACT], 422LL << 20);
+        j.eng.flash_attn = false;  /* no cast: the live set */
+        fit_plan_job(&a, &j, caps, 1, &p);
+        assert_int_equal(p.g[0].comp[FIT_C_ACT], 6 * 512LL * 3584 * 4 + 65536LL * 512 * 28 * 4);
+}
+
 /* llama.cpp #11200 (build 4462): Qwen2.5-Coder-32B, -ts 10,6 -ngl 99
  * -c 32768, q8_0 K and V: 64 layers of 32768 x 2 x 1024 x 34/32 bytes =
  * 68 MiB; il / 65 < 0.625 for il <= 40, so 41 layers (2788 MiB) on CUDA0
@@ -430,7 +475,7 @@ int main(void)
                 cmocka_unit_test(test_mla),            cmocka_unit_test(test_sliding_window),
                 cmocka_unit_test(test_vllm),           cmocka_unit_test(test_gguf_placement),
                 cmocka_unit_test(test_gguf_tensor_split_kv),
-                cmocka_unit_test(test_gguf_ngl_counts_output),
+                cmocka_unit_test(test_gguf_ngl_counts_output), cmocka_unit_test(test_gguf_fa_compute),
                 cmocka_unit_test(test_exl2_fp8_and_16bit), cmocka_unit_test(test_llama4_scout),
                 cmocka_unit_test(test_linear_share), cmocka_unit_test(test_vllm_v1),
                 cmocka_unit_test(test_vllm_v0_eager_mlp), cmocka_unit_test(test_vllm_mxfp4_layout),
