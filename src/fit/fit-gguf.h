@@ -40,3 +40,6 @@ int64_t fit_gguf_output_bytes(const struct fit_arch *a, enum fit_gguf_ftype f);
  * the output, with flash attention (fit-gguf-alloc.c): ggml-alloc's best
  * fit replayed over the graph; ctx KV cells, ub tokens per micro-batch. */
 int64_t fit_gguf_fa_compute_bytes(const struct fit_arch *a, int64_t ctx, int64_t ub);
+/* The same replay; skip_repeats false walks every middle layer instead of
+ * stopping once they cycle (the tests compare the two). */
+int64_t fit_gguf_fa_replay(const struct fit_arch *a, int64_t ctx, int64_t ub, bool skip_repeats);

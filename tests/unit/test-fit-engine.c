@@ -391,6 +391,18 @@ static void test_gguf_fa_compute(void **state)
                 got = fit_gguf_fa_compute_bytes(&a, runs[i].ctx, 512);
                 assert_true(llabs(got - runs[i].mib100 * (1LL << 20) / 100) < 16 << 10);
         }
+        /* Skipping the middle layers once they cycle changes nothing, also
+         * for deep models and other micro-batches. */
+        for (size_t m = 0; m < 3; m++) {
+                static const char *const deep[] = { "meta-llama/Llama-3.1-405B",
+                                                    "meta-llama/Llama-3.1-70B", "Qwen/Qwen2.5-32B" };
+
+                fit_arch_from_kb(kb_model_find(deep[m]), &a);
+                for (int64_t ctx = 4096; ctx <= 262144; ctx *= 4)
+                        for (int64_t ub = 128; ub <= 2048; ub *= 4)
+                                assert_int_equal(fit_gguf_fa_replay(&a, ctx, ub, true),
+                                                 fit_gguf_fa_replay(&a, ctx, ub, false));
+        }
         /* Through the plan: all 29 layers on the GPU; with 21 (the output
          * and 20 layers) the live-set rule stays (304 MiB, logged). */
         fit_engine_defaults(&j.eng);
