@@ -4,9 +4,9 @@
  * being il = n_layer; it logs "offloading output layer", then N - 1
  * "repeating layers"; b7972 does, as the gg-q25vl-7b rows show; builds of
  * early 2025 used n_layer - N, the last N decoder layers, the output layer
- * only when N > n_layer), --tensor-split
- * divides them in proportion (default: by memory size; llama.cpp uses the
- * free memory), layer il going to the GPU whose cumulative share first
+ * only when N > n_layer); --tensor-split divides them in proportion
+ * (default: by memory size; llama.cpp uses the free memory), layer il
+ * going to the GPU whose cumulative share first
  * exceeds (il - first) / min(N, layers + 1): the output layer counts as
  * layer n_layer in that fraction (load_tensors' get_layer_buft_list), so
  * with the output offloaded the earlier GPUs get the extra layer. Each KV

@@ -7,8 +7,9 @@
  * since the worker's first snapshot, and gives the rest to KV blocks of
  * block_size tokens. CUDA graphs are captured afterwards; until 0.21 they
  * lie outside the budget, like the CUDA context, and since 0.21 a dummy
- * capture estimates them first and takes them out of it. Tensor parallel: weights, KV heads (at
- * least one per GPU) and the MLP width are split across the GPUs;
+ * capture estimates them first and takes them out of it. Tensor
+ * parallel: weights, KV heads (at least one per GPU) and the MLP width are
+ * split across the GPUs;
  * vocab-parallel embedding and head too, but the logits are gathered to
  * the full vocabulary on every GPU before the sampler. */
 #include "fit/fit-engine.h"
