@@ -63,7 +63,8 @@ struct fit_job {
                 int gpu_cc;              /* the GPUs' compute capability x10 (vLLM's MXFP4
                                           * backend); 0: unknown */
                 int vllm_minor;          /* vLLM release 0.N (0: the newest modelled): 6-7 the V0
-                                          * engine, 8-10 V1 counting NCCL's setup, 11+ V1 */
+                                          * engine, 8-10 V1 counting NCCL's setup, 11-20
+                                          * V1, 21+ V1 with CUDA graphs in the budget */
         } eng;
         /* training savers and weight formats (fit-train.c, fit-quant.c) */
         enum fit_wfmt weights;   /* transformers inference; under QLoRA the base (bf16: NF4) */
