@@ -32,6 +32,13 @@ static int64_t pad(int64_t size)
         return (size + ALIGN - 1) / ALIGN * ALIGN;
 }
 
+static void dyn_remove(struct dyn *d, int i)
+{
+        for (; i < d->n - 1; i++)
+                d->b[i] = d->b[i + 1];
+        d->n--;
+}
+
 /* ggml_dyn_tallocr_alloc: the smallest free block that fits, the last
  * block (open-ended) only when none does. */
 static int64_t dyn_alloc(struct dyn *d, int64_t size)
@@ -46,21 +53,11 @@ static int64_t dyn_alloc(struct dyn *d, int64_t size)
         off = d->b[best].off;
         d->b[best].off += size;
         d->b[best].size -= size;
-        if (!d->b[best].size) {
-                for (int i = best; i < d->n - 1; i++)
-                        d->b[i] = d->b[i + 1];
-                d->n--;
-        }
+        if (!d->b[best].size)
+                dyn_remove(d, best);
         if (off + size > d->max)
                 d->max = off + size;
         return off;
-}
-
-static void dyn_remove(struct dyn *d, int i)
-{
-        for (; i < d->n - 1; i++)
-                d->b[i] = d->b[i + 1];
-        d->n--;
 }
 
 /* ggml_dyn_tallocr_free_bytes: merge with a neighbour, else insert in
